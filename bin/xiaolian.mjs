@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Runs the built CLI (npm run build first) — `npx xiaolian seed`, `npx xiaolian backup data/backup.sqlite`, …
+import '../dist/server/main.js';

@@ -1,0 +1,238 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import { createDatabase, ensureSchema, type Database } from './db/index.js';
+import { migrate } from './db/migrate.js';
+import { AppError, fieldMessage, langOf, message, zodIssueToField, type RawFieldError } from './platform/errors.js';
+import { holds } from './platform/policy.js';
+import { LocalStorage, type Storage } from './platform/storage.js';
+import { installMetrics } from './platform/metrics.js';
+import type { AppContext } from './platform/context.js';
+import { newId } from './platform/ids.js';
+import { AuthService, CSRF_COOKIE, SESSION_COOKIE } from './modules/auth/service.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { registerModules } from './modules/index.js';
+
+export interface BuildOptions {
+  database?: Database;
+  storage?: Storage;
+  /** run migrations on start (default true) */
+  migrate?: boolean;
+  logger?: boolean;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    xl: AppContext & { routes: RouteInfo[]; auth: AuthService };
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const database = opts.database ?? createDatabase(config);
+  await ensureSchema(database, config.databaseSchema);
+  if (opts.migrate !== false) await migrate(database);
+  const storage = opts.storage ?? new LocalStorage(path.join(config.dataDir, 'files'));
+  const ctx: AppContext = { config, database, storage };
+
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && /^[\w.-]{1,64}$/.test(h) ? h : newId();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    ajv: undefined,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const auth = new AuthService(database.db, config);
+  const routes: RouteInfo[] = [];
+  app.decorate('xl', { ...ctx, routes, auth });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('lang', 'zh');
+
+  app.addHook('onRoute', (r) => {
+    if (!r.url.startsWith('/api/') || r.url.startsWith('/api/docs')) return;
+    const permission = r.config?.permission;
+    if (!permission) throw new Error(`route ${r.method} ${r.url} declares no permission`);
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url, permission });
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 20, fieldSize: 100_000 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: '校联 xiaolian API', version: config.version, description: '校际联盟 / 教育集团 资源共享与协同平台' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  const registry = installMetrics(app);
+
+  // who is asking, and may they?
+  app.addHook('onRequest', async (req) => {
+    req.lang = langOf(req.headers['accept-language']);
+    const permission = req.routeOptions.config?.permission;
+    if (!permission || permission === 'public') return;
+    const token = req.cookies[SESSION_COOKIE];
+    const actor = token ? await auth.actorFromToken(token) : null;
+    if (actor === 'expired') throw new AppError(401, 'session_expired');
+    if (!actor) throw new AppError(401, 'unauthenticated');
+    req.actor = actor;
+    if (UNSAFE.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || sent !== actor.csrfToken) throw new AppError(403, 'csrf_failed');
+    }
+    if (actor.mustChangePassword && !req.routeOptions.config?.allowBeforePasswordChange) {
+      throw new AppError(403, 'password_change_required');
+    }
+    if (!holds(actor, permission)) throw new AppError(403, 'forbidden');
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    const lang = req.lang ?? langOf(req.headers['accept-language']);
+    let status = 500;
+    let code: string = 'internal';
+    let detail = message('internal', lang);
+    let fields: RawFieldError[] = [];
+    if (err instanceof AppError) {
+      status = err.status;
+      code = err.code;
+      detail = message(err.code, lang, err.params);
+      fields = err.fields;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      status = 400;
+      code = 'validation_failed';
+      const where = (err as FastifyError & { validationContext?: string }).validationContext;
+      const prefix = where === 'querystring' ? 'query' : where === 'params' ? 'params' : where === 'headers' ? 'headers' : '';
+      const input = where === 'querystring' ? req.query : where === 'params' ? req.params : where === 'headers' ? req.headers : req.body;
+      fields = err.validation.flatMap((v) => zodIssueToField(v as never, prefix)).map((f) => {
+        // a missing value reads "required", whatever check zod reported first
+        const parts = (prefix ? f.field.slice(prefix.length + 1) : f.field).split('.').filter(Boolean);
+        const value = parts.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), input);
+        return value === undefined && f.code !== 'unknown_field' && parts.length ? { field: f.field, code: 'required' as const } : f;
+      });
+      detail = message('validation_failed', lang);
+    } else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) {
+      status = 400;
+      code = 'malformed_json';
+      detail = message('malformed_json', lang);
+      fields = [{ field: 'body', code: 'invalid_format' }];
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      status = 415;
+      code = 'unsupported_media_type';
+      detail = message('unsupported_media_type', lang);
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.code === 'FST_REQ_FILE_TOO_LARGE' || err.statusCode === 413) {
+      status = 413;
+      code = 'payload_too_large';
+      detail = message('payload_too_large', lang);
+    } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      status = 400;
+      code = 'validation_failed';
+      detail = message('validation_failed', lang);
+      fields = [{ field: 'body', code: 'required' }];
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      status = err.statusCode;
+      code = 'validation_failed';
+      detail = err.message;
+    }
+    if (status >= 500) req.log.error({ err, serialization: isResponseSerializationError(err as never) }, 'request failed');
+    reply
+      .code(status)
+      .type('application/problem+json')
+      .send({
+        type: `urn:xiaolian:error:${code}`,
+        title: code,
+        status,
+        code,
+        detail,
+        instance: req.url,
+        requestId: String(req.id),
+        ...(fields.length
+          ? { errors: fields.map((f) => ({ field: f.field, code: f.code, message: fieldMessage(f.code, lang, f.params) })) }
+          : {}),
+      });
+  });
+
+  // ---- operations ----------------------------------------------------------------------------
+  const zr = app.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>();
+  zr.get('/healthz', {
+    schema: {
+      hide: true,
+      response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), version: z.string() }) },
+    },
+  }, async () => {
+    await database.db.selectFrom('regions').select('id').limit(1).execute();
+    return { status: 'ok' as const, database: database.dialect, version: config.version };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  // ---- features ------------------------------------------------------------------------------
+  await authRoutes(app, ctx, auth);
+  await registerModules(app, ctx);
+
+  // ---- web app -------------------------------------------------------------------------------
+  const webRoot = findWebRoot();
+  if (webRoot) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !webRoot || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      const lang = langOf(req.headers['accept-language']);
+      return reply.code(404).type('application/problem+json').send({
+        type: 'urn:xiaolian:error:route_not_found', title: 'route_not_found', status: 404, code: 'route_not_found',
+        detail: message('route_not_found', lang), instance: req.url,
+      });
+    }
+    // client-side routes: hand over the single-page app (hashed assets are served by @fastify/static)
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+  });
+
+  app.addHook('onClose', async () => {
+    if (!opts.database) await database.close();
+  });
+  return app;
+}
+
+function findWebRoot(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const p of [path.resolve(here, '../web'), path.resolve(here, '../../dist/web'), path.resolve(process.cwd(), 'dist/web')]) {
+    if (fs.existsSync(path.join(p, 'index.html'))) return p;
+  }
+  return null;
+}

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type Transaction,
+  sql,
+} from 'kysely';
+import type { Config } from '../config.js';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<DB>;
+export type Tx = Transaction<DB>;
+
+export interface Database {
+  db: Db;
+  dialect: Dialect;
+  /** Raw better-sqlite3 handle (SQLite only): online backup, pragmas. */
+  sqlite?: SQLite.Database;
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+// PostgreSQL: counts (int8) and numerics come back as JS numbers, like on SQLite.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/**
+ * SQLite write transactions must take the write lock up front: a deferred transaction that reads and
+ * then writes fails with SQLITE_BUSY when another connection wrote in between.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (conn: DatabaseConnection) => {
+      await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
+export function openSqlite(file: string): SQLite.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const handle = new SQLite(file);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  handle.pragma('synchronous = NORMAL');
+  return handle;
+}
+
+export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>): Database {
+  if (config.databaseUrl) {
+    const schema = config.databaseSchema;
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      dialect: 'postgres',
+      pool,
+      close: () => db.destroy(),
+    };
+  }
+  const sqlite = openSqlite(config.sqlitePath);
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+}
+
+/** Creates the PostgreSQL schema named in the config if it does not exist (tests, multi-tenant setups). */
+export async function ensureSchema(database: Database, schema?: string): Promise<void> {
+  if (database.dialect !== 'postgres' || !schema) return;
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(database.db);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialect helpers: the only place modules learn about differences between SQLite and PostgreSQL.
+// Representation (identical on both):
+//   ids         text (random, see newId)
+//   instants    text, ISO-8601 UTC with milliseconds: 2026-11-23T07:21:28.000Z (sorts as time)
+//   dates       text, YYYY-MM-DD
+//   booleans    integer 0/1
+//   JSON        text (use toJson / fromJson)
+// ---------------------------------------------------------------------------------------------
+
+export const nowIso = (): string => new Date().toISOString();
+
+export const toJson = (v: unknown): string => JSON.stringify(v ?? null);
+export function fromJson<T>(v: string | null | undefined, fallback: T): T {
+  if (v == null || v === '') return fallback;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+export function isCheckViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23514' || e?.code === 'SQLITE_CONSTRAINT_CHECK';
+}
+
+/** Case-insensitive "contains" for short columns (names, codes). Not for large text columns. */
+export function containsCi(dialect: Dialect) {
+  return dialect === 'postgres' ? ('ilike' as const) : ('like' as const);
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Column type names that differ between the dialects. */
+export function columnTypes(dialect: Dialect) {
+  return {
+    float: dialect === 'postgres' ? ('double precision' as const) : ('real' as const),
+    bigint: dialect === 'postgres' ? ('bigint' as const) : ('integer' as const),
+  };
+}

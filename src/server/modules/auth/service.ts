@@ -1,0 +1,206 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/index.js';
+import { nowIso } from '../../db/index.js';
+import { audit } from '../../platform/audit.js';
+import { AppError, badRequest } from '../../platform/errors.js';
+import { randomToken, sha256, newId } from '../../platform/ids.js';
+import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
+import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
+import type { Role } from '../../../common/vocab.js';
+
+export const SESSION_COOKIE = 'xl_sid';
+export const CSRF_COOKIE = 'xl_csrf';
+/** last_seen is written at most this often per session (keeps reads cheap) */
+const TOUCH_MS = 60_000;
+
+const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
+
+// a real argon2id hash of a random string: unknown usernames cost the same time as wrong passwords
+let dummyHash: Promise<string> | null = null;
+
+export class AuthService {
+  constructor(private readonly db: Db, private readonly config: Config) {}
+
+  async login(req: FastifyRequest, username: string, password: string): Promise<{ token: string; csrf: string; userId: string }> {
+    const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    if (!user) {
+      dummyHash ??= hashPassword(randomToken(12));
+      await verifyPassword(await dummyHash, password);
+      await audit(this.db, req, { action: 'auth.login_failed', entityType: 'user', detail: { username, reason: 'unknown_user' } });
+      throw new AppError(401, 'invalid_credentials');
+    }
+    const now = nowIso();
+    if (user.locked_until && user.locked_until > now) {
+      const minutes = Math.ceil((Date.parse(user.locked_until) - Date.now()) / 60_000);
+      throw new AppError(423, 'account_locked', { minutes });
+    }
+    if (user.status !== 'active') throw new AppError(403, 'account_disabled');
+    const ok = await verifyPassword(user.password_hash, password);
+    if (!ok) {
+      const failures = user.failed_logins + 1;
+      const lock = failures >= this.config.login.maxFailures;
+      await this.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('users')
+          .set({
+            failed_logins: lock ? 0 : failures,
+            locked_until: lock ? addMinutes(now, this.config.login.lockMinutes) : user.locked_until,
+          })
+          .where('id', '=', user.id)
+          .execute();
+        await audit(tx, req, {
+          action: lock ? 'auth.locked' : 'auth.login_failed',
+          entityType: 'user',
+          entityId: user.id,
+          regionId: user.region_id,
+          schoolId: user.school_id,
+          detail: { failures },
+        });
+      });
+      if (lock) throw new AppError(423, 'account_locked', { minutes: this.config.login.lockMinutes });
+      throw new AppError(401, 'invalid_credentials');
+    }
+    return this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
+      const s = await this.createSession(tx, req, user.id, 'password');
+      await audit(tx, req, { action: 'auth.login', entityType: 'user', entityId: user.id, regionId: user.region_id, schoolId: user.school_id, detail: { via: 'password' } });
+      return s;
+    });
+  }
+
+  async createSession(tx: Db, req: FastifyRequest, userId: string, via: 'password' | 'oidc') {
+    const token = randomToken(32);
+    const csrf = randomToken(24);
+    const now = nowIso();
+    await tx
+      .insertInto('sessions')
+      .values({
+        id: sha256(token),
+        user_id: userId,
+        csrf_token: csrf,
+        created_at: now,
+        last_seen_at: now,
+        idle_expires_at: addMinutes(now, this.config.session.idleMinutes),
+        expires_at: addMinutes(now, this.config.session.absoluteHours * 60),
+        ip: req.ip,
+        user_agent: (req.headers['user-agent'] ?? '').slice(0, 300),
+        via,
+      })
+      .execute();
+    return { token, csrf, userId };
+  }
+
+  setCookies(reply: FastifyReply, s: { token: string; csrf: string }) {
+    const common = { path: '/', sameSite: 'lax' as const, secure: this.config.secureCookies };
+    reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
+    reply.setCookie(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });
+  }
+
+  clearCookies(reply: FastifyReply) {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  /** The actor behind a session token, or a reason why there is none. */
+  async actorFromToken(token: string): Promise<Actor | 'expired' | null> {
+    const id = sha256(token);
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select([
+        's.id as sid', 's.csrf_token', 's.expires_at', 's.idle_expires_at', 's.last_seen_at',
+        'u.id', 'u.username', 'u.display_name', 'u.school_id', 'u.region_id', 'u.status', 'u.must_change_password',
+      ])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const now = nowIso();
+    if (row.expires_at <= now || row.idle_expires_at <= now || row.status !== 'active') {
+      await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+      return 'expired';
+    }
+    if (Date.now() - Date.parse(row.last_seen_at) > TOUCH_MS) {
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now, idle_expires_at: addMinutes(now, this.config.session.idleMinutes) })
+        .where('id', '=', id)
+        .execute();
+    }
+    const grants = await this.grantsOf(row.id);
+    return resolveScopes(this.db, {
+      userId: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      schoolId: row.school_id,
+      regionId: row.region_id,
+      grants,
+      sessionId: id,
+      csrfToken: row.csrf_token,
+      mustChangePassword: row.must_change_password === 1,
+    });
+  }
+
+  async grantsOf(userId: string): Promise<Grant[]> {
+    const rows = await this.db.selectFrom('role_grants').select(['id', 'role', 'scope_type', 'scope_id', 'subject']).where('user_id', '=', userId).execute();
+    return rows.map((g) => ({ id: g.id, role: g.role as Role, scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject }));
+  }
+
+  async logout(req: FastifyRequest, actor: Actor) {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('sessions').where('id', '=', actor.sessionId).execute();
+      await audit(tx, req, { action: 'auth.logout', entityType: 'user', entityId: actor.userId, regionId: actor.regionId, schoolId: actor.schoolId });
+    });
+  }
+
+  async changePassword(req: FastifyRequest, actor: Actor, current: string, next: string) {
+    const user = await this.db.selectFrom('users').select(['password_hash', 'username', 'region_id', 'school_id']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(user.password_hash, current))) {
+      throw new AppError(400, 'wrong_password', {}, [{ field: 'currentPassword', code: 'invalid', params: { reason: '' } }]);
+    }
+    checkPasswordPolicy(next, user.username, 'newPassword');
+    if (await verifyPassword(user.password_hash, next)) {
+      throw badRequest([{ field: 'newPassword', code: 'invalid', params: { reason: 'same_as_current' } }], 'weak_password', { reasons: ['same_as_current'] });
+    }
+    const hashed = await hashPassword(next);
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('users').set({ password_hash: hashed, must_change_password: 0, password_changed_at: nowIso(), updated_at: nowIso() }).where('id', '=', actor.userId).execute();
+      // every other session of this user ends
+      await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', actor.sessionId).execute();
+      await audit(tx, req, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId, regionId: user.region_id, schoolId: user.school_id });
+    });
+  }
+
+  async purgeExpired() {
+    const now = nowIso();
+    await this.db.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('idle_expires_at', '<=', now)])).execute();
+    await this.db.deleteFrom('auth_flows').where('expires_at', '<=', now).execute();
+  }
+}
+
+const REASONS_ZH: Record<string, string> = {
+  too_short: '至少 10 个字符',
+  too_long: '不能超过 128 个字符',
+  too_simple: '需包含小写字母、大写字母、数字、符号中的至少三类',
+  contains_username: '不能包含用户名',
+  same_as_current: '不能与当前密码相同',
+};
+
+export function checkPasswordPolicy(password: string, username: string, field: string) {
+  const problems = passwordProblems(password, username);
+  if (problems.length) {
+    throw badRequest(
+      problems.map((p) => ({ field, code: 'invalid' as const, params: { reason: REASONS_ZH[p] ?? p } })),
+      'weak_password',
+      { reasons: problems.map((p) => REASONS_ZH[p] ?? p) },
+    );
+  }
+}
+
+/** An initial password that satisfies the policy; the user must change it at first sign-in. */
+export function initialPassword(): string {
+  const t = randomToken(9).replace(/[-_]/g, 'x');
+  return `Xl-${t.slice(0, 4).toUpperCase()}${t.slice(4)}7`;
+}
+
+export { newId };

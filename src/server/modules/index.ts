@@ -1,0 +1,17 @@
+import type { App, AppContext } from '../platform/context.js';
+import { regionRoutes } from './regions/routes.js';
+import { schoolRoutes } from './schools/routes.js';
+import { allianceRoutes } from './alliances/routes.js';
+import { membershipRoutes } from './memberships/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { userRoutes } from './users/routes.js';
+
+/** Every feature module, in one place: a newcomer sees the whole API surface here. */
+export async function registerModules(app: App, ctx: AppContext) {
+  await regionRoutes(app, ctx);
+  await schoolRoutes(app, ctx);
+  await allianceRoutes(app, ctx);
+  await membershipRoutes(app, ctx);
+  await userRoutes(app, ctx);
+  await auditRoutes(app, ctx);
+}

@@ -1,0 +1,213 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Database, Db, Tx } from '../../db/index.js';
+import { containsCi, escapeLike, isUniqueViolation, nowIso } from '../../db/index.js';
+import { audit } from '../../platform/audit.js';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { hashPassword } from '../../platform/passwords.js';
+import { policy, SCHOOL_GRANTABLE, type Actor } from '../../platform/policy.js';
+import { ROLE_SCOPE, ROLES, type Role } from '../../../common/vocab.js';
+import { initialPassword } from '../auth/service.js';
+import { Id, Page } from '../schools/schema.js';
+
+export const Username = z.string().trim().regex(/^[a-zA-Z0-9_.-]{3,40}$/);
+export const UserQuery = z.strictObject({ q: z.string().trim().max(40).optional(), schoolId: Id.optional(), role: z.enum(ROLES.codes).optional(), ...Page });
+export const UserCreate = z.strictObject({
+  username: Username,
+  displayName: z.string().trim().min(2).max(30),
+  schoolId: Id.nullable().optional(),
+  regionId: Id.nullable().optional(),
+  email: z.email().max(120).nullable().optional(),
+  phone: z.string().regex(/^1\d{10}$/).nullable().optional(),
+});
+export const UserUpdate = z.strictObject({ displayName: z.string().trim().min(2).max(30).optional(), status: z.enum(['active', 'disabled']).optional() });
+export const GrantCreate = z.strictObject({
+  role: z.enum(ROLES.codes),
+  scopeType: z.enum(['installation', 'region', 'alliance', 'school']),
+  scopeId: Id.nullable().optional(),
+  subject: z.string().max(30).nullable().optional(),
+});
+
+type UserRow = { id: string; region_id: string | null; school_id: string | null; school_region_id: string | null; username: string; display_name: string };
+
+export class UserService {
+  constructor(private readonly database: Database) {}
+  private get db(): Db {
+    return this.database.db;
+  }
+
+  private scope<QB extends { where: any }>(qb: QB, actor: Actor): QB {
+    if (actor.isPlatformAdmin) return qb;
+    return qb.where((eb: any) => {
+      const ors = [];
+      if (actor.bureauRegions.size) {
+        ors.push(eb('u.region_id', 'in', [...actor.bureauRegions]));
+        ors.push(eb('s.region_id', 'in', [...actor.bureauRegions]));
+      }
+      if (actor.adminSchools.size) ors.push(eb('u.school_id', 'in', [...actor.adminSchools]));
+      return ors.length ? eb.or(ors) : eb.lit(false);
+    });
+  }
+
+  async list(actor: Actor, q: Omit<z.infer<typeof UserQuery>, 'page' | 'pageSize'> & { page: number; pageSize: number }) {
+    let qb = this.db.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id');
+    qb = this.scope(qb, actor);
+    if (q.schoolId) qb = qb.where('u.school_id', '=', q.schoolId);
+    if (q.role) {
+      const role = q.role;
+      qb = qb.where('u.id', 'in', (eb) => eb.selectFrom('role_grants').select('user_id').where('role', '=', role));
+    }
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      const op = containsCi(this.database.dialect);
+      qb = qb.where((eb) => eb.or([eb('u.username', op, like), eb('u.display_name', op, like)]));
+    }
+    const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await qb
+      .select(['u.id', 'u.username', 'u.display_name', 'u.school_id', 's.name as school_name', 'u.region_id', 'u.status', 'u.last_login_at', 'u.email', 'u.phone'])
+      .orderBy('u.username')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute();
+    const grants = rows.length ? await this.db.selectFrom('role_grants').selectAll().where('user_id', 'in', rows.map((r) => r.id)).execute() : [];
+    return {
+      items: rows.map((u) => ({
+        id: u.id, username: u.username, displayName: u.display_name, schoolId: u.school_id, schoolName: u.school_name, regionId: u.region_id,
+        status: u.status, lastLoginAt: u.last_login_at, email: u.email, phone: u.phone,
+        grants: grants.filter((g) => g.user_id === u.id).map((g) => ({ id: g.id, role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject })),
+      })),
+      total: Number(total),
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  private async loadUser(tx: Db | Tx, actor: Actor, id: string): Promise<UserRow> {
+    const u = await tx.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id')
+      .select(['u.id', 'u.region_id', 'u.school_id', 's.region_id as school_region_id', 'u.username', 'u.display_name'])
+      .where('u.id', '=', id).executeTakeFirst();
+    if (!u || !policy.manageUser(actor, u)) throw notFound('user');
+    return u;
+  }
+
+  async create(req: FastifyRequest, actor: Actor, input: z.infer<typeof UserCreate>) {
+    const id = newId();
+    const password = initialPassword();
+    const hash = await hashPassword(password);
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        let regionId = input.regionId ?? null;
+        if (input.schoolId) {
+          const s = await tx.selectFrom('schools').select(['id', 'region_id']).where('id', '=', input.schoolId).executeTakeFirst();
+          if (!s) throw badRequest([{ field: 'schoolId', code: 'not_found' }]);
+          regionId = s.region_id;
+        } else if (regionId) {
+          const r = await tx.selectFrom('regions').select('id').where('id', '=', regionId).executeTakeFirst();
+          if (!r) throw badRequest([{ field: 'regionId', code: 'not_found' }]);
+        } else if (!actor.isPlatformAdmin) {
+          throw badRequest([{ field: 'schoolId', code: 'required' }]);
+        }
+        if (!policy.manageUser(actor, { region_id: input.schoolId ? null : regionId, school_id: input.schoolId ?? null, school_region_id: input.schoolId ? regionId : null })) {
+          throw badRequest([{ field: input.schoolId ? 'schoolId' : 'regionId', code: 'out_of_scope' }]);
+        }
+        const now = nowIso();
+        await tx.insertInto('users').values({
+          id, username: input.username, display_name: input.displayName, email: input.email ?? null, phone: input.phone ?? null,
+          password_hash: hash, must_change_password: 1, password_changed_at: null, school_id: input.schoolId ?? null, region_id: regionId,
+          locale: 'zh-CN', status: 'active', failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
+        }).execute();
+        await audit(tx, req, { action: 'user.create', entityType: 'user', entityId: id, regionId, schoolId: input.schoolId ?? null, detail: { username: input.username, displayName: input.displayName } });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        const m = String((err as Error).message);
+        const field = /email/.test(m) ? 'email' : /phone/.test(m) ? 'phone' : 'username';
+        throw new AppError(409, 'duplicate', { field: field === 'username' ? '用户名' : field === 'email' ? '邮箱' : '手机号' }, [{ field, code: 'duplicate' }]);
+      }
+      throw err;
+    }
+    const user = (await this.list(actor, { q: input.username, page: 1, pageSize: 1 })).items[0]!;
+    return { user, initialPassword: password };
+  }
+
+  async update(req: FastifyRequest, actor: Actor, id: string, input: z.infer<typeof UserUpdate>) {
+    await this.db.transaction().execute(async (tx) => {
+      const u = await this.loadUser(tx, actor, id);
+      if (id === actor.userId && input.status === 'disabled') throw badRequest([{ field: 'status', code: 'invalid', params: { reason: '不能停用自己的账号' } }]);
+      await tx.updateTable('users').set({ ...(input.displayName && { display_name: input.displayName }), ...(input.status && { status: input.status }), updated_at: nowIso() }).where('id', '=', id).execute();
+      if (input.status === 'disabled') await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await audit(tx, req, { action: 'user.update', entityType: 'user', entityId: id, regionId: u.region_id ?? u.school_region_id, schoolId: u.school_id, detail: input });
+    });
+    return this.byId(actor, id);
+  }
+
+  async byId(actor: Actor, id: string) {
+    const u = await this.loadUser(this.db, actor, id);
+    return (await this.list(actor, { q: u.username, page: 1, pageSize: 100 })).items.find((x) => x.id === id)!;
+  }
+
+  async resetPassword(req: FastifyRequest, actor: Actor, id: string) {
+    const password = initialPassword();
+    const hash = await hashPassword(password);
+    await this.db.transaction().execute(async (tx) => {
+      const u = await this.loadUser(tx, actor, id);
+      await tx.updateTable('users').set({ password_hash: hash, must_change_password: 1, failed_logins: 0, locked_until: null, updated_at: nowIso() }).where('id', '=', id).execute();
+      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await audit(tx, req, { action: 'user.reset_password', entityType: 'user', entityId: id, regionId: u.region_id ?? u.school_region_id, schoolId: u.school_id });
+    });
+    return { initialPassword: password };
+  }
+
+  /** Whether the actor may hand out this role in this scope; returns the region the grant belongs to. */
+  private async grantable(tx: Db | Tx, actor: Actor, g: z.infer<typeof GrantCreate>): Promise<string | null> {
+    const expected = ROLE_SCOPE[g.role];
+    if (g.scopeType !== expected) throw badRequest([{ field: 'scopeType', code: 'invalid_value', params: { options: [expected] } }]);
+    if (expected === 'installation') {
+      if (!actor.isPlatformAdmin) throw forbidden();
+      return null;
+    }
+    if (!g.scopeId) throw badRequest([{ field: 'scopeId', code: 'required' }]);
+    let region: string | undefined;
+    if (expected === 'region') region = (await tx.selectFrom('regions').select('id').where('id', '=', g.scopeId).executeTakeFirst())?.id;
+    if (expected === 'alliance') region = (await tx.selectFrom('alliances').select('region_id').where('id', '=', g.scopeId).executeTakeFirst())?.region_id;
+    if (expected === 'school') region = (await tx.selectFrom('schools').select('region_id').where('id', '=', g.scopeId).executeTakeFirst())?.region_id;
+    if (!region) throw badRequest([{ field: 'scopeId', code: 'not_found' }]);
+    if (g.role === 'reviewer' && !g.subject) throw badRequest([{ field: 'subject', code: 'required' }]);
+    const ok =
+      actor.isPlatformAdmin ||
+      actor.bureauRegions.has(region) ||
+      (expected === 'school' && actor.adminSchools.has(g.scopeId) && SCHOOL_GRANTABLE.includes(g.role));
+    if (!ok) throw forbidden();
+    return region;
+  }
+
+  async grant(req: FastifyRequest, actor: Actor, userId: string, g: z.infer<typeof GrantCreate>) {
+    await this.db.transaction().execute(async (tx) => {
+      const u = await this.loadUser(tx, actor, userId);
+      const region = await this.grantable(tx, actor, g);
+      try {
+        await tx.insertInto('role_grants').values({ id: newId(), user_id: userId, role: g.role, scope_type: g.scopeType, scope_id: g.scopeId ?? null, subject: g.subject ?? null, granted_by: actor.userId, granted_at: nowIso() }).execute();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError(409, 'duplicate', { field: '该授权' }, [{ field: 'role', code: 'duplicate' }]);
+        throw err;
+      }
+      await audit(tx, req, { action: 'user.grant', entityType: 'user', entityId: userId, regionId: region ?? u.region_id, schoolId: u.school_id, detail: { username: u.username, ...g } });
+    });
+    return this.byId(actor, userId);
+  }
+
+  async revoke(req: FastifyRequest, actor: Actor, grantId: string) {
+    await this.db.transaction().execute(async (tx) => {
+      const g = await tx.selectFrom('role_grants').selectAll().where('id', '=', grantId).executeTakeFirst();
+      if (!g) throw notFound('grant');
+      const u = await this.loadUser(tx, actor, g.user_id).catch(() => {
+        throw notFound('grant');
+      });
+      const region = await this.grantable(tx, actor, { role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject });
+      if (g.user_id === actor.userId && g.role === 'platform_admin') throw badRequest([{ field: 'grantId', code: 'invalid', params: { reason: '不能撤销自己的平台管理员权限' } }]);
+      await tx.deleteFrom('role_grants').where('id', '=', grantId).execute();
+      await audit(tx, req, { action: 'user.revoke', entityType: 'user', entityId: g.user_id, regionId: region ?? u.region_id, schoolId: u.school_id, detail: { username: u.username, role: g.role, scopeType: g.scope_type, scopeId: g.scope_id } });
+    });
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Who may do what (SPEC S0, S8; ARCHITECTURE rule 6).
+ *
+ * Two layers, both here:
+ *  1. Route permissions: every route declares one `Permission`; `ROLE_PERMISSIONS` says which roles hold
+ *     it. A request whose actor holds none of them is refused before the handler runs.
+ *  2. Scope rules: the functions below decide, for one record, whether the actor's grants reach it, and
+ *     give modules the filters that scope every list query.
+ * Denial of something whose existence is private looks like "not found".
+ */
+import { sql } from 'kysely';
+import type { Role } from '../../common/vocab.js';
+import type { Db } from '../db/index.js';
+
+export const PERMISSIONS = [
+  'public', // no sign-in
+  'signed_in', // any signed-in user
+  'region.overview',
+  'school.read',
+  'school.create',
+  'school.update',
+  'alliance.read',
+  'alliance.create',
+  'alliance.manage',
+  'partner.read',
+  'partner.write',
+  'application.read',
+  'application.create',
+  'application.decide',
+  'user.read',
+  'user.write',
+  'import.run',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Which roles hold each route permission (scope is checked afterwards, per record). */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  platform_admin: PERMISSIONS,
+  bureau_admin: [
+    'region.overview', 'school.read', 'school.create', 'school.update', 'alliance.read', 'alliance.create',
+    'alliance.manage', 'partner.read', 'partner.write', 'application.read', 'application.decide',
+    'user.read', 'user.write', 'import.run', 'audit.read',
+  ],
+  evaluator: ['region.overview', 'school.read', 'alliance.read', 'partner.read', 'application.read'],
+  alliance_admin: [
+    'school.read', 'alliance.read', 'alliance.manage', 'partner.read', 'partner.write', 'application.read',
+    'application.decide',
+  ],
+  school_admin: [
+    'school.read', 'school.update', 'alliance.read', 'partner.read', 'application.read', 'application.create',
+    'user.read', 'user.write', 'import.run',
+  ],
+  teacher: ['school.read', 'alliance.read', 'partner.read'],
+  reviewer: ['school.read', 'alliance.read', 'partner.read'],
+  student: ['school.read', 'alliance.read'],
+  guardian: ['school.read', 'alliance.read'],
+  partner: ['school.read', 'alliance.read', 'partner.read'],
+};
+
+export interface Grant {
+  id: string;
+  role: Role;
+  scopeType: 'installation' | 'region' | 'alliance' | 'school';
+  scopeId: string | null;
+  subject: string | null;
+}
+
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  schoolId: string | null;
+  regionId: string | null;
+  grants: Grant[];
+  sessionId: string;
+  csrfToken: string;
+  mustChangePassword: boolean;
+  isPlatformAdmin: boolean;
+  /** regions (with every descendant) where the actor is 教育局管理员 */
+  bureauRegions: Set<string>;
+  /** regions (with descendants) the actor may read: bureau + evaluator grants */
+  readRegions: Set<string>;
+  /** alliances where the actor is 秘书处/理事 */
+  adminAlliances: Set<string>;
+  /** alliances the actor belongs to: alliance-scoped grants + active memberships of the actor's schools */
+  memberAlliances: Set<string>;
+  /** schools of the actor's school-scoped grants */
+  schools: Set<string>;
+  /** schools where the actor is 学校管理员 */
+  adminSchools: Set<string>;
+  /** regions of the actor's schools and all their ancestors (to browse the alliances one may join) */
+  homeRegionChain: Set<string>;
+}
+
+export function holds(actor: Actor, permission: Permission): boolean {
+  if (permission === 'public' || permission === 'signed_in') return true;
+  return actor.grants.some((g) => ROLE_PERMISSIONS[g.role]?.includes(permission));
+}
+
+/** Everything about the actor's reach, computed once per request from the grants. */
+export async function resolveScopes(
+  db: Db,
+  base: Omit<Actor, 'isPlatformAdmin' | 'bureauRegions' | 'readRegions' | 'adminAlliances' | 'memberAlliances' | 'schools' | 'adminSchools' | 'homeRegionChain'>,
+): Promise<Actor> {
+  const g = base.grants;
+  const bureauRoots = g.filter((x) => x.role === 'bureau_admin' && x.scopeId).map((x) => x.scopeId!);
+  const readRoots = g.filter((x) => (x.role === 'bureau_admin' || x.role === 'evaluator') && x.scopeId).map((x) => x.scopeId!);
+  const schools = new Set(g.filter((x) => x.scopeType === 'school' && x.scopeId).map((x) => x.scopeId!));
+  const adminSchools = new Set(g.filter((x) => x.role === 'school_admin' && x.scopeId).map((x) => x.scopeId!));
+  const allianceGrants = g.filter((x) => x.scopeType === 'alliance' && x.scopeId).map((x) => x.scopeId!);
+  const adminAlliances = new Set(g.filter((x) => x.role === 'alliance_admin' && x.scopeId).map((x) => x.scopeId!));
+
+  const readRegions = readRoots.length ? await regionDescendants(db, readRoots) : new Set<string>();
+  const bureauRegions = bureauRoots.length ? (bureauRoots.length === readRoots.length ? readRegions : await regionDescendants(db, bureauRoots)) : new Set<string>();
+
+  const memberAlliances = new Set(allianceGrants);
+  let homeRegionChain = new Set<string>();
+  if (schools.size > 0) {
+    const ids = [...schools];
+    const rows = await db
+      .selectFrom('alliance_members')
+      .select('alliance_id')
+      .where('school_id', 'in', ids)
+      .where('status', '=', 'active')
+      .execute();
+    for (const r of rows) memberAlliances.add(r.alliance_id);
+    const regionRows = await db.selectFrom('schools').select('region_id').where('id', 'in', ids).execute();
+    homeRegionChain = await regionAncestors(db, [...new Set(regionRows.map((r) => r.region_id))]);
+  }
+  return {
+    ...base,
+    isPlatformAdmin: g.some((x) => x.role === 'platform_admin'),
+    bureauRegions,
+    readRegions,
+    adminAlliances,
+    memberAlliances,
+    schools,
+    adminSchools,
+    homeRegionChain,
+  };
+}
+
+export async function regionDescendants(db: Db, roots: string[]): Promise<Set<string>> {
+  const res = await sql<{ id: string }>`
+    with recursive sub(id) as (
+      select id from regions where id in (${sql.join(roots)})
+      union
+      select r.id from regions r join sub on r.parent_id = sub.id
+    ) select id from sub`.execute(db);
+  return new Set(res.rows.map((r) => r.id));
+}
+
+export async function regionAncestors(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const res = await sql<{ id: string }>`
+    with recursive up(id, parent_id) as (
+      select id, parent_id from regions where id in (${sql.join(ids)})
+      union
+      select r.id, r.parent_id from regions r join up on r.id = up.parent_id
+    ) select id from up`.execute(db);
+  return new Set(res.rows.map((r) => r.id));
+}
+
+// ---- record-level rules ---------------------------------------------------------------------
+
+export interface SchoolRef {
+  id: string;
+  region_id: string;
+}
+export interface AllianceRef {
+  id: string;
+  region_id: string;
+}
+
+export const policy = {
+  readRegion: (a: Actor, regionId: string) => a.isPlatformAdmin || a.readRegions.has(regionId),
+
+  /** alliances the school belongs to are needed for the member rule; pass them when known */
+  readSchool: (a: Actor, s: SchoolRef, schoolAlliances: string[]) =>
+    a.isPlatformAdmin ||
+    a.readRegions.has(s.region_id) ||
+    a.schools.has(s.id) ||
+    schoolAlliances.some((id) => a.memberAlliances.has(id)),
+  createSchool: (a: Actor, regionId: string) => a.isPlatformAdmin || a.bureauRegions.has(regionId),
+  updateSchool: (a: Actor, s: SchoolRef) => a.isPlatformAdmin || a.bureauRegions.has(s.region_id) || a.adminSchools.has(s.id),
+
+  readAlliance: (a: Actor, al: AllianceRef) =>
+    a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.memberAlliances.has(al.id) || a.homeRegionChain.has(al.region_id),
+  /** members, partners, governance, documents, milestones */
+  manageAlliance: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.bureauRegions.has(al.region_id) || a.adminAlliances.has(al.id),
+  /** the alliance's internal documents and timeline: members and overseers, not the whole region */
+  readAllianceInternals: (a: Actor, al: AllianceRef) =>
+    a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.memberAlliances.has(al.id),
+  createAlliance: (a: Actor, regionId: string) => a.isPlatformAdmin || a.bureauRegions.has(regionId),
+  /** exit a member / change the alliance itself (kind, core school): the alliance or the bureau */
+  exitMember: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.bureauRegions.has(al.region_id) || a.adminAlliances.has(al.id),
+
+  applyForSchool: (a: Actor, schoolId: string) => a.isPlatformAdmin || a.adminSchools.has(schoolId),
+  /** 联盟评估 and 理事会推荐 */
+  allianceStep: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.adminAlliances.has(al.id),
+  /** 教育局审批 */
+  bureauStep: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.bureauRegions.has(al.region_id),
+  readApplication: (a: Actor, al: AllianceRef, schoolId: string) =>
+    a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.adminAlliances.has(al.id) || a.schools.has(schoolId),
+
+  /** user administration: bureau for its regions, school admin for its school */
+  manageUser: (a: Actor, u: { region_id: string | null; school_id: string | null; school_region_id: string | null }) =>
+    a.isPlatformAdmin ||
+    (u.region_id != null && a.bureauRegions.has(u.region_id)) ||
+    (u.school_region_id != null && a.bureauRegions.has(u.school_region_id)) ||
+    (u.school_id != null && a.adminSchools.has(u.school_id)),
+};
+
+/** Roles a school admin may hand out inside the own school. */
+export const SCHOOL_GRANTABLE: readonly Role[] = ['teacher', 'student', 'guardian', 'school_admin'];

@@ -1,0 +1,37 @@
+import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
+import { api, type Query } from '../../api';
+import type { IndicatorInput, Paged, SchoolDetail, SchoolSummary } from '../../types';
+
+export function useSchools(query: Query) {
+  return useQuery({
+    queryKey: ['schools', 'list', query],
+    queryFn: () => api.get<Paged<SchoolSummary>>('/api/schools', query),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSchool(id: string | undefined) {
+  return useQuery({
+    queryKey: ['schools', 'detail', id],
+    queryFn: () => api.get<SchoolDetail>(`/api/schools/${id}`),
+    enabled: !!id,
+  });
+}
+
+export type SchoolInput = Partial<Omit<SchoolDetail, 'id' | 'regionName' | 'alliances' | 'indicators' | 'students' | 'teachers'>>;
+
+export function useSaveSchool(id?: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SchoolInput) => (id ? api.patch<SchoolDetail>(`/api/schools/${id}`, body) : api.post<SchoolDetail>('/api/schools', body)),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['schools'] }),
+  });
+}
+
+export function useSaveIndicators(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ year, ...body }: IndicatorInput & { year: number }) => api.put(`/api/schools/${id}/indicators/${year}`, body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['schools'] }),
+  });
+}
