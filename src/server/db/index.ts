@@ -56,6 +56,33 @@ export function openSqlite(file: string): SQLite.Database {
   return handle;
 }
 
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs as much as running a small query.
+ * This keeps the most recent prepared statements per SQL text (better-sqlite3 is synchronous, so a
+ * statement is never used by two queries at once; SQLite re-prepares it itself after a schema change).
+ */
+function withStatementCache(handle: SQLite.Database, max = 1000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (text: string) => {
+    let st = cache.get(text);
+    if (st) {
+      cache.delete(text);
+    } else {
+      st = handle.prepare(text);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(text, st);
+    return st;
+  };
+  return new Proxy(handle, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>): Database {
   if (config.databaseUrl) {
     const schema = config.databaseSchema;
@@ -73,7 +100,7 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSch
     };
   }
   const sqlite = openSqlite(config.sqlitePath);
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }
 

@@ -44,7 +44,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('schools_region_name').on('schools').columns(['region_id', 'name']).execute();
+  await db.schema.createIndex('schools_region_code').on('schools').columns(['region_id', 'code']).execute();
 
   await db.schema
     .createTable('school_indicators')

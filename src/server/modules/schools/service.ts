@@ -13,7 +13,7 @@ import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './
 
 type Row = SchoolsTable & { region_name: string };
 
-export function toSummary(r: Row) {
+export function toSummary(r: Pick<Row, 'id' | 'code' | 'name' | 'type' | 'ownership' | 'location' | 'tags' | 'region_id' | 'region_name' | 'students' | 'teachers'>) {
   return {
     id: r.id,
     code: r.code,
@@ -55,8 +55,11 @@ export class SchoolService {
 
   async list(actor: Actor, q: z.infer<typeof SchoolQuery>) {
     let qb = this.db.selectFrom('schools as s').innerJoin('regions as r', 'r.id', 's.region_id');
-    qb = scopeSchools(qb, actor);
-    if (q.regionId) qb = qb.where('s.region_id', 'in', [...(await regionDescendants(this.db, [q.regionId]))]);
+    const within = q.regionId ? await regionDescendants(this.db, [q.regionId]) : null;
+    // a region filter that lies wholly inside the actor's regions is already the scope
+    const covered = within !== null && [...within].every((id) => actor.readRegions.has(id));
+    if (!covered) qb = scopeSchools(qb, actor);
+    if (within) qb = qb.where('s.region_id', 'in', [...within]);
     if (q.type) qb = qb.where('s.type', '=', q.type);
     if (q.location) qb = qb.where('s.location', '=', q.location);
     if (q.tag) qb = qb.where('s.tags', containsCi(this.database.dialect), `%"${q.tag}"%`);
@@ -71,8 +74,7 @@ export class SchoolService {
     }
     const [{ total }] = [await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()];
     const rows = await qb
-      .selectAll('s')
-      .select('r.name as region_name')
+      .select(['s.id', 's.code', 's.name', 's.type', 's.ownership', 's.location', 's.tags', 's.region_id', 's.students', 's.teachers', 'r.name as region_name'])
       .orderBy('s.region_id')
       .orderBy('s.code')
       .limit(q.pageSize)
@@ -213,7 +215,7 @@ export class SchoolService {
   }
 }
 
-function toRow(id: string, i: z.infer<typeof SchoolCreate>, now: string): SchoolsTable {
+export function toRow(id: string, i: z.infer<typeof SchoolCreate>, now: string): SchoolsTable {
   return {
     id,
     region_id: i.regionId,
