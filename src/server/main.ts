@@ -16,7 +16,8 @@ const USAGE = `用法 usage: xiaolian <command>
   seed [--scale demo|province]  生成演示数据 (demo: 临川市演示区域; province: 万校规模, 供压测)
   backup <file>                 SQLite 在线备份到文件 (PostgreSQL 见 docs/backup.md)
   restore <file>                从备份文件恢复 SQLite 数据库 (服务需停止)
-  check                         检查数据一致性`;
+  check                         检查数据一致性
+  create-admin <username>       创建平台管理员（打印一次性初始密码，首次登录须修改）`;
 
 async function main() {
   const [cmd, ...args] = process.argv.slice(2);
@@ -94,6 +95,36 @@ async function main() {
       console.log(problems.length ? `${problems.length} problem(s)` : '✓ no problems found');
       await database.close();
       process.exitCode = problems.length ? 1 : 0;
+      return;
+    }
+    case 'create-admin': {
+      const username = args[0];
+      if (!username || !/^[A-Za-z0-9_.-]{3,64}$/.test(username)) throw new Error('create-admin needs a username of 3–64 letters, digits, _ . -');
+      const database = createDatabase(config);
+      await ensureSchema(database, config.databaseSchema);
+      await migrate(database);
+      const { initialPassword } = await import('./modules/auth/service.js');
+      const { hashPassword } = await import('./platform/passwords.js');
+      const { newId } = await import('./platform/ids.js');
+      const password = initialPassword();
+      const now = new Date().toISOString();
+      const userId = newId();
+      await database.db.transaction().execute(async (tx) => {
+        await tx.insertInto('users').values({
+          id: userId, username, display_name: '平台管理员', email: null, phone: null, password_hash: await hashPassword(password),
+          must_change_password: 1, password_changed_at: null, school_id: null, region_id: null, locale: 'zh-CN', status: 'active',
+          failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
+        }).execute();
+        await tx.insertInto('role_grants').values({
+          id: newId(), user_id: userId, role: 'platform_admin', scope_type: 'installation', scope_id: null, subject: null, granted_by: null, granted_at: now,
+        }).execute();
+        await tx.insertInto('audit_log').values({
+          at: now, actor_id: null, actor_name: 'cli', ip: null, request_id: null, action: 'user.create', entity_type: 'user',
+          entity_id: userId, region_id: null, alliance_id: null, school_id: null, detail: JSON.stringify({ username, role: 'platform_admin', via: 'create-admin' }),
+        }).execute();
+      });
+      console.log(`platform admin ${username} created; initial password (change it at first sign-in): ${password}`);
+      await database.close();
       return;
     }
     default:
