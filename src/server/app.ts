@@ -167,6 +167,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       code = 'validation_failed';
       detail = err.message;
     }
+    if (status >= 500 && process.env.XL_DEBUG_500) console.error(err);
     if (status >= 500) req.log.error({ err, serialization: isResponseSerializationError(err as never) }, 'request failed');
     reply
       .code(status)
@@ -232,7 +233,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 function findWebRoot(): string | null {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const p of [path.resolve(here, '../web'), path.resolve(here, '../../dist/web'), path.resolve(process.cwd(), 'dist/web')]) {
-    if (fs.existsSync(path.join(p, 'index.html'))) return p;
+    // a built app has assets/ (src/web, reached from src/server under tsx, holds only the source index.html)
+    if (fs.existsSync(path.join(p, 'index.html')) && fs.existsSync(path.join(p, 'assets'))) return p;
   }
   return null;
 }

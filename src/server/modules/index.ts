@@ -5,6 +5,7 @@ import { allianceRoutes } from './alliances/routes.js';
 import { membershipRoutes } from './memberships/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { userRoutes } from './users/routes.js';
+import { importRoutes } from './imports/routes.js';
 
 /** Every feature module, in one place: a newcomer sees the whole API surface here. */
 export async function registerModules(app: App, ctx: AppContext) {
@@ -14,4 +15,5 @@ export async function registerModules(app: App, ctx: AppContext) {
   await membershipRoutes(app, ctx);
   await userRoutes(app, ctx);
   await auditRoutes(app, ctx);
+  await importRoutes(app, ctx);
 }

@@ -38,6 +38,8 @@ export const MESSAGES = {
   sso_no_account: { zh: '统一身份认证账号未关联本平台用户', en: 'No local account matches this single sign-on identity' },
   bad_file: { zh: '文件无法读取：{reason}', en: 'The file cannot be read: {reason}' },
   import_has_errors: { zh: '有 {count} 行数据有误，未导入任何数据；可修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them, or choose to import only the valid rows' },
+  invalid_file: { zh: '无法识别上传的文件：{reason}', en: 'The uploaded file cannot be read: {reason}' },
+  import_has_invalid_rows: { zh: '有 {count} 行数据有误，未导入任何数据；请修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them and upload again, or choose to import only the valid rows' },
   import_done: { zh: '该批次已处理', en: 'This import has already been processed' },
   internal: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
 } satisfies Record<string, Msg>;

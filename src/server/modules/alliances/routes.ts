@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
-import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, PHASES } from '../../../common/vocab.js';
+import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, PARTNER_KINDS, PHASES } from '../../../common/vocab.js';
 import { Id, paginated } from '../schools/schema.js';
 import {
   AllianceCreate, AllianceDetail, AlliancePartnerAdd, AllianceQuery, AllianceSummary, AllianceUpdate, AssessmentCreate, BodyCreate,
@@ -125,6 +125,20 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
     config: { permission: 'partner.read' },
     schema: { tags: ['合作方 partners'], summary: '合作方', querystring: z.strictObject({ regionId: Id.optional() }), response: { 200: z.object({ items: z.array(PartnerOut) }) } },
   }, async (req) => svc.listPartners(actorOf(req), req.query.regionId));
+
+  r.get('/api/partners/export.xlsx', {
+    config: { permission: 'partner.read' },
+    schema: { tags: ['合作方 partners'], summary: '导出合作方 Excel', querystring: z.strictObject({ regionId: Id.optional() }) },
+  }, async (req, reply) => {
+    const { items } = await svc.listPartners(actorOf(req), req.query.regionId);
+    return sendXlsx(reply, '合作方.xlsx', '合作方', [
+      { header: '名称', value: (p) => p.name, width: 28 },
+      { header: '类型', value: (p) => PARTNER_KINDS.label(p.kind) },
+      { header: '联系人', value: (p) => p.contact },
+      { header: '联系电话', value: (p) => p.phone, width: 16 },
+      { header: '简介', value: (p) => p.description, width: 48 },
+    ], items);
+  });
 
   r.post('/api/partners', {
     config: { permission: 'partner.write' },

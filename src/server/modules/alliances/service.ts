@@ -2,12 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
-import { containsCi, escapeLike, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
+import { fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
 import type { AlliancesTable } from '../../db/schema.js';
 import { audit, changes } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound, zodIssueToField, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { policy, regionAncestors, regionDescendants, type Actor } from '../../platform/policy.js';
+import { containsText } from '../../platform/search.js';
 import { FileTooLargeError, type Storage } from '../../platform/storage.js';
 import { alliancePhases, currentPhase, reassessment } from '../../../common/org.js';
 import { todayIn } from '../../../common/time.js';
@@ -56,10 +57,14 @@ export class AllianceService {
   async list(actor: Actor, q: z.infer<typeof AllianceQuery>) {
     let qb = this.db.selectFrom('alliances as a').innerJoin('regions as r', 'r.id', 'a.region_id').innerJoin('schools as c', 'c.id', 'a.core_school_id');
     qb = this.scope(qb, actor);
-    if (q.regionId) qb = qb.where('a.region_id', 'in', [...(await regionDescendants(this.db, [q.regionId]))]);
+    if (q.regionId) {
+      const within = [...(await regionDescendants(this.db, [q.regionId]))];
+      if (within.length === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+      qb = qb.where('a.region_id', 'in', within);
+    }
     if (q.kind) qb = qb.where('a.kind', '=', q.kind);
     if (q.pattern) qb = qb.where('a.pattern', '=', q.pattern);
-    if (q.q) qb = qb.where('a.name', containsCi(this.database.dialect), `%${escapeLike(q.q)}%`);
+    if (q.q) qb = qb.where(containsText(this.database.dialect, 'a.name', q.q));
     const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await qb
       .selectAll('a')
@@ -247,7 +252,11 @@ export class AllianceService {
   // ---- partners -------------------------------------------------------------------------------
   async listPartners(actor: Actor, regionId?: string) {
     let qb = this.db.selectFrom('partners').selectAll();
-    if (regionId) qb = qb.where('region_id', 'in', [...(await regionDescendants(this.db, [regionId]))]);
+    if (regionId) {
+      const within = [...(await regionDescendants(this.db, [regionId]))];
+      if (within.length === 0) return { items: [] };
+      qb = qb.where('region_id', 'in', within);
+    }
     if (!actor.isPlatformAdmin) {
       const visible = [...actor.readRegions, ...actor.homeRegionChain];
       qb = qb.where((eb) => eb.or([

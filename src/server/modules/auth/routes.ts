@@ -6,6 +6,7 @@ import { nowIso } from '../../db/index.js';
 import type { Actor } from '../../platform/policy.js';
 import { AuthService } from './service.js';
 import { ROLES } from '../../../common/vocab.js';
+import { ssoRoutes } from './sso.js';
 
 export const GrantOut = z.object({
   id: z.string(),
@@ -52,7 +53,7 @@ export async function meOf(ctx: AppContext, actor: Actor): Promise<z.infer<typeo
   const u = await db
     .selectFrom('users as u')
     .leftJoin('schools as s', 's.id', 'u.school_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.email', 'u.phone', 'u.school_id', 's.name as school_name', 'u.region_id', 'u.locale', 'u.must_change_password'])
+    .select(['u.id', 'u.username', 'u.display_name', 'u.email', 'u.phone', 'u.school_id', 's.name as school_name', 'u.region_id', 'u.locale'])
     .where('u.id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   const names = await scopeNames(ctx, actor.grants);
@@ -67,7 +68,8 @@ export async function meOf(ctx: AppContext, actor: Actor): Promise<z.infer<typeo
       schoolName: u.school_name,
       regionId: u.region_id,
       locale: u.locale,
-      mustChangePassword: u.must_change_password === 1,
+      // per session: single sign-on sessions are exempt from the initial password change (see sso.ts)
+      mustChangePassword: actor.mustChangePassword,
     },
     grants: actor.grants.map((g) => ({ ...g, scopeName: g.scopeId ? names.get(g.scopeId) ?? null : null })),
     csrfToken: actor.csrfToken,
@@ -153,4 +155,6 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
     await auth.changePassword(req, actorOf(req), req.body.currentPassword, req.body.newPassword);
     return reply.code(204).send(null);
   });
+
+  await ssoRoutes(app, ctx, auth);
 }

@@ -109,7 +109,7 @@ export class AuthService {
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .select([
-        's.id as sid', 's.csrf_token', 's.expires_at', 's.idle_expires_at', 's.last_seen_at',
+        's.id as sid', 's.csrf_token', 's.expires_at', 's.idle_expires_at', 's.last_seen_at', 's.via',
         'u.id', 'u.username', 'u.display_name', 'u.school_id', 'u.region_id', 'u.status', 'u.must_change_password',
       ])
       .where('s.id', '=', id)
@@ -137,7 +137,8 @@ export class AuthService {
       grants,
       sessionId: id,
       csrfToken: row.csrf_token,
-      mustChangePassword: row.must_change_password === 1,
+      // a session opened by single sign-on never used the local password: no forced change for it
+      mustChangePassword: row.must_change_password === 1 && row.via !== 'oidc',
     });
   }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
+import { APPLICATION_STATUS } from '../../../common/vocab.js';
 import { Id, paginated } from '../schools/schema.js';
 import { ApplicationCreate, ApplicationOut, ApplicationQuery, DecisionBody, ExitBody, MemberOut } from './schema.js';
 import { MembershipService, type Step } from './service.js';
@@ -14,6 +16,27 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
     config: { permission: 'application.read' },
     schema: { tags, summary: '入盟申请列表', querystring: ApplicationQuery, response: { 200: paginated(ApplicationOut) } },
   }, async (req) => svc.list(actorOf(req), req.query));
+
+  r.get('/api/applications/export.xlsx', {
+    config: { permission: 'application.read' },
+    schema: { tags, summary: '导出入盟申请 Excel', querystring: ApplicationQuery.omit({ page: true, pageSize: true }) },
+  }, async (req, reply) => {
+    const { items } = await svc.list(actorOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
+    const STEP: Record<string, string> = { submit: '提交申请', evaluate: '联盟评估', recommend: '理事会推荐', approve: '教育局审批', reject: '未通过', withdraw: '撤回' };
+    return sendXlsx(reply, '入盟申请.xlsx', '入盟申请', [
+      { header: '申请学校', value: (a) => a.schoolName, width: 28 },
+      { header: '申请加入', value: (a) => a.allianceName, width: 28 },
+      { header: '状态', value: (a) => APPLICATION_STATUS.label(a.status) },
+      { header: '申请理由', value: (a) => a.reason, width: 40 },
+      { header: '提交时间(UTC)', value: (a) => a.createdAt, width: 26 },
+      { header: '最近更新(UTC)', value: (a) => a.updatedAt, width: 26 },
+      {
+        header: '审批记录',
+        value: (a) => a.decisions.map((d) => `${STEP[d.step] ?? d.step}（${d.actorName ?? ''}，${d.at.slice(0, 10)}）${d.comment ? `：${d.comment}` : ''}`).join('\n'),
+        width: 60,
+      },
+    ], items);
+  });
 
   r.get('/api/applications/:id', {
     config: { permission: 'application.read' },

@@ -2,12 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Db } from '../../db/index.js';
-import { containsCi, escapeLike, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
+import { containsCi, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
 import type { DB, SchoolsTable } from '../../db/schema.js';
 import { audit, changes } from '../../platform/audit.js';
 import { AppError, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
+import { containsText } from '../../platform/search.js';
 import { computeIndicators } from '../../../common/org.js';
 import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './schema.js';
 
@@ -56,6 +57,8 @@ export class SchoolService {
   async list(actor: Actor, q: z.infer<typeof SchoolQuery>) {
     let qb = this.db.selectFrom('schools as s').innerJoin('regions as r', 'r.id', 's.region_id');
     const within = q.regionId ? await regionDescendants(this.db, [q.regionId]) : null;
+    // an unknown region holds no schools (and `in ()` is not SQL)
+    if (within && within.size === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
     // a region filter that lies wholly inside the actor's regions is already the scope
     const covered = within !== null && [...within].every((id) => actor.readRegions.has(id));
     if (!covered) qb = scopeSchools(qb, actor);
@@ -68,9 +71,8 @@ export class SchoolService {
       qb = qb.where('s.id', 'in', (eb) => eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active'));
     }
     if (q.q) {
-      const like = `%${escapeLike(q.q)}%`;
-      const op = containsCi(this.database.dialect);
-      qb = qb.where((eb) => eb.or([eb('s.name', op, eb.val(like)), eb('s.code', '=', q.q!)]));
+      const text = q.q;
+      qb = qb.where((eb) => eb.or([containsText(this.database.dialect, 's.name', text), eb('s.code', '=', text)]));
     }
     const [{ total }] = [await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()];
     const rows = await qb

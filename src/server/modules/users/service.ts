@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
-import { containsCi, escapeLike, isUniqueViolation, nowIso } from '../../db/index.js';
+import { isUniqueViolation, nowIso } from '../../db/index.js';
+import { containsText } from '../../platform/search.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -50,18 +51,19 @@ export class UserService {
     });
   }
 
-  async list(actor: Actor, q: Omit<z.infer<typeof UserQuery>, 'page' | 'pageSize'> & { page: number; pageSize: number }) {
+  async list(actor: Actor, q: Omit<z.infer<typeof UserQuery>, 'page' | 'pageSize'> & { page: number; pageSize: number; id?: string }) {
     let qb = this.db.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id');
     qb = this.scope(qb, actor);
+    if (q.id) qb = qb.where('u.id', '=', q.id);
     if (q.schoolId) qb = qb.where('u.school_id', '=', q.schoolId);
     if (q.role) {
       const role = q.role;
       qb = qb.where('u.id', 'in', (eb) => eb.selectFrom('role_grants').select('user_id').where('role', '=', role));
     }
     if (q.q) {
-      const like = `%${escapeLike(q.q)}%`;
-      const op = containsCi(this.database.dialect);
-      qb = qb.where((eb) => eb.or([eb('u.username', op, like), eb('u.display_name', op, like)]));
+      const d = this.database.dialect;
+      const text = q.q;
+      qb = qb.where((eb) => eb.or([containsText(d, 'u.username', text), containsText(d, 'u.display_name', text)]));
     }
     const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await qb
@@ -127,7 +129,7 @@ export class UserService {
       }
       throw err;
     }
-    const user = (await this.list(actor, { q: input.username, page: 1, pageSize: 1 })).items[0]!;
+    const user = (await this.list(actor, { id, page: 1, pageSize: 1 })).items[0]!;
     return { user, initialPassword: password };
   }
 
@@ -144,7 +146,7 @@ export class UserService {
 
   async byId(actor: Actor, id: string) {
     const u = await this.loadUser(this.db, actor, id);
-    return (await this.list(actor, { q: u.username, page: 1, pageSize: 100 })).items.find((x) => x.id === id)!;
+    return (await this.list(actor, { id: u.id, page: 1, pageSize: 1 })).items[0]!;
   }
 
   async resetPassword(req: FastifyRequest, actor: Actor, id: string) {

@@ -30,7 +30,7 @@ export default function AllianceDetailPage() {
   const a = q.data;
   const [editing, setEditing] = useState(false);
   const canManage = !!a && hasRole(me, ['platform_admin', 'bureau_admin', 'alliance_admin'], { regionId: a.regionId, allianceId: a.id });
-  const canAssess = !!a && hasRole(me, ['platform_admin', 'bureau_admin', 'evaluator'], { regionId: a.regionId });
+  const canAssess = !!a && hasRole(me, ['platform_admin', 'bureau_admin'], { regionId: a.regionId });
   const activeMembers = a?.members.filter((m) => m.status !== 'exited').length ?? 0;
 
   return (
@@ -66,7 +66,7 @@ export default function AllianceDetailPage() {
             { key: 'governance', label: t('alliance.tabs.governance'), children: <GovernanceTab a={a} canManage={canManage} /> },
             { key: 'documents', label: `${t('alliance.tabs.documents')} (${a.documents.length})`, children: <DocumentsTab a={a} canManage={canManage} /> },
             { key: 'milestones', label: t('alliance.tabs.milestones'), children: <MilestonesTab a={a} canManage={canManage} /> },
-            { key: 'timeline', label: t('alliance.tabs.timeline'), children: <TimelineTab allianceId={a.id} active={tab === 'timeline'} /> },
+            { key: 'timeline', label: t('alliance.tabs.timeline'), children: <TimelineTab a={a} active={tab === 'timeline'} /> },
           ]}
         />
       )}

@@ -20,7 +20,8 @@ export function LoginPage() {
   const sso = useSso();
   const login = useLogin();
   const [form] = Form.useForm();
-  const [error, setError] = useState<string | null>(params.get('error'));
+  const [error, setError] = useState<string | null>(null);
+  const ssoError = params.get('sso_error');
   const next = safeNext(params.get('next'));
 
   if (me.data && !login.isPending) return <Navigate to={next ?? homePath(me.data)} replace />;
@@ -54,6 +55,16 @@ export function LoginPage() {
           <Typography.Text type="secondary">{t('app.fullName')}</Typography.Text>
         </div>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        {!error && ssoError && (
+          <Alert
+            type="warning"
+            showIcon
+            message={t('login.ssoError.title')}
+            description={t(`login.ssoError.${ssoError}`, { defaultValue: t('login.ssoError.unknown') })}
+            style={{ marginBottom: 16 }}
+            data-testid="login-sso-error"
+          />
+        )}
         <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false} data-testid="login-form" size="large">
           <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" placeholder={t('login.usernamePlaceholder')} />
@@ -72,16 +83,11 @@ export function LoginPage() {
               block
               size="large"
               icon={<SafetyCertificateOutlined />}
-              href={`/api/auth/sso/start${next ? `?returnTo=${encodeURIComponent(next)}` : ''}`}
+              href={`/api/auth/sso/start?returnTo=${encodeURIComponent(next ?? '/')}`}
               data-testid="login-sso"
             >
-              {t('login.sso')}
+              {sso.data.label ? t('login.ssoWith', { name: sso.data.label }) : t('login.sso')}
             </Button>
-            {sso.data.label && (
-              <Typography.Paragraph type="secondary" style={{ textAlign: 'center', fontSize: 12, marginTop: 8, marginBottom: 0 }}>
-                {sso.data.label}
-              </Typography.Paragraph>
-            )}
           </>
         )}
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center', fontSize: 12, marginTop: 24, marginBottom: 0 }}>

@@ -38,6 +38,40 @@ function cvDigits(n: number | null) {
   return n === null ? '—' : n.toFixed(3);
 }
 
+function cvColor(v: number) {
+  return v > CV_LIMITS.primary ? '#cf1322' : v > CV_LIMITS.junior ? '#d48806' : '#389e0d';
+}
+
+/** One bar per indicator: the CV against the two limits (小学 0.50, 初中 0.45), drawn as dashed marks. */
+function CvFigure({ rows }: { rows: EquityRow[] }) {
+  const { label } = useVocab();
+  const { t } = useTranslation();
+  const scale = Math.max(0.6, ...rows.map((r) => (r.cv ?? 0) * 1.1));
+  const pos = (v: number) => `${Math.min(100, (v / scale) * 100)}%`;
+  if (rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.noData')} />;
+  return (
+    <div data-testid="cv-figure">
+      {rows.map((r) => (
+        <div className="xl-cv-row" key={r.indicator}>
+          <div className="xl-cv-head">
+            <span className="xl-cv-label">{label(RESOURCE_INDICATORS, r.indicator)}</span>
+            <span className="xl-cv-value" style={{ color: r.cv === null ? undefined : cvColor(r.cv) }}>{cvDigits(r.cv)}</span>
+          </div>
+          <div className="xl-cv-track">
+            {r.cv !== null && <div className="xl-cv-fill" style={{ width: pos(r.cv), background: cvColor(r.cv) }} />}
+            <Tooltip title={t('overview.limitLine', { limit: CV_LIMITS.junior })}>
+              <div className="xl-cv-mark" style={{ left: pos(CV_LIMITS.junior), borderColor: '#d48806' }} />
+            </Tooltip>
+            <Tooltip title={t('overview.limitLine', { limit: CV_LIMITS.primary })}>
+              <div className="xl-cv-mark" style={{ left: pos(CV_LIMITS.primary) }} />
+            </Tooltip>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export default function OverviewPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -89,7 +123,7 @@ export default function OverviewPage() {
               { key: 'pendingApplications', icon: <FileDoneOutlined />, value: d.totals.pendingApplications },
             ].map((s) => (
               <Col key={s.key} xs={12} sm={12} md={8} xl={{ flex: '20%' }}>
-                <Card size="small" variant="borderless">
+                <Card size="small" variant="borderless" style={{ height: '100%' }}>
                   <Statistic
                     title={t(`overview.totals.${s.key}`)}
                     value={s.value ?? 0}
@@ -142,15 +176,17 @@ export default function OverviewPage() {
             <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
               {t('overview.equityNote', { primary: CV_LIMITS.primary, junior: CV_LIMITS.junior })}
             </Typography.Paragraph>
+            <CvFigure rows={equity} />
             <Table<EquityRow>
+              style={{ marginTop: 16 }}
               data-testid="equity-table"
               size="small"
               rowKey={(r) => `${r.indicator}-${r.year}`}
               dataSource={equity}
               pagination={false}
-              scroll={{ x: 820 }}
+              scroll={{ x: 860 }}
               columns={[
-                { title: t('overview.indicator'), dataIndex: 'indicator', render: (c: string) => label(RESOURCE_INDICATORS, c), width: 300 },
+                { title: t('overview.indicator'), dataIndex: 'indicator', render: (c: string) => label(RESOURCE_INDICATORS, c), width: 220, fixed: 'left' },
                 { title: t('overview.schoolCount'), dataIndex: 'count', align: 'right', width: 80 },
                 { title: t('overview.mean'), dataIndex: 'mean', align: 'right', render: (v: number | null) => fmtNum(v, 2) },
                 { title: t('overview.sd'), dataIndex: 'sd', align: 'right', render: (v: number | null) => fmtNum(v, 2) },

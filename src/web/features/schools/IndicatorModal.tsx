@@ -1,6 +1,7 @@
 import { App, Col, Form, InputNumber, Modal, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useApiErrorHandler } from '../../components/errors';
+import { withTestId } from '../../components/testid';
 import type { IndicatorInput, IndicatorYear } from '../../types';
 import { useSaveIndicators } from './api';
 
@@ -33,7 +34,7 @@ export function IndicatorModal({ schoolId, open, initial, onClose }: { schoolId:
       confirmLoading={save.isPending}
       destroyOnHidden
       width={640}
-      okButtonProps={{ 'data-testid': 'indicator-save' } as object}
+      okButtonProps={withTestId('indicator-save')}
     >
       <Form
         form={form}

@@ -6,6 +6,7 @@ import { LOCATIONS, SCHOOL_TAGS } from '../../../../common/vocab';
 import { fmtDate } from '../../../app/format';
 import { useVocab } from '../../../app/vocab';
 import { useApiErrorHandler } from '../../../components/errors';
+import { withTestId } from '../../../components/testid';
 import { VocabTags } from '../../../components/VocabTag';
 import type { AllianceDetail, AllianceMember } from '../../../types';
 import { allianceApi, useAllianceMutation } from '../api';
@@ -23,7 +24,7 @@ function ExitModal({ a, m, onClose }: { a: AllianceDetail; m: AllianceMember; on
       onCancel={onClose}
       onOk={() => form.submit()}
       okText={t('member.exitConfirm')}
-      okButtonProps={{ danger: true, 'data-testid': 'member-exit-confirm' } as object}
+      okButtonProps={withTestId('member-exit-confirm', { danger: true })}
       confirmLoading={exit.isPending}
       destroyOnHidden
     >

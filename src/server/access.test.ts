@@ -1,0 +1,442 @@
+/**
+ * THE ROUTE × ROLE TEST.
+ *
+ * Every API route the app registered (app.xl.routes) must have an entry in ROUTES below; the test fails
+ * on a route without one. Each route is called as every role of SPEC S0 (signed in as the demo account
+ * of that role, plus no session at all) with in-scope ids, with out-of-scope ids of the demo region, and
+ * with ids of a foreign region nobody but the platform admin reaches. The outcome must match the table:
+ *   allowed = 2xx, or a 4xx validation / state answer (400, 409, 413, 415, 423) to the body we sent;
+ *   denied  = 401 / 403 / 404, or a 400 whose only complaint is that a referenced id is not reachable.
+ * The table is written from SPEC S0/S1, independently of platform/policy.ts. List routes are also
+ * called with an out-of-scope filter and must then return nothing (the platform admin: something).
+ * Every role runs on a fresh database, so mutations never leak from one role into another.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { makeTestEnv, type Client, type TestEnv } from './testing.js';
+import { addForeignRegion, FOREIGN, multipart } from './testkit.js';
+
+const ROLES = ['anon', 'admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'student', 'guardian', 'partner'] as const;
+type RoleName = (typeof ROLES)[number];
+/** any: allowed whatever the ids; in: allowed on in-scope ids only; none: always denied */
+type Expect = 'any' | 'in' | 'none';
+type Variant = 'in' | 'out' | 'foreign';
+
+interface Targets {
+  region: string;
+  school: string;
+  alliance: string;
+  body: string;
+  document: string;
+  milestone: string;
+  /** a partner that may be added to `alliance` */
+  partnerToAdd: string;
+  partner: string;
+  /** applications, one per step, in the status that step needs */
+  appRead: string;
+  appEvaluate: string;
+  appRecommend: string;
+  appApprove: string;
+  appWithdraw: string;
+  /** a school (not the core) that is an active member of `alliance` */
+  memberSchool: string;
+  user: string;
+  grant: string;
+  importId: string;
+  importQuery: string;
+  auditEntity: string;
+}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  json?: unknown;
+  multipart?: ReturnType<typeof multipart>;
+}
+
+interface RouteSpec {
+  call: (t: Targets, n: number) => Call;
+  expect: Record<RoleName, Expect>;
+  /** for list routes: how many rows of the answer concern the out-of-scope target */
+  leak?: (res: LightMyRequestResponse, t: Targets) => Promise<number>;
+  /** a route another helper is adding; tolerated while absent */
+  pending?: boolean;
+  /** public routes are never 401/403 */
+  public?: boolean;
+  /** run after every other route (it ends the session) */
+  last?: boolean;
+}
+
+const signedIn = (e: Expect): Record<RoleName, Expect> =>
+  Object.fromEntries(ROLES.map((r) => [r, r === 'anon' ? 'none' : e])) as Record<RoleName, Expect>;
+/** the listed roles get `e`, everybody else `none` */
+const only = (roles: RoleName[], e: Expect): Record<RoleName, Expect> =>
+  Object.fromEntries(ROLES.map((r) => [r, roles.includes(r) ? e : 'none'])) as Record<RoleName, Expect>;
+const publicRoute = Object.fromEntries(ROLES.map((r) => [r, 'any'])) as Record<RoleName, Expect>;
+
+const items = (res: LightMyRequestResponse) => (JSON.parse(res.body).items ?? []) as { id: string }[];
+const countItems = async (res: LightMyRequestResponse) => items(res).length;
+const countIds = (id: (t: Targets) => string) => async (res: LightMyRequestResponse, t: Targets) => items(res).filter((x) => x.id === id(t)).length;
+async function xlsxRows(res: LightMyRequestResponse): Promise<number> {
+  expect(res.headers['content-type']).toMatch(/spreadsheetml/);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as never);
+  return Math.max(0, wb.worksheets[0]!.actualRowCount - 1);
+}
+
+const READERS_ALL: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'student', 'guardian', 'partner'];
+const ALLIANCE_MANAGERS: RoleName[] = ['admin', 'bureau', 'secretary'];
+const USER_ADMINS: RoleName[] = ['admin', 'bureau', 'principal'];
+const APP_READERS: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal'];
+const PARTNER_READERS: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'partner'];
+
+const docUpload = (title: string, withMeta: boolean) =>
+  multipart([
+    ...(withMeta ? [{ name: 'kind', value: 'agreement' }, { name: 'title', value: title }] : []),
+    { name: 'terms', value: JSON.stringify([{ kind: 'joint_research_per_month', op: '>=', value: 2, unit: '次/月' }]) },
+    { name: 'effectiveFrom', value: '2025-09-01' },
+    { name: 'file', value: Buffer.from(`${title}\n第一条 成员校每月联合教研不少于两次。\n`, 'utf8'), filename: 'agreement.txt', contentType: 'text/plain' },
+  ]);
+const importCsv = (query: string, n: number) => {
+  const csv = query.includes('kind=users')
+    ? `用户名,姓名,角色\r\nimp_user_${n},导入教师,教师\r\n`
+    : `学校标识码,学校名称,学校类型,办学性质,所在地类型\r\n97${String(n).padStart(8, '0')},导入测试小学${n},小学,公办,乡镇\r\n`;
+  return multipart([{ name: 'file', value: Buffer.from(csv, 'utf8'), filename: 'rows.csv', contentType: 'text/csv' }]);
+};
+
+export const ROUTES: Record<string, RouteSpec> = {
+  // ---- auth ----
+  'POST /api/auth/login': { call: () => ({ method: 'POST', url: '/api/auth/login', json: { username: 'teacher', password: 'Xiaolian@2026' } }), expect: publicRoute, public: true },
+  'POST /api/auth/logout': { call: () => ({ method: 'POST', url: '/api/auth/logout' }), expect: signedIn('any'), last: true },
+  'GET /api/auth/me': { call: () => ({ method: 'GET', url: '/api/auth/me' }), expect: signedIn('any') },
+  'PATCH /api/auth/me': { call: () => ({ method: 'PATCH', url: '/api/auth/me', json: { locale: 'zh-CN' } }), expect: signedIn('any') },
+  'POST /api/auth/password': {
+    call: () => ({ method: 'POST', url: '/api/auth/password', json: { currentPassword: 'not-my-password', newPassword: 'Another#Passw0rd' } }),
+    expect: signedIn('any'),
+  },
+  'GET /api/auth/sso': { call: () => ({ method: 'GET', url: '/api/auth/sso' }), expect: publicRoute, public: true, pending: true },
+  'GET /api/auth/sso/start': { call: () => ({ method: 'GET', url: '/api/auth/sso/start' }), expect: publicRoute, public: true, pending: true },
+  'GET /api/auth/sso/callback': { call: () => ({ method: 'GET', url: '/api/auth/sso/callback?code=x&state=y' }), expect: publicRoute, public: true, pending: true },
+  'GET /api/openapi.json': { call: () => ({ method: 'GET', url: '/api/openapi.json' }), expect: publicRoute, public: true },
+
+  // ---- regions ----
+  'GET /api/regions': {
+    call: () => ({ method: 'GET', url: '/api/regions' }),
+    expect: signedIn('any'),
+    leak: countIds((t) => t.region),
+  },
+  'GET /api/regions/:id/overview': { call: (t) => ({ method: 'GET', url: `/api/regions/${t.region}/overview` }), expect: only(['admin', 'bureau', 'evaluator'], 'in') },
+
+  // ---- schools ----
+  'GET /api/schools': { call: (t) => ({ method: 'GET', url: `/api/schools?regionId=${t.region}` }), expect: signedIn('any'), leak: countItems },
+  'GET /api/schools/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/schools/export.xlsx?regionId=${t.region}` }), expect: signedIn('any'), leak: xlsxRows },
+  'GET /api/schools/:id': { call: (t) => ({ method: 'GET', url: `/api/schools/${t.school}` }), expect: signedIn('in') },
+  'POST /api/schools': {
+    call: (t, n) => ({
+      method: 'POST', url: '/api/schools',
+      json: { regionId: t.region, code: `96${String(n).padStart(8, '0')}`, name: `权限测试学校${n}`, type: 'primary', ownership: 'public', location: 'urban' },
+    }),
+    expect: only(['admin', 'bureau'], 'in'),
+  },
+  'PATCH /api/schools/:id': { call: (t) => ({ method: 'PATCH', url: `/api/schools/${t.school}`, json: { phone: '0799-1234567' } }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'PUT /api/schools/:id/indicators/:year': {
+    call: (t) => ({
+      method: 'PUT', url: `/api/schools/${t.school}/indicators/2025`,
+      json: { students: 800, teachers: 60, teachersAboveDegree: 40, keyTeachers: 10, peArtTeachers: 8, teachingAreaM2: 5000, sportsAreaM2: 6000, equipmentValueYuan: 2_000_000, multimediaRooms: 20, books: 30000 },
+    }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+
+  // ---- alliances ----
+  'GET /api/alliances': { call: (t) => ({ method: 'GET', url: `/api/alliances?regionId=${t.region}` }), expect: signedIn('any'), leak: countItems },
+  'GET /api/alliances/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/alliances/export.xlsx?regionId=${t.region}` }), expect: signedIn('any'), leak: xlsxRows },
+  'GET /api/alliances/:id': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}` }), expect: signedIn('in') },
+  'POST /api/alliances': {
+    call: (t, n) => ({
+      method: 'POST', url: '/api/alliances',
+      json: { regionId: t.region, name: `权限测试联盟${n}`, kind: 'union', pattern: 'partner', coreSchoolId: t.school, foundedOn: '2025-09-01', cycleStartOn: '2025-09-01' },
+    }),
+    expect: only(['admin', 'bureau'], 'in'),
+  },
+  'PATCH /api/alliances/:id': { call: (t, n) => ({ method: 'PATCH', url: `/api/alliances/${t.alliance}`, json: { description: `说明 ${n}` } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'GET /api/alliances/:id/timeline': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/timeline` }), expect: signedIn('in') },
+  'POST /api/alliances/:id/partners': {
+    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/partners`, json: { partnerId: t.partnerToAdd, offers: '场馆与讲解员' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'POST /api/alliances/:id/bodies': {
+    call: (t, n) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/bodies`, json: { kind: 'experts', name: `专家委员会${n}` } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'POST /api/bodies/:id/members': {
+    call: (t) => ({ method: 'POST', url: `/api/bodies/${t.body}/members`, json: { personName: '李四', position: '委员', termStart: '2025-09-01', termEnd: '2028-08-31' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'POST /api/alliances/:id/milestones': {
+    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/milestones`, json: { phase: 'implementation', title: '联合教研周', dueOn: '2026-05-01' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'PATCH /api/milestones/:id': { call: (t) => ({ method: 'PATCH', url: `/api/milestones/${t.milestone}`, json: { doneOn: '2025-10-02' } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'POST /api/alliances/:id/assessments': {
+    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/assessments`, json: { assessedOn: '2025-06-01', score: 82, result: 'good', comment: '运行良好' } }),
+    expect: only(['admin', 'bureau'], 'in'),
+  },
+  'POST /api/alliances/:id/documents': {
+    call: (t, n) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/documents`, multipart: docUpload(`合作协议${n}`, true) }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'GET /api/documents/:id': { call: (t) => ({ method: 'GET', url: `/api/documents/${t.document}` }), expect: signedIn('in') },
+  'POST /api/documents/:id/versions': {
+    call: (t, n) => ({ method: 'POST', url: `/api/documents/${t.document}/versions`, multipart: docUpload(`新版本${n}`, false) }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'GET /api/documents/:id/versions/:version/file': { call: (t) => ({ method: 'GET', url: `/api/documents/${t.document}/versions/1/file` }), expect: signedIn('in') },
+
+  // ---- partners ----
+  'GET /api/partners': { call: (t) => ({ method: 'GET', url: `/api/partners?regionId=${t.region}` }), expect: only(PARTNER_READERS, 'any'), leak: countItems },
+  'GET /api/partners/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/partners/export.xlsx?regionId=${t.region}` }), expect: only(PARTNER_READERS, 'any'), leak: xlsxRows },
+  'POST /api/partners': {
+    call: (t, n) => ({ method: 'POST', url: '/api/partners', json: { regionId: t.region, name: `权限测试合作方${n}`, kind: 'enterprise' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+
+  // ---- memberships ----
+  'GET /api/applications': { call: (t) => ({ method: 'GET', url: `/api/applications?allianceId=${t.alliance}` }), expect: only(APP_READERS, 'any'), leak: countItems },
+  'GET /api/applications/export.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/applications/export.xlsx?allianceId=${t.alliance}` }),
+    expect: only(APP_READERS, 'any'),
+    leak: xlsxRows,
+  },
+  'GET /api/applications/:id': { call: (t) => ({ method: 'GET', url: `/api/applications/${t.appRead}` }), expect: only(APP_READERS, 'in') },
+  'POST /api/applications': {
+    // the in-scope school applies to 临川市职业教育集团 (a_0006); out of scope: a school the actor does not run
+    call: (t) => ({ method: 'POST', url: '/api/applications', json: { allianceId: 'a_0006', schoolId: t.school, reason: '希望共享职业体验课程资源' } }),
+    expect: only(['admin', 'principal'], 'in'),
+  },
+  'POST /api/applications/:id/evaluate': {
+    call: (t) => ({ method: 'POST', url: `/api/applications/${t.appEvaluate}/evaluate`, json: { decision: 'pass', comment: '材料齐全' } }),
+    expect: only(['admin', 'secretary'], 'in'),
+  },
+  'POST /api/applications/:id/recommend': {
+    call: (t) => ({ method: 'POST', url: `/api/applications/${t.appRecommend}/recommend`, json: { decision: 'pass', comment: '理事会同意' } }),
+    expect: only(['admin', 'secretary'], 'in'),
+  },
+  'POST /api/applications/:id/approve': {
+    call: (t) => ({ method: 'POST', url: `/api/applications/${t.appApprove}/approve`, json: { decision: 'pass', comment: '同意加入' } }),
+    expect: only(['admin', 'bureau'], 'in'),
+  },
+  'POST /api/applications/:id/withdraw': { call: (t) => ({ method: 'POST', url: `/api/applications/${t.appWithdraw}/withdraw` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/alliances/:id/members/:schoolId/exit': {
+    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/members/${t.memberSchool}/exit`, json: { reason: '学校撤并，不再参加集团活动' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+
+  // ---- users ----
+  'GET /api/users': { call: (t) => ({ method: 'GET', url: `/api/users?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: countItems },
+  'GET /api/users/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/users/export.xlsx?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: xlsxRows },
+  'POST /api/users': {
+    call: (t, n) => ({ method: 'POST', url: '/api/users', json: { username: `acc_user_${n}`, displayName: '新同事', schoolId: t.school } }),
+    expect: only(USER_ADMINS, 'in'),
+  },
+  'PATCH /api/users/:id': { call: (t) => ({ method: 'PATCH', url: `/api/users/${t.user}`, json: { displayName: '改名教师' } }), expect: only(USER_ADMINS, 'in') },
+  'POST /api/users/:id/reset-password': { call: (t) => ({ method: 'POST', url: `/api/users/${t.user}/reset-password` }), expect: only(USER_ADMINS, 'in') },
+  'POST /api/users/:id/grants': {
+    call: (t) => ({ method: 'POST', url: `/api/users/${t.user}/grants`, json: { role: 'guardian', scopeType: 'school', scopeId: t.school } }),
+    expect: only(USER_ADMINS, 'in'),
+  },
+  'DELETE /api/grants/:id': { call: (t) => ({ method: 'DELETE', url: `/api/grants/${t.grant}` }), expect: only(USER_ADMINS, 'in') },
+
+  // ---- audit ----
+  'GET /api/audit': { call: (t) => ({ method: 'GET', url: `/api/audit?entityId=${t.auditEntity}` }), expect: only(['admin', 'bureau'], 'any'), leak: countItems },
+  'GET /api/audit/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/audit/export.xlsx?entityId=${t.auditEntity}` }), expect: only(['admin', 'bureau'], 'any'), leak: xlsxRows },
+
+  // ---- imports (schools: bureau of the region; users: school admin of the school) ----
+  'GET /api/imports/template': { call: () => ({ method: 'GET', url: '/api/imports/template?kind=schools' }), expect: only(USER_ADMINS, 'any'), pending: true },
+  'POST /api/imports': {
+    call: (t, n) => ({ method: 'POST', url: `/api/imports?${t.importQuery}`, multipart: importCsv(t.importQuery, n) }),
+    expect: only(USER_ADMINS, 'in'),
+    pending: true,
+  },
+  'GET /api/imports': { call: () => ({ method: 'GET', url: '/api/imports' }), expect: only(USER_ADMINS, 'any'), leak: countIds((t) => t.importId), pending: true },
+  'GET /api/imports/:id': { call: (t) => ({ method: 'GET', url: `/api/imports/${t.importId}` }), expect: only(USER_ADMINS, 'in'), pending: true },
+  'POST /api/imports/:id/commit': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/commit`, json: { onlyValid: true } }), expect: only(USER_ADMINS, 'in'), pending: true },
+  'POST /api/imports/:id/discard': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/discard` }), expect: only(USER_ADMINS, 'in'), pending: true },
+};
+
+// ---- targets -----------------------------------------------------------------------------------
+
+/** Extra applications the table needs (inserted next to the demo data). */
+async function addApplications(env: TestEnv) {
+  const at = '2025-09-01T00:00:00.000Z';
+  const row = (id: string, alliance: string, school: string, status: string) => ({
+    id, alliance_id: alliance, school_id: school, status, reason: '测试用申请', applied_by: null, created_at: at, updated_at: at,
+  });
+  await env.database.db.insertInto('membership_applications').values([
+    // 临川一中 → 实验小学教育集团, evaluated (for the recommendation step)
+    row('ma_t_eval', 'a_0001', 's_00010', 'evaluated'),
+    // 临川市实验小学 → 城乡教育共同体, submitted (the principal may withdraw it)
+    row('ma_t_own', 'a_0002', 's_00001', 'submitted'),
+    // 河口县第二小学 → 河口县第一小学教育集团 is a member already; 河口县第一中学 applies (out of scope, submitted)
+    row('ma_t_out', 'a_0005', 's_00048', 'submitted'),
+  ]).execute();
+}
+
+async function teacherOf(env: TestEnv, schoolId: string) {
+  const u = await env.database.db.selectFrom('users as u').innerJoin('role_grants as g', 'g.user_id', 'u.id')
+    .select(['u.id', 'g.id as grant']).where('u.school_id', '=', schoolId).where('g.role', '=', 'teacher').where('u.username', 'like', 't_%')
+    .orderBy('u.username').executeTakeFirstOrThrow();
+  return u;
+}
+
+async function createImport(admin: Client, query: string, n: number): Promise<string> {
+  const body = importCsv(query, n);
+  const res = await admin.request({ method: 'POST', url: `/api/imports?${query}`, payload: body.payload, headers: body.headers });
+  if (res.statusCode !== 201) return `imp_missing_${n}`; // imports not available yet: the id simply does not exist
+  return res.json().id;
+}
+
+async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 'demoOut' | 'foreign', Targets> & { principalIn: Partial<Targets> }> {
+  const db = env.database.db;
+  const tIn = await teacherOf(env, 's_00001');
+  const tOut = await teacherOf(env, 's_00046');
+  const linked = new Set((await db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', 'a_0001').execute()).map((r) => r.partner_id));
+  const free = (await db.selectFrom('partners').select('id').where('region_id', '=', 'r_0002').orderBy('id').execute()).find((p) => !linked.has(p.id))!;
+  const outMilestone = await db.selectFrom('milestones').select('id').where('alliance_id', '=', 'a_0005').orderBy('id').executeTakeFirstOrThrow();
+  const outBody = await db.selectFrom('governance_bodies').select('id').where('alliance_id', '=', 'a_0005').orderBy('id').executeTakeFirstOrThrow();
+  const outDoc = await db.selectFrom('documents').select('id').where('alliance_id', '=', 'a_0005').orderBy('id').executeTakeFirstOrThrow();
+  const inAudit = await db.selectFrom('audit_log').select('entity_id').where('region_id', '=', 'r_0003').where('entity_id', 'is not', null).limit(1).executeTakeFirst();
+  await db.insertInto('audit_log').values({
+    at: '2025-01-02T00:00:00.000Z', actor_id: null, actor_name: null, ip: null, request_id: null, action: 'school.update', entity_type: 'school',
+    entity_id: 'in-audit-marker', region_id: 'r_0003', alliance_id: null, school_id: 's_00001', detail: '{}',
+  }).execute();
+  void inAudit;
+  const importIn = await createImport(admin, 'kind=schools&regionId=r_0002', 900001);
+  const importInUsers = await createImport(admin, 'kind=users&schoolId=s_00001', 900002);
+  const importOutUsers = await createImport(admin, 'kind=users&schoolId=s_00046', 900003);
+  const importForeign = await createImport(admin, `kind=schools&regionId=${FOREIGN.city}`, 900004);
+
+  const inT: Targets = {
+    region: 'r_0002', school: 's_00001', alliance: 'a_0001', body: 'gb_0001', document: 'd_0001', milestone: 'ms_0001',
+    partnerToAdd: free.id, partner: free.id,
+    appRead: 'ma_0001', appEvaluate: 'ma_0001', appRecommend: 'ma_t_eval', appApprove: 'ma_0009', appWithdraw: 'ma_t_own',
+    memberSchool: 's_00002', user: tIn.id, grant: tIn.grant, importId: importIn, importQuery: 'kind=schools&regionId=r_0002', auditEntity: 'in-audit-marker',
+  };
+  const demoOut: Targets = {
+    region: 'r_0005', school: 's_00046', alliance: 'a_0005', body: outBody.id, document: outDoc.id, milestone: outMilestone.id,
+    partnerToAdd: free.id, partner: FOREIGN.partner,
+    appRead: 'ma_t_out', appEvaluate: 'ma_t_out', appRecommend: 'ma_0011', appApprove: 'ma_0011', appWithdraw: 'ma_t_out',
+    memberSchool: 's_00047', user: tOut.id, grant: tOut.grant, importId: importOutUsers, importQuery: 'kind=users&schoolId=s_00046', auditEntity: FOREIGN.auditMarker,
+  };
+  const foreign: Targets = {
+    region: FOREIGN.city, school: FOREIGN.school, alliance: FOREIGN.alliance, body: FOREIGN.body, document: FOREIGN.document, milestone: FOREIGN.milestone,
+    partnerToAdd: FOREIGN.partner, partner: FOREIGN.partner,
+    appRead: FOREIGN.application, appEvaluate: FOREIGN.application, appRecommend: FOREIGN.application, appApprove: FOREIGN.application, appWithdraw: FOREIGN.application,
+    memberSchool: FOREIGN.memberSchool, user: FOREIGN.user, grant: FOREIGN.grant, importId: importForeign, importQuery: `kind=schools&regionId=${FOREIGN.city}`,
+    auditEntity: FOREIGN.auditMarker,
+  };
+  // the principal reads its own school's application and imports users of its own school
+  const principalIn: Partial<Targets> = { appRead: 'ma_t_own', importId: importInUsers, importQuery: 'kind=users&schoolId=s_00001' };
+  return { in: inT, demoOut, foreign, principalIn };
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+type Outcome = 'ok' | 'invalid' | 'denied' | 'error';
+function outcome(res: LightMyRequestResponse): Outcome {
+  const s = res.statusCode;
+  if (s >= 500) return 'error';
+  if (s < 400) return 'ok';
+  if (s === 401 || s === 403 || s === 404) return 'denied';
+  if (s === 400) {
+    try {
+      const errs = (JSON.parse(res.body).errors ?? []) as { code: string }[];
+      if (errs.length && errs.every((e) => e.code === 'not_found' || e.code === 'out_of_scope')) return 'denied';
+    } catch {
+      /* not JSON */
+    }
+  }
+  return 'invalid';
+}
+
+async function send(c: Client, call: Call) {
+  if (call.multipart) return c.request({ method: call.method, url: call.url, payload: call.multipart.payload, headers: call.multipart.headers });
+  return c.request({ method: call.method, url: call.url, json: call.json });
+}
+
+const registered: string[] = [];
+const statusLog: string[] = [];
+
+describe('route × role', () => {
+  const envs: TestEnv[] = [];
+  afterAll(async () => {
+    for (const e of envs) await e.close();
+    if (process.env.XL_ACCESS_LOG) console.log(statusLog.join('\n'));
+  });
+
+  it('every registered API route has an entry in the table (and the table names no unknown route)', async () => {
+    const env = await makeTestEnv({ seed: false });
+    envs.push(env);
+    for (const r of env.app.xl.routes) registered.push(`${r.method} ${r.url}`);
+    const missing = registered.filter((k) => !ROUTES[k]);
+    expect(missing, 'routes without an expectation in access.test.ts').toEqual([]);
+    const stale = Object.keys(ROUTES).filter((k) => !registered.includes(k) && !ROUTES[k]!.pending);
+    expect(stale, 'table entries for routes that do not exist').toEqual([]);
+    expect(registered.length).toBeGreaterThan(50);
+  });
+
+  for (const role of ROLES) {
+    it(`as ${role}`, async () => {
+      const env = await makeTestEnv();
+      envs.push(env);
+      await addForeignRegion(env.database, env.storage);
+      await addApplications(env);
+      const admin = await env.login('admin');
+      const targets = await buildTargets(env, admin);
+      const client = role === 'anon' ? env.anon() : await env.login(role);
+      const inT: Targets = { ...targets.in, ...(role === 'principal' ? targets.principalIn : {}) };
+      // out of scope: the foreign region for region-wide roles, demo records outside the grants for everyone else
+      const variants: [Variant, Targets][] = [['in', inT], ['foreign', targets.foreign]];
+      if (!['admin', 'bureau', 'evaluator'].includes(role)) variants.splice(1, 0, ['out', targets.demoOut]);
+
+      const here = new Set(env.app.xl.routes.map((r) => `${r.method} ${r.url}`));
+      const keys = Object.keys(ROUTES).filter((k) => here.has(k));
+      const ordered = [...keys.filter((k) => !ROUTES[k]!.last), ...keys.filter((k) => ROUTES[k]!.last)];
+      const failures: string[] = [];
+      let n = ROLES.indexOf(role) * 1000;
+      for (const key of ordered) {
+        const spec = ROUTES[key]!;
+        const exp = spec.expect[role];
+        const scoped = Object.values(spec.expect).includes('in') || spec.leak;
+        for (const [variant, t] of scoped ? variants : variants.slice(0, 1)) {
+          n++;
+          const call = spec.call(t, n);
+          // public routes: a fresh browser, so signing in does not change the role's client
+          const res = await send(spec.public ? env.anon() : client, call);
+          const got = outcome(res);
+          statusLog.push(`${role.padEnd(9)} ${variant.padEnd(7)} ${res.statusCode} ${key}`);
+          if (got === 'error') {
+            failures.push(`${key} [${variant}] → ${res.statusCode} ${res.body.slice(0, 200)}`);
+            continue;
+          }
+          if (spec.public) {
+            if (res.statusCode === 401 || res.statusCode === 403) failures.push(`${key} [${variant}] public route refused: ${res.statusCode}`);
+            continue;
+          }
+          // the platform admin's scope is the installation: in scope everywhere
+          const allowed = exp === 'any' || (exp === 'in' && (variant === 'in' || role === 'admin'));
+          if (allowed && got === 'denied') failures.push(`${key} [${variant}] expected allowed, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+          if (!allowed && got !== 'denied') failures.push(`${key} [${variant}] expected denied, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+          if (allowed && got !== 'denied' && spec.leak && variant !== 'in') {
+            const rows = await spec.leak(res, t);
+            if (role === 'admin' && rows === 0) failures.push(`${key} [${variant}] the platform admin sees nothing of the foreign region`);
+            if (role !== 'admin' && rows > 0) failures.push(`${key} [${variant}] leaks ${rows} out-of-scope rows`);
+          }
+          if (role === 'anon' && res.statusCode !== 401) failures.push(`${key} without a session → ${res.statusCode}, expected 401`);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(n - ROLES.indexOf(role) * 1000, 'calls made').toBeGreaterThan(keys.length);
+    });
+  }
+});

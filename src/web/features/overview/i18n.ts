@@ -1,0 +1,71 @@
+import type { Strings } from '../../i18n';
+
+const strings: Strings = {
+  'zh-CN': {
+    overview: {
+      title: '区域概览',
+      noRegion: '您的账号没有可查看的区域',
+      totals: {
+        schools: '学校数',
+        students: '在校生数',
+        teachers: '专任教师数',
+        alliances: '联盟/集团数',
+        pendingApplications: '待办入盟申请',
+      },
+      goHandle: '去处理',
+      byType: '学校类型分布',
+      byLocation: '城乡分布',
+      alliancesByKind: '联盟办学形式',
+      equity: '资源配置均衡情况（校际差异系数）',
+      equityNote:
+        '差异系数 = 各校指标的标准差 ÷ 平均值，数值越小越均衡。按县域义务教育优质均衡要求，小学不高于 {{primary}}、初中不高于 {{junior}}。绿色为达标，橙色为接近上限，红色为超出上限。',
+      yearN: '{{year}} 年',
+      indicator: '指标',
+      schoolCount: '学校数',
+      mean: '平均值',
+      sd: '标准差',
+      cv: '差异系数',
+      cvHelp: '标准差 ÷ 平均值；越小说明校际差距越小',
+      min: '最小值',
+      max: '最大值',
+      cvChart: '差异系数一览',
+      limitLine: '上限 {{limit}}',
+      reassessmentDue: '待复评的联盟（每两年一次）',
+      noneDue: '目前没有到期需复评的联盟',
+    },
+  },
+  'en-US': {
+    overview: {
+      title: 'Region overview',
+      noRegion: 'Your account has no region to show',
+      totals: {
+        schools: 'Schools',
+        students: 'Students',
+        teachers: 'Full-time teachers',
+        alliances: 'Alliances',
+        pendingApplications: 'Open applications',
+      },
+      goHandle: 'Handle them',
+      byType: 'Schools by type',
+      byLocation: 'Urban and rural',
+      alliancesByKind: 'Alliances by kind',
+      equity: 'Resource equity between schools (coefficient of variation)',
+      equityNote:
+        'CV = standard deviation ÷ mean of the schools’ values; smaller is more balanced. The national standard asks for at most {{primary}} (primary) and {{junior}} (junior secondary). Green meets it, orange is close to the limit, red exceeds it.',
+      yearN: '{{year}}',
+      indicator: 'Indicator',
+      schoolCount: 'Schools',
+      mean: 'Mean',
+      sd: 'Std. dev.',
+      cv: 'CV',
+      cvHelp: 'Standard deviation ÷ mean; smaller means smaller gaps between schools',
+      min: 'Min',
+      max: 'Max',
+      cvChart: 'CV at a glance',
+      limitLine: 'limit {{limit}}',
+      reassessmentDue: 'Alliances due for re-assessment (every two years)',
+      noneDue: 'No alliance is due for re-assessment',
+    },
+  },
+};
+export default strings;

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newContext, shot, signIn } from './harness';
+
+let browser: Browser;
+const baseUrl = inject('baseUrl');
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('browsing alliances', () => {
+  test('list → detail → members, governance and documents tabs show the seeded data', async () => {
+    const ctx = await newContext(browser, baseUrl);
+    const page = await ctx.newPage();
+    await signIn(page, 'bureau');
+    await page.getByTestId('menu-alliances').click();
+    await page.waitForURL((u) => u.pathname === '/alliances');
+
+    const table = page.getByTestId('alliances-table');
+    // the seeded city has several alliances of every kind
+    await table.getByText('临川市实验小学教育集团', { exact: true }).waitFor();
+    const rows = await table.locator('tbody tr[data-row-key]').count();
+    expect(rows).toBeGreaterThanOrEqual(6);
+
+    await table.getByText('临川市实验小学教育集团', { exact: true }).click();
+    await page.waitForURL(/\/alliances\/[^/]+$/);
+    await page.getByTestId('page-title').filter({ hasText: '临川市实验小学教育集团' }).waitFor();
+    const tabs = page.getByTestId('alliance-tabs');
+
+    // members: the core school and the members, and the school that left with its reason
+    await tabs.locator('.ant-tabs-tab[data-node-key="members"]').click();
+    const members = page.getByTestId('members-table');
+    await members.getByText('临川市实验小学', { exact: true }).first().waitFor();
+    const memberText = await members.innerText();
+    expect(memberText).toContain('城东区新城小学');
+    await shot(page, 'alliance-members');
+
+    // governance: council with its chair, secretariat
+    await tabs.locator('.ant-tabs-tab[data-node-key="governance"]').click();
+    const gov = page.getByTestId('governance');
+    await gov.getByText('理事会', { exact: true }).first().waitFor();
+    const govText = await gov.innerText();
+    expect(govText).toContain('秘书处');
+    expect(govText).toContain('理事长');
+    await shot(page, 'alliance-governance');
+
+    // documents: the charter (two versions) and the agreement
+    await tabs.locator('.ant-tabs-tab[data-node-key="documents"]').click();
+    const docs = page.getByTestId('documents-table');
+    await docs.getByText('临川市实验小学教育集团章程').first().waitFor();
+    expect(await docs.locator('tbody tr[data-row-key]').count()).toBeGreaterThanOrEqual(2);
+    await shot(page, 'alliance-documents');
+    await ctx.close();
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Browser-test harness: starts the built server (`node dist/server/main.js serve`) on a free port with a
+ * fresh data directory (SQLite) or — when DATABASE_URL is set — a fresh PostgreSQL schema, lets it seed
+ * the demo region, and drives Chromium through playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'Xiaolian@2026';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerHandle {
+  url: string;
+  dataDir: string;
+  schema: string | null;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string, child: ChildProcess, log: () => string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not become healthy within ${timeoutMs} ms:\n${log()}`);
+}
+
+async function dropSchema(databaseUrl: string, schema: string) {
+  const pg = await import('pg');
+  const client = new pg.default.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startServer(): Promise<ServerHandle> {
+  const entry = path.resolve(ROOT, process.env.E2E_SERVER_ENTRY ?? 'dist/server/main.js');
+  if (!fs.existsSync(entry)) throw new Error(`${entry} not found: run \`npm run build\` first (npm run test:e2e does)`);
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-e2e-'));
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const schema = databaseUrl ? `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}` : null;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DEMO_PASSWORD,
+    SEED_ON_START: '1',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  };
+  if (schema) env.DATABASE_SCHEMA = schema;
+  else delete env.DATABASE_URL;
+  delete env.OIDC_ISSUER;
+  const child = spawn(process.execPath, [entry, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const log = () => out;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (schema && databaseUrl) await dropSchema(databaseUrl, schema);
+  };
+  try {
+    await waitHealthy(url, child, log, 90_000);
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+  return { url, dataDir, schema, log, stop };
+}
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  throw new Error('Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH');
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const DESKTOP = { width: 1366, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A fresh browser context (own cookies) with the Chinese UI. */
+export async function newContext(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ baseURL, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  ctx.setDefaultTimeout(15_000);
+  return ctx;
+}
+
+/** Signs in through the login form and waits until the app has left /login. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Saves a screenshot next to the test output when E2E_SHOTS is set (debugging aid). */
+export async function shot(page: Page, name: string) {
+  const dir = process.env.E2E_SHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
