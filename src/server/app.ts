@@ -141,6 +141,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         // a missing value reads "required", whatever check zod reported first
         const parts = (prefix ? f.field.slice(prefix.length + 1) : f.field).split('.').filter(Boolean);
         const value = parts.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), input);
+        if (!f.field) return { ...f, field: 'body' }; // the body as a whole (e.g. not an object)
         return value === undefined && f.code !== 'unknown_field' && parts.length ? { field: f.field, code: 'required' as const } : f;
       });
       detail = message('validation_failed', lang);
@@ -167,7 +168,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       code = 'validation_failed';
       detail = err.message;
     }
-    if (status >= 500 && process.env.XL_DEBUG_500) console.error(err);
     if (status >= 500) req.log.error({ err, serialization: isResponseSerializationError(err as never) }, 'request failed');
     reply
       .code(status)

@@ -36,7 +36,13 @@ async function main() {
         printAccounts(DEMO_ACCOUNTS, config.demoPassword);
       }
       const app = await buildApp(config, { database, storage });
+      // expired sessions and unfinished sign-in flows are deleted every 10 minutes (by every instance: harmless)
+      const { AuthService } = await import('./modules/auth/service.js');
+      const auth = new AuthService(database.db, config);
+      const purge = setInterval(() => auth.purgeExpired().catch((err) => app.log.warn({ err }, 'purge of expired sessions failed')), 10 * 60_000);
+      purge.unref();
       const close = async () => {
+        clearInterval(purge);
         await app.close();
         await database.close();
         process.exit(0);

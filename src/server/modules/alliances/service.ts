@@ -72,7 +72,7 @@ export class AllianceService {
       .select((eb) => [
         eb.selectFrom('alliance_members as m').select(eb.fn.countAll<number>().as('n')).whereRef('m.alliance_id', '=', 'a.id').where('m.status', '=', 'active').as('member_count'),
         eb.selectFrom('alliance_partners as p').select(eb.fn.countAll<number>().as('n')).whereRef('p.alliance_id', '=', 'a.id').as('partner_count'),
-        eb.selectFrom('assessments as s').select('s.result').whereRef('s.alliance_id', '=', 'a.id').orderBy('s.assessed_on', 'desc').limit(1).as('last_result'),
+        eb.selectFrom('assessments as s').select('s.result').whereRef('s.alliance_id', '=', 'a.id').orderBy('s.assessed_on', 'desc').orderBy('s.created_at', 'desc').orderBy('s.id', 'desc').limit(1).as('last_result'),
       ])
       .orderBy('a.region_id')
       .orderBy('a.name')
@@ -139,7 +139,7 @@ export class AllianceService {
         .where('b.alliance_id', '=', id).orderBy('bm.created_at').execute(),
       db.selectFrom('documents').selectAll().where('alliance_id', '=', id).orderBy('kind').orderBy('created_at').execute(),
       db.selectFrom('milestones').selectAll().where('alliance_id', '=', id).orderBy('due_on').execute(),
-      db.selectFrom('assessments').selectAll().where('alliance_id', '=', id).orderBy('assessed_on', 'desc').execute(),
+      db.selectFrom('assessments').selectAll().where('alliance_id', '=', id).orderBy('assessed_on', 'desc').orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
     ]);
     const today = todayIn();
     const active = members.filter((m) => m.status === 'active').length;
@@ -258,7 +258,12 @@ export class AllianceService {
       qb = qb.where('region_id', 'in', within);
     }
     if (!actor.isPlatformAdmin) {
-      const visible = [...actor.readRegions, ...actor.homeRegionChain];
+      // an alliance's managers see the partners they may add: those of the alliance's region and above
+      const managed = actor.adminAlliances.size
+        ? await this.db.selectFrom('alliances').select('region_id').where('id', 'in', [...actor.adminAlliances]).execute()
+        : [];
+      const above = managed.length ? await regionAncestors(this.db, [...new Set(managed.map((m) => m.region_id))]) : new Set<string>();
+      const visible = [...actor.readRegions, ...actor.homeRegionChain, ...above];
       qb = qb.where((eb) => eb.or([
         eb('region_id', 'in', visible.length ? visible : ['-']),
         eb('id', 'in', eb.selectFrom('alliance_partners').select('partner_id').where('alliance_id', 'in', actor.memberAlliances.size ? [...actor.memberAlliances] : ['-'])),

@@ -65,7 +65,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
     const ids = [...(await regionDescendants(db, [region.id]))];
     const schools = await db.selectFrom('schools').select(['id', 'type', 'location', 'students', 'teachers']).where('region_id', 'in', ids).execute();
     const alliances = await db.selectFrom('alliances as a').selectAll('a').select((eb) =>
-      eb.selectFrom('assessments as s').select('s.result').whereRef('s.alliance_id', '=', 'a.id').orderBy('s.assessed_on', 'desc').limit(1).as('last_result'),
+      eb.selectFrom('assessments as s').select('s.result').whereRef('s.alliance_id', '=', 'a.id').orderBy('s.assessed_on', 'desc').orderBy('s.created_at', 'desc').orderBy('s.id', 'desc').limit(1).as('last_result'),
     ).where('a.region_id', 'in', ids).where('a.status', '=', 'active').execute();
     const pending = await db.selectFrom('membership_applications as p').innerJoin('alliances as a', 'a.id', 'p.alliance_id')
       .select((eb) => eb.fn.countAll<number>().as('n')).where('a.region_id', 'in', ids).where('p.status', 'in', ['submitted', 'evaluated', 'recommended']).executeTakeFirstOrThrow();

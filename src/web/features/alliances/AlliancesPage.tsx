@@ -50,7 +50,7 @@ export default function AlliancesPage() {
           <RegionSelect value={f.values.regionId} onChange={(v) => f.set({ regionId: v })} style={{ width: 200 }} />
           <Select allowClear placeholder={t('alliance.kind')} value={f.values.kind} onChange={(v) => f.set({ kind: v })} options={options(ALLIANCE_KINDS)} style={{ width: 200 }} data-testid="filter-kind" />
           <Select allowClear placeholder={t('alliance.pattern')} value={f.values.pattern} onChange={(v) => f.set({ pattern: v })} options={options(ALLIANCE_PATTERNS)} style={{ width: 160 }} data-testid="filter-pattern" />
-          <Input.Search allowClear placeholder={t('alliance.searchPlaceholder')} defaultValue={f.values.q} onSearch={(v) => f.set({ q: v.trim() })} style={{ width: 240 }} data-testid="filter-q" />
+          <Input.Search key={f.values.q ?? ''} allowClear placeholder={t('alliance.searchPlaceholder')} defaultValue={f.values.q} onSearch={(v) => f.set({ q: v.trim() })} style={{ width: 240 }} data-testid="filter-q" />
           <Button icon={<ReloadOutlined />} onClick={f.reset}>{t('common.reset')}</Button>
         </div>
         <QueryError error={list.error} />

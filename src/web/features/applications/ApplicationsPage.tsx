@@ -228,7 +228,7 @@ function ApplicationDrawer({ id, onClose }: { id: string | null; onClose: () => 
       <QueryError error={detail.error} />
       {a && (
         <Flex vertical gap={16}>
-          <Descriptions column={1} size="small" bordered>
+          <Descriptions column={1} size="small" bordered styles={{ label: { whiteSpace: 'nowrap', width: 96 } }}>
             <Descriptions.Item label={t('application.school')}>
               <Link to={`/schools/${a.schoolId}`}>{a.schoolName}</Link>
             </Descriptions.Item>

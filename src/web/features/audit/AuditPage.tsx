@@ -1,4 +1,4 @@
-import { Button, Card, DatePicker, Select, Table, Typography } from 'antd';
+import { Button, Card, DatePicker, Select, Table } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -132,11 +132,9 @@ export default function AuditPage() {
             {
               title: t('audit.detail'),
               dataIndex: 'detail',
-              render: (d: Record<string, unknown>) => (
-                <Typography.Text ellipsis={{ tooltip: detailText(d) }} style={{ maxWidth: 420 }}>
-                  {detailText(d) || '—'}
-                </Typography.Text>
-              ),
+              width: 360,
+              ellipsis: true,
+              render: (d: Record<string, unknown>) => detailText(d) || '—',
             },
             { title: t('audit.ip'), dataIndex: 'ip', width: 130, className: 'xl-nowrap', render: (v: string | null) => v ?? '—' },
             { title: t('audit.entityId'), dataIndex: 'entityId', width: 200, ellipsis: true, render: (v: string | null) => v ?? '—' },

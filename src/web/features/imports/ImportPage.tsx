@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import {
-  Alert, App, Button, Card, Flex, Form, Radio, Result, Select, Space, Statistic, Steps, Switch, Table, Tag, Tooltip, Typography, Upload,
+  Alert, App, Button, Card, Flex, Form, Grid, Radio, Result, Select, Space, Statistic, Steps, Switch, Table, Tag, Tooltip, Typography, Upload,
 } from 'antd';
 import { DownloadOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -66,6 +66,7 @@ export default function ImportPage() {
   const qc = useQueryClient();
   const { message, modal } = App.useApp();
   const onError = useApiErrorHandler();
+  const screens = Grid.useBreakpoint();
 
   const canSchools = isPlatformAdmin(me) || hasRole(me, ['bureau_admin']);
   const mySchools = me.grants.filter((g) => g.role === 'school_admin' && g.scopeId);
@@ -168,7 +169,8 @@ export default function ImportPage() {
         <Steps
           current={step}
           size="small"
-          responsive
+          responsive={false}
+          labelPlacement={screens.md ? 'horizontal' : 'vertical'}
           style={{ marginBottom: 24 }}
           items={[
             { title: t('imports.steps.choose') },
@@ -350,6 +352,10 @@ function PreviewStep({
   const { t } = useTranslation();
   const labelOf = useMemo(() => new Map(preview.columns.map((c) => [c.key, c.label])), [preview.columns]);
   const rows = onlyInvalid ? preview.rows.filter((r) => !r.valid) : preview.rows;
+  // columns the file left empty everywhere (and without problems) only take room
+  const shown = preview.columns.filter((c) =>
+    preview.rows.some((r) => (r.values[c.key] !== null && r.values[c.key] !== undefined && r.values[c.key] !== '') || r.errors.some((e) => e.field === c.key)),
+  );
   return (
     <Flex vertical gap={16}>
       <Flex gap={32} wrap>
@@ -383,13 +389,30 @@ function PreviewStep({
         bordered
         dataSource={rows}
         data-testid="import-preview"
-        scroll={{ x: Math.max(800, 120 * preview.columns.length + 300) }}
+        scroll={{ x: Math.max(800, 120 * shown.length + 340) }}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
         rowClassName={(r) => (r.valid ? '' : 'xl-row-invalid')}
         onRow={(r) => ({ 'data-testid': `import-row-${r.row}`, 'data-valid': String(r.valid) }) as React.HTMLAttributes<HTMLElement>}
         columns={[
           { title: t('imports.row'), dataIndex: 'row', width: 64, fixed: 'left', align: 'right' },
-          ...preview.columns.map((c) => ({
+          {
+            title: t('imports.problems'),
+            key: 'problems',
+            width: 260,
+            render: (_: unknown, r: ImportRow) =>
+              r.valid ? (
+                <Tag color="success">{t('imports.ok')}</Tag>
+              ) : (
+                <ul style={{ margin: 0, paddingLeft: 16, color: '#cf1322' }} data-testid={`import-problems-${r.row}`}>
+                  {r.errors.map((e, i) => (
+                    <li key={i}>
+                      {labelOf.get(e.field) ?? e.field}：{e.message}
+                    </li>
+                  ))}
+                </ul>
+              ),
+          },
+          ...shown.map((c) => ({
             title: c.label,
             key: c.key,
             width: 120,
@@ -407,23 +430,6 @@ function PreviewStep({
               );
             },
           })),
-          {
-            title: t('imports.problems'),
-            key: 'problems',
-            width: 300,
-            render: (_: unknown, r: ImportRow) =>
-              r.valid ? (
-                <Tag color="success">{t('imports.ok')}</Tag>
-              ) : (
-                <ul style={{ margin: 0, paddingLeft: 16, color: '#cf1322' }} data-testid={`import-problems-${r.row}`}>
-                  {r.errors.map((e, i) => (
-                    <li key={i}>
-                      {labelOf.get(e.field) ?? e.field}：{e.message}
-                    </li>
-                  ))}
-                </ul>
-              ),
-          },
         ]}
       />
     </Flex>

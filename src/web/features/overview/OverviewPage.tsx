@@ -50,7 +50,7 @@ function CvFigure({ rows }: { rows: EquityRow[] }) {
   const pos = (v: number) => `${Math.min(100, (v / scale) * 100)}%`;
   if (rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.noData')} />;
   return (
-    <div data-testid="cv-figure">
+    <div data-testid="cv-figure" className="xl-cv-grid">
       {rows.map((r) => (
         <div className="xl-cv-row" key={r.indicator}>
           <div className="xl-cv-head">

@@ -78,7 +78,7 @@ export default function SchoolEditPage() {
             <Row gutter={16}>
               <Col xs={24} md={12} lg={8}>
                 <Form.Item name="regionId" label={t('common.region')} rules={req}>
-                  <RegionSelect allowClear={false} />
+                  <RegionSelect allowClear={false} disabled={!isNew} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={12} lg={8}>

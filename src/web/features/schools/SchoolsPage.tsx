@@ -10,7 +10,7 @@ import { hasRole } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
-import { RegionSelect } from '../../components/selects';
+import { AllianceSelect, RegionSelect } from '../../components/selects';
 import { useUrlFilters } from '../../components/useUrlFilters';
 import { VocabTag, VocabTags } from '../../components/VocabTag';
 import type { SchoolSummary } from '../../types';
@@ -75,7 +75,15 @@ export default function SchoolsPage() {
             style={{ width: 140 }}
             data-testid="filter-tag"
           />
+          <AllianceSelect
+            value={f.values.allianceId}
+            onChange={(v) => f.set({ allianceId: v })}
+            placeholder={t('school.alliance')}
+            style={{ width: 220 }}
+            data-testid="filter-alliance"
+          />
           <Input.Search
+            key={f.values.q ?? ''}
             allowClear
             placeholder={t('school.searchPlaceholder')}
             defaultValue={f.values.q}
@@ -93,7 +101,7 @@ export default function SchoolsPage() {
           rowKey="id"
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1180 }}
           onRow={(r) => ({ 'data-testid': `school-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
           pagination={{
             current: f.page,
@@ -106,14 +114,14 @@ export default function SchoolsPage() {
           }}
           columns={[
             { title: t('school.code'), dataIndex: 'code', width: 130, className: 'xl-nowrap' },
-            { title: t('school.name'), dataIndex: 'name', render: (n: string, r) => <Link to={`/schools/${r.id}`}>{n}</Link> },
+            { title: t('school.name'), dataIndex: 'name', width: 240, render: (n: string, r) => <Link to={`/schools/${r.id}`}>{n}</Link> },
             { title: t('school.type'), dataIndex: 'type', width: 140, render: (c: string) => label(SCHOOL_TYPES, c) },
-            { title: t('school.ownership'), dataIndex: 'ownership', width: 80, render: (c: string) => label(OWNERSHIP, c) },
-            { title: t('school.location'), dataIndex: 'location', width: 80, render: (c: string) => <VocabTag vocab={LOCATIONS} code={c} color="default" /> },
-            { title: t('school.tags'), dataIndex: 'tags', render: (c: string[]) => <VocabTags vocab={SCHOOL_TAGS} codes={c} /> },
-            { title: t('common.region'), dataIndex: 'regionName', width: 120 },
-            { title: t('school.students'), dataIndex: 'students', width: 90, align: 'right', render: (v: number | null) => fmtNum(v) },
-            { title: t('school.teachers'), dataIndex: 'teachers', width: 90, align: 'right', render: (v: number | null) => fmtNum(v) },
+            { title: t('school.ownership'), dataIndex: 'ownership', width: 96, className: 'xl-nowrap', render: (c: string) => label(OWNERSHIP, c) },
+            { title: t('school.location'), dataIndex: 'location', width: 96, className: 'xl-nowrap', render: (c: string) => <VocabTag vocab={LOCATIONS} code={c} color="default" /> },
+            { title: t('school.tags'), dataIndex: 'tags', width: 170, render: (c: string[]) => <VocabTags vocab={SCHOOL_TAGS} codes={c} /> },
+            { title: t('common.region'), dataIndex: 'regionName', width: 110 },
+            { title: t('school.students'), dataIndex: 'students', width: 96, align: 'right', className: 'xl-nowrap', render: (v: number | null) => fmtNum(v) },
+            { title: t('school.teachers'), dataIndex: 'teachers', width: 96, align: 'right', className: 'xl-nowrap', render: (v: number | null) => fmtNum(v) },
           ]}
         />
       </Card>

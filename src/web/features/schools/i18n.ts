@@ -32,6 +32,7 @@ const strings: Strings = {
       lng: '经度',
       latLng: '经纬度',
       searchPlaceholder: '学校名称 / 标识码',
+      alliance: '所在联盟',
       filters: '筛选',
     },
     indicator: {
@@ -84,6 +85,7 @@ const strings: Strings = {
       lng: 'Longitude',
       latLng: 'Coordinates',
       searchPlaceholder: 'School name / code',
+      alliance: 'Alliance',
       filters: 'Filters',
     },
     indicator: {

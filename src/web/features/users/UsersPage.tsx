@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import {
-  Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Radio, Select, Switch, Table, Tag, Typography,
+  Alert, App, Button, Card, Flex, Form, Grid, Input, Modal, Popconfirm, Radio, Select, Switch, Table, Tag, Typography,
 } from 'antd';
 import { DownloadOutlined, KeyOutlined, PlusOutlined, ReloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -83,6 +83,7 @@ export default function UsersPage() {
     placeholderData: (prev) => prev,
   });
   const names = useScopeNames();
+  const screens = Grid.useBreakpoint();
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<UserItem | null>(null);
   const [granting, setGranting] = useState<UserItem | null>(null);
@@ -169,7 +170,7 @@ export default function UsersPage() {
           rowKey="id"
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1240 }}
           onRow={(r) => ({ 'data-testid': `user-row-${r.username}` }) as React.HTMLAttributes<HTMLElement>}
           pagination={{
             current: f.page,
@@ -209,10 +210,10 @@ export default function UsersPage() {
             {
               title: t('users.actions'),
               key: 'actions',
-              width: 230,
-              fixed: 'right',
+              width: 250,
+              fixed: screens.md ? 'right' : undefined,
               render: (_: unknown, u) => (
-                <Flex gap={4} wrap>
+                <Flex gap={0}>
                   <Button size="small" type="link" onClick={() => setEditing(u)}>{t('users.edit')}</Button>
                   <Button size="small" type="link" icon={<SafetyOutlined />} onClick={() => setGranting(u)} data-testid={`user-grant-${u.username}`}>
                     {t('users.grant')}
@@ -285,7 +286,8 @@ function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose:
       api.post<{ user: UserItem; initialPassword: string }>('/api/users', {
         username: v.username.trim(),
         displayName: v.displayName.trim(),
-        schoolId: v.belongs === 'school' ? v.schoolId ?? null : null,
+        // the choice is only shown to bureau and platform admins; a school admin always creates in the own school
+        schoolId: (v.belongs ?? 'school') === 'school' ? v.schoolId ?? null : null,
         regionId: v.belongs === 'region' ? v.regionId ?? null : null,
         email: v.email?.trim() || null,
         phone: v.phone?.trim() || null,

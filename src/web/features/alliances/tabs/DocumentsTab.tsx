@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import {
-  App, Button, Card, Col, DatePicker, Descriptions, Drawer, Empty, Form, Grid, Input, InputNumber, Modal, Row, Select, Skeleton, Space, Table, Tag,
+  App, Button, Card, Col, DatePicker, Descriptions, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, Modal, Row, Select, Skeleton, Space, Table, Tag,
   Typography, Upload,
 } from 'antd';
 import type { UploadFile } from 'antd';
@@ -360,65 +360,94 @@ function DocumentDrawer({ a, id, canManage, onClose }: { a: AllianceDetail; id: 
   );
 }
 
+/** One document: its current version with the agreed terms, download and history. */
+function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: DocumentSummary; onOpen: () => void; onNewVersion: (d: DocumentDetail) => void; canManage: boolean }) {
+  const { t } = useTranslation();
+  const q = useDocument(summary.id);
+  const d = q.data;
+  const v = d?.versions.find((x) => x.version === d.currentVersion);
+  return (
+    <Card
+      size="small"
+      variant="borderless"
+      data-testid={`document-${summary.id}`}
+      title={
+        <span style={{ whiteSpace: 'normal' }}>
+          <VocabTag vocab={DOCUMENT_KINDS} code={summary.kind} color="purple" />
+          <Typography.Link onClick={onOpen} data-testid={`document-open-${summary.id}`}>
+            {summary.title}
+          </Typography.Link>
+        </span>
+      }
+      actions={[
+        <Button key="dl" type="link" size="small" icon={<DownloadOutlined />} href={versionFileUrl(summary.id, summary.currentVersion)}>
+          {t('document.download')}
+        </Button>,
+        <Button key="hist" type="link" size="small" onClick={onOpen}>
+          {t('document.versions')} ({summary.currentVersion})
+        </Button>,
+        ...(canManage && d
+          ? [
+              <Button key="up" type="link" size="small" icon={<CloudUploadOutlined />} onClick={() => onNewVersion(d)} data-testid={`document-new-version-${summary.id}`}>
+                {t('document.uploadVersion')}
+              </Button>,
+            ]
+          : []),
+      ]}
+    >
+      <Space size={[16, 4]} wrap style={{ marginBottom: 8, fontSize: 13 }}>
+        <span>
+          {t('document.currentVersion')}：<Tag style={{ marginRight: 0 }}>v{summary.currentVersion}</Tag>
+        </span>
+        <span>{t('document.updatedAt')}：{fmtDateTime(summary.updatedAt)}</span>
+        {v && (v.effectiveFrom || v.effectiveTo) && (
+          <span>
+            {t('document.effective')}：{fmtDate(v.effectiveFrom)} ~ {fmtDate(v.effectiveTo)}
+          </span>
+        )}
+      </Space>
+      <QueryError error={q.error} />
+      {q.isLoading ? <Skeleton active paragraph={{ rows: 2 }} /> : v && <TermsTable terms={v.terms ?? []} />}
+    </Card>
+  );
+}
+
 export function DocumentsTab({ a, canManage }: { a: AllianceDetail; canManage: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const docs = [...a.documents].sort((x, y) => DOCUMENT_KINDS.codes.indexOf(x.kind as never) - DOCUMENT_KINDS.codes.indexOf(y.kind as never) || y.updatedAt.localeCompare(x.updatedAt));
+  const [versioning, setVersioning] = useState<DocumentDetail | null>(null);
+  const docs = [...a.documents].sort(
+    (x, y) => DOCUMENT_KINDS.codes.indexOf(x.kind as never) - DOCUMENT_KINDS.codes.indexOf(y.kind as never) || y.updatedAt.localeCompare(x.updatedAt),
+  );
   return (
-    <Card
-      variant="borderless"
-      size="small"
-      title={<Typography.Text type="secondary" style={{ fontWeight: 'normal', fontSize: 13 }}>{t('document.intro')}</Typography.Text>}
-      extra={
-        canManage && (
+    <div data-testid="documents">
+      <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 12 }}>
+        <Typography.Text type="secondary" style={{ fontSize: 13, flex: '1 1 260px' }}>
+          {t('document.intro')}
+        </Typography.Text>
+        {canManage && (
           <Button type="primary" size="small" icon={<CloudUploadOutlined />} onClick={() => setCreating(true)} data-testid="document-upload">
             {t('document.upload')}
           </Button>
-        )
-      }
-    >
+        )}
+      </Flex>
       {docs.length === 0 ? (
-        <Empty description={t('document.none')} />
+        <Card variant="borderless">
+          <Empty description={t('document.none')} />
+        </Card>
       ) : (
-        <Table<DocumentSummary>
-          data-testid="documents-table"
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={docs}
-          scroll={{ x: 640 }}
-          columns={[
-            { title: t('document.kind'), dataIndex: 'kind', width: 120, render: (c: string) => <VocabTag vocab={DOCUMENT_KINDS} code={c} color="purple" /> },
-            {
-              title: t('document.title'),
-              dataIndex: 'title',
-              render: (v: string, r) => (
-                <Typography.Link onClick={() => setOpen(r.id)} data-testid={`document-open-${r.id}`}>
-                  {v}
-                </Typography.Link>
-              ),
-            },
-            { title: t('document.currentVersion'), dataIndex: 'currentVersion', width: 90, render: (n: number) => <Tag>v{n}</Tag> },
-            { title: t('document.updatedAt'), dataIndex: 'updatedAt', width: 150, render: fmtDateTime },
-            {
-              title: t('common.actions'),
-              key: 'a',
-              width: 150,
-              render: (_: unknown, r) => (
-                <Space size={0}>
-                  <Button type="link" size="small" onClick={() => setOpen(r.id)}>
-                    {t('document.versions')}
-                  </Button>
-                  <Button type="link" size="small" href={versionFileUrl(r.id, r.currentVersion)} icon={<DownloadOutlined />} aria-label={t('document.download')} />
-                </Space>
-              ),
-            },
-          ]}
-        />
+        <Row gutter={[16, 16]}>
+          {docs.map((d) => (
+            <Col xs={24} xxl={12} key={d.id}>
+              <DocumentCard summary={d} canManage={canManage} onOpen={() => setOpen(d.id)} onNewVersion={setVersioning} />
+            </Col>
+          ))}
+        </Row>
       )}
       {open && <DocumentDrawer a={a} id={open} canManage={canManage} onClose={() => setOpen(null)} />}
       {creating && <UploadModal a={a} onClose={() => setCreating(false)} onDone={(d) => setOpen(d.id)} />}
-    </Card>
+      {versioning && <UploadModal a={a} doc={versioning} onClose={() => setVersioning(null)} />}
+    </div>
   );
 }

@@ -205,22 +205,20 @@ function BodyCard({ body, canManage, onAddMember }: { body: GovernanceBody; canM
         rowKey="id"
         pagination={false}
         dataSource={body.members}
-        scroll={{ x: 560 }}
+        scroll={{ x: 620 }}
         locale={{ emptyText: t('governance.noMembers') }}
         columns={[
-          { title: t('governance.personName'), dataIndex: 'personName', width: 100 },
+          { title: t('governance.personName'), dataIndex: 'personName', width: 90, className: 'xl-nowrap' },
           { title: t('governance.position'), dataIndex: 'position', width: 110 },
           { title: t('governance.school'), dataIndex: 'schoolName', render: (v: string | null) => v || '—' },
           {
             title: t('governance.term'),
             key: 'term',
-            width: 250,
-            render: (_: unknown, m) => (
-              <span className="xl-nowrap">
-                {fmtDate(m.termStart)} ~ {m.termEnd ? fmtDate(m.termEnd) : t('governance.open')} <TermTag m={m} />
-              </span>
-            ),
+            width: 200,
+            className: 'xl-nowrap',
+            render: (_: unknown, m) => `${fmtDate(m.termStart)} ~ ${m.termEnd ? fmtDate(m.termEnd) : t('governance.open')}`,
           },
+          { title: t('governance.termStatus'), key: 'st', width: 80, render: (_: unknown, m) => <TermTag m={m} /> },
         ]}
       />
     </Card>
@@ -248,7 +246,7 @@ export function GovernanceTab({ a, canManage }: { a: AllianceDetail; canManage: 
       ) : (
         <Row gutter={[16, 16]}>
           {bodies.map((b) => (
-            <Col xs={24} xl={12} key={b.id}>
+            <Col xs={24} xxl={12} key={b.id}>
               <BodyCard body={b} canManage={canManage} onAddMember={() => setAddingTo(b)} />
             </Col>
           ))}

@@ -35,7 +35,17 @@ function CycleSteps({ a }: { a: AllianceDetail }) {
               {i === idx && <Tag color="blue" style={{ marginLeft: 6 }}>{t('alliance.currentPhase')}</Tag>}
             </span>
           ),
-          description: `${fmtDate(p.startOn)} ~ ${lastDay(p.endOn)}`,
+          description: (
+            <div>
+              <div className="xl-nowrap">{fmtDate(p.startOn)} ~ {lastDay(p.endOn)}</div>
+              {(() => {
+                const ms = a.milestones.filter((m) => m.phase === p.phase);
+                return ms.length > 0 ? (
+                  <div style={{ fontSize: 12 }}>{t('alliance.phaseMilestones', { done: ms.filter((m) => m.doneOn).length, total: ms.length })}</div>
+                ) : null;
+              })()}
+            </div>
+          ),
           status: idx < 0 ? 'wait' : i < idx ? 'finish' : i === idx ? 'process' : 'wait',
         }))}
       />

@@ -9,7 +9,11 @@ import { ApiError } from '../../../api';
 import { fmtDate, fmtDateTime, TZ, dayjs } from '../../../app/format';
 import { useVocab } from '../../../app/vocab';
 import { QueryError } from '../../../components/errors';
-import type { AllianceDetail, TimelineItem } from '../../../types';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../../api';
+import { useMe } from '../../../app/auth';
+import { canSee } from '../../../app/permissions';
+import type { AllianceDetail, Application, Paged, TimelineItem } from '../../../types';
 import { useTimeline } from '../api';
 
 type Group = 'members' | 'governance' | 'progress';
@@ -54,7 +58,7 @@ function iconOf(action: string): ReactNode {
 }
 
 /** The server's audit-based timeline (who decided what, when and why) merged with the alliance's dated facts. */
-function useEvents(a: AllianceDetail, recorded: TimelineItem[]) {
+function useEvents(a: AllianceDetail, recorded: TimelineItem[], applications: Application[] | undefined) {
   const { t } = useTranslation();
   const { label } = useVocab();
   return useMemo(() => {
@@ -62,7 +66,28 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[]) {
     const texts = recorded.map((r) => ({ action: r.action, text: r.text }));
     const hasRecord = (actions: string[], needle: string) => texts.some((r) => actions.includes(r.action) && r.text.includes(needle));
 
+    // membership decisions (who, when, why) come from the applications themselves when they can be read
+    for (const ap of applications ?? []) {
+      ap.decisions.forEach((d, i) => {
+        const ok = d.decision === 'pass';
+        out.push({
+          key: `ap-${ap.id}-${i}`,
+          sortKey: d.at,
+          when: fmtDateTime(d.at),
+          group: 'members',
+          color: d.step === 'withdraw' ? 'gray' : !ok || d.step === 'reject' ? 'red' : d.step === 'approve' ? 'green' : 'blue',
+          icon: <SolutionOutlined />,
+          title: t(`timeline.step.${d.step}`, { school: ap.schoolName, defaultValue: `${ap.schoolName} · ${d.step}` }) + (['evaluate', 'recommend', 'approve'].includes(d.step) ? (ok ? t('timeline.passed') : t('timeline.failed')) : ''),
+          detail: d.comment ? (d.step === 'submit' ? t('timeline.applyReason', { reason: d.comment }) : t('timeline.comment', { comment: d.comment })) : undefined,
+          actor: d.actorName,
+          recorded: true,
+        });
+      });
+    }
+    const approved = new Set((applications ?? []).filter((ap) => ap.decisions.some((d) => d.step === 'approve' && d.decision === 'pass')).map((ap) => ap.schoolId));
+
     recorded.forEach((r, i) => {
+      if (applications && r.action.startsWith('application.')) return;
       out.push({
         key: `r${i}`,
         sortKey: r.at,
@@ -83,7 +108,7 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[]) {
       });
     }
     for (const m of a.members) {
-      if (m.joinedOn && m.role !== 'core' && !hasRecord(['application.approve'], m.schoolName)) {
+      if (m.joinedOn && m.role !== 'core' && !approved.has(m.schoolId) && !hasRecord(['application.approve'], m.schoolName)) {
         out.push({
           key: `join-${m.id}`, sortKey: m.joinedOn, when: fmtDate(m.joinedOn), group: 'members', color: 'green', icon: <LoginOutlined />,
           title: t('timeline.joined', { school: m.schoolName }), recorded: false,
@@ -125,15 +150,21 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[]) {
       }
     }
     return out.sort((x, y) => y.sortKey.localeCompare(x.sortKey));
-  }, [a, recorded, t, label]);
+  }, [a, recorded, applications, t, label]);
 }
 
 export function TimelineTab({ a, active }: { a: AllianceDetail; active: boolean }) {
   const { t } = useTranslation();
+  const me = useMe();
   const q = useTimeline(a.id, active);
+  const apps = useQuery({
+    queryKey: ['applications', 'alliance-timeline', a.id],
+    queryFn: () => api.get<Paged<Application>>('/api/applications', { allianceId: a.id, pageSize: 100 }).then((r) => r.items),
+    enabled: active && canSee(me, 'applications'),
+  });
   // outsiders may see the alliance but not its internal record (404): show the public facts only
   const hidden = q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 403);
-  const events = useEvents(a, q.data ?? []);
+  const events = useEvents(a, q.data ?? [], apps.data);
   const [group, setGroup] = useState<'all' | Group>('all');
   const shown = group === 'all' ? events : events.filter((e) => e.group === group);
 
@@ -157,7 +188,7 @@ export function TimelineTab({ a, active }: { a: AllianceDetail; active: boolean 
       }
     >
       {!hidden && <QueryError error={q.error} />}
-      {q.isLoading ? (
+      {q.isLoading || apps.isLoading ? (
         <Skeleton active />
       ) : shown.length === 0 ? (
         <Empty description={t('timeline.none')} />
