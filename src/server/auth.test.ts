@@ -61,11 +61,13 @@ describe('auth', () => {
     const t0 = Date.now();
     for (let i = 1; i <= 2; i++) expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: `Wrong#Pass${i}` }), 401, 'invalid_credentials');
     // the third failure locks (LOGIN_MAX_FAILURES=3)
-    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: 'Wrong#Pass3' }), 423, 'account_locked');
-    // even the right password is refused while locked
-    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 423, 'account_locked');
+    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: 'Wrong#Pass3' }), 401, 'invalid_credentials');
+    // even the right password is refused while locked, with the very answer an unknown user gets
+    const locked1 = expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 401, 'invalid_credentials');
+    const unknown = expectProblem(await env.anon().post('/api/auth/login', { username: 'no-such-user', password: TEST_PASSWORD }), 401, 'invalid_credentials');
+    expect(locked1.detail).toBe(unknown.detail);
     vi.setSystemTime(t0 + 9 * MIN);
-    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 423, 'account_locked');
+    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 401, 'invalid_credentials');
     vi.setSystemTime(t0 + 11 * MIN);
     const ok = await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD });
     expect(ok.statusCode).toBe(200);
@@ -194,5 +196,20 @@ describe('auth', () => {
     const again = await env.anon().post('/api/auth/login', { username: 'teacher', password: TEST_PASSWORD });
     expect(again.statusCode).toBe(403);
     expect(again.json().code).toBe('account_disabled');
+    // without the password nobody learns that the account exists and is disabled
+    expectProblem(await env.anon().post('/api/auth/login', { username: 'teacher', password: 'Wrong#Passw0rd' }), 401, 'invalid_credentials');
+  });
+
+  it('explains each broken password rule in the language of the request', async () => {
+    const c = await env.login('secretary');
+    c.lang = 'en';
+    const en = expectProblem(await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'secretary' }), 400, 'weak_password', ['newPassword']);
+    const codes = en.errors!.map((f) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['password_too_short', 'password_too_simple', 'password_contains_username']));
+    expect(en.errors!.map((f) => f.message).join(' ')).toMatch(/at least 10 characters/);
+    expect(JSON.stringify(en)).not.toMatch(/[\u4e00-\u9fff]/);
+    c.lang = 'zh-CN';
+    const zh = expectProblem(await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'secretary' }), 400, 'weak_password', ['newPassword']);
+    expect(zh.errors!.map((f) => f.message).join(' ')).toMatch(/至少 10 个字符/);
   });
 });

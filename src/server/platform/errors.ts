@@ -24,11 +24,13 @@ export const MESSAGES = {
   forbidden: { zh: '您没有执行此操作的权限', en: 'You are not allowed to do this' },
   not_found: { zh: '未找到该{entity}', en: '{entity} not found' },
   route_not_found: { zh: '接口不存在', en: 'No such endpoint' },
-  invalid_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
-  account_locked: { zh: '登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试', en: 'Too many failed sign-ins; try again in {minutes} minutes' },
+  invalid_credentials: {
+    zh: '用户名或密码错误；连续 {max} 次错误后账号将锁定 {minutes} 分钟',
+    en: 'Wrong username or password; after {max} failures in a row the account is locked for {minutes} minutes',
+  },
   account_disabled: { zh: '账号已停用', en: 'This account is disabled' },
   password_change_required: { zh: '请先修改初始密码', en: 'Please change your initial password first' },
-  weak_password: { zh: '密码不符合要求：{reasons}', en: 'The password does not meet the policy: {reasons}' },
+  weak_password: { zh: '密码不符合要求，请按提示修改', en: 'The password does not meet the policy' },
   wrong_password: { zh: '当前密码不正确', en: 'The current password is wrong' },
   duplicate: { zh: '{field}已存在', en: '{field} already exists' },
   conflict: { zh: '操作与当前状态冲突：{reason}', en: 'Conflicts with the current state: {reason}' },
@@ -36,8 +38,6 @@ export const MESSAGES = {
   sso_disabled: { zh: '未启用统一身份认证', en: 'Single sign-on is not configured' },
   sso_failed: { zh: '统一身份认证登录失败：{reason}', en: 'Single sign-on failed: {reason}' },
   sso_no_account: { zh: '统一身份认证账号未关联本平台用户', en: 'No local account matches this single sign-on identity' },
-  bad_file: { zh: '文件无法读取：{reason}', en: 'The file cannot be read: {reason}' },
-  import_has_errors: { zh: '有 {count} 行数据有误，未导入任何数据；可修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them, or choose to import only the valid rows' },
   invalid_file: { zh: '无法识别上传的文件：{reason}', en: 'The uploaded file cannot be read: {reason}' },
   import_has_invalid_rows: { zh: '有 {count} 行数据有误，未导入任何数据；请修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them and upload again, or choose to import only the valid rows' },
   import_done: { zh: '该批次已处理', en: 'This import has already been processed' },
@@ -62,6 +62,11 @@ export const FIELD_MESSAGES = {
   not_found: { zh: '不存在或无权访问', en: 'does not exist or is not accessible' },
   invalid: { zh: '无效：{reason}', en: 'is invalid: {reason}' },
   out_of_scope: { zh: '超出您的管理范围', en: 'is outside your scope' },
+  password_too_short: { zh: '至少 10 个字符', en: 'must have at least 10 characters' },
+  password_too_long: { zh: '不能超过 128 个字符', en: 'must have at most 128 characters' },
+  password_too_simple: { zh: '需包含小写字母、大写字母、数字、符号中的至少三类', en: 'must mix three of: lower case, upper case, digits, symbols' },
+  password_contains_username: { zh: '不能包含用户名', en: 'must not contain the username' },
+  password_same_as_current: { zh: '不能与当前密码相同', en: 'must differ from the current password' },
 } satisfies Record<string, Msg>;
 export type FieldCode = keyof typeof FIELD_MESSAGES;
 

@@ -54,7 +54,10 @@ export function canSee(me: Me | null | undefined, key: string): boolean {
 /** The landing page of a user. */
 export function homePath(me: Me | null | undefined): string {
   if (canSee(me, 'overview')) return '/overview';
-  if (canSee(me, 'schools') && me?.grants.some((g) => g.role === 'school_admin') && me.user.schoolId) return `/schools/${me.user.schoolId}`;
+  // school staff land on their own school (profile, indicators, the alliances it belongs to)
+  if (canSee(me, 'schools') && me?.user.schoolId && me.grants.some((g) => g.scopeType === 'school' && g.scopeId === me.user.schoolId)) {
+    return `/schools/${me.user.schoolId}`;
+  }
   return '/alliances';
 }
 

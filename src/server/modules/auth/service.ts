@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
 import { audit } from '../../platform/audit.js';
-import { AppError, badRequest } from '../../platform/errors.js';
+import { AppError, badRequest, type FieldCode } from '../../platform/errors.js';
 import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
 import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
@@ -24,18 +24,22 @@ export class AuthService {
 
   async login(req: FastifyRequest, username: string, password: string): Promise<{ token: string; csrf: string; userId: string }> {
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    if (!user) {
+    const now = nowIso();
+    // Unknown, locked and wrong-password sign-ins get one and the same answer (and take as long), so the
+    // answer never tells whether a username exists or is locked.
+    if (!user || (user.locked_until && user.locked_until > now)) {
       dummyHash ??= hashPassword(randomToken(12));
       await verifyPassword(await dummyHash, password);
-      await audit(this.db, req, { action: 'auth.login_failed', entityType: 'user', detail: { username, reason: 'unknown_user' } });
-      throw new AppError(401, 'invalid_credentials');
+      await audit(this.db, req, {
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: user?.id ?? null,
+        regionId: user?.region_id ?? null,
+        schoolId: user?.school_id ?? null,
+        detail: { username, reason: user ? 'locked' : 'unknown_user' },
+      });
+      throw new AppError(401, 'invalid_credentials', { minutes: this.config.login.lockMinutes, max: this.config.login.maxFailures });
     }
-    const now = nowIso();
-    if (user.locked_until && user.locked_until > now) {
-      const minutes = Math.ceil((Date.parse(user.locked_until) - Date.now()) / 60_000);
-      throw new AppError(423, 'account_locked', { minutes });
-    }
-    if (user.status !== 'active') throw new AppError(403, 'account_disabled');
     const ok = await verifyPassword(user.password_hash, password);
     if (!ok) {
       const failures = user.failed_logins + 1;
@@ -58,9 +62,10 @@ export class AuthService {
           detail: { failures },
         });
       });
-      if (lock) throw new AppError(423, 'account_locked', { minutes: this.config.login.lockMinutes });
-      throw new AppError(401, 'invalid_credentials');
+      throw new AppError(401, 'invalid_credentials', { minutes: this.config.login.lockMinutes, max: this.config.login.maxFailures });
     }
+    // only someone who knows the password learns that the account is disabled
+    if (user.status !== 'active') throw new AppError(403, 'account_disabled');
     return this.db.transaction().execute(async (tx) => {
       await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
       const s = await this.createSession(tx, req, user.id, 'password');
@@ -161,7 +166,7 @@ export class AuthService {
     }
     checkPasswordPolicy(next, user.username, 'newPassword');
     if (await verifyPassword(user.password_hash, next)) {
-      throw badRequest([{ field: 'newPassword', code: 'invalid', params: { reason: 'same_as_current' } }], 'weak_password', { reasons: ['same_as_current'] });
+      throw badRequest([{ field: 'newPassword', code: 'password_same_as_current' }], 'weak_password', { reasons: ['same_as_current'] });
     }
     const hashed = await hashPassword(next);
     await this.db.transaction().execute(async (tx) => {
@@ -179,21 +184,14 @@ export class AuthService {
   }
 }
 
-const REASONS_ZH: Record<string, string> = {
-  too_short: '至少 10 个字符',
-  too_long: '不能超过 128 个字符',
-  too_simple: '需包含小写字母、大写字母、数字、符号中的至少三类',
-  contains_username: '不能包含用户名',
-  same_as_current: '不能与当前密码相同',
-};
-
+/** Refuses a password that breaks the policy; each reason is a localized field message. */
 export function checkPasswordPolicy(password: string, username: string, field: string) {
   const problems = passwordProblems(password, username);
   if (problems.length) {
     throw badRequest(
-      problems.map((p) => ({ field, code: 'invalid' as const, params: { reason: REASONS_ZH[p] ?? p } })),
+      problems.map((p) => ({ field, code: `password_${p}` as FieldCode })),
       'weak_password',
-      { reasons: problems.map((p) => REASONS_ZH[p] ?? p) },
+      { reasons: problems },
     );
   }
 }

@@ -71,7 +71,7 @@ export default function AlliancesPage() {
             onChange: f.setPage,
           }}
           columns={[
-            { title: t('alliance.name'), dataIndex: 'name', render: (n: string, r) => <Link to={`/alliances/${r.id}`}>{n}</Link> },
+            { title: t('alliance.name'), dataIndex: 'name', width: 220, fixed: 'left', render: (n: string, r) => <Link to={`/alliances/${r.id}`}>{n}</Link> },
             { title: t('alliance.kind'), dataIndex: 'kind', width: 110, render: (c: string) => <VocabTag vocab={ALLIANCE_KINDS} code={c} /> },
             { title: t('alliance.pattern'), dataIndex: 'pattern', width: 110, render: (c: string) => label(ALLIANCE_PATTERNS, c) },
             { title: t('alliance.coreSchool'), dataIndex: ['coreSchool', 'name'], render: (_: unknown, r) => r.coreSchool ? <Link to={`/schools/${r.coreSchool.id}`}>{r.coreSchool.name}</Link> : '—' },

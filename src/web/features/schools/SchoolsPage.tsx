@@ -113,8 +113,8 @@ export default function SchoolsPage() {
             onChange: f.setPage,
           }}
           columns={[
+            { title: t('school.name'), dataIndex: 'name', width: 220, fixed: 'left', render: (n: string, r) => <Link to={`/schools/${r.id}`}>{n}</Link> },
             { title: t('school.code'), dataIndex: 'code', width: 130, className: 'xl-nowrap' },
-            { title: t('school.name'), dataIndex: 'name', width: 240, render: (n: string, r) => <Link to={`/schools/${r.id}`}>{n}</Link> },
             { title: t('school.type'), dataIndex: 'type', width: 140, render: (c: string) => label(SCHOOL_TYPES, c) },
             { title: t('school.ownership'), dataIndex: 'ownership', width: 96, className: 'xl-nowrap', render: (c: string) => label(OWNERSHIP, c) },
             { title: t('school.location'), dataIndex: 'location', width: 96, className: 'xl-nowrap', render: (c: string) => <VocabTag vocab={LOCATIONS} code={c} color="default" /> },

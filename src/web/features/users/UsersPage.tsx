@@ -242,6 +242,7 @@ export default function UsersPage() {
         open={!!password}
         title={password?.title}
         onCancel={() => setPassword(null)}
+        destroyOnHidden
         footer={<Button type="primary" onClick={() => setPassword(null)} data-testid="password-done">{t('users.gotIt')}</Button>}
       >
         {password && (

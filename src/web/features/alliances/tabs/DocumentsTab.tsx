@@ -37,7 +37,22 @@ export function useTermText() {
 function TermsTable({ terms }: { terms: Term[] }) {
   const { t } = useTranslation();
   const { label } = useVocab();
+  const screens = Grid.useBreakpoint();
+  const text = useTermText();
   if (!terms.length) return <Typography.Text type="secondary">{t('document.noTerms')}</Typography.Text>;
+  if (!screens.sm) {
+    // phone: one line per term instead of a table that scrolls sideways
+    return (
+      <ul className="xl-terms" data-testid="terms-list">
+        {terms.map((term, i) => (
+          <li key={`${term.kind}-${i}`}>
+            {text(term)}
+            {term.note && <div className="xl-terms-note">{term.note}</div>}
+          </li>
+        ))}
+      </ul>
+    );
+  }
   return (
     <Table<Term>
       size="small"
@@ -380,7 +395,7 @@ function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: D
         </span>
       }
       actions={[
-        <Button key="dl" type="link" size="small" icon={<DownloadOutlined />} href={versionFileUrl(summary.id, summary.currentVersion)}>
+        <Button key="dl" type="link" size="small" icon={<DownloadOutlined />} href={versionFileUrl(summary.id, summary.currentVersion)} style={{ color: "#1f5fae" }} data-testid={`document-download-current-${summary.id}`}>
           {t('document.download')}
         </Button>,
         <Button key="hist" type="link" size="small" onClick={onOpen}>
