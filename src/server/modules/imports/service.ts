@@ -14,6 +14,7 @@ import { ROLE_SCOPE, type Role } from '../../../common/vocab.js';
 import { safeFileName } from '../alliances/service.js';
 import { initialPassword } from '../auth/service.js';
 import { mapUnique, toRow as schoolRow } from '../schools/service.js';
+import { newUserRow } from '../users/service.js';
 import { MAX_FILE_BYTES, readTable } from './parse.js';
 import { COLUMNS, type ImportKind, type ImportListQuery, type UploadQuery } from './schema.js';
 import { checkSchools, checkUsers, mapTable, type CheckedSchool, type CheckedUser, type RegionRef, type StoredRow, type Target } from './validate.js';
@@ -300,11 +301,9 @@ export class ImportService {
     passwords: { username: string; hash: string }[], now: string,
   ) {
     const hashOf = new Map(passwords.map((p) => [p.username, p.hash]));
-    const users = valid.map((u) => ({
-      id: newId(), username: u.input.username, display_name: u.input.displayName, email: u.input.email ?? null, phone: u.input.phone ?? null,
-      password_hash: hashOf.get(u.input.username)!, must_change_password: 1, password_changed_at: null, school_id: target.schoolId, region_id: target.regionId,
-      locale: 'zh-CN', status: 'active', failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
-    }));
+    const users = valid.map((u) =>
+      newUserRow({ id: newId(), ...u.input, passwordHash: hashOf.get(u.input.username)!, schoolId: target.schoolId, regionId: target.regionId }, now),
+    );
     const grants = valid.map((u, i) => ({
       id: newId(), user_id: users[i]!.id, role: u.role, scope_type: ROLE_SCOPE[u.role as Role], scope_id: target.schoolId, subject: null, granted_by: actor.userId, granted_at: now,
     }));

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
+import type { UsersTable } from '../../db/schema.js';
 import { isUniqueViolation, nowIso } from '../../db/index.js';
 import { containsText } from '../../platform/search.js';
 import { audit } from '../../platform/audit.js';
@@ -31,6 +32,18 @@ export const GrantCreate = z.strictObject({
 });
 
 type UserRow = { id: string; region_id: string | null; school_id: string | null; school_region_id: string | null; username: string; display_name: string };
+
+/** A new local account with an initial password that must be changed at the first sign-in. */
+export function newUserRow(
+  u: { id: string; username: string; displayName: string; email?: string | null; phone?: string | null; passwordHash: string; schoolId: string | null; regionId: string | null },
+  now: string,
+): UsersTable {
+  return {
+    id: u.id, username: u.username, display_name: u.displayName, email: u.email ?? null, phone: u.phone ?? null,
+    password_hash: u.passwordHash, must_change_password: 1, password_changed_at: null, school_id: u.schoolId, region_id: u.regionId,
+    locale: 'zh-CN', status: 'active', failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
+  };
+}
 
 export class UserService {
   constructor(private readonly database: Database) {}
@@ -114,11 +127,7 @@ export class UserService {
           throw badRequest([{ field: input.schoolId ? 'schoolId' : 'regionId', code: 'out_of_scope' }]);
         }
         const now = nowIso();
-        await tx.insertInto('users').values({
-          id, username: input.username, display_name: input.displayName, email: input.email ?? null, phone: input.phone ?? null,
-          password_hash: hash, must_change_password: 1, password_changed_at: null, school_id: input.schoolId ?? null, region_id: regionId,
-          locale: 'zh-CN', status: 'active', failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
-        }).execute();
+        await tx.insertInto('users').values(newUserRow({ id, ...input, passwordHash: hash, schoolId: input.schoolId ?? null, regionId }, now)).execute();
         await audit(tx, req, { action: 'user.create', entityType: 'user', entityId: id, regionId, schoolId: input.schoolId ?? null, detail: { username: input.username, displayName: input.displayName } });
       });
     } catch (err) {

@@ -13,7 +13,7 @@ function safeNext(next: string | null): string | null {
 }
 
 export function LoginPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const me = useMeQuery();
@@ -86,7 +86,8 @@ export function LoginPage() {
               href={`/api/auth/sso/start?returnTo=${encodeURIComponent(next ?? '/')}`}
               data-testid="login-sso"
             >
-              {sso.data.label ? t('login.ssoWith', { name: sso.data.label }) : t('login.sso')}
+              {/* the configured label is written for the Chinese page */}
+              {sso.data.label && !i18n.language.startsWith('en') ? sso.data.label : t('login.sso')}
             </Button>
           </>
         )}

@@ -13,7 +13,6 @@ const strings: Strings = {
       submit: '登录',
       or: '或',
       sso: '统一身份认证登录',
-      ssoWith: '使用{{name}}登录',
       hint: '忘记密码请联系本单位管理员重置。连续多次输错密码，账号将被暂时锁定。',
       ssoError: {
         title: '统一身份认证登录未成功',
@@ -57,7 +56,6 @@ const strings: Strings = {
       submit: 'Sign in',
       or: 'or',
       sso: 'Sign in with single sign-on',
-      ssoWith: 'Sign in with {{name}}',
       hint: 'Forgot your password? Ask your administrator to reset it. Repeated wrong passwords lock the account for a while.',
       ssoError: {
         title: 'Single sign-on did not succeed',
