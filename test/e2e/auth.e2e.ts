@@ -16,6 +16,11 @@ describe('sign-in', () => {
   test('a wrong password shows the error; the right one lands on the home page; sign-out returns to the login', async () => {
     const ctx = await newContext(browser, baseUrl);
     const page = await ctx.newPage();
+    const log: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/api/')) log.push('REQ ' + r.method() + ' ' + r.url()); });
+    page.on('response', (r) => { if (r.url().includes('/api/')) log.push('RES ' + r.status() + ' ' + r.url()); });
+    page.on('framenavigated', (f) => log.push('NAV ' + f.url()));
+    page.on('console', (m) => log.push('CON ' + m.text()));
     await page.goto('/overview');
     // anonymous users are sent to the sign-in page, remembering where they wanted to go
     await page.waitForURL(/\/login/);
@@ -39,7 +44,8 @@ describe('sign-in', () => {
 
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
-    await page.waitForURL(/\/login/);
+    log.push('CLICKED');
+    try { await page.waitForURL(/\/login/); } catch (e) { console.error(log.join('\n')); await page.screenshot({ path: '/tmp/shots-w2/logout-e2e-fail.png' }); throw e; }
     // the session is gone on the server too: the app sends us back to the sign-in page
     await page.goto('/overview');
     await page.waitForURL(/\/login/);

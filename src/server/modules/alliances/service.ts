@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, zodIssueToField, t
 import { newId } from '../../platform/ids.js';
 import { policy, regionAncestors, regionDescendants, type Actor } from '../../platform/policy.js';
 import { containsText } from '../../platform/search.js';
-import { FileTooLargeError, type Storage } from '../../platform/storage.js';
+import { FileTooLargeError, safeFileName, type Storage } from '../../platform/storage.js';
 import { alliancePhases, currentPhase, reassessment } from '../../../common/org.js';
 import { todayIn } from '../../../common/time.js';
 import { DOCUMENT_KINDS } from '../../../common/vocab.js';
@@ -31,12 +31,6 @@ function sniff(head: Buffer): string | null {
 }
 
 /** A safe display name for an uploaded file: no path, no control characters. */
-export function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? 'file';
-  const clean = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').slice(0, 120);
-  return clean || 'file';
-}
-
 export class AllianceService {
   constructor(private readonly database: Database, private readonly storage: Storage) {}
   private get db(): Db {

@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
 import { ROLE_SCOPE, type Role } from '../../../common/vocab.js';
-import { safeFileName } from '../alliances/service.js';
+import { safeFileName } from '../../platform/storage.js';
 import { initialPassword } from '../auth/service.js';
 import { mapUnique, toRow as schoolRow } from '../schools/service.js';
 import { newUserRow } from '../users/service.js';

@@ -4,7 +4,8 @@ import { useChangePassword } from '../../app/auth';
 import { useApiErrorHandler } from '../../components/errors';
 import { passwordRules } from './passwordRules';
 
-export function ChangePasswordForm({ onDone }: { onDone?: () => void }) {
+/** `initial`: the user is replacing the initial password an administrator gave them. */
+export function ChangePasswordForm({ onDone, initial }: { onDone?: () => void; initial?: boolean }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const change = useChangePassword();
@@ -29,7 +30,7 @@ export function ChangePasswordForm({ onDone }: { onDone?: () => void }) {
         )
       }
     >
-      <Form.Item name="currentPassword" label={t('password.current')} rules={[{ required: true, message: t('password.currentRequired') }]}>
+      <Form.Item name="currentPassword" label={initial ? t('password.initial') : t('password.current')} rules={[{ required: true, message: t('password.currentRequired') }]}>
         <Input.Password autoComplete="current-password" data-testid="current-password" />
       </Form.Item>
       <Form.Item name="newPassword" label={t('password.new')} rules={passwordRules(t)} extra={t('password.policy')}>

@@ -18,7 +18,7 @@ export function ChangePasswordPage({ forced }: { forced?: boolean }) {
           <LangSwitch />
         </Flex>
         {forced && <Alert type="warning" showIcon message={t('password.forced')} style={{ marginBottom: 16 }} />}
-        <ChangePasswordForm onDone={() => navigate('/', { replace: true })} />
+        <ChangePasswordForm initial={forced} onDone={() => navigate('/', { replace: true })} />
         <Button type="link" style={{ paddingLeft: 0, marginTop: 12 }} onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}>
           {t('layout.logout')}
         </Button>
