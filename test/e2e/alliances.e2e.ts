@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, shot, signIn } from './harness';
+import { diagnose, launchBrowser, newContext, shot, signIn } from './harness';
 
 let browser: Browser;
 const baseUrl = inject('baseUrl');
@@ -16,6 +16,7 @@ describe('browsing alliances', () => {
   test('list → detail → members, governance and documents tabs show the seeded data', async () => {
     const ctx = await newContext(browser, baseUrl);
     const page = await ctx.newPage();
+    diagnose(page, 'alliances-page');
     await signIn(page, 'bureau');
     await page.getByTestId('menu-alliances').click();
     await page.waitForURL((u) => u.pathname === '/alliances');

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'Xiaolian@2026';
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -149,4 +150,35 @@ export async function shot(page: Page, name: string) {
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Records the page's API traffic, navigations and console errors; when the running test fails, prints
+ * them and saves a screenshot (into E2E_SHOTS or the temp directory) so a failure in CI can be read.
+ */
+export function diagnose(page: Page, name: string) {
+  const log: string[] = [];
+  const t0 = Date.now();
+  const at = () => `${String(Date.now() - t0).padStart(6)} ms`;
+  page.on('response', (r) => {
+    if (r.url().includes('/api/')) log.push(`${at()} ${r.request().method()} ${r.status()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) log.push(`${at()} navigated ${f.url()}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') log.push(`${at()} console.error ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log.push(`${at()} pageerror ${e.message}`));
+  onTestFailed(async () => {
+    const dir = process.env.E2E_SHOTS ?? os.tmpdir();
+    const file = path.join(dir, `failed-${name}-${Date.now()}.png`);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: file, fullPage: true });
+    } catch {
+      /* the page may be closed */
+    }
+    console.error(`--- ${name}: ${page.url()} (screenshot ${file})\n${log.join('\n')}`);
+  });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, shot, signIn } from './harness';
+import { diagnose, launchBrowser, newContext, shot, signIn } from './harness';
 
 let browser: Browser;
 const baseUrl = inject('baseUrl');
@@ -29,6 +29,7 @@ describe('Excel import', () => {
   test('a broken row is shown with its reason and blocks the import; importing only the valid rows works', async () => {
     const ctx = await newContext(browser, baseUrl);
     const page = await ctx.newPage();
+    diagnose(page, 'import-page');
     await signIn(page, 'bureau');
     await page.getByTestId('menu-imports').click();
     await page.waitForURL((u) => u.pathname === '/imports');

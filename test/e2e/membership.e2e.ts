@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newContext, shot, signIn } from './harness';
+import { diagnose, launchBrowser, newContext, shot, signIn } from './harness';
 
 let browser: Browser;
 const baseUrl = inject('baseUrl');
@@ -26,6 +26,7 @@ describe('membership application', () => {
   test('principal2 applies, the secretariat evaluates, the council recommends, the bureau approves; the school becomes a member', async () => {
     // ---- the rural school: withdraws the seeded application and applies again through the form
     const p2 = await (await newContext(browser, baseUrl)).newPage();
+    diagnose(p2, 'membership-p2');
     await signIn(p2, 'principal2');
     await p2.getByTestId('menu-applications').click();
     await p2.waitForURL((u) => u.pathname === '/applications');
@@ -63,6 +64,7 @@ describe('membership application', () => {
 
     // ---- the alliance secretariat: evaluation, then the council recommendation
     const sec = await (await newContext(browser, baseUrl)).newPage();
+    diagnose(sec, 'membership-sec');
     await signIn(sec, 'secretary');
     const secretaryName = (await sec.getByTestId('user-name').innerText()).trim();
     await sec.goto('/applications?status=submitted');
@@ -85,6 +87,7 @@ describe('membership application', () => {
 
     // ---- the bureau approves
     const bu = await (await newContext(browser, baseUrl)).newPage();
+    diagnose(bu, 'membership-bu');
     await signIn(bu, 'bureau');
     await bu.goto(`/applications?open=${id}`);
     await waitStatus(bu, '待教育局审批');

@@ -43,7 +43,7 @@ export default function AllianceDetailPage() {
             {a && <Tag color="blue" style={{ verticalAlign: 'middle' }}>{label(ALLIANCE_KINDS, a.kind)}</Tag>}
           </span>
         }
-        sub={a ? `${a.regionName}${a.coreSchool ? ` · ${t('alliance.coreSchool')}：${a.coreSchool.name}` : ''}` : undefined}
+        sub={a ? `${a.regionName}${a.coreSchool ? ` · ${t('alliance.coreSchool')}${t('common.colon')}${a.coreSchool.name}` : ''}` : undefined}
         extra={
           canManage && (
             <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="alliance-edit">

@@ -170,14 +170,11 @@ export default function ImportPage() {
           current={step}
           size="small"
           responsive={false}
-          labelPlacement={screens.md ? 'horizontal' : 'vertical'}
           style={{ marginBottom: 24 }}
-          items={[
-            { title: t('imports.steps.choose') },
-            { title: t('imports.steps.upload') },
-            { title: t('imports.steps.preview') },
-            { title: t('imports.steps.result') },
-          ]}
+          // phone: only the current step is named, so four steps fit in one row
+          items={(['choose', 'upload', 'preview', 'result'] as const).map((k, i) => ({
+            title: screens.md || i === step ? t(`imports.steps.${k}`) : undefined,
+          }))}
         />
 
         {step === 0 && (

@@ -315,7 +315,7 @@ function VersionCard({ doc, v, isCurrent }: { doc: DocumentDetail; v: DocumentVe
         </Button>
       }
     >
-      <Descriptions size="small" column={{ xs: 1, sm: 2 }} style={{ marginBottom: 8 }}>
+      <Descriptions size="small" column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 2 }} style={{ marginBottom: 8 }}>
         <Descriptions.Item label={t('document.file')}>
           <span style={{ wordBreak: 'break-all' }}>
             <FileTextOutlined /> {v.fileName || '—'} <Typography.Text type="secondary">({fmtSize(v.fileSize)})</Typography.Text>
@@ -412,12 +412,12 @@ function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: D
     >
       <Space size={[16, 4]} wrap style={{ marginBottom: 8, fontSize: 13 }}>
         <span>
-          {t('document.currentVersion')}：<Tag style={{ marginRight: 0 }}>v{summary.currentVersion}</Tag>
+          {t('document.currentVersion')}{t('common.colon')}<Tag style={{ marginRight: 0 }}>v{summary.currentVersion}</Tag>
         </span>
-        <span>{t('document.updatedAt')}：{fmtDateTime(summary.updatedAt)}</span>
+        <span>{t('document.updatedAt')}{t('common.colon')}{fmtDateTime(summary.updatedAt)}</span>
         {v && (v.effectiveFrom || v.effectiveTo) && (
           <span>
-            {t('document.effective')}：{fmtDate(v.effectiveFrom)} ~ {fmtDate(v.effectiveTo)}
+            {t('document.effective')}{t('common.colon')}{fmtDate(v.effectiveFrom)} ~ {fmtDate(v.effectiveTo)}
           </span>
         )}
       </Space>

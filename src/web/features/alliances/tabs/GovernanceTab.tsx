@@ -192,10 +192,10 @@ function BodyCard({ body, canManage, onAddMember }: { body: GovernanceBody; canM
     >
       {(body.subject || body.hostSchool) && (
         <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
-          {body.subject && <span style={{ marginRight: 16 }}>{t('governance.subject')}：{label(SUBJECTS, body.subject)}</span>}
+          {body.subject && <span style={{ marginRight: 16 }}>{t('governance.subject')}{t('common.colon')}{label(SUBJECTS, body.subject)}</span>}
           {body.hostSchool && (
             <span>
-              {t('governance.hostSchool')}：<Link to={`/schools/${body.hostSchool.id}`}>{body.hostSchool.name}</Link>
+              {t('governance.hostSchool')}{t('common.colon')}<Link to={`/schools/${body.hostSchool.id}`}>{body.hostSchool.name}</Link>
             </span>
           )}
         </Typography.Paragraph>

@@ -42,7 +42,7 @@ function ExitModal({ a, m, onClose }: { a: AllianceDetail; m: AllianceMember; on
           })
         }
       >
-        <Form.Item name="reason" label={t('member.exitReason')} rules={[{ required: true, whitespace: true, message: t('member.reasonRequired') }]}>
+        <Form.Item name="reason" label={t('member.exitReason')} rules={[{ required: true, whitespace: true, message: t('member.reasonRequired') }, { min: 5, message: t('common.minChars', { n: 5 }) }]}>
           <Input.TextArea rows={4} maxLength={500} showCount data-testid="member-exit-reason" />
         </Form.Item>
       </Form>

@@ -37,7 +37,9 @@ function CycleSteps({ a }: { a: AllianceDetail }) {
           ),
           description: (
             <div>
-              <div className="xl-nowrap">{fmtDate(p.startOn)} ~ {lastDay(p.endOn)}</div>
+              <div>
+                <span className="xl-nowrap">{fmtDate(p.startOn)}</span> ~ <span className="xl-nowrap">{lastDay(p.endOn)}</span>
+              </div>
               {(() => {
                 const ms = a.milestones.filter((m) => m.phase === p.phase);
                 return ms.length > 0 ? (
@@ -106,7 +108,7 @@ export function OverviewTab({ a, canAssess }: { a: AllianceDetail; canAssess: bo
     <Row gutter={[16, 16]}>
       <Col xs={24} xl={14}>
         <Card variant="borderless" title={t('alliance.basics')} size="small" style={{ height: '100%' }}>
-          <Descriptions column={{ xs: 1, sm: 2 }} size="small" data-testid="alliance-basics">
+          <Descriptions column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small" data-testid="alliance-basics">
             <Descriptions.Item label={t('alliance.kind')}><VocabTag vocab={ALLIANCE_KINDS} code={a.kind} /></Descriptions.Item>
             <Descriptions.Item label={t('alliance.pattern')}>{label(ALLIANCE_PATTERNS, a.pattern)}</Descriptions.Item>
             <Descriptions.Item label={t('common.region')}>{a.regionName}</Descriptions.Item>
@@ -148,7 +150,7 @@ export function OverviewTab({ a, canAssess }: { a: AllianceDetail; canAssess: bo
           size="small"
           extra={canAssess && <Button size="small" icon={<PlusOutlined />} onClick={() => setAssessing(true)} data-testid="assessment-add">{t('assessment.add')}</Button>}
         >
-          <Descriptions column={{ xs: 1, sm: 3 }} size="small" data-testid="reassessment">
+          <Descriptions column={{ xs: 1, sm: 3, md: 3, lg: 3, xl: 3, xxl: 3 }} size="small" data-testid="reassessment">
             <Descriptions.Item label={t('alliance.lastAssessedOn')}>{r.lastAssessedOn ? fmtDate(r.lastAssessedOn) : t('alliance.neverAssessed')}</Descriptions.Item>
             <Descriptions.Item label={t('alliance.dueOn')}>{fmtDate(r.dueOn)}</Descriptions.Item>
             <Descriptions.Item label={t('alliance.status')}>
