@@ -37,6 +37,10 @@ describe('auth', () => {
     // the session token is stored hashed, never as sent
     const rows = await env.database.db.selectFrom('sessions').select('id').execute();
     expect(rows.map((r) => r.id)).not.toContain(c.cookies.get('xl_sid'));
+    // the sign-in is in the audit log under the person who signed in
+    const entry = await env.database.db.selectFrom('audit_log').select(['actor_id', 'actor_name', 'ip']).where('action', '=', 'auth.login').where('entity_id', '=', 'u_teacher').executeTakeFirstOrThrow();
+    expect(entry.actor_id).toBe('u_teacher');
+    expect(entry.actor_name).toBeTruthy();
   });
 
   it('answers a wrong password and an unknown user alike, and records both', async () => {

@@ -10,6 +10,8 @@ export interface AuditEntry {
   allianceId?: string | null;
   schoolId?: string | null;
   detail?: Record<string, unknown>;
+  /** who acted, when the request carries no session yet (sign-in) */
+  actor?: { id: string; name: string };
 }
 
 /**
@@ -21,8 +23,8 @@ export async function audit(tx: Db | Tx, req: FastifyRequest | null, e: AuditEnt
     .insertInto('audit_log')
     .values({
       at: nowIso(),
-      actor_id: req?.actor?.userId ?? null,
-      actor_name: req?.actor?.displayName ?? null,
+      actor_id: e.actor?.id ?? req?.actor?.userId ?? null,
+      actor_name: e.actor?.name ?? req?.actor?.displayName ?? null,
       ip: req?.ip ?? null,
       request_id: req ? String(req.id) : null,
       action: e.action,

@@ -69,7 +69,7 @@ export class AuthService {
     return this.db.transaction().execute(async (tx) => {
       await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
       const s = await this.createSession(tx, req, user.id, 'password');
-      await audit(tx, req, { action: 'auth.login', entityType: 'user', entityId: user.id, regionId: user.region_id, schoolId: user.school_id, detail: { via: 'password' } });
+      await audit(tx, req, { action: 'auth.login', entityType: 'user', entityId: user.id, actor: { id: user.id, name: user.display_name }, regionId: user.region_id, schoolId: user.school_id, detail: { via: 'password' } });
       return s;
     });
   }

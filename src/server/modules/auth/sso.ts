@@ -235,7 +235,7 @@ export class SsoService {
     const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
     if (!value) throw fail('claim_missing', { claim: s.matchClaim, sub: subject });
 
-    const q = this.db.selectFrom('users').select(['id', 'status', 'region_id', 'school_id', 'oidc_subject']).limit(2);
+    const q = this.db.selectFrom('users').select(['id', 'display_name', 'status', 'region_id', 'school_id', 'oidc_subject']).limit(2);
     const users =
       s.matchField === 'email'
         ? await q.where(sql<string>`lower(email)`, '=', value.toLowerCase()).execute()
@@ -264,6 +264,7 @@ export class SsoService {
         action: 'auth.login',
         entityType: 'user',
         entityId: user.id,
+        actor: { id: user.id, name: user.display_name },
         regionId: user.region_id,
         schoolId: user.school_id,
         detail: { via: 'oidc', ...detail, ...(user.oidc_subject && user.oidc_subject !== subject && { previousSub: user.oidc_subject }) },

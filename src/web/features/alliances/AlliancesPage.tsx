@@ -59,7 +59,7 @@ export default function AlliancesPage() {
           rowKey="id"
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1100 }}
           onRow={(r) => ({ 'data-testid': `alliance-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
           pagination={{
             current: f.page,
@@ -71,10 +71,10 @@ export default function AlliancesPage() {
             onChange: f.setPage,
           }}
           columns={[
-            { title: t('alliance.name'), dataIndex: 'name', width: 220, fixed: 'left', render: (n: string, r) => <Link to={`/alliances/${r.id}`}>{n}</Link> },
+            { title: t('alliance.name'), dataIndex: 'name', width: 200, fixed: 'left', render: (n: string, r) => <Link to={`/alliances/${r.id}`}>{n}</Link> },
             { title: t('alliance.kind'), dataIndex: 'kind', width: 110, render: (c: string) => <VocabTag vocab={ALLIANCE_KINDS} code={c} /> },
             { title: t('alliance.pattern'), dataIndex: 'pattern', width: 110, render: (c: string) => label(ALLIANCE_PATTERNS, c) },
-            { title: t('alliance.coreSchool'), dataIndex: ['coreSchool', 'name'], render: (_: unknown, r) => r.coreSchool ? <Link to={`/schools/${r.coreSchool.id}`}>{r.coreSchool.name}</Link> : '—' },
+            { title: t('alliance.coreSchool'), dataIndex: ['coreSchool', 'name'], width: 200, render: (_: unknown, r) => r.coreSchool ? <Link to={`/schools/${r.coreSchool.id}`}>{r.coreSchool.name}</Link> : '—' },
             { title: t('alliance.oneNX'), key: 'nx', width: 120, render: (_: unknown, r) => `1 + ${Math.max(0, r.memberCount - 1)} + ${r.partnerCount}` },
             { title: t('common.region'), dataIndex: 'regionName', width: 110 },
             { title: t('alliance.phase'), dataIndex: 'phase', width: 100, render: (c: string | null) => (c ? <VocabTag vocab={PHASES} code={c} /> : <Tag>{t('alliance.noPhase')}</Tag>) },
