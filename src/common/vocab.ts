@@ -145,6 +145,8 @@ export const APPLICATION_STATUS = vocab([
   { code: 'rejected', zh: '未通过', en: 'Rejected' },
   { code: 'withdrawn', zh: '已撤回', en: 'Withdrawn' },
 ] as const);
+/** An application still on its way (evaluation → council → bureau). */
+export const OPEN_APPLICATION_STATUSES = ['submitted', 'evaluated', 'recommended'] as const;
 
 export const ASSESSMENT_RESULTS = vocab([
   { code: 'excellent', zh: '优秀', en: 'Excellent' },

@@ -176,12 +176,16 @@ export interface AllianceRef {
 export const policy = {
   readRegion: (a: Actor, regionId: string) => a.isPlatformAdmin || a.readRegions.has(regionId),
 
-  /** alliances the school belongs to are needed for the member rule; pass them when known */
-  readSchool: (a: Actor, s: SchoolRef, schoolAlliances: string[]) =>
+  /**
+   * alliances the school belongs to are needed for the member rule; `appliedTo`: alliances the school has
+   * an open application to (their secretariat must see the applicant to evaluate it)
+   */
+  readSchool: (a: Actor, s: SchoolRef, schoolAlliances: string[], appliedTo: string[] = []) =>
     a.isPlatformAdmin ||
     a.readRegions.has(s.region_id) ||
     a.schools.has(s.id) ||
-    schoolAlliances.some((id) => a.memberAlliances.has(id)),
+    schoolAlliances.some((id) => a.memberAlliances.has(id)) ||
+    appliedTo.some((id) => a.adminAlliances.has(id)),
   createSchool: (a: Actor, regionId: string) => a.isPlatformAdmin || a.bureauRegions.has(regionId),
   updateSchool: (a: Actor, s: SchoolRef) => a.isPlatformAdmin || a.bureauRegions.has(s.region_id) || a.adminSchools.has(s.id),
 

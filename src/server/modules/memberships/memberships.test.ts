@@ -78,6 +78,14 @@ describe('membership lifecycle', () => {
     expect(await snapshot(appId)).toEqual(before);
   });
 
+  it('the secretariat sees the applicant school while the application is open, no other secretariat does', async () => {
+    const school = await secretary.get('/api/schools/s_00033');
+    expect(school.statusCode).toBe(200);
+    expect(school.json().id).toBe('s_00033');
+    const sec2 = await env.login('sec_a_0002');
+    expect((await sec2.get('/api/schools/s_00033')).statusCode).toBe(404);
+  });
+
   it('secretary evaluates, council recommends, bureau approves: the school becomes an active member', async () => {
     const ev = await secretary.post(`/api/applications/${appId}/evaluate`, { decision: 'pass', comment: '办学规范，具备加入条件' });
     expect(ev.statusCode).toBe(200);

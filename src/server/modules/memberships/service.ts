@@ -13,7 +13,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../platf
 import { newId } from '../../platform/ids.js';
 import { policy, type Actor } from '../../platform/policy.js';
 import { todayIn } from '../../../common/time.js';
-import { APPLICATION_STATUS } from '../../../common/vocab.js';
+import { APPLICATION_STATUS, OPEN_APPLICATION_STATUSES } from '../../../common/vocab.js';
 import type { ApplicationCreate, ApplicationQuery } from './schema.js';
 
 export type Step = 'evaluate' | 'recommend' | 'approve' | 'withdraw';
@@ -25,7 +25,7 @@ export const TRANSITIONS: Record<Step, { from: string; pass: string; fail: strin
   approve: { from: 'recommended', pass: 'approved', fail: 'rejected' },
   withdraw: { from: 'open', pass: 'withdrawn', fail: 'withdrawn' },
 };
-const OPEN = ['submitted', 'evaluated', 'recommended'];
+const OPEN: readonly string[] = OPEN_APPLICATION_STATUSES;
 
 const STEP_NAMES: Record<Step, string> = { evaluate: '联盟评估', recommend: '理事会推荐', approve: '教育局审批', withdraw: '撤回' };
 

@@ -10,6 +10,7 @@ import { newId } from '../../platform/ids.js';
 import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
 import { containsText } from '../../platform/search.js';
 import { computeIndicators } from '../../../common/org.js';
+import { OPEN_APPLICATION_STATUSES } from '../../../common/vocab.js';
 import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './schema.js';
 
 type Row = SchoolsTable & { region_name: string };
@@ -102,12 +103,25 @@ export class SchoolService {
       .execute();
   }
 
+  /** Alliances administered by the actor that the school has an open application to. */
+  private async openApplicationsTo(actor: Actor, schoolId: string): Promise<string[]> {
+    if (!actor.adminAlliances.size) return [];
+    const rows = await this.db
+      .selectFrom('membership_applications')
+      .select('alliance_id')
+      .where('school_id', '=', schoolId)
+      .where('status', 'in', OPEN_APPLICATION_STATUSES)
+      .where('alliance_id', 'in', [...actor.adminAlliances])
+      .execute();
+    return rows.map((r) => r.alliance_id);
+  }
+
   /** The school if the actor may read it; "not found" otherwise. */
   async getVisible(actor: Actor, id: string) {
     const row = await this.db.selectFrom('schools as s').innerJoin('regions as r', 'r.id', 's.region_id').selectAll('s').select('r.name as region_name').where('s.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('school');
     const alliances = await this.alliancesOf(id);
-    if (!policy.readSchool(actor, row, alliances.map((a) => a.id))) throw notFound('school');
+    if (!policy.readSchool(actor, row, alliances.map((a) => a.id), await this.openApplicationsTo(actor, id))) throw notFound('school');
     return { row, alliances };
   }
 
