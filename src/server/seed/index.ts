@@ -8,6 +8,7 @@ import type { Database, Tx } from '../db/index.js';
 import { hashPassword } from '../platform/passwords.js';
 import type { Storage } from '../platform/storage.js';
 import { buildDemo, DEFAULT_TODAY, DEMO_ACCOUNTS } from './demo-data.js';
+import { demoAudit } from './audit.js';
 import { insertBatched } from './insert.js';
 import { buildProvince, PROVINCE_CODE } from './province.js';
 
@@ -76,6 +77,7 @@ export async function seedDemo(database: Database, storage: Storage, opts: SeedO
     await insertBatched(tx, 'assessments', data.assessments);
     await insertBatched(tx, 'membership_applications', data.applications);
     await insertBatched(tx, 'application_decisions', data.decisions);
+    await insertBatched(tx, 'audit_log', demoAudit(data));
     return true;
   });
   if (!done) return skipped(started);
