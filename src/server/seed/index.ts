@@ -114,6 +114,8 @@ export async function seedProvince(database: Database, opts: SeedOptions): Promi
     return true;
   });
   if (!done) return skipped(started);
+  // fresh planner statistics after a bulk load (autovacuum / PRAGMA optimize would get there later)
+  await sql`analyze`.execute(database.db);
   return {
     regions: data.regions.length,
     schools: data.schools.length,

@@ -19,6 +19,10 @@ const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60
 // a real argon2id hash of a random string: unknown usernames cost the same time as wrong passwords
 let dummyHash: Promise<string> | null = null;
 
+const toGrant = (g: { id: string; role: string; scope_type: string; scope_id: string | null; subject: string | null }): Grant => ({
+  id: g.id, role: g.role as Role, scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject,
+});
+
 export class AuthService {
   constructor(private readonly db: Db, private readonly config: Config) {}
 
@@ -110,15 +114,24 @@ export class AuthService {
   /** The actor behind a session token, or a reason why there is none. */
   async actorFromToken(token: string): Promise<Actor | 'expired' | null> {
     const id = sha256(token);
-    const row = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select([
-        's.id as sid', 's.csrf_token', 's.expires_at', 's.idle_expires_at', 's.last_seen_at', 's.via',
-        'u.id', 'u.username', 'u.display_name', 'u.school_id', 'u.region_id', 'u.status', 'u.must_change_password',
-      ])
-      .where('s.id', '=', id)
-      .executeTakeFirst();
+    // the session and its user's grants in parallel (one round trip less on PostgreSQL)
+    const [row, grantRows] = await Promise.all([
+      this.db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .select([
+          's.id as sid', 's.csrf_token', 's.expires_at', 's.idle_expires_at', 's.last_seen_at', 's.via',
+          'u.id', 'u.username', 'u.display_name', 'u.school_id', 'u.region_id', 'u.status', 'u.must_change_password',
+        ])
+        .where('s.id', '=', id)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('role_grants as g')
+        .innerJoin('sessions as s', 's.user_id', 'g.user_id')
+        .select(['g.id', 'g.role', 'g.scope_type', 'g.scope_id', 'g.subject'])
+        .where('s.id', '=', id)
+        .execute(),
+    ]);
     if (!row) return null;
     const now = nowIso();
     if (row.expires_at <= now || row.idle_expires_at <= now || row.status !== 'active') {
@@ -132,7 +145,7 @@ export class AuthService {
         .where('id', '=', id)
         .execute();
     }
-    const grants = await this.grantsOf(row.id);
+    const grants = grantRows.map(toGrant);
     return resolveScopes(this.db, {
       userId: row.id,
       username: row.username,
@@ -149,7 +162,7 @@ export class AuthService {
 
   async grantsOf(userId: string): Promise<Grant[]> {
     const rows = await this.db.selectFrom('role_grants').select(['id', 'role', 'scope_type', 'scope_id', 'subject']).where('user_id', '=', userId).execute();
-    return rows.map((g) => ({ id: g.id, role: g.role as Role, scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject }));
+    return rows.map(toGrant);
   }
 
   async logout(req: FastifyRequest, actor: Actor) {
