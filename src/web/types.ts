@@ -311,12 +311,12 @@ export interface ImportPreview {
 }
 
 export interface AuditEntry {
-  id: number | string;
+  id: number;
   at: string;
   actorName: string | null;
   ip: string | null;
   action: string;
   entityType: string;
   entityId: string | null;
-  detail: unknown;
+  detail: Record<string, unknown>;
 }

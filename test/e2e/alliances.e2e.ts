@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { diagnose, launchBrowser, newContext, shot, signIn } from './harness';
+import { describe, expect, test } from 'vitest';
+import { diagnose, shot, signIn } from './harness';
+import { useBrowser } from './browser';
 
-let browser: Browser;
-const baseUrl = inject('baseUrl');
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openContext = useBrowser();
 
 describe('browsing alliances', () => {
   test('list → detail → members, governance and documents tabs show the seeded data', async () => {
-    const ctx = await newContext(browser, baseUrl);
+    const ctx = await openContext();
     const page = await ctx.newPage();
     diagnose(page, 'alliances-page');
     await signIn(page, 'bureau');

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { DEMO_PASSWORD, PHONE, diagnose, launchBrowser, newContext, shot, signIn } from './harness';
+import { describe, expect, test } from 'vitest';
+import { DEMO_PASSWORD, PHONE, diagnose, shot, signIn } from './harness';
+import { useBrowser } from './browser';
 
-let browser: Browser;
-const baseUrl = inject('baseUrl');
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openContext = useBrowser();
 
 describe('sign-in', () => {
   test('a wrong password shows the error; the right one lands on the home page; sign-out returns to the login', async () => {
-    const ctx = await newContext(browser, baseUrl);
+    const ctx = await openContext();
     const page = await ctx.newPage();
     diagnose(page, 'auth-page');
     await page.goto('/overview');
@@ -52,7 +44,7 @@ describe('sign-in', () => {
 
 describe('phone width', () => {
   test('at 390 px the navigation opens in a drawer and the page does not scroll sideways', async () => {
-    const ctx = await newContext(browser, baseUrl, PHONE);
+    const ctx = await openContext(PHONE);
     const page = await ctx.newPage();
     diagnose(page, 'auth-phone');
     await signIn(page, 'principal');

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { Browser } from 'playwright-core';
-import { diagnose, launchBrowser, newContext, shot, signIn } from './harness';
+import { diagnose, shot, signIn } from './harness';
+import { useBrowser } from './browser';
 
-let browser: Browser;
-const baseUrl = inject('baseUrl');
+const openContext = useBrowser();
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** A school sheet as a district officer would fill it in: two good rows and one with an unknown school type. */
 async function schoolsWorkbook(): Promise<Buffer> {
@@ -27,7 +19,7 @@ async function schoolsWorkbook(): Promise<Buffer> {
 
 describe('Excel import', () => {
   test('a broken row is shown with its reason and blocks the import; importing only the valid rows works', async () => {
-    const ctx = await newContext(browser, baseUrl);
+    const ctx = await openContext();
     const page = await ctx.newPage();
     diagnose(page, 'import-page');
     await signIn(page, 'bureau');

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { diagnose, launchBrowser, newContext, shot, signIn } from './harness';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { diagnose, shot, signIn } from './harness';
+import { useBrowser } from './browser';
 
-let browser: Browser;
-const baseUrl = inject('baseUrl');
+const openContext = useBrowser();
 const ALLIANCE = '临川市实验小学教育集团';
 const SCHOOL = '青山县石门镇中心小学';
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function statusText(page: Page) {
   return (await page.getByTestId('application-drawer').getByTestId('application-status').innerText()).trim();
@@ -25,7 +18,7 @@ async function waitStatus(page: Page, text: string) {
 describe('membership application', () => {
   test('principal2 applies, the secretariat evaluates, the council recommends, the bureau approves; the school becomes a member', async () => {
     // ---- the rural school: withdraws the seeded application and applies again through the form
-    const p2 = await (await newContext(browser, baseUrl)).newPage();
+    const p2 = await (await openContext()).newPage();
     diagnose(p2, 'membership-p2');
     await signIn(p2, 'principal2');
     await p2.getByTestId('menu-applications').click();
@@ -63,7 +56,7 @@ describe('membership application', () => {
     await shot(p2, 'application-submitted');
 
     // ---- the alliance secretariat: evaluation, then the council recommendation
-    const sec = await (await newContext(browser, baseUrl)).newPage();
+    const sec = await (await openContext()).newPage();
     diagnose(sec, 'membership-sec');
     await signIn(sec, 'secretary');
     const secretaryName = (await sec.getByTestId('user-name').innerText()).trim();
@@ -86,7 +79,7 @@ describe('membership application', () => {
     expect(await sec.getByTestId('application-pass').count()).toBe(0);
 
     // ---- the bureau approves
-    const bu = await (await newContext(browser, baseUrl)).newPage();
+    const bu = await (await openContext()).newPage();
     diagnose(bu, 'membership-bu');
     await signIn(bu, 'bureau');
     await bu.goto(`/applications?open=${id}`);

@@ -8,19 +8,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
 import { UserSelect } from '../../components/selects';
 import { useUrlFilters } from '../../components/useUrlFilters';
-import type { Paged } from '../../types';
+import type { AuditEntry as AuditRow, Paged } from '../../types';
 import strings from './i18n';
 
-export interface AuditRow {
-  id: number;
-  at: string;
-  actorName: string | null;
-  ip: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  detail: Record<string, unknown>;
-}
 
 const KEYS = ['actorId', 'action', 'entityType', 'from', 'to'] as const;
 const ACTION_KEYS = Object.keys((strings['zh-CN'].audit as { actions: Record<string, string> }).actions);
