@@ -31,7 +31,12 @@ describe('sign-in', () => {
     await shot(page, 'home-bureau');
 
     await page.getByTestId('user-menu').click();
-    await page.getByTestId('logout').click();
+    const logout = page.getByRole('menuitem').filter({ has: page.getByTestId('logout') });
+    await logout.waitFor({ state: 'visible' });
+    // let the dropdown finish opening: a click during its opening animation does not reach the item
+    await page.waitForTimeout(400);
+    const [bye] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/logout')), logout.click()]);
+    expect(bye.status()).toBe(204);
     await page.waitForURL(/\/login/);
     // the session is gone on the server too: the app sends us back to the sign-in page
     await page.goto('/overview');
