@@ -112,15 +112,15 @@ async function main() {
       const { initialPassword } = await import('./modules/auth/service.js');
       const { hashPassword } = await import('./platform/passwords.js');
       const { newId } = await import('./platform/ids.js');
+      const { newUserRow } = await import('./modules/users/service.js');
       const password = initialPassword();
+      const passwordHash = await hashPassword(password);
       const now = new Date().toISOString();
       const userId = newId();
       await database.db.transaction().execute(async (tx) => {
-        await tx.insertInto('users').values({
-          id: userId, username, display_name: '平台管理员', email: null, phone: null, password_hash: await hashPassword(password),
-          must_change_password: 1, password_changed_at: null, school_id: null, region_id: null, locale: 'zh-CN', status: 'active',
-          failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
-        }).execute();
+        await tx.insertInto('users').values(
+          newUserRow({ id: userId, username, displayName: '平台管理员', passwordHash, schoolId: null, regionId: null }, now),
+        ).execute();
         await tx.insertInto('role_grants').values({
           id: newId(), user_id: userId, role: 'platform_admin', scope_type: 'installation', scope_id: null, subject: null, granted_by: null, granted_at: now,
         }).execute();

@@ -9,6 +9,8 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
+  type Expression,
+  type SqlBool,
   type Transaction,
   sql,
 } from 'kysely';
@@ -148,12 +150,14 @@ export function isCheckViolation(err: unknown): boolean {
 }
 
 /** Case-insensitive "contains" for short columns (names, codes). Not for large text columns. */
-export function containsCi(dialect: Dialect) {
-  return dialect === 'postgres' ? ('ilike' as const) : ('like' as const);
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * "column contains text", case-insensitive for Latin letters, with `%`, `_` and `\` in the text taken
+ * literally on both databases (SQLite's LIKE has no escape character unless one is named).
+ */
+export function containsText(dialect: Dialect, column: Expression<unknown> | string, text: string): Expression<SqlBool> {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const col = typeof column === 'string' ? sql.ref(column) : column;
+  return dialect === 'postgres' ? sql<SqlBool>`${col} ilike ${pattern}` : sql<SqlBool>`${col} like ${pattern} escape '\\'`;
 }
 
 /** Column type names that differ between the dialects. */

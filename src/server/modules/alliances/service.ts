@@ -2,13 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
-import { fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
+import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
 import type { AlliancesTable } from '../../db/schema.js';
 import { audit, changes } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound, zodIssueToField, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { policy, regionAncestors, regionDescendants, type Actor } from '../../platform/policy.js';
-import { containsText } from '../../platform/search.js';
 import { FileTooLargeError, safeFileName, type Storage } from '../../platform/storage.js';
 import { alliancePhases, currentPhase, reassessment } from '../../../common/org.js';
 import { todayIn } from '../../../common/time.js';
@@ -30,7 +29,6 @@ function sniff(head: Buffer): string | null {
   return null;
 }
 
-/** A safe display name for an uploaded file: no path, no control characters. */
 export class AllianceService {
   constructor(private readonly database: Database, private readonly storage: Storage) {}
   private get db(): Db {

@@ -6,7 +6,7 @@ import { Id } from '../schools/schema.js';
 import { computeIndicators, reassessment } from '../../../common/org.js';
 import { summarize } from '../../../common/stats.js';
 import { todayIn } from '../../../common/time.js';
-import { RESOURCE_INDICATORS } from '../../../common/vocab.js';
+import { OPEN_APPLICATION_STATUSES, RESOURCE_INDICATORS } from '../../../common/vocab.js';
 
 const RegionOut = z.object({
   id: z.string(), parentId: z.string().nullable(), level: z.string(), code: z.string(), name: z.string(), schoolCount: z.number(), allianceCount: z.number(),
@@ -68,7 +68,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
       eb.selectFrom('assessments as s').select('s.result').whereRef('s.alliance_id', '=', 'a.id').orderBy('s.assessed_on', 'desc').orderBy('s.created_at', 'desc').orderBy('s.id', 'desc').limit(1).as('last_result'),
     ).where('a.region_id', 'in', ids).where('a.status', '=', 'active').execute();
     const pending = await db.selectFrom('membership_applications as p').innerJoin('alliances as a', 'a.id', 'p.alliance_id')
-      .select((eb) => eb.fn.countAll<number>().as('n')).where('a.region_id', 'in', ids).where('p.status', 'in', ['submitted', 'evaluated', 'recommended']).executeTakeFirstOrThrow();
+      .select((eb) => eb.fn.countAll<number>().as('n')).where('a.region_id', 'in', ids).where('p.status', 'in', OPEN_APPLICATION_STATUSES).executeTakeFirstOrThrow();
     const count = <K extends string>(xs: { [k in K]: string }[], key: K) => {
       const m = new Map<string, number>();
       for (const x of xs) m.set(x[key], (m.get(x[key]) ?? 0) + 1);

@@ -2,13 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Db } from '../../db/index.js';
-import { containsCi, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
+import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
 import type { DB, SchoolsTable } from '../../db/schema.js';
 import { audit, changes } from '../../platform/audit.js';
 import { AppError, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
-import { containsText } from '../../platform/search.js';
 import { computeIndicators } from '../../../common/org.js';
 import { OPEN_APPLICATION_STATUSES } from '../../../common/vocab.js';
 import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './schema.js';
@@ -66,7 +65,7 @@ export class SchoolService {
     if (within) qb = qb.where('s.region_id', 'in', [...within]);
     if (q.type) qb = qb.where('s.type', '=', q.type);
     if (q.location) qb = qb.where('s.location', '=', q.location);
-    if (q.tag) qb = qb.where('s.tags', containsCi(this.database.dialect), `%"${q.tag}"%`);
+    if (q.tag) qb = qb.where(containsText(this.database.dialect, 's.tags', `"${q.tag}"`));
     if (q.allianceId) {
       const aid = q.allianceId;
       qb = qb.where('s.id', 'in', (eb) => eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active'));
