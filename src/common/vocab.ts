@@ -8,7 +8,7 @@ export interface Term {
   en: string;
 }
 
-function vocab<const T extends readonly Term[]>(terms: T) {
+export function vocab<const T extends readonly Term[]>(terms: T) {
   const codes = terms.map((t) => t.code) as unknown as [T[number]['code'], ...T[number]['code'][]];
   const byCode = new Map(terms.map((t) => [t.code, t] as const));
   const byZh = new Map(terms.map((t) => [t.zh, t] as const));

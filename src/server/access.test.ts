@@ -46,6 +46,11 @@ interface Targets {
   importId: string;
   importQuery: string;
   auditEntity: string;
+  // ---- facilities & bookings (S3.1–S3.2) ----
+  // ---- credits (S3.3) ----
+  // ---- utilization (S3.4) ----
+  // ---- resources (S2) ----
+  // ---- search & files (S2) ----
 }
 
 interface Call {
@@ -262,6 +267,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/imports/:id': { call: (t) => ({ method: 'GET', url: `/api/imports/${t.importId}` }), expect: only(USER_ADMINS, 'in'), pending: true },
   'POST /api/imports/:id/commit': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/commit`, json: { onlyValid: true } }), expect: only(USER_ADMINS, 'in'), pending: true },
   'POST /api/imports/:id/discard': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/discard` }), expect: only(USER_ADMINS, 'in'), pending: true },
+
+  // ---- facilities & bookings (S3.1–S3.2) ----
+  // ---- credits (S3.3) ----
+  // ---- utilization (S3.4) ----
+  // ---- resources (S2) ----
+  // ---- search & files (S2) ----
 };
 
 // ---- targets -----------------------------------------------------------------------------------
@@ -314,17 +325,33 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
   const importOutUsers = await createImport(admin, 'kind=users&schoolId=s_00046', 900003);
   const importForeign = await createImport(admin, `kind=schools&regionId=${FOREIGN.city}`, 900004);
 
+  // ---- facilities & bookings (S3.1–S3.2) ----
+  // ---- credits (S3.3) ----
+  // ---- utilization (S3.4) ----
+  // ---- resources (S2) ----
+  // ---- search & files (S2) ----
+
   const inT: Targets = {
     region: 'r_0002', school: 's_00001', alliance: 'a_0001', body: 'gb_0001', document: 'd_0001', milestone: 'ms_0001',
     partnerToAdd: free.id, partner: free.id,
     appRead: 'ma_0001', appEvaluate: 'ma_0001', appRecommend: 'ma_t_eval', appApprove: 'ma_0009', appWithdraw: 'ma_t_own',
     memberSchool: 's_00002', user: tIn.id, grant: tIn.grant, importId: importIn, importQuery: 'kind=schools&regionId=r_0002', auditEntity: 'in-audit-marker',
+    // ---- facilities & bookings (S3.1–S3.2) ----
+    // ---- credits (S3.3) ----
+    // ---- utilization (S3.4) ----
+    // ---- resources (S2) ----
+    // ---- search & files (S2) ----
   };
   const demoOut: Targets = {
     region: 'r_0005', school: 's_00046', alliance: 'a_0005', body: outBody.id, document: outDoc.id, milestone: outMilestone.id,
     partnerToAdd: free.id, partner: FOREIGN.partner,
     appRead: 'ma_t_out', appEvaluate: 'ma_t_out', appRecommend: 'ma_0011', appApprove: 'ma_0011', appWithdraw: 'ma_t_out',
     memberSchool: 's_00047', user: tOut.id, grant: tOut.grant, importId: importOutUsers, importQuery: 'kind=users&schoolId=s_00046', auditEntity: FOREIGN.auditMarker,
+    // ---- facilities & bookings (S3.1–S3.2) ----
+    // ---- credits (S3.3) ----
+    // ---- utilization (S3.4) ----
+    // ---- resources (S2) ----
+    // ---- search & files (S2) ----
   };
   const foreign: Targets = {
     region: FOREIGN.city, school: FOREIGN.school, alliance: FOREIGN.alliance, body: FOREIGN.body, document: FOREIGN.document, milestone: FOREIGN.milestone,
@@ -332,6 +359,11 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     appRead: FOREIGN.application, appEvaluate: FOREIGN.application, appRecommend: FOREIGN.application, appApprove: FOREIGN.application, appWithdraw: FOREIGN.application,
     memberSchool: FOREIGN.memberSchool, user: FOREIGN.user, grant: FOREIGN.grant, importId: importForeign, importQuery: `kind=schools&regionId=${FOREIGN.city}`,
     auditEntity: FOREIGN.auditMarker,
+    // ---- facilities & bookings (S3.1–S3.2) ----
+    // ---- credits (S3.3) ----
+    // ---- utilization (S3.4) ----
+    // ---- resources (S2) ----
+    // ---- search & files (S2) ----
   };
   // the principal reads its own school's application and imports users of its own school
   const principalIn: Partial<Targets> = { appRead: 'ma_t_own', importId: importInUsers, importQuery: 'kind=users&schoolId=s_00001' };

@@ -1,12 +1,22 @@
 import { sql } from 'kysely';
 import type { Database } from './index.js';
 import * as m001 from './migrations/001_foundation.js';
+import * as m002 from './migrations/002_facilities.js';
+import * as m003 from './migrations/003_credits.js';
+import * as m004 from './migrations/004_resources.js';
+import * as m005 from './migrations/005_search.js';
 
 /**
  * Migrations are plain modules listed here in order (bundling-friendly, no directory scan).
  * Each runs in one transaction together with its bookkeeping row, on both dialects.
  */
-const MIGRATIONS: { name: string; up: typeof m001.up }[] = [{ name: '001_foundation', up: m001.up }];
+const MIGRATIONS: { name: string; up: typeof m001.up }[] = [
+  { name: '001_foundation', up: m001.up },
+  { name: '002_facilities', up: m002.up },
+  { name: '003_credits', up: m003.up },
+  { name: '004_resources', up: m004.up },
+  { name: '005_search', up: m005.up },
+];
 
 export async function migrate(database: Database): Promise<string[]> {
   const { db, dialect } = database;

@@ -4,6 +4,10 @@
  * Each feature module owns its tables; the comment before each group names the owner.
  */
 import type { Generated } from 'kysely';
+import type { FacilityTables } from '../modules/facilities/tables.js';
+import type { CreditTables } from '../modules/credits/tables.js';
+import type { ResourceTables } from '../modules/resources/tables.js';
+import type { SearchTables } from '../platform/search-tables.js';
 
 // platform/auth ---------------------------------------------------------------------------------
 export interface UsersTable {
@@ -300,7 +304,8 @@ export interface ImportsTable {
   committed_at: string | null;
 }
 
-export interface DB {
+/** Every table: the foundation's below, each later feature's in its module's tables.ts. */
+export interface DB extends FacilityTables, CreditTables, ResourceTables, SearchTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

@@ -6,6 +6,7 @@ import { membershipRoutes } from './memberships/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { userRoutes } from './users/routes.js';
 import { importRoutes } from './imports/routes.js';
+// ---- S3 / S2 modules (imports) ----
 
 /** Every feature module, in one place: a newcomer sees the whole API surface here. */
 export async function registerModules(app: App, ctx: AppContext) {
@@ -16,4 +17,5 @@ export async function registerModules(app: App, ctx: AppContext) {
   await userRoutes(app, ctx);
   await auditRoutes(app, ctx);
   await importRoutes(app, ctx);
+  // ---- S3 / S2 modules ----
 }

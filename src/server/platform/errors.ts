@@ -42,6 +42,10 @@ export const MESSAGES = {
   import_has_invalid_rows: { zh: '有 {count} 行数据有误，未导入任何数据；请修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them and upload again, or choose to import only the valid rows' },
   import_done: { zh: '该批次已处理', en: 'This import has already been processed' },
   internal: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
+  // ---- facilities & bookings (S3.1–S3.2) ----
+  // ---- credits (S3.3) ----
+  // ---- resources (S2) ----
+  // ---- search & files (S2) ----
 } satisfies Record<string, Msg>;
 export type ErrorCode = keyof typeof MESSAGES;
 
@@ -67,6 +71,10 @@ export const FIELD_MESSAGES = {
   password_too_simple: { zh: '需包含小写字母、大写字母、数字、符号中的至少三类', en: 'must mix three of: lower case, upper case, digits, symbols' },
   password_contains_username: { zh: '不能包含用户名', en: 'must not contain the username' },
   password_same_as_current: { zh: '不能与当前密码相同', en: 'must differ from the current password' },
+  // ---- facilities & bookings (S3.1–S3.2) ----
+  // ---- credits (S3.3) ----
+  // ---- resources (S2) ----
+  // ---- search & files (S2) ----
 } satisfies Record<string, Msg>;
 export type FieldCode = keyof typeof FIELD_MESSAGES;
 
@@ -93,6 +101,9 @@ export const ENTITY_NAMES: Record<string, Msg> = {
   import: { zh: '导入批次', en: 'Import' },
   member: { zh: '成员', en: 'Member' },
   resource: { zh: '资源', en: 'Resource' },
+  // ---- facilities & bookings (S3.1–S3.2) ----
+  // ---- credits (S3.3) ----
+  // ---- resources (S2) ----
 };
 
 function fill(template: string, params: Record<string, unknown>, lang: Lang): string {

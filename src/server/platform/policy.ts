@@ -31,6 +31,18 @@ export const PERMISSIONS = [
   'user.write',
   'import.run',
   'audit.read',
+  // facilities, bookings, credits (SPEC S3)
+  'facility.read', // browse facilities, equipment, calendars (record rules per alliance/school)
+  'facility.manage', // inventory, open hours, closures, equipment of one's own school / venue / mobile kits
+  'booking.create', // book a facility or borrow equipment
+  'booking.decide', // the owner's approval inbox, check-in, no-show
+  'credit.read', // ledgers, balances, statements
+  'credit.manage', // the alliance's credit rules, grants, adjustments
+  // course resources (SPEC S2)
+  'resource.read',
+  'resource.write', // upload and edit one's own resources
+  'resource.review', // the review queue (reviewers of a subject)
+  'resource.manage', // archive others' resources, remove comments, catalogues
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,21 +53,25 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'region.overview', 'school.read', 'school.create', 'school.update', 'alliance.read', 'alliance.create',
     'alliance.manage', 'partner.read', 'partner.write', 'application.read', 'application.decide',
     'user.read', 'user.write', 'import.run', 'audit.read',
+    'facility.read', 'facility.manage', 'credit.read', 'credit.manage', 'resource.read', 'resource.manage',
   ],
-  evaluator: ['region.overview', 'school.read', 'alliance.read', 'partner.read', 'application.read'],
+  evaluator: ['region.overview', 'school.read', 'alliance.read', 'partner.read', 'application.read', 'facility.read', 'credit.read', 'resource.read'],
   alliance_admin: [
     'school.read', 'alliance.read', 'alliance.manage', 'partner.read', 'partner.write', 'application.read',
     'application.decide',
+    'facility.read', 'facility.manage', 'credit.read', 'credit.manage', 'resource.read', 'resource.manage',
   ],
   school_admin: [
     'school.read', 'school.update', 'alliance.read', 'partner.read', 'application.read', 'application.create',
     'user.read', 'user.write', 'import.run',
+    'facility.read', 'facility.manage', 'booking.create', 'booking.decide', 'credit.read',
+    'resource.read', 'resource.write', 'resource.manage',
   ],
-  teacher: ['school.read', 'alliance.read', 'partner.read'],
-  reviewer: ['school.read', 'alliance.read', 'partner.read'],
-  student: ['school.read', 'alliance.read'],
-  guardian: ['school.read', 'alliance.read'],
-  partner: ['school.read', 'alliance.read', 'partner.read'],
+  teacher: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write'],
+  reviewer: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write', 'resource.review'],
+  student: ['school.read', 'alliance.read', 'facility.read', 'resource.read'],
+  guardian: ['school.read', 'alliance.read', 'facility.read', 'booking.create', 'resource.read'],
+  partner: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'facility.manage', 'booking.decide', 'resource.read'],
 };
 
 export interface Grant {

@@ -81,6 +81,9 @@ export async function seedDemo(database: Database, storage: Storage, opts: SeedO
     return true;
   });
   if (!done) return skipped(started);
+  // later features seed on top of the region, each in its own transaction(s)
+  // ---- facilities, bookings, credits (S3) ----
+  // ---- resources (S2) ----
   return {
     regions: data.regions.length,
     schools: data.schools.length,
