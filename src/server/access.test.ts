@@ -271,6 +271,14 @@ export const ROUTES: Record<string, RouteSpec> = {
   // ---- facilities & bookings (S3.1–S3.2) ----
   // ---- credits (S3.3) ----
   // ---- utilization (S3.4) ----
+  'GET /api/alliances/:id/utilization': {
+    call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/utilization?from=2026-09-01&to=2026-11-29&by=week` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'partner'], 'in'),
+  },
+  'GET /api/schools/:id/utilization': {
+    call: (t) => ({ method: 'GET', url: `/api/schools/${t.school}/utilization?by=term` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
+  },
   // ---- resources (S2) ----
   // ---- search & files (S2) ----
 };

@@ -55,5 +55,9 @@ export async function runChecks(database: Database): Promise<string[]> {
     .execute();
   for (const u of undecided) problems.push(`application ${u.id} is ${u.status} without a recorded decision`);
 
+  // credits (S3.3): balances recomputed from the entries, every transaction and alliance sums to zero
+  const { checkLedger } = await import('../modules/credits/ledger.js');
+  problems.push(...(await checkLedger(db)).problems);
+
   return problems;
 }

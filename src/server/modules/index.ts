@@ -7,6 +7,9 @@ import { auditRoutes } from './audit/routes.js';
 import { userRoutes } from './users/routes.js';
 import { importRoutes } from './imports/routes.js';
 // ---- S3 / S2 modules (imports) ----
+import { resourceRoutes } from './resources/routes.js';
+import { creditRoutes } from './credits/routes.js';
+import { utilizationRoutes } from './facilities/utilization-routes.js';
 
 /** Every feature module, in one place: a newcomer sees the whole API surface here. */
 export async function registerModules(app: App, ctx: AppContext) {
@@ -18,4 +21,7 @@ export async function registerModules(app: App, ctx: AppContext) {
   await auditRoutes(app, ctx);
   await importRoutes(app, ctx);
   // ---- S3 / S2 modules ----
+  await resourceRoutes(app, ctx);
+  await creditRoutes(app, ctx);
+  await utilizationRoutes(app, ctx);
 }

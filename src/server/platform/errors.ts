@@ -43,8 +43,24 @@ export const MESSAGES = {
   import_done: { zh: '该批次已处理', en: 'This import has already been processed' },
   internal: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
   // ---- facilities & bookings (S3.1–S3.2) ----
+  booking_conflict: { zh: '该时段已被占用：{clash}', en: 'The time is taken: {clash}' },
+  booking_rejected_dates: { zh: '有 {count} 个日期不可预约（{dates}），按“全部或不预约”未预约任何日期', en: '{count} dates are not bookable ({dates}); with "all or nothing" nothing was booked' },
+  no_common_alliance: { zh: '您所在学校与该设施的所属方没有共同的联盟，不能预约', en: 'Your school shares no alliance with the owner of this facility' },
+  equipment_unavailable: { zh: '器材“{name}”在该时段仅剩 {left} 件可借', en: 'Only {left} of "{name}" are free at that time' },
+  idempotency_mismatch: { zh: '同一个 Idempotency-Key 已用于另一请求', en: 'This Idempotency-Key was used for a different request' },
+  offer_expired: { zh: '该空档的保留时间已过', en: 'The offered slot has expired' },
   // ---- credits (S3.3) ----
+  insufficient_credits: {
+    zh: '积分不足：本次需要 {amount} 积分，当前余额 {balance}，透支额度 {limit}',
+    en: 'Not enough credits: this needs {amount}, the balance is {balance} and the overdraft limit {limit}',
+  },
   // ---- resources (S2) ----
+  file_type_not_allowed: { zh: '文件类型不符合要求（按文件内容识别），此类资源可上传：{allowed}', en: 'File type not allowed (judged by content); this kind accepts: {allowed}' },
+  upload_incomplete: { zh: '上传未完成（连接中断），未保存任何内容，请重新上传', en: 'The upload was cut off; nothing was stored, please upload again' },
+  invalid_file_name: { zh: '文件名无效：不能包含路径、“..”或控制字符', en: 'Invalid file name: no paths, ".." or control characters' },
+  preview_unavailable: { zh: '此文件暂不支持在线预览，请下载后查看', en: 'This file cannot be previewed online; please download it' },
+  licence_forbids_download: { zh: '该资源的许可为“联盟内使用, 禁止转载”，仅联盟成员校可下载', en: 'This resource is licensed for use inside its alliance only; it cannot be downloaded from outside' },
+  range_not_satisfiable: { zh: '请求的字节范围无效', en: 'Requested range not satisfiable' },
   // ---- search & files (S2) ----
 } satisfies Record<string, Msg>;
 export type ErrorCode = keyof typeof MESSAGES;
@@ -72,8 +88,25 @@ export const FIELD_MESSAGES = {
   password_contains_username: { zh: '不能包含用户名', en: 'must not contain the username' },
   password_same_as_current: { zh: '不能与当前密码相同', en: 'must differ from the current password' },
   // ---- facilities & bookings (S3.1–S3.2) ----
+  end_before_start: { zh: '结束时间必须晚于开始时间', en: 'must be after the start' },
+  booking_too_short: { zh: '预约时长不能少于 {min} 分钟', en: 'the booking must last at least {min} minutes' },
+  booking_too_long: { zh: '预约时长不能超过 {max} 分钟', en: 'the booking may last at most {max} minutes' },
+  too_late_notice: { zh: '至少需提前 {hours} 小时预约', en: 'must be booked at least {hours} hours ahead' },
+  too_far_ahead: { zh: '最多只能预约 {days} 天以内的时段', en: 'may be at most {days} days ahead' },
+  in_past: { zh: '不能预约已过去的时间', en: 'lies in the past' },
+  outside_open_hours: { zh: '不在开放时间内（{hours}）', en: 'is outside the open hours ({hours})' },
+  in_closure: { zh: '{date} 闭馆：{reason}', en: 'closed on {date}: {reason}' },
+  over_quota: { zh: '超出本校每周 {hours} 小时的预约限额（{week} 这一周）', en: 'exceeds your school\'s weekly quota of {hours} hours (week of {week})' },
+  over_capacity: { zh: '超过场地容量 {capacity} 人', en: 'exceeds the capacity of {capacity}' },
+  must_accept_terms: { zh: '须阅读并同意安全规定与责任条款', en: 'the safety rules and responsibility terms must be accepted' },
+  not_lendable: { zh: '该器材仅限场内使用或不可用', en: 'this equipment is on-site only or not available' },
+  before_from: { zh: '必须晚于开始日期', en: 'must be after the start date' },
+  not_bookable: { zh: '该设施当前不开放预约', en: 'this facility is not open for booking' },
   // ---- credits (S3.3) ----
   // ---- resources (S2) ----
+  rubric_item_missing: { zh: '缺少该项评分', en: 'score missing' },
+  rubric_item_unknown: { zh: '不属于该类资源的质量标准', en: 'is not an item of this kind\'s rubric' },
+  rubric_item_range: { zh: '评分应为 1–5 的整数', en: 'must be an integer 1–5' },
   // ---- search & files (S2) ----
 } satisfies Record<string, Msg>;
 export type FieldCode = keyof typeof FIELD_MESSAGES;
@@ -102,8 +135,23 @@ export const ENTITY_NAMES: Record<string, Msg> = {
   member: { zh: '成员', en: 'Member' },
   resource: { zh: '资源', en: 'Resource' },
   // ---- facilities & bookings (S3.1–S3.2) ----
+  facility: { zh: '设施', en: 'Facility' },
+  booking: { zh: '预约', en: 'Booking' },
+  equipment: { zh: '器材', en: 'Equipment' },
+  closure: { zh: '闭馆安排', en: 'Closure' },
+  term: { zh: '学期', en: 'Term' },
+  kit: { zh: '流动实验室/器材箱', en: 'Mobile kit' },
+  rotation: { zh: '轮转安排', en: 'Rotation' },
+  waitlist: { zh: '候补', en: 'Waitlist entry' },
+  loan: { zh: '借用记录', en: 'Loan' },
+  calendar: { zh: '日历订阅', en: 'Calendar feed' },
   // ---- credits (S3.3) ----
+  credit_account: { zh: '积分账户', en: 'Credit account' },
+  credit_transaction: { zh: '积分交易', en: 'Credit transaction' },
   // ---- resources (S2) ----
+  resource_file: { zh: '资源文件', en: 'Resource file' },
+  resource_comment: { zh: '评论', en: 'Comment' },
+  notification: { zh: '通知', en: 'Notification' },
 };
 
 function fill(template: string, params: Record<string, unknown>, lang: Lang): string {

@@ -14,7 +14,8 @@ export interface StoredFile {
 export interface Storage {
   /** Streams `body` into `key`; on any failure nothing is left behind. */
   put(key: string, body: Readable | Buffer, opts?: { maxBytes?: number }): Promise<StoredFile>;
-  get(key: string): Readable;
+  /** Streams the file, or the bytes start..end (inclusive) of it (HTTP Range). */
+  get(key: string, range?: { start: number; end: number }): Readable;
   stat(key: string): Promise<{ size: number } | null>;
   delete(key: string): Promise<void>;
 }
@@ -64,8 +65,8 @@ export class LocalStorage implements Storage {
     return { key, size, sha256: hash.digest('hex') };
   }
 
-  get(key: string): Readable {
-    return fs.createReadStream(this.file(key));
+  get(key: string, range?: { start: number; end: number }): Readable {
+    return fs.createReadStream(this.file(key), range ? { start: range.start, end: range.end } : undefined);
   }
 
   async stat(key: string): Promise<{ size: number } | null> {

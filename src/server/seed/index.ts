@@ -11,6 +11,7 @@ import { buildDemo, DEFAULT_TODAY, DEMO_ACCOUNTS } from './demo-data.js';
 import { demoAudit } from './audit.js';
 import { insertBatched } from './insert.js';
 import { buildProvince, PROVINCE_CODE } from './province.js';
+import { seedFacilities } from './facilities.js';
 
 export { DEMO_ACCOUNTS, DEFAULT_TODAY };
 
@@ -83,6 +84,7 @@ export async function seedDemo(database: Database, storage: Storage, opts: SeedO
   if (!done) return skipped(started);
   // later features seed on top of the region, each in its own transaction(s)
   // ---- facilities, bookings, credits (S3) ----
+  await seedFacilities(database, today);
   // ---- resources (S2) ----
   return {
     regions: data.regions.length,

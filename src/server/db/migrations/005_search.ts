@@ -1,5 +1,36 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../index.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
-export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {}
+/**
+ * Chinese full-text search (S2). Words are segmented in the application (platform/search.ts) and stored
+ * as space-separated tokens; see db/fts.ts.
+ * - SQLite: `search_docs` (plain text) + FTS5 table `search_fts` (contentless, rowid = search_docs.seq,
+ *   columns title/body, tokenizer unicode61 over the pre-segmented tokens; ranked by bm25).
+ * - PostgreSQL: `search_docs.tsv` tsvector (title weight A, body weight B) with a GIN index; ts_rank.
+ */
+export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`create table search_docs (
+      seq bigserial not null unique,
+      doc_id text primary key,
+      title text not null,
+      body text not null,
+      tsv tsvector not null,
+      updated_at text not null
+    )`.execute(db);
+    await sql`create index search_docs_tsv on search_docs using gin (tsv)`.execute(db);
+  } else {
+    await sql`create table search_docs (
+      seq integer primary key,
+      doc_id text not null unique,
+      title text not null,
+      body text not null,
+      updated_at text not null
+    )`.execute(db);
+    await sql`create virtual table search_fts using fts5(
+      title, body,
+      content = '', contentless_delete = 1,
+      tokenize = 'unicode61 remove_diacritics 0'
+    )`.execute(db);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The double-entry core: accounts, balanced postings, and the check that recomputes everything.
+ * Nothing outside this file writes credit_accounts.balance, credit_transactions or credit_entries.
+ */
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/index.js';
+import { nowIso } from '../../db/index.js';
+import { newId } from '../../platform/ids.js';
+import { AppError } from '../../platform/errors.js';
+
+export type OwnerType = 'school' | 'partner' | 'teacher' | 'pool' | 'issuance';
+export type TxKind = 'booking_charge' | 'booking_refund' | 'no_show_penalty' | 'grant' | 'adjustment' | 'resource_reward' | 'teacher_exchange';
+
+export interface Owner {
+  type: OwnerType;
+  id: string;
+}
+
+export interface Leg {
+  owner: Owner;
+  amount: number;
+}
+
+export interface Posting {
+  allianceId: string;
+  kind: TxKind;
+  causeType: string;
+  causeId: string;
+  memo?: string | null;
+  createdBy?: string | null;
+  requestHash?: string | null;
+  legs: Leg[];
+  /**
+   * accounts whose debit must stay within their overdraft limit (the booker of a charge); others may go
+   * below it (penalties, refunds taken back from a host, adjustments by the alliance)
+   */
+  limited?: { owner: Owner; limit: number }[];
+}
+
+export interface Posted {
+  transactionId: string;
+  amount: number;
+  /** true when the cause had been posted before (a retry): nothing new was written */
+  replay: boolean;
+  requestHash: string | null;
+}
+
+export const poolOf = (allianceId: string): Owner => ({ type: 'pool', id: allianceId });
+export const issuanceOf = (allianceId: string): Owner => ({ type: 'issuance', id: allianceId });
+
+/** The account of an owner in an alliance's ledger, created on first use (race-safe on both databases). */
+export async function accountOf(tx: Tx | Db, allianceId: string, owner: Owner): Promise<{ id: string; balance: number; overdraft_limit: number | null }> {
+  const find = () =>
+    tx.selectFrom('credit_accounts').select(['id', 'balance', 'overdraft_limit'])
+      .where('alliance_id', '=', allianceId).where('owner_type', '=', owner.type).where('owner_id', '=', owner.id)
+      .executeTakeFirst();
+  const found = await find();
+  if (found) return found;
+  await tx.insertInto('credit_accounts')
+    .values({ id: newId(), alliance_id: allianceId, owner_type: owner.type, owner_id: owner.id, balance: 0, overdraft_limit: null, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(['alliance_id', 'owner_type', 'owner_id']).doNothing())
+    .execute();
+  return (await find())!;
+}
+
+/** A transaction already posted for this cause, if any. */
+export async function postedFor(tx: Tx | Db, allianceId: string, kind: TxKind, causeType: string, causeId: string) {
+  return tx.selectFrom('credit_transactions').select(['id', 'amount', 'request_hash'])
+    .where('alliance_id', '=', allianceId).where('kind', '=', kind).where('cause_type', '=', causeType).where('cause_id', '=', causeId)
+    .executeTakeFirst();
+}
+
+/**
+ * Writes one balanced transaction: the transaction row, its entries and the cached balances, inside the
+ * caller's database transaction. A cause posted before returns the earlier transaction (idempotent).
+ * A limited debit beyond its overdraft limit throws 409 `insufficient_credits`; the caller's database
+ * transaction then rolls back and nothing is written.
+ */
+export async function post(tx: Tx, dialect: 'sqlite' | 'postgres', p: Posting): Promise<Posted> {
+  // merge legs of one owner, drop zeros
+  const merged = new Map<string, Leg>();
+  for (const l of p.legs) {
+    if (!Number.isSafeInteger(l.amount)) throw new Error(`ledger: amount ${l.amount} is not an integer`);
+    const key = `${l.owner.type}:${l.owner.id}`;
+    const cur = merged.get(key);
+    merged.set(key, { owner: l.owner, amount: (cur?.amount ?? 0) + l.amount });
+  }
+  const legs = [...merged.values()].filter((l) => l.amount !== 0);
+  const sum = legs.reduce((s, l) => s + l.amount, 0);
+  if (sum !== 0) throw new Error(`ledger: unbalanced transaction ${p.kind} ${p.causeType}:${p.causeId} (sum ${sum})`);
+  if (legs.length === 0) throw new Error('ledger: empty transaction');
+
+  const before = await postedFor(tx, p.allianceId, p.kind, p.causeType, p.causeId);
+  if (before) return { transactionId: before.id, amount: before.amount, replay: true, requestHash: before.request_hash };
+
+  const gross = legs.reduce((s, l) => s + (l.amount > 0 ? l.amount : 0), 0);
+  const id = newId();
+  const inserted = await tx.insertInto('credit_transactions')
+    .values({
+      id, alliance_id: p.allianceId, kind: p.kind, cause_type: p.causeType, cause_id: p.causeId, amount: gross,
+      memo: p.memo ?? null, request_hash: p.requestHash ?? null, created_by: p.createdBy ?? null, created_at: nowIso(),
+    })
+    .onConflict((oc) => oc.columns(['alliance_id', 'kind', 'cause_type', 'cause_id']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    // a concurrent request posted the same cause first
+    const other = (await postedFor(tx, p.allianceId, p.kind, p.causeType, p.causeId))!;
+    return { transactionId: other.id, amount: other.amount, replay: true, requestHash: other.request_hash };
+  }
+
+  // accounts, locked in a stable order (no deadlocks between concurrent postings on PostgreSQL)
+  const accounts: { leg: Leg; acc: Awaited<ReturnType<typeof accountOf>> }[] = [];
+  for (const l of legs) accounts.push({ leg: l, acc: await accountOf(tx, p.allianceId, l.owner) });
+  accounts.sort((a, b) => (a.acc.id < b.acc.id ? -1 : a.acc.id > b.acc.id ? 1 : 0));
+  for (const { leg, acc } of accounts) {
+    const lim = p.limited?.find((x) => x.owner.type === leg.owner.type && x.owner.id === leg.owner.id);
+    let q = tx.updateTable('credit_accounts').set((eb) => ({ balance: eb('balance', '+', leg.amount) })).where('id', '=', acc.id);
+    if (lim && leg.amount < 0) {
+      const limit = acc.overdraft_limit ?? lim.limit;
+      q = q.where(sql<boolean>`balance + ${leg.amount} >= ${-limit}`);
+      const res = await q.executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) {
+        const now = await tx.selectFrom('credit_accounts').select('balance').where('id', '=', acc.id).executeTakeFirstOrThrow();
+        throw new AppError(409, 'insufficient_credits', { amount: -leg.amount, balance: now.balance, limit });
+      }
+    } else {
+      await q.execute();
+    }
+  }
+  await tx.insertInto('credit_entries')
+    .values(accounts.map(({ leg, acc }) => ({ id: newId(), transaction_id: id, account_id: acc.id, amount: leg.amount })))
+    .execute();
+  if (dialect === 'sqlite') {
+    // PostgreSQL checks this at commit with a deferred constraint trigger; SQLite checks it here
+    const s = await tx.selectFrom('credit_entries').select((eb) => eb.fn.sum<number>('amount').as('s')).where('transaction_id', '=', id).executeTakeFirst();
+    if (Number(s?.s ?? 0) !== 0) throw new Error(`ledger: transaction ${id} is unbalanced in the database`);
+  }
+  return { transactionId: id, amount: gross, replay: false, requestHash: p.requestHash ?? null };
+}
+
+export interface LedgerCheck {
+  accounts: number;
+  transactions: number;
+  entries: number;
+  /** human-readable drift; empty when the ledger is consistent */
+  problems: string[];
+}
+
+/**
+ * `xiaolian check` for the ledger: every cached balance equals the sum of its entries, every transaction
+ * sums to zero and stays inside one alliance, every alliance's accounts sum to zero.
+ */
+export async function checkLedger(db: Db | Tx): Promise<LedgerCheck> {
+  const problems: string[] = [];
+  const drift = await sql<{ id: string; alliance_id: string; owner_type: string; owner_id: string; balance: number; recomputed: number }>`
+    select a.id, a.alliance_id, a.owner_type, a.owner_id, a.balance, coalesce(e.s, 0) as recomputed
+    from credit_accounts a
+    left join (select account_id, sum(amount) as s from credit_entries group by account_id) e on e.account_id = a.id
+    where a.balance <> coalesce(e.s, 0)`.execute(db);
+  for (const r of drift.rows) {
+    problems.push(`credit account ${r.id} (${r.owner_type} ${r.owner_id} in alliance ${r.alliance_id}): balance ${r.balance} but entries sum to ${Number(r.recomputed)}`);
+  }
+  const unbalanced = await sql<{ id: string; s: number | null; n: number }>`
+    select t.id, sum(e.amount) as s, count(e.id) as n
+    from credit_transactions t left join credit_entries e on e.transaction_id = t.id
+    group by t.id
+    having count(e.id) = 0 or sum(e.amount) <> 0`.execute(db);
+  for (const r of unbalanced.rows) {
+    problems.push(Number(r.n) === 0 ? `credit transaction ${r.id} has no entries` : `credit transaction ${r.id} is unbalanced: entries sum to ${Number(r.s)}`);
+  }
+  const crossing = await sql<{ id: string }>`
+    select distinct t.id from credit_transactions t
+    join credit_entries e on e.transaction_id = t.id
+    join credit_accounts a on a.id = e.account_id
+    where a.alliance_id <> t.alliance_id`.execute(db);
+  for (const r of crossing.rows) problems.push(`credit transaction ${r.id} has entries in another alliance's ledger`);
+  const alliances = await sql<{ alliance_id: string; cached: number; entries: number }>`
+    select a.alliance_id, sum(a.balance) as cached, coalesce(sum(e.s), 0) as entries
+    from credit_accounts a
+    left join (select account_id, sum(amount) as s from credit_entries group by account_id) e on e.account_id = a.id
+    group by a.alliance_id
+    having sum(a.balance) <> 0 or coalesce(sum(e.s), 0) <> 0`.execute(db);
+  for (const r of alliances.rows) {
+    problems.push(`alliance ${r.alliance_id}: credit accounts sum to ${Number(r.cached)} (entries ${Number(r.entries)}), expected 0`);
+  }
+  const counts = await sql<{ a: number; t: number; e: number }>`
+    select (select count(*) from credit_accounts) as a, (select count(*) from credit_transactions) as t, (select count(*) from credit_entries) as e`.execute(db);
+  const c = counts.rows[0]!;
+  return { accounts: Number(c.a), transactions: Number(c.t), entries: Number(c.e), problems };
+}

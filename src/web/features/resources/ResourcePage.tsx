@@ -1,0 +1,473 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic,
+  Tabs, Tag, Timeline, Tooltip, Typography,
+} from 'antd';
+import {
+  CheckOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, HeartFilled, HeartOutlined, RollbackOutlined, SendOutlined, InboxOutlined,
+  ReadOutlined,
+} from '@ant-design/icons';
+import { useNavigate, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { SUBJECTS } from '../../../common/vocab';
+import { ApiError } from '../../api';
+import { fmtDateTime, fmtNum } from '../../app/format';
+import { useVocab } from '../../app/vocab';
+import { PageHeader } from '../../components/PageHeader';
+import { QueryError, useApiErrorHandler } from '../../components/errors';
+import { withTestId } from '../../components/testid';
+import {
+  useAddComment, useComments, useDeleteComment, useFavourite, useRate, useReportUse, useResource, useResourceAction, useReview,
+  type ResourceDetail,
+} from './api';
+import { KindTag, LicenceTag, RatingSummary, StatusTag, VisibilityTag } from './components';
+import { FilePicker, NoFiles, Preview } from './Preview';
+import { DIFFICULTY, GRADES, RESOURCE_LANGUAGES, STAGES, TEXTBOOK_EDITIONS, WORKFLOW_STEPS, rubricOf } from './vocab';
+import './resources.css';
+
+function ReviewForm({ r }: { r: ResourceDetail }) {
+  const { t } = useTranslation();
+  const { lang } = useVocab();
+  const { message } = App.useApp();
+  const onError = useApiErrorHandler();
+  const review = useReview(r.id);
+  const items = r.rubric.length ? r.rubric : rubricOf(r.kind);
+  const [scores, setScores] = useState<Record<string, number>>({});
+  const [comment, setComment] = useState('');
+  const [missing, setMissing] = useState(false);
+  const avg = items.length ? items.reduce((a, i) => a + (scores[i.code] ?? 0), 0) / items.length : 0;
+  const decide = (decision: 'publish' | 'return') => {
+    const unscored = items.some((i) => !scores[i.code]);
+    if (unscored) return setMissing(true);
+    if (decision === 'return' && !comment.trim()) return message.error(t('resource.review.commentRequired'));
+    review.mutate(
+      { decision, scores, comment: comment.trim() || undefined },
+      {
+        onSuccess: () => message.success(decision === 'publish' ? t('resource.review.published') : t('resource.review.returned')),
+        onError: (e) => onError(e),
+      },
+    );
+  };
+  return (
+    <Card title={t('resource.review.title')} size="small" style={{ marginBottom: 16, borderColor: '#91caff' }} data-testid="review-form">
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+        {t('resource.review.help')}
+      </Typography.Paragraph>
+      <div className="xl-res-rubric">
+        {items.map((i) => (
+          <div key={i.code} style={{ display: 'contents' }}>
+            <span style={{ color: missing && !scores[i.code] ? '#cf1322' : undefined }}>{i[lang]}</span>
+            <Rate value={scores[i.code]} onChange={(v) => setScores({ ...scores, [i.code]: v })} data-testid={`review-score-${i.code}`} />
+          </div>
+        ))}
+      </div>
+      {missing && items.some((i) => !scores[i.code]) && (
+        <Typography.Text type="danger" style={{ display: 'block', marginTop: 4 }}>
+          {t('resource.review.scoreAll')}
+        </Typography.Text>
+      )}
+      <Typography.Text type="secondary" style={{ display: 'block', margin: '8px 0' }}>
+        {t('resource.review.average')}
+        {t('common.colon')}
+        {avg ? avg.toFixed(1) : '—'}
+      </Typography.Text>
+      <Input.TextArea
+        rows={3}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        placeholder={t('resource.review.commentPlaceholder')}
+        maxLength={2000}
+        data-testid="review-comment"
+      />
+      <Flex gap={8} style={{ marginTop: 12 }} wrap>
+        <Button type="primary" icon={<CheckOutlined />} loading={review.isPending} onClick={() => decide('publish')} data-testid="review-publish">
+          {t('resource.review.publish')}
+        </Button>
+        <Button danger icon={<RollbackOutlined />} loading={review.isPending} onClick={() => decide('return')} data-testid="review-return">
+          {t('resource.review.return')}
+        </Button>
+      </Flex>
+    </Card>
+  );
+}
+
+function Comments({ r }: { r: ResourceDetail }) {
+  const { t } = useTranslation();
+  const onError = useApiErrorHandler();
+  const add = useAddComment(r.id);
+  const del = useDeleteComment(r.id);
+  const [body, setBody] = useState('');
+  const list = useComments(r.id);
+  const comments = list.data ?? [];
+  return (
+    <div data-testid="resource-comments">
+      {r.status === 'published' && (
+        <Flex vertical gap={8} style={{ marginBottom: 16 }}>
+          <Input.TextArea rows={2} value={body} onChange={(e) => setBody(e.target.value)} maxLength={1000} placeholder={t('resource.commentPlaceholder')} data-testid="comment-input" />
+          <Button
+            type="primary"
+            style={{ alignSelf: 'flex-end' }}
+            disabled={!body.trim()}
+            loading={add.isPending}
+            onClick={() => add.mutate(body.trim(), { onSuccess: () => setBody(''), onError: (e) => onError(e) })}
+            data-testid="comment-submit"
+          >
+            {t('resource.commentSubmit')}
+          </Button>
+        </Flex>
+      )}
+      <QueryError error={list.error} />
+      <List
+        loading={list.isLoading}
+        locale={{ emptyText: t('resource.noComments') }}
+        dataSource={comments}
+        renderItem={(c) => (
+          <List.Item
+            data-testid={`comment-${c.id}`}
+            actions={
+              c.canDelete
+                ? [
+                    <Popconfirm key="d" title={t('resource.deleteComment')} onConfirm={() => del.mutate(c.id, { onError: (e) => onError(e) })} okButtonProps={withTestId('comment-delete-ok')}>
+                      <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid={`comment-delete-${c.id}`} />
+                    </Popconfirm>,
+                  ]
+                : undefined
+            }
+          >
+            <List.Item.Meta
+              title={
+                <Space size={8} wrap>
+                  <span>{c.userName ?? '—'}</span>
+                  {c.schoolName && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{c.schoolName}</Typography.Text>}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmtDateTime(c.createdAt)}</Typography.Text>
+                </Space>
+              }
+              description={<span style={{ whiteSpace: 'pre-wrap', color: 'rgba(0,0,0,.8)' }}>{c.body}</span>}
+            />
+          </List.Item>
+        )}
+      />
+    </div>
+  );
+}
+
+function Versions({ r }: { r: ResourceDetail }) {
+  const { t } = useTranslation();
+  return (
+    <Timeline
+      data-testid="resource-versions"
+      items={r.versions.map((v) => ({
+        color: v.current ? 'green' : v.draft ? 'blue' : 'gray',
+        children: (
+          <div data-testid={`version-${v.number}`}>
+            <Space wrap>
+              <strong>{t('resource.versionN', { n: v.number })}</strong>
+              {v.current && <Tag color="green">{t('resource.currentVersion')}</Tag>}
+              {v.draft && <Tag color="blue">{t('resource.draftVersion')}</Tag>}
+              <Typography.Text type="secondary">{fmtDateTime(v.createdAt)}</Typography.Text>
+              {v.createdBy && <Typography.Text type="secondary">{v.createdBy}</Typography.Text>}
+              {v.publishedAt && <Typography.Text type="secondary">{t('resource.publishedOn', { at: fmtDateTime(v.publishedAt) })}</Typography.Text>}
+            </Space>
+            {v.note && <div style={{ marginTop: 4 }}>{v.note}</div>}
+            <div style={{ fontSize: 12, color: 'rgba(0,0,0,.55)' }}>{v.files.map((f) => f.name).join('、') || t('resource.noFiles')}</div>
+          </div>
+        ),
+      }))}
+    />
+  );
+}
+
+function Reviews({ r }: { r: ResourceDetail }) {
+  const { t } = useTranslation();
+  const { lang } = useVocab();
+  const items = r.rubric.length ? r.rubric : rubricOf(r.kind);
+  const reviews = r.reviews;
+  const { label } = useVocab();
+  return (
+    <>
+    {reviews.length === 0 && <Empty description={t('resource.noReviews')} />}
+    {reviews.length > 0 && <List
+      dataSource={reviews}
+      data-testid="resource-reviews"
+      renderItem={(rv) => (
+        <List.Item>
+          <div style={{ width: '100%' }}>
+            <Space wrap>
+              <Tag color={rv.decision === 'publish' ? 'success' : 'warning'}>{t(`resource.review.decision.${rv.decision}`, { defaultValue: rv.decision })}</Tag>
+              <span>{rv.reviewer}</span>
+              {rv.versionNumber && <Typography.Text type="secondary">{t('resource.versionN', { n: rv.versionNumber })}</Typography.Text>}
+              <Typography.Text type="secondary">{fmtDateTime(rv.createdAt)}</Typography.Text>
+              <Typography.Text type="secondary">{t('resource.review.average')}{t('common.colon')}{rv.average.toFixed(1)}</Typography.Text>
+            </Space>
+            {rv.comment && <div style={{ margin: '6px 0', whiteSpace: 'pre-wrap' }}>{rv.comment}</div>}
+            <Flex wrap gap={8} style={{ fontSize: 12, color: 'rgba(0,0,0,.6)' }}>
+              {Object.entries(rv.scores ?? {}).map(([k, v]) => (
+                <span key={k}>
+                  {items.find((i) => i.code === k)?.[lang] ?? k}：{v}
+                </span>
+              ))}
+            </Flex>
+          </div>
+        </List.Item>
+      )}
+    />}
+    {r.history.length > 0 && (
+      <>
+        <Typography.Title level={5} style={{ marginTop: 16 }}>{t('resource.history')}</Typography.Title>
+        <Timeline
+          data-testid="resource-history"
+          items={r.history.map((h, i) => ({
+            key: i,
+            children: (
+              <div>
+                <Space wrap size={6}>
+                  <strong>{label(WORKFLOW_STEPS, h.step)}</strong>
+                  <StatusTag status={h.toStatus} />
+                  {h.actor && <span>{h.actor}</span>}
+                  <Typography.Text type="secondary">{fmtDateTime(h.at)}</Typography.Text>
+                </Space>
+                {h.comment && <div style={{ whiteSpace: 'pre-wrap' }}>{h.comment}</div>}
+              </div>
+            ),
+          }))}
+        />
+      </>
+    )}
+    </>
+  );
+}
+
+export default function ResourcePage() {
+  const { id } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { message, modal } = App.useApp();
+  const onError = useApiErrorHandler();
+  const { label } = useVocab();
+  const q = useResource(id);
+  const r = q.data;
+  const action = useResourceAction(id ?? '');
+  const rate = useRate(id ?? '');
+  const fav = useFavourite(id ?? '');
+  const use = useReportUse(id ?? '');
+  const files = useMemo(() => r?.files ?? [], [r]);
+  const [fileId, setFileId] = useState<string>();
+  const [useOpen, setUseOpen] = useState(false);
+  const [useForm] = Form.useForm<{ classNote?: string }>();
+  useEffect(() => {
+    if (files.length && !files.some((f) => f.id === fileId)) setFileId(files[0]!.id);
+  }, [files, fileId]);
+
+  if (q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 403)) {
+    return (
+      <Result
+        status="404"
+        title={t('resource.notFound')}
+        subTitle={t('resource.notFoundHelp')}
+        extra={<Button type="primary" onClick={() => navigate('/resources')}>{t('resource.backToLibrary')}</Button>}
+        data-testid="resource-not-found"
+      />
+    );
+  }
+  const file = files.find((f) => f.id === fileId);
+  const can = r?.can;
+  const run = (a: 'submit' | 'withdraw' | 'archive', confirm?: string) => {
+    const go = () =>
+      action.mutate({ action: a }, { onSuccess: () => message.success(t(`resource.done.${a}`)), onError: (e) => onError(e) });
+    if (confirm) modal.confirm({ title: confirm, onOk: go, okButtonProps: withTestId('resource-confirm-ok') });
+    else go();
+  };
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ title: t('menu.resources'), to: '/resources' }, { title: r?.title ?? '…' }]}
+        title={<span data-testid="resource-title">{r?.title ?? t('resource.detail')}</span>}
+        sub={
+          r && (
+            <Space size={4} wrap style={{ marginTop: 6 }}>
+              <KindTag kind={r.kind} />
+              <StatusTag status={r.status} />
+              <VisibilityTag visibility={r.visibility} />
+              <LicenceTag licence={r.licence} />
+            </Space>
+          )
+        }
+        extra={
+          r && (
+            <>
+              {can?.edit && (
+                <Button icon={<EditOutlined />} onClick={() => navigate(`/resources/${r.id}/edit`)} data-testid="resource-edit">
+                  {t('common.edit')}
+                </Button>
+              )}
+              {can?.submit && (
+                <Button type="primary" icon={<SendOutlined />} loading={action.isPending} onClick={() => run('submit')} data-testid="resource-submit">
+                  {t('resource.submit')}
+                </Button>
+              )}
+              {can?.withdraw && (
+                <Button icon={<RollbackOutlined />} onClick={() => run('withdraw', t('resource.confirmWithdraw'))} data-testid="resource-withdraw">
+                  {t('resource.withdraw')}
+                </Button>
+              )}
+              {can?.archive && (
+                <Button icon={<InboxOutlined />} onClick={() => run('archive', t('resource.confirmArchive'))} data-testid="resource-archive">
+                  {t('resource.archive')}
+                </Button>
+              )}
+            </>
+          )
+        }
+      />
+      <QueryError error={q.error} />
+      {q.isLoading && <Skeleton active />}
+      {r && (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={16}>
+            {can?.review && <ReviewForm r={r} />}
+            <Card size="small" variant="borderless" title={t('resource.preview')}>
+              <FilePicker files={files} value={fileId} onChange={setFileId} />
+              {file ? <Preview file={file} canDownload={!!can?.download} /> : <NoFiles />}
+            </Card>
+            {r.description && (
+              <Card size="small" variant="borderless" title={t('resource.description')} style={{ marginTop: 16 }}>
+                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="resource-description">
+                  {r.description}
+                </Typography.Paragraph>
+              </Card>
+            )}
+            <Card size="small" variant="borderless" style={{ marginTop: 16 }}>
+              <Tabs
+                items={[
+                  { key: 'comments', label: t('resource.comments'), children: <Comments r={r} /> },
+                  { key: 'versions', label: `${t('resource.versions')} (${r.versions.length})`, children: <Versions r={r} /> },
+                  { key: 'reviews', label: t('resource.reviews'), children: <Reviews r={r} /> },
+                ]}
+              />
+            </Card>
+          </Col>
+          <Col xs={24} lg={8}>
+            <Card size="small" variant="borderless" data-testid="resource-actions">
+              <Flex vertical gap={10}>
+                {file && (
+                  <Tooltip title={can?.download ? undefined : r.downloadBlockedReason ?? t('resource.downloadForbidden')}>
+                    <Button
+                      block
+                      type="primary"
+                      icon={<DownloadOutlined />}
+                      disabled={!can?.download}
+                      href={can?.download ? file.downloadUrl : undefined}
+                      data-testid="resource-download"
+                    >
+                      {t('resource.download')}
+                    </Button>
+                  </Tooltip>
+                )}
+                {file && !can?.download && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="resource-download-reason">
+                    {r.downloadBlockedReason ?? t('resource.downloadForbidden')}
+                  </Typography.Text>
+                )}
+                {r.status === 'published' && (
+                  <Flex gap={8} wrap>
+                    <Button
+                      icon={r.favourite ? <HeartFilled style={{ color: '#eb2f96' }} /> : <HeartOutlined />}
+                      loading={fav.isPending}
+                      onClick={() => fav.mutate(!r.favourite, { onError: (e) => onError(e) })}
+                      data-testid="resource-favourite"
+                      aria-pressed={!!r.favourite}
+                    >
+                      {r.favourite ? t('resource.favourited') : t('resource.favourite')}
+                    </Button>
+                    {can?.use && (
+                      <Button icon={<ReadOutlined />} onClick={() => setUseOpen(true)} data-testid="resource-use">
+                        {r.myUses.length ? t('resource.usedAgain') : t('resource.useInClass')}
+                      </Button>
+                    )}
+                  </Flex>
+                )}
+                {r.status === 'published' && can?.rate && (
+                  <div data-testid="resource-my-rating">
+                    <Typography.Text type="secondary">{t('resource.myRating')}</Typography.Text>
+                    <div>
+                      <Rate
+                        value={r.myRating ?? 0}
+                        onChange={(v) =>
+                          v && rate.mutate(v, { onSuccess: () => message.success(t('resource.rated')), onError: (e) => onError(e) })
+                        }
+                        data-testid="resource-rate"
+                      />
+                    </div>
+                  </div>
+                )}
+              </Flex>
+            </Card>
+            <Card size="small" variant="borderless" style={{ marginTop: 16 }} data-testid="resource-stats">
+              <Row gutter={8}>
+                <Col span={8}><Statistic title={t('resource.views')} value={fmtNum(r.views)} valueStyle={{ fontSize: 18 }} /></Col>
+                <Col span={8}><Statistic title={t('resource.downloads')} value={fmtNum(r.downloads)} valueStyle={{ fontSize: 18 }} /></Col>
+                <Col span={8}><Statistic title={t('resource.uses')} value={fmtNum(r.uses)} valueStyle={{ fontSize: 18 }} /></Col>
+              </Row>
+              <div style={{ marginTop: 8 }} data-testid="resource-rating">
+                <RatingSummary avg={r.rating} count={r.ratingCount} />
+              </div>
+            </Card>
+            <Card size="small" variant="borderless" style={{ marginTop: 16 }} title={t('resource.metadata')}>
+              <Descriptions column={1} size="small" data-testid="resource-meta">
+                <Descriptions.Item label={t('resource.subject')}>{label(SUBJECTS, r.subject)}</Descriptions.Item>
+                <Descriptions.Item label={t('resource.stageGrade')}>
+                  {label(STAGES, r.stage)}
+                  {r.grade ? ` · ${label(GRADES, r.grade)}` : ''}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('resource.edition')}>
+                  {label(TEXTBOOK_EDITIONS, r.textbookEdition)}
+                  {r.chapter ? ` · ${r.chapter}` : ''}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('resource.difficulty')}>{label(DIFFICULTY, r.difficulty)}</Descriptions.Item>
+                <Descriptions.Item label={t('resource.language')}>{label(RESOURCE_LANGUAGES, r.language)}</Descriptions.Item>
+                <Descriptions.Item label={t('resource.authors')}>{r.authors.join('、') || '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('resource.school')}>{r.school.name}</Descriptions.Item>
+                <Descriptions.Item label={t('resource.tags')}>
+                  {r.tags?.length ? r.tags.map((x) => <Tag key={x}>{x}</Tag>) : '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('resource.publishedAt')}>{fmtDateTime(r.publishedAt)}</Descriptions.Item>
+                {r.reviewer && <Descriptions.Item label={t('resource.reviewer')}>{r.reviewer.name}</Descriptions.Item>}
+              </Descriptions>
+            </Card>
+          </Col>
+        </Row>
+      )}
+      <Modal
+        open={useOpen}
+        title={t('resource.useInClass')}
+        onCancel={() => setUseOpen(false)}
+        okText={t('resource.useConfirm')}
+        confirmLoading={use.isPending}
+        okButtonProps={withTestId('resource-use-ok')}
+        onOk={() =>
+          useForm.validateFields().then((v) =>
+            use.mutate(
+              { classNote: v.classNote?.trim() || undefined },
+              {
+                onSuccess: () => {
+                  setUseOpen(false);
+                  useForm.resetFields();
+                  message.success(t('resource.useThanks'));
+                },
+                onError: (e) => onError(e, useForm),
+              },
+            ),
+          )
+        }
+      >
+        <Typography.Paragraph type="secondary">{t('resource.useHelp')}</Typography.Paragraph>
+        <Form form={useForm} layout="vertical">
+          <Form.Item name="classNote" label={t('resource.useNote')}>
+            <Input.TextArea rows={3} maxLength={200} placeholder={t('resource.useNotePlaceholder')} data-testid="resource-use-note" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
