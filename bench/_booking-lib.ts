@@ -40,13 +40,16 @@ export interface Instance {
  * Starts `node dist/server/main.js serve` with the given environment (DATA_DIR, DATABASE_URL,
  * DATABASE_SCHEMA, SEED_ON_START…) on a free port (or `port`) and resolves once /healthz answers.
  */
-export async function spawnInstance(env: Record<string, string | undefined>, opts: { port?: number; timeoutMs?: number } = {}): Promise<Instance> {
+export async function spawnInstance(
+  env: Record<string, string | undefined>,
+  opts: { port?: number; timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<Instance> {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} not found: run \`npm run build\` first`);
   const port = opts.port ?? (await freePort());
   const full: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) };
   for (const [k, v] of Object.entries(full)) if (v === undefined) delete full[k];
   delete full.OIDC_ISSUER;
-  const child = spawn(process.execPath, [SERVER_ENTRY, 'serve'], { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_ENTRY, 'serve'], { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer) => {
     out += b.toString();

@@ -4,6 +4,27 @@
  * No I/O; the ledger service (server/modules/credits) applies the results inside database transactions.
  * Credits (积分) are integers.
  */
+import { vocab } from './vocab.js';
+
+/** Kinds of ledger transactions (stable codes in credit_transactions.kind). */
+export const CREDIT_TX_KINDS = vocab([
+  { code: 'booking_charge', zh: '设施预约扣费', en: 'Booking charge' },
+  { code: 'booking_refund', zh: '取消预约退还', en: 'Booking refund' },
+  { code: 'no_show_penalty', zh: '未到场扣除', en: 'No-show penalty' },
+  { code: 'grant', zh: '积分发放', en: 'Grant' },
+  { code: 'adjustment', zh: '人工调整', en: 'Adjustment' },
+  { code: 'resource_reward', zh: '资源共享奖励', en: 'Resource-use reward' },
+  { code: 'teacher_exchange', zh: '教师交流奖励', en: 'Teacher-exchange reward' },
+] as const);
+
+/** Owners of ledger accounts (credit_accounts.owner_type). */
+export const CREDIT_OWNER_TYPES = vocab([
+  { code: 'school', zh: '学校', en: 'School' },
+  { code: 'partner', zh: '合作方', en: 'Partner' },
+  { code: 'teacher', zh: '教师（贡献积分）', en: 'Teacher (contribution points)' },
+  { code: 'pool', zh: '联盟公共积分池', en: 'Alliance pool' },
+  { code: 'issuance', zh: '联盟积分发行', en: 'Alliance issuance' },
+] as const);
 
 export interface Rate {
   /** credits per hour outside peak windows */

@@ -47,9 +47,37 @@ interface Targets {
   importQuery: string;
   auditEntity: string;
   // ---- facilities & bookings (S3.1–S3.2) ----
+  facility: string;
+  facilitySchool: string;
+  equipment: string;
+  closure: string;
+  /** accepted, booked by the target teacher (u_teacher in scope) */
+  booking: string;
+  pendingBooking: string;
+  kit: string;
+  /** owned by the target teacher */
+  waitlistEntry: string;
+  loan: string;
   // ---- credits (S3.3) ----
+  /** a ledger transaction of `alliance` touching `school` */
+  creditTx: string;
+  /** the account of `school` in `alliance` */
+  creditAccount: string;
   // ---- utilization (S3.4) ----
   // ---- resources (S2) ----
+  /** resources: see modules/resources/testdata.ts; resCreateSchool '' = the actor's own school */
+  resource: string;
+  resourceFile: string;
+  resourceComment: string;
+  resEdit: string;
+  resFileDel: string;
+  resFileDelFile: string;
+  resSubmit: string;
+  resWithdraw: string;
+  resArchive: string;
+  resReview: string;
+  resAssign: string;
+  resCreateSchool: string;
   // ---- search & files (S2) ----
 }
 
@@ -269,7 +297,112 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/imports/:id/discard': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/discard` }), expect: only(USER_ADMINS, 'in'), pending: true },
 
   // ---- facilities & bookings (S3.1–S3.2) ----
+  'GET /api/facilities': { call: (t) => ({ method: 'GET', url: `/api/facilities?pageSize=100&schoolId=${t.facilitySchool}` }), expect: signedIn('any'), leak: countIds((t) => t.facility) },
+  'GET /api/facilities/:id': { call: (t) => ({ method: 'GET', url: `/api/facilities/${t.facility}` }), expect: signedIn('in') },
+  'POST /api/facilities': {
+    call: (t, n) => ({ method: 'POST', url: '/api/facilities', json: { schoolId: t.facilitySchool, type: 'gym', name: `权限测试场馆${n}`, capacity: 100 } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+  'PATCH /api/facilities/:id': { call: (t) => ({ method: 'PATCH', url: `/api/facilities/${t.facility}`, json: { capacity: 61 } }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'PUT /api/facilities/:id/open-hours': {
+    call: (t) => ({ method: 'PUT', url: `/api/facilities/${t.facility}/open-hours`, json: { hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' })) } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+  'POST /api/facilities/:id/closures': {
+    call: (t) => ({ method: 'POST', url: `/api/facilities/${t.facility}/closures`, json: { startDate: '2098-01-01', endDate: '2098-01-02', kind: 'repair', reason: '检修' } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+  'POST /api/schools/:id/closures': {
+    call: (t) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/closures`, json: { startDate: '2098-02-01', endDate: '2098-02-02', kind: 'exam', reason: '考试' } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+  'DELETE /api/closures/:id': { call: (t) => ({ method: 'DELETE', url: `/api/closures/${t.closure}` }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'GET /api/schools/:id/terms': { call: (t) => ({ method: 'GET', url: `/api/schools/${t.facilitySchool}/terms` }), expect: signedIn('in') },
+  'POST /api/schools/:id/terms': {
+    call: (t, n) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/terms`, json: { name: `测试学期${n}`, startDate: `${2100 + (n % 1000)}-09-01`, endDate: `${2101 + (n % 1000)}-01-20` } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+  'POST /api/facilities/:id/equipment': {
+    call: (t) => ({ method: 'POST', url: `/api/facilities/${t.facility}/equipment`, json: { type: '烧杯', name: '烧杯套装', quantity: 20 } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
+  'PATCH /api/equipment/:id': { call: (t) => ({ method: 'PATCH', url: `/api/equipment/${t.equipment}`, json: { note: '已校准' } }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'GET /api/alliances/:id/kits': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/kits` }), expect: signedIn('in') },
+  'POST /api/alliances/:id/kits': {
+    call: (t, n) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/kits`, json: { kind: 'mobile_sports_kit', name: `移动体育器材箱${n}` } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'POST /api/kits/:id/rotations': {
+    call: (t, n) => ({ method: 'POST', url: `/api/kits/${t.kit}/rotations`, json: { schoolId: t.school, fromDate: `${2100 + (n % 1000)}-03-01`, toDate: `${2100 + (n % 1000)}-03-31` } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'GET /api/facilities/:id/availability': {
+    call: (t) => ({ method: 'GET', url: `/api/facilities/${t.facility}/availability?from=2026-11-23T00:00:00.000Z&to=2026-11-30T00:00:00.000Z` }),
+    expect: signedIn('in'),
+  },
+  'POST /api/bookings/preview': {
+    call: (t) => ({ method: 'POST', url: '/api/bookings/preview', json: { facilityId: t.facility, start: '2099-06-01T02:00:00.000Z', end: '2099-06-01T03:00:00.000Z' } }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+  },
+  'POST /api/bookings': {
+    // a distinct half-hour per call, so that every allowed call can succeed
+    call: (t, n) => ({
+      method: 'POST', url: '/api/bookings',
+      json: ((s: number) => ({ facilityId: t.facility, start: new Date(s).toISOString(), end: new Date(s + 18e5).toISOString(), purpose: '权限测试', groupSize: 10, responsibleTeacher: '测试教师', acceptTerms: true }))(
+        Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4,
+      ),
+    }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+  },
+  'GET /api/bookings': { call: (t) => ({ method: 'GET', url: `/api/bookings?scope=mine&facilityId=${t.facility}` }), expect: signedIn('any') },
+  'GET /api/bookings/inbox': { call: () => ({ method: 'GET', url: '/api/bookings/inbox' }), expect: only(['admin', 'principal', 'partner'], 'any'), leak: countIds((t) => t.pendingBooking) },
+  'GET /api/bookings/reminders': { call: () => ({ method: 'GET', url: '/api/bookings/reminders' }), expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any') },
+  'GET /api/bookings/:id': { call: (t) => ({ method: 'GET', url: `/api/bookings/${t.booking}` }), expect: signedIn('in') },
+  'POST /api/bookings/:id/approve': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/approve` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/bookings/:id/reject': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/reject`, json: { reason: '时段另有安排' } }), expect: only(['admin', 'principal'], 'in') },
+  // the booker (the target teacher) or the owner
+  'POST /api/bookings/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/cancel`, json: {} }), expect: only(['admin', 'principal', 'teacher'], 'in') },
+  'POST /api/bookings/:id/check-in': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/check-in` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/bookings/:id/no-show': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/no-show` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/waitlist': {
+    call: (t) => ({ method: 'POST', url: '/api/waitlist', json: { facilityId: t.facility, start: '2099-07-01T02:00:00.000Z', end: '2099-07-01T03:00:00.000Z', purpose: '候补', groupSize: 5, responsibleTeacher: '测试教师' } }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+  },
+  'GET /api/waitlist': { call: () => ({ method: 'GET', url: '/api/waitlist' }), expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any') },
+  // a waitlist entry is its owner's (the target teacher's) alone
+  'POST /api/waitlist/:id/accept': { call: (t) => ({ method: 'POST', url: `/api/waitlist/${t.waitlistEntry}/accept`, json: { acceptTerms: true } }), expect: only(['teacher'], 'in') },
+  'POST /api/waitlist/:id/withdraw': { call: (t) => ({ method: 'POST', url: `/api/waitlist/${t.waitlistEntry}/withdraw` }), expect: only(['teacher'], 'in') },
+  'POST /api/equipment/:id/loans': {
+    call: (t, n) => ({
+      method: 'POST', url: `/api/equipment/${t.equipment}/loans`,
+      json: ((s: number) => ({ quantity: 1, from: new Date(s).toISOString(), to: new Date(s + 36e5).toISOString() }))(Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4),
+    }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+  },
+  'POST /api/loans/:id/return': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/return` }), expect: only(['admin', 'principal'], 'in') },
+  // the borrower (the target teacher) or the owner
+  'POST /api/loans/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/cancel` }), expect: only(['admin', 'principal', 'teacher'], 'in') },
+  'POST /api/calendar/tokens': { call: (t) => ({ method: 'POST', url: '/api/calendar/tokens', json: { kind: 'facility', id: t.facility } }), expect: signedIn('in') },
+  'GET /api/calendar/feed/:file': { call: () => ({ method: 'GET', url: '/api/calendar/feed/no-such-calendar-token.ics' }), expect: publicRoute, public: true },
   // ---- credits (S3.3) ----
+  'GET /api/alliances/:id/credit-rules': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-rules` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
+  'PUT /api/alliances/:id/credit-rules': { call: (t) => ({ method: 'PUT', url: `/api/alliances/${t.alliance}/credit-rules`, json: { refundLatePct: 0 } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'POST /api/alliances/:id/credit-grants': { call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/credit-grants`, json: { type: 'starting' } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'POST /api/alliances/:id/credit-adjustments': {
+    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/credit-adjustments`, json: { ownerType: 'school', ownerId: t.school, amount: 5, reason: '权限测试调整' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'GET /api/alliances/:id/credit-accounts': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-accounts` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
+  'GET /api/credit/statements': {
+    call: (t) => ({ method: 'GET', url: `/api/credit/statements?allianceId=${t.alliance}&schoolId=${t.school}` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
+  },
+  'GET /api/credit/statements.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/credit/statements.xlsx?allianceId=${t.alliance}&schoolId=${t.school}` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
+  },
+  'PATCH /api/credit/accounts/:id': { call: (t) => ({ method: 'PATCH', url: `/api/credit/accounts/${t.creditAccount}`, json: { overdraftLimit: 150 } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'GET /api/credit/transactions/:id': { call: (t) => ({ method: 'GET', url: `/api/credit/transactions/${t.creditTx}` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
   // ---- utilization (S3.4) ----
   'GET /api/alliances/:id/utilization': {
     call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/utilization?from=2026-09-01&to=2026-11-29&by=week` }),
@@ -280,6 +413,47 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
   },
   // ---- resources (S2) ----
+  'GET /api/resources': { call: (t) => ({ method: 'GET', url: `/api/resources?schoolId=${t.school}&pageSize=100` }), expect: signedIn('any'), leak: countIds((t) => t.resource) },
+  'GET /api/resources/mine': { call: () => ({ method: 'GET', url: '/api/resources/mine' }), expect: signedIn('any') },
+  'GET /api/resources/favourites': { call: () => ({ method: 'GET', url: '/api/resources/favourites' }), expect: signedIn('any') },
+  'GET /api/resources/recommended': { call: () => ({ method: 'GET', url: '/api/resources/recommended' }), expect: signedIn('any') },
+  'GET /api/resources/catalogue': { call: () => ({ method: 'GET', url: '/api/resources/catalogue?month=2026-09' }), expect: signedIn('any') },
+  'GET /api/resources/catalogue.xlsx': { call: () => ({ method: 'GET', url: '/api/resources/catalogue.xlsx?month=2026-09' }), expect: signedIn('any') },
+  'GET /api/resources/contributions': { call: (t) => ({ method: 'GET', url: `/api/resources/contributions?schoolId=${t.school}` }), expect: only(['admin', 'bureau', 'evaluator', 'principal'], 'in') },
+  'POST /api/resources': {
+    call: (t, n) => ({
+      method: 'POST', url: '/api/resources',
+      json: { kind: 'lesson_plan', title: `权限测试资源 ${n}`, subject: 'math', stage: 'primary', licence: 'cc_by', visibility: 'school', ...(t.resCreateSchool ? { schoolId: t.resCreateSchool } : {}) },
+    }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer'], 'in'),
+  },
+  'GET /api/resources/:id': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}` }), expect: signedIn('in') },
+  'PATCH /api/resources/:id': { call: (t, n) => ({ method: 'PATCH', url: `/api/resources/${t.resEdit}`, json: { description: `说明 ${n}` } }), expect: only(['admin', 'teacher'], 'in') },
+  'POST /api/resources/:id/files': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resEdit}/files`, multipart: multipart([{ name: 'file', value: Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1'), filename: '教案.pdf', contentType: 'application/pdf' }]) }),
+    expect: only(['admin', 'teacher'], 'in'),
+  },
+  'DELETE /api/resources/:id/files/:fileId': { call: (t) => ({ method: 'DELETE', url: `/api/resources/${t.resFileDel}/files/${t.resFileDelFile}` }), expect: only(['admin', 'teacher'], 'in') },
+  'GET /api/resources/:id/files/:fileId/preview': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/files/${t.resourceFile}/preview` }), expect: signedIn('in') },
+  'GET /api/resources/:id/files/:fileId/download': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/files/${t.resourceFile}/download` }), expect: signedIn('in') },
+  'POST /api/resources/:id/submit': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resSubmit}/submit`, json: {} }), expect: only(['admin', 'teacher'], 'in') },
+  'POST /api/resources/:id/withdraw': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resWithdraw}/withdraw`, json: {} }), expect: only(['admin', 'teacher'], 'in') },
+  'POST /api/resources/:id/archive': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resArchive}/archive`, json: {} }), expect: only(['admin', 'bureau', 'secretary', 'teacher'], 'in') },
+  'POST /api/resources/:id/assign': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resAssign}/assign`, json: { reviewerId: 'u_reviewer' } }), expect: only(['admin', 'bureau', 'secretary'], 'in') },
+  'GET /api/reviews/queue': { call: () => ({ method: 'GET', url: '/api/reviews/queue' }), expect: only(['admin', 'reviewer'], 'any') },
+  'POST /api/resources/:id/review': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resReview}/review`, json: { decision: 'publish', scores: { accuracy: 5, standards: 5, ethics: 5, objectives: 4, design: 4, assessment: 4 } } }),
+    expect: only(['admin', 'reviewer'], 'in'),
+  },
+  'PUT /api/resources/:id/rating': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/rating`, json: { stars: 4 } }), expect: signedIn('in') },
+  'GET /api/resources/:id/comments': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/comments` }), expect: signedIn('in') },
+  'POST /api/resources/:id/comments': { call: (t, n) => ({ method: 'POST', url: `/api/resources/${t.resource}/comments`, json: { body: `评论 ${n}` } }), expect: signedIn('in') },
+  'DELETE /api/resource-comments/:id': { call: (t) => ({ method: 'DELETE', url: `/api/resource-comments/${t.resourceComment}` }), expect: only(['admin', 'bureau', 'secretary'], 'in') },
+  'PUT /api/resources/:id/favourite': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/favourite` }), expect: signedIn('in') },
+  'DELETE /api/resources/:id/favourite': { call: (t) => ({ method: 'DELETE', url: `/api/resources/${t.resource}/favourite` }), expect: signedIn('in') },
+  'POST /api/resources/:id/uses': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resource}/uses`, json: { classNote: '三年级（1）班' } }), expect: only(['admin', 'principal', 'teacher', 'reviewer'], 'in') },
+  'GET /api/notifications': { call: () => ({ method: 'GET', url: '/api/notifications' }), expect: signedIn('any') },
+  'POST /api/notifications/:id/read': { call: () => ({ method: 'POST', url: '/api/notifications/all/read' }), expect: signedIn('any') },
   // ---- search & files (S2) ----
 };
 
@@ -334,9 +508,31 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
   const importForeign = await createImport(admin, `kind=schools&regionId=${FOREIGN.city}`, 900004);
 
   // ---- facilities & bookings (S3.1–S3.2) ----
+  const { insertFacilityTargets } = await import('./modules/facilities/testdata.js');
+  const facIn = await insertFacilityTargets(env.database, { tag: 'in', schoolId: 's_00001', regionId: 'r_0003', allianceId: 'a_0001', booker: 'u_teacher', bookerSchool: 's_00003' });
+  const facOut = await insertFacilityTargets(env.database, { tag: 'out', schoolId: 's_00046', regionId: 'r_0005', allianceId: 'a_0005', booker: tOut.id, bookerSchool: 's_00046' });
+  const facForeign = await insertFacilityTargets(env.database, { tag: 'x', schoolId: FOREIGN.school, regionId: FOREIGN.city, allianceId: FOREIGN.alliance, booker: FOREIGN.user, bookerSchool: FOREIGN.school });
   // ---- credits (S3.3) ----
+  const { post: postCredit } = await import('./modules/credits/ledger.js');
+  const creditTx = (alliance: string, school: string) => db.transaction().execute(async (tx) => (await postCredit(tx, env.database.dialect, {
+    allianceId: alliance, kind: 'adjustment', causeType: 'test', causeId: `access-${alliance}`, memo: '权限测试',
+    legs: [{ owner: { type: 'school', id: school }, amount: 1 }, { owner: { type: 'issuance', id: alliance }, amount: -1 }],
+  })).transactionId);
+  const creditIn = await creditTx('a_0001', 's_00001');
+  const creditOut = await creditTx('a_0005', 's_00046');
+  const creditForeign = await creditTx(FOREIGN.alliance, FOREIGN.school);
+  const creditAccount = async (alliance: string, school: string) => (await db.selectFrom('credit_accounts').select('id')
+    .where('alliance_id', '=', alliance).where('owner_type', '=', 'school').where('owner_id', '=', school).executeTakeFirstOrThrow()).id;
   // ---- utilization (S3.4) ----
   // ---- resources (S2) ----
+  const { insertResourceTargets } = await import('./modules/resources/testdata.js');
+  const teacherSchool = (await db.selectFrom('users').select('school_id').where('username', '=', 'teacher').executeTakeFirstOrThrow()).school_id!;
+  const staff = async (schoolId: string) => (await db.selectFrom('users').select('id').where('school_id', '=', schoolId).where('username', 'like', 't_%').orderBy('username').execute()).map((u) => u.id);
+  const [inOther, inCommenter] = await staff(teacherSchool);
+  const [outAuthor, outOther, outCommenter] = await staff('s_00046');
+  const resIn = await insertResourceTargets(env.database, env.storage, { schoolId: teacherSchool, allianceId: 'a_0001', regionId: 'r_0002', author: 'u_teacher', other: inOther!, commenter: inCommenter!, reviewer: 'u_reviewer', tag: 'in' });
+  const resOut = await insertResourceTargets(env.database, env.storage, { schoolId: 's_00046', allianceId: 'a_0005', regionId: 'r_0002', author: outAuthor!, other: outOther!, commenter: outCommenter!, reviewer: null, tag: 'out' });
+  const resForeign = await insertResourceTargets(env.database, env.storage, { schoolId: FOREIGN.school, allianceId: FOREIGN.alliance, regionId: FOREIGN.city, author: FOREIGN.user, other: FOREIGN.user, commenter: FOREIGN.user, reviewer: null, tag: 'x' });
   // ---- search & files (S2) ----
 
   const inT: Targets = {
@@ -345,9 +541,14 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     appRead: 'ma_0001', appEvaluate: 'ma_0001', appRecommend: 'ma_t_eval', appApprove: 'ma_0009', appWithdraw: 'ma_t_own',
     memberSchool: 's_00002', user: tIn.id, grant: tIn.grant, importId: importIn, importQuery: 'kind=schools&regionId=r_0002', auditEntity: 'in-audit-marker',
     // ---- facilities & bookings (S3.1–S3.2) ----
+    ...facIn,
     // ---- credits (S3.3) ----
+    creditTx: creditIn,
+    creditAccount: await creditAccount('a_0001', 's_00001'),
     // ---- utilization (S3.4) ----
     // ---- resources (S2) ----
+    ...resIn,
+    resCreateSchool: '',
     // ---- search & files (S2) ----
   };
   const demoOut: Targets = {
@@ -356,9 +557,14 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     appRead: 'ma_t_out', appEvaluate: 'ma_t_out', appRecommend: 'ma_0011', appApprove: 'ma_0011', appWithdraw: 'ma_t_out',
     memberSchool: 's_00047', user: tOut.id, grant: tOut.grant, importId: importOutUsers, importQuery: 'kind=users&schoolId=s_00046', auditEntity: FOREIGN.auditMarker,
     // ---- facilities & bookings (S3.1–S3.2) ----
+    ...facOut,
     // ---- credits (S3.3) ----
+    creditTx: creditOut,
+    creditAccount: await creditAccount('a_0005', 's_00046'),
     // ---- utilization (S3.4) ----
     // ---- resources (S2) ----
+    ...resOut,
+    resCreateSchool: 's_00046',
     // ---- search & files (S2) ----
   };
   const foreign: Targets = {
@@ -368,9 +574,14 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     memberSchool: FOREIGN.memberSchool, user: FOREIGN.user, grant: FOREIGN.grant, importId: importForeign, importQuery: `kind=schools&regionId=${FOREIGN.city}`,
     auditEntity: FOREIGN.auditMarker,
     // ---- facilities & bookings (S3.1–S3.2) ----
+    ...facForeign,
     // ---- credits (S3.3) ----
+    creditTx: creditForeign,
+    creditAccount: await creditAccount(FOREIGN.alliance, FOREIGN.school),
     // ---- utilization (S3.4) ----
     // ---- resources (S2) ----
+    ...resForeign,
+    resCreateSchool: FOREIGN.school,
     // ---- search & files (S2) ----
   };
   // the principal reads its own school's application and imports users of its own school

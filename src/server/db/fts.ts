@@ -31,10 +31,7 @@ function tsvExpr(titleTokens: string, bodyTokens: string) {
 
 /** Adds or replaces the document in the index. Call inside the transaction that publishes/updates it. */
 export async function ftsUpsert(tx: Tx | Db, dialect: Dialect, doc: FtsDoc): Promise<void> {
-  const title = clip(doc.title ?? '');
-  const body = clip(doc.body ?? '');
-  const titleTokens = tokensOf(title);
-  const bodyTokens = tokensOf(body);
+  const { title, body, titleTokens, bodyTokens } = tokenize(doc);
   const now = nowIso();
   if (dialect === 'postgres') {
     await sql`insert into search_docs (doc_id, title, body, tsv, updated_at)
@@ -60,20 +57,39 @@ export async function ftsUpsert(tx: Tx | Db, dialect: Dialect, doc: FtsDoc): Pro
   await sql`insert into search_fts (rowid, title, body) values (${seq}, ${titleTokens}, ${bodyTokens})`.execute(tx);
 }
 
+/** A document already cut into space-separated tokens (see tokenize). */
+export interface TokenizedDoc {
+  id: string;
+  title: string;
+  body: string;
+  titleTokens: string;
+  bodyTokens: string;
+}
+
+/** Segments a document for the index (the CPU-heavy half of indexing; no database). */
+export function tokenize(d: FtsDoc): TokenizedDoc {
+  const title = clip(d.title ?? '');
+  const body = clip(d.body ?? '');
+  return { id: d.id, title, body, titleTokens: tokensOf(title), bodyTokens: tokensOf(body) };
+}
+
 /**
- * Bulk insert of documents that are NOT yet indexed (seeding, benchmarks, rebuilds after ftsClear).
+ * Bulk insert of documents that are NOT yet indexed (seeding, benchmarks, rebuilds).
  * Call inside a transaction. Segmentation happens here, in batches.
  */
 export async function ftsInsertMany(tx: Tx | Db, dialect: Dialect, docs: FtsDoc[], batch = 200): Promise<void> {
+  for (let i = 0; i < docs.length; i += batch) {
+    await ftsInsertTokenized(tx, dialect, docs.slice(i, i + batch).map(tokenize), batch);
+  }
+}
+
+/** Bulk insert of documents already segmented with tokenize() (not yet indexed). */
+export async function ftsInsertTokenized(tx: Tx | Db, dialect: Dialect, docs: TokenizedDoc[], batch = 200): Promise<void> {
   const now = nowIso();
   for (let i = 0; i < docs.length; i += batch) {
-    const part = docs.slice(i, i + batch).map((d) => {
-      const title = clip(d.title ?? '');
-      const body = clip(d.body ?? '');
-      return { id: d.id, title, body, tt: tokensOf(title), bt: tokensOf(body) };
-    });
+    const part = docs.slice(i, i + batch);
     if (dialect === 'postgres') {
-      const rows = part.map((p) => sql`(${p.id}, ${p.title}, ${p.body}, ${tsvExpr(p.tt, p.bt)}, ${now})`);
+      const rows = part.map((p) => sql`(${p.id}, ${p.title}, ${p.body}, ${tsvExpr(p.titleTokens, p.bodyTokens)}, ${now})`);
       await sql`insert into search_docs (doc_id, title, body, tsv, updated_at) values ${sql.join(rows)}`.execute(tx);
     } else {
       const inserted = await tx
@@ -82,7 +98,7 @@ export async function ftsInsertMany(tx: Tx | Db, dialect: Dialect, docs: FtsDoc[
         .returning(['seq', 'doc_id'])
         .execute();
       const seqOf = new Map(inserted.map((r) => [r.doc_id, r.seq]));
-      const rows = part.map((p) => sql`(${seqOf.get(p.id)!}, ${p.tt}, ${p.bt})`);
+      const rows = part.map((p) => sql`(${seqOf.get(p.id)!}, ${p.titleTokens}, ${p.bodyTokens})`);
       await sql`insert into search_fts (rowid, title, body) values ${sql.join(rows)}`.execute(tx);
     }
   }

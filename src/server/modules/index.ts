@@ -7,6 +7,7 @@ import { auditRoutes } from './audit/routes.js';
 import { userRoutes } from './users/routes.js';
 import { importRoutes } from './imports/routes.js';
 // ---- S3 / S2 modules (imports) ----
+import { facilityRoutes } from './facilities/routes.js';
 import { resourceRoutes } from './resources/routes.js';
 import { creditRoutes } from './credits/routes.js';
 import { utilizationRoutes } from './facilities/utilization-routes.js';
@@ -21,6 +22,7 @@ export async function registerModules(app: App, ctx: AppContext) {
   await auditRoutes(app, ctx);
   await importRoutes(app, ctx);
   // ---- S3 / S2 modules ----
+  await facilityRoutes(app, ctx);
   await resourceRoutes(app, ctx);
   await creditRoutes(app, ctx);
   await utilizationRoutes(app, ctx);

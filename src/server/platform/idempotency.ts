@@ -67,15 +67,17 @@ export async function runIdempotent<T>(
       // SQLite: the write lock is held, nobody can have stored it meanwhile; PostgreSQL: the insert below races
       const again = await lookup(tx, opts.userId, key);
       if (again) return replay<T>(again, opts.route, hash);
-      const body = await effect(tx);
+      // claim the key first: a concurrent twin (PostgreSQL) waits on the unique index until this commits
       await tx.insertInto('idempotency_keys').values({
-        key, user_id: opts.userId, route: opts.route, request_hash: hash, status, response: toJson(body), created_at: nowIso(),
+        key, user_id: opts.userId, route: opts.route, request_hash: hash, status, response: 'null', created_at: nowIso(),
       }).execute();
+      const body = await effect(tx);
+      await tx.updateTable('idempotency_keys').set({ response: toJson(body) }).where('user_id', '=', opts.userId).where('key', '=', key).execute();
       return { status, body, replayed: false };
     });
   } catch (err) {
     // a concurrent request with the same key committed first: answer from its record
-    if (isUniqueViolation(err)) {
+    if (isUniqueViolation(err) || !(err instanceof AppError)) {
       const row = await lookup(db, opts.userId, key);
       if (row) return replay<T>(row, opts.route, hash);
     }

@@ -23,7 +23,7 @@ type Row<T extends keyof DB> = Insertable<DB[T]>;
 
 export const TERM = { name: '2026-2027学年第一学期', from: '2026-09-01', to: '2027-01-22' };
 /** the booking platform went live after the National Day holiday: the bookings' history starts here */
-export const LIVE_SINCE = '2026-10-08';
+export const LIVE_SINCE = '2026-10-19';
 
 /** Demo accounts for the booking walkthrough (and its browser test). */
 export const FACILITY_DEMO_ACCOUNTS = [
@@ -264,18 +264,21 @@ export async function seedFacilities(database: Database, today: string): Promise
     const facilities: Row<'facilities'>[] = [];
     const hours: Row<'facility_open_hours'>[] = [];
     const equipment: Row<'equipment'>[] = [];
-    interface Fac { id: string; type: string; kind: Kind; schoolId: string | null; partnerId: string | null; rate: number; manual: boolean; alliances: string[] }
+    interface Fac { id: string; type: string; kind: Kind; schoolId: string | null; partnerId: string | null; rate: number; manual: boolean; community: boolean; capacity: number; alliances: string[] }
+    const adminOf = new Map<string, string>();
+    for (const a of c.admins) if (a.scope_id && !adminOf.has(a.scope_id)) adminOf.set(a.scope_id, a.user_id);
     const facs: Fac[] = [];
     let fSerial = 0;
     let hSerial = 0;
     let eSerial = 0;
-    const addFacility = (f: Omit<Fac, 'id'> & { name: string; regionId: string; location: string; community: boolean }) => {
+    const addFacility = (f: Omit<Fac, 'id' | 'capacity'> & { name: string; regionId: string; location: string }) => {
       const id = `fac_${pad(++fSerial, 4)}`;
       const k = f.kind;
       const sl = SLOTS[k.hours];
+      const capacity = rng.int(k.capacity[0], k.capacity[1]);
       facilities.push({
         id, school_id: f.schoolId, partner_id: f.partnerId, region_id: f.regionId, type: f.type, subject: k.subject ?? null, name: f.name,
-        capacity: rng.int(k.capacity[0], k.capacity[1]), location: f.location, photos: '[]',
+        capacity, location: f.location, photos: '[]',
         equipment_text: k.equipment.map(([, name, qty]) => `${name}×${qty}`).join('、') || null,
         safety_rules: k.safety,
         responsibility_terms: f.type.endsWith('_lab') || f.type === 'maker_space' ? LAB_TERMS : k.hours === 'sports' ? SPORTS_TERMS : ROOM_TERMS,
@@ -294,7 +297,7 @@ export async function seedFacilities(database: Database, today: string): Promise
           status: rng.chance(0.06) ? 'repair' : 'available', usage, note: null, created_at: setupAt, updated_at: setupAt,
         });
       }
-      facs.push({ ...f, id });
+      facs.push({ ...f, id, capacity });
       return id;
     };
 
@@ -330,10 +333,10 @@ export async function seedFacilities(database: Database, today: string): Promise
     const venueKind = (name: string): Kind => ({ name, capacity: [60, 150], hours: 'venue', equipment: [], safety: '听从讲解员安排，参观时保持队列，不触摸展品；每10名学生至少1名带队教师。' });
     const partnerAlliances = (pid: string) => c.partnerLinks.filter((l) => l.partner_id === pid).map((l) => l.alliance_id);
     const venues: [string, string, string, number][] = [
-      ['p_0001', '临川科技馆少儿科学乐园', '临川科技馆二层', 0.4],
-      ['p_0001', '临川科技馆创客工坊', '临川科技馆三层', 0.3],
-      ['p_0003', '临川市博物馆研学教室', '临川市博物馆一层东厅', 0.3],
-      ['p_0006', '东湖街道社区文化站', '东湖街道社区服务中心二楼', 0.15],
+      ['p_0001', '临川科技馆少儿科学乐园', '临川科技馆二层', 0.2],
+      ['p_0001', '临川科技馆创客工坊', '临川科技馆三层', 0.15],
+      ['p_0003', '临川市博物馆研学教室', '临川市博物馆一层东厅', 0.15],
+      ['p_0006', '东湖街道社区文化站', '东湖街道社区服务中心二楼', 0.1],
     ];
     for (const [pid, name, location, rate] of venues) {
       if (!c.partners.some((p) => p.id === pid)) continue;
@@ -359,8 +362,9 @@ export async function seedFacilities(database: Database, today: string): Promise
     }
     const repairGym = facs.find((f) => f.schoolId === 's_00001' && f.type === 'gym');
     if (repairGym) closure({ facility_id: repairGym.id }, '2026-12-14', '2026-12-18', 'repair', '体育馆木地板翻新');
-    const closedOn = (f: Fac, date: string) =>
-      closures.some((cl) => (cl.facility_id === f.id || (cl.school_id != null && cl.school_id === f.schoolId)) && cl.start_date <= date && date <= cl.end_date);
+    const closedDays = new Set<string>();
+    for (const cl of closures) for (let d = cl.start_date; d <= cl.end_date; d = addDays(d, 1)) closedDays.add(`${cl.facility_id ?? cl.school_id}|${d}`);
+    const closedOn = (f: Fac, date: string) => closedDays.has(`${f.id}|${date}`) || (f.schoolId != null && closedDays.has(`${f.schoolId}|${date}`));
 
     // ---- mobile kits ----
     const kits: Row<'mobile_kits'>[] = [];
@@ -406,11 +410,11 @@ export async function seedFacilities(database: Database, today: string): Promise
       const createdMs = Math.min(startMs - rngBook.int(2, 14) * DAY, nowMs - 3600_000);
       const decided = status !== 'pending';
       const kind = f.type;
-      const owner = f.schoolId ? c.admins.find((a) => a.scope_id === f.schoolId)?.user_id ?? null : null;
+      const owner = f.schoolId ? adminOf.get(f.schoolId) ?? null : null;
       bookings.push({
         id, facility_id: f.id, alliance_id: booker.allianceId, booker_id: booker.userId, booker_school_id: booker.schoolId, series_id: null,
         start_at: iso(startMs), end_at: iso(endMs), start_ms: startMs, end_ms: endMs, block_end_ms: endMs,
-        purpose: rngBook.pick(PURPOSES[kind] ?? PURPOSES.smart_classroom!), group_size: rngBook.int(20, Math.min(50, Number(facilities.find((x) => x.id === f.id)!.capacity))),
+        purpose: rngBook.pick(PURPOSES[kind] ?? PURPOSES.smart_classroom!), group_size: rngBook.int(20, Math.min(50, f.capacity)),
         responsible_teacher: booker.name, status,
         decided_by: decided && f.manual ? (extra.decidedBy ?? owner) : null,
         decided_at: decided && status !== 'cancelled' ? iso(createdMs + 3 * 3600_000) : null,
@@ -430,18 +434,19 @@ export async function seedFacilities(database: Database, today: string): Promise
     const futureEnd = addDays(today, 13);
     for (const f of facs) {
       const sl = SLOTS[f.kind.hours];
-      const crossShare = f.partnerId ? 1 : f.schoolId && coreOf.has(f.schoolId) ? 0.12 : f.alliances.length ? 0.03 : 0;
+      const crossShare = f.partnerId ? 1 : f.schoolId && coreOf.has(f.schoolId) ? 0.04 : f.alliances.length ? 0.01 : 0;
+      // schools outside every alliance book little through the platform (their own timetable lives elsewhere)
+      const rate = f.alliances.length ? f.rate : f.rate * 0.3;
       for (let date = LIVE_SINCE; date <= futureEnd; date = addDays(date, 1)) {
         const wd = weekday(date);
-        const slots = sl.days.includes(wd) ? sl.slots : wd === 6 && sl.weekend && facilities.find((x) => x.id === f.id)!.community_open ? sl.weekend.slots : [];
+        const slots = sl.days.includes(wd) ? sl.slots : wd === 6 && sl.weekend && f.community ? sl.weekend.slots : [];
         if (slots.length === 0 || closedOn(f, date)) continue;
         const past = date <= lastPast;
-        if (!past && date === today) continue;
         // future bookings thin out with the distance from today
-        const p = past ? f.rate : f.rate * Math.max(0.15, 0.75 - (Date.parse(date) - Date.parse(today)) / DAY / 30);
+        const p = past ? rate : rate * Math.max(0.15, 0.75 - (Date.parse(date) - Date.parse(today)) / DAY / 30);
         for (const slot of slots) {
           if (!rngBook.chance(p)) continue;
-          const booker = pickBooker(f, rngBook.chance(past ? crossShare : Math.min(1, crossShare * 2.5)));
+          const booker = pickBooker(f, rngBook.chance(past ? crossShare : f.manual ? 0.3 : Math.min(1, crossShare * 2)));
           if (!booker) continue;
           const roll = rngBook.float();
           let status: string;
@@ -471,9 +476,9 @@ export async function seedFacilities(database: Database, today: string): Promise
       }
     };
     const weeklyFrom = (start: string, n: number) => Array.from({ length: n }, (_, i) => addDays(start, i * 7));
-    own(sciLab, { userId: 'u_teacher', name: '陈晓燕', schoolId: 's_00003', allianceId: 'a_0001' }, weeklyFrom('2026-10-13', 10), ['14:00', '16:00'],
+    own(sciLab, { userId: 'u_teacher', name: '陈晓燕', schoolId: 's_00003', allianceId: 'a_0001' }, weeklyFrom('2026-10-20', 9), ['14:00', '16:00'],
       (d) => (d < today ? (d === '2026-10-27' ? 'no_show' : 'checked_in') : d < addDays(today, 8) ? 'accepted' : 'pending'));
-    own(chem1, { userId: 'u_rural_teacher', name: '谭春燕', schoolId: 's_00034', allianceId: 'a_0002' }, weeklyFrom('2026-10-16', 4), ['08:00', '10:00'],
+    own(chem1, { userId: 'u_rural_teacher', name: '谭春燕', schoolId: 's_00034', allianceId: 'a_0002' }, weeklyFrom('2026-10-23', 4), ['08:00', '10:00'],
       (d) => (d < today ? 'checked_in' : 'accepted'));
 
     if (process.env.XL_SEED_TIMING) console.log('build', Date.now() - started);

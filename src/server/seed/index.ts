@@ -86,6 +86,7 @@ export async function seedDemo(database: Database, storage: Storage, opts: SeedO
   // ---- facilities, bookings, credits (S3) ----
   await seedFacilities(database, today);
   // ---- resources (S2) ----
+  await (await import('./resources.js')).seedResources(database, storage, { today });
   return {
     regions: data.regions.length,
     schools: data.schools.length,

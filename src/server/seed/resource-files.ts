@@ -290,7 +290,7 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+    pngChunk('IDAT', zlib.deflateSync(raw, { level: 6 })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }

@@ -4,6 +4,13 @@ import {
   AuditOutlined, BankOutlined, ClusterOutlined, DashboardOutlined, FileDoneOutlined, ImportOutlined, LogoutOutlined,
   MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
+import {
+  ReadOutlined as ResLibraryIcon, FolderOpenOutlined as ResMineIcon, SafetyCertificateOutlined as ResReviewIcon, ProfileOutlined as ResCatalogueIcon,
+} from '@ant-design/icons';
+import {
+  ExperimentOutlined as FacExperimentIcon, CalendarOutlined as FacCalendarIcon, InboxOutlined as FacInboxIcon, WalletOutlined as FacWalletIcon,
+  BarChartOutlined as FacChartIcon,
+} from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../common/vocab';
@@ -19,6 +26,17 @@ const ITEMS = [
   { key: 'overview', path: '/overview', icon: <DashboardOutlined /> },
   { key: 'schools', path: '/schools', icon: <BankOutlined /> },
   { key: 'alliances', path: '/alliances', icon: <ClusterOutlined /> },
+  // ---- facilities, bookings, credits (S3) ----
+  { key: 'facilities', path: '/facilities', icon: <FacExperimentIcon /> },
+  { key: 'bookings', path: '/bookings', icon: <FacCalendarIcon /> },
+  { key: 'inbox', path: '/inbox', icon: <FacInboxIcon /> },
+  { key: 'credits', path: '/credits', icon: <FacWalletIcon /> },
+  { key: 'utilization', path: '/utilization', icon: <FacChartIcon /> },
+  // ---- resources (S2) ----
+  { key: 'resources', path: '/resources', icon: <ResLibraryIcon /> },
+  { key: 'myResources', path: '/my-resources', icon: <ResMineIcon /> },
+  { key: 'reviewQueue', path: '/resource-reviews', icon: <ResReviewIcon /> },
+  { key: 'catalogue', path: '/resource-catalogue', icon: <ResCatalogueIcon /> },
   { key: 'applications', path: '/applications', icon: <FileDoneOutlined /> },
   { key: 'imports', path: '/imports', icon: <ImportOutlined /> },
   { key: 'users', path: '/users', icon: <TeamOutlined /> },

@@ -42,6 +42,17 @@ export const MENU_ROLES: Record<string, Role[] | 'all'> = {
   users: ['platform_admin', 'bureau_admin', 'school_admin'],
   audit: ['platform_admin', 'bureau_admin'],
   account: 'all',
+  // ---- facilities, bookings, credits (S3) ----
+  facilities: 'all',
+  bookings: ['platform_admin', 'school_admin', 'teacher', 'reviewer', 'guardian'],
+  inbox: ['platform_admin', 'school_admin', 'partner'],
+  credits: ['platform_admin', 'bureau_admin', 'evaluator', 'alliance_admin', 'school_admin'],
+  utilization: ['platform_admin', 'bureau_admin', 'evaluator', 'alliance_admin', 'school_admin'],
+  // ---- resources (S2) ----
+  resources: 'all',
+  myResources: ['platform_admin', 'school_admin', 'teacher', 'reviewer'],
+  reviewQueue: ['platform_admin', 'reviewer'],
+  catalogue: ['platform_admin', 'bureau_admin', 'evaluator', 'alliance_admin', 'school_admin', 'teacher', 'reviewer'],
 };
 
 export function canSee(me: Me | null | undefined, key: string): boolean {

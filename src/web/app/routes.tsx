@@ -22,6 +22,19 @@ const ImportPage = lazy(() => import('../features/imports/ImportPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
 const AccountPage = lazy(() => import('../features/account/AccountPage'));
 const UsersPage = lazy(() => import('../features/users/UsersPage'));
+const FacilitiesPage = lazy(() => import('../features/facilities/FacilitiesPage'));
+const FacilityDetailPage = lazy(() => import('../features/facilities/FacilityDetailPage'));
+const MyBookingsPage = lazy(() => import('../features/facilities/MyBookingsPage'));
+const InboxPage = lazy(() => import('../features/facilities/InboxPage'));
+const CreditsPage = lazy(() => import('../features/credits/CreditsPage'));
+const UtilizationPage = lazy(() => import('../features/facilities/UtilizationPage'));
+// ---- resources (S2) ----
+const ResourceLibraryPage = lazy(() => import('../features/resources/LibraryPage'));
+const ResourcePage = lazy(() => import('../features/resources/ResourcePage'));
+const ResourceEditPage = lazy(() => import('../features/resources/ResourceEditPage'));
+const MyResourcesPage = lazy(() => import('../features/resources/MyResourcesPage'));
+const ReviewQueuePage = lazy(() => import('../features/resources/ReviewQueuePage'));
+const CataloguePage = lazy(() => import('../features/resources/CataloguePage'));
 
 function Loading() {
   return (
@@ -104,7 +117,21 @@ export function AppRoutes() {
         <Route path="imports" element={<Guard menu="imports"><ImportPage /></Guard>} />
         <Route path="users" element={<Guard menu="users"><UsersPage /></Guard>} />
         <Route path="audit" element={<Guard menu="audit"><AuditPage /></Guard>} />
+        <Route path="facilities" element={<Guard menu="facilities"><FacilitiesPage /></Guard>} />
+        <Route path="facilities/:id" element={<Guard menu="facilities"><FacilityDetailPage /></Guard>} />
+        <Route path="bookings" element={<Guard menu="bookings"><MyBookingsPage /></Guard>} />
+        <Route path="inbox" element={<Guard menu="inbox"><InboxPage /></Guard>} />
+        <Route path="credits" element={<Guard menu="credits"><CreditsPage /></Guard>} />
+        <Route path="utilization" element={<Guard menu="utilization"><UtilizationPage /></Guard>} />
         <Route path="account" element={<AccountPage />} />
+        {/* ---- resources (S2) ---- */}
+        <Route path="resources" element={<ResourceLibraryPage />} />
+        <Route path="resources/new" element={<Guard menu="myResources"><ResourceEditPage /></Guard>} />
+        <Route path="resources/:id" element={<ResourcePage />} />
+        <Route path="resources/:id/edit" element={<Guard menu="myResources"><ResourceEditPage key="edit" /></Guard>} />
+        <Route path="my-resources" element={<Guard menu="myResources"><MyResourcesPage /></Guard>} />
+        <Route path="resource-reviews" element={<Guard menu="reviewQueue"><ReviewQueuePage /></Guard>} />
+        <Route path="resource-catalogue" element={<Guard menu="catalogue"><CataloguePage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -125,7 +125,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
 
   await db.schema
     .createTable('resource_status_history')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', idCol, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('resource_id', 'text', (c) => c.notNull().references('resources.id'))
     .addColumn('from_status', 'text')
     .addColumn('to_status', 'text', (c) => c.notNull())

@@ -8,31 +8,8 @@ import { AppError } from '../../platform/errors.js';
 import { startingGrantOf, withDefaults } from '../../../common/pricing.js';
 import { checkLedger, post } from './ledger.js';
 import { CreditService, type BookingForCredits } from './service.js';
+import { addTestAlliance, TEST_ALLIANCE as A, TEST_CORE as CORE } from './test-alliance.js';
 
-/** a fresh alliance of the demo region (the demo seed writes a ledger for the demo alliances) */
-const A = 'a_t_credit';
-const CORE = 's_00001';
-
-/** Creates alliance A: the core school plus a weak, a rural and a plain school; the secretary administers it. */
-async function addTestAlliance(env: TestEnv) {
-  const db = env.database.db;
-  const at0 = '2025-09-01T00:00:00.000Z';
-  const schools = await db.selectFrom('schools').select(['id', 'tags', 'location']).where('id', '!=', CORE).orderBy('id').execute();
-  const weak = schools.find((s) => fromJson<string[]>(s.tags, []).includes('weak'))!;
-  const rural = schools.find((s) => s.id !== weak.id && (fromJson<string[]>(s.tags, []).includes('rural') || s.location === 'village'))!;
-  const plain = schools.find((s) => fromJson<string[]>(s.tags, []).length === 0 && s.location === 'urban')!;
-  await db.insertInto('alliances').values({
-    id: A, region_id: 'r_0002', name: '积分测试联盟', kind: 'union', pattern: 'partner', core_school_id: CORE, description: null, status: 'active',
-    founded_on: '2025-09-01', cycle_start_on: '2025-09-01', last_assessed_on: null, created_at: at0, updated_at: at0,
-  }).execute();
-  const ids = [CORE, plain.id, weak.id, rural.id];
-  await db.insertInto('alliance_members').values(ids.map((id, i) => ({
-    id: `am_t_${i}`, alliance_id: A, school_id: id, alliance_kind: 'union', role: id === CORE ? 'core' : 'member', status: 'active', joined_on: '2025-09-01',
-    exited_on: null, exit_reason: null, exit_by: null, created_at: at0,
-  }))).execute();
-  await db.insertInto('role_grants').values({ id: 'g_t_credit', user_id: 'u_secretary', role: 'alliance_admin', scope_type: 'alliance', scope_id: A, subject: null, granted_by: null, granted_at: at0 }).execute();
-  return { plain: plain.id, weak: weak.id, rural: rural.id };
-}
 /** local Asia/Shanghai wall clock → ISO UTC */
 const at = (local: string) => new Date(`${local}:00.000+08:00`).toISOString();
 
@@ -81,6 +58,7 @@ describe('credits', () => {
     expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { hostSharePct: 101 }), 400, 'validation_failed', ['hostSharePct']);
     expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { rates: { rocket_lab: { offPeak: 1, peak: 2 } } }), 400, 'validation_failed', ['rates.rocket_lab']);
     expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { peakWindows: [{ days: [8], from: '08:00', to: '17:00' }] }), 400, 'validation_failed');
+    expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { peakWindows: [{ days: [1], from: '17:00', to: '08:00' }] }), 400, 'validation_failed', ['peakWindows.0.to']);
     // a school admin reads but may not change them; outside the alliance it does not exist
     expect((await principal.put(`/api/alliances/${A}/credit-rules`, { hostSharePct: 10 })).statusCode).toBe(403);
     expect((await secretary.get('/api/alliances/a_0005/credit-rules')).statusCode).toBe(404);
@@ -195,6 +173,17 @@ describe('credits', () => {
     expect(await balance('school', poor)).toBe(-r.overdraftLimit);
     await expect(tx((t) => svc.chargeBooking(t, null, booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T10:00'), endAt: at('2026-11-28T10:15') }))))
       .rejects.toMatchObject({ code: 'insufficient_credits' });
+    // a per-account overdraft limit overrides the rule (set by the alliance, audited)
+    const accId = (await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'school').where('owner_id', '=', poor).executeTakeFirstOrThrow()).id;
+    expect((await principal.patch(`/api/credit/accounts/${accId}`, { overdraftLimit: 100_000 })).statusCode).toBe(403);
+    const poolId = (await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'pool').executeTakeFirstOrThrow()).id;
+    expectProblem(await secretary.patch(`/api/credit/accounts/${poolId}`, { overdraftLimit: 5 }), 400, 'validation_failed', ['overdraftLimit']);
+    const raised = await secretary.patch(`/api/credit/accounts/${accId}`, { overdraftLimit: 100_000 });
+    expect(raised.statusCode, raised.body).toBe(200);
+    expect(raised.json()).toMatchObject({ overdraftLimit: 100_000, ownerId: poor });
+    expect((await tx((t) => svc.chargeBooking(t, null, booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T10:00'), endAt: at('2026-11-28T10:15') })))).amount).toBeGreaterThan(0);
+    await secretary.patch(`/api/credit/accounts/${accId}`, { overdraftLimit: null });
+    expect(await env.database.db.selectFrom('audit_log').select('id').where('action', '=', 'credit.overdraft_limit').where('entity_id', '=', accId).execute()).toHaveLength(2);
     await secretary.put(`/api/alliances/${A}/credit-rules`, { defaultRate: { offPeak: 10, peak: 15 } });
     await expectClean();
   });

@@ -90,9 +90,6 @@ export async function post(tx: Tx, dialect: 'sqlite' | 'postgres', p: Posting): 
   if (sum !== 0) throw new Error(`ledger: unbalanced transaction ${p.kind} ${p.causeType}:${p.causeId} (sum ${sum})`);
   if (legs.length === 0) throw new Error('ledger: empty transaction');
 
-  const before = await postedFor(tx, p.allianceId, p.kind, p.causeType, p.causeId);
-  if (before) return { transactionId: before.id, amount: before.amount, replay: true, requestHash: before.request_hash };
-
   const gross = legs.reduce((s, l) => s + (l.amount > 0 ? l.amount : 0), 0);
   const id = newId();
   const inserted = await tx.insertInto('credit_transactions')
@@ -108,27 +105,41 @@ export async function post(tx: Tx, dialect: 'sqlite' | 'postgres', p: Posting): 
     return { transactionId: other.id, amount: other.amount, replay: true, requestHash: other.request_hash };
   }
 
-  // accounts, locked in a stable order (no deadlocks between concurrent postings on PostgreSQL)
-  const accounts: { leg: Leg; acc: Awaited<ReturnType<typeof accountOf>> }[] = [];
-  for (const l of legs) accounts.push({ leg: l, acc: await accountOf(tx, p.allianceId, l.owner) });
-  accounts.sort((a, b) => (a.acc.id < b.acc.id ? -1 : a.acc.id > b.acc.id ? 1 : 0));
-  for (const { leg, acc } of accounts) {
+  // accounts created and locked one by one in one global order, so concurrent postings on PostgreSQL
+  // always take their row locks in the same order and never deadlock each other; the alliance's pool and
+  // issuance accounts (touched by most postings) come last, to hold their locks for the shortest time
+  const hot = (o: Owner) => (o.type === 'pool' || o.type === 'issuance' ? '1' : '0');
+  const ordered = [...legs].sort((a, b) => {
+    const ka = `${hot(a.owner)}:${a.owner.type}:${a.owner.id}`;
+    const kb = `${hot(b.owner)}:${b.owner.type}:${b.owner.id}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const accounts: { leg: Leg; accountId: string }[] = [];
+  for (const leg of ordered) {
     const lim = p.limited?.find((x) => x.owner.type === leg.owner.type && x.owner.id === leg.owner.id);
-    let q = tx.updateTable('credit_accounts').set((eb) => ({ balance: eb('balance', '+', leg.amount) })).where('id', '=', acc.id);
-    if (lim && leg.amount < 0) {
-      const limit = acc.overdraft_limit ?? lim.limit;
-      q = q.where(sql<boolean>`balance + ${leg.amount} >= ${-limit}`);
-      const res = await q.executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) {
-        const now = await tx.selectFrom('credit_accounts').select('balance').where('id', '=', acc.id).executeTakeFirstOrThrow();
-        throw new AppError(409, 'insufficient_credits', { amount: -leg.amount, balance: now.balance, limit });
+    const limit = lim && leg.amount < 0 ? lim.limit : null;
+    // one statement in the common case: the account exists and (for a limited debit) can afford it
+    const apply = (where: { id?: string }) => {
+      let q = tx.updateTable('credit_accounts').set((eb) => ({ balance: eb('balance', '+', leg.amount) }));
+      q = where.id ? q.where('id', '=', where.id)
+        : q.where('alliance_id', '=', p.allianceId).where('owner_type', '=', leg.owner.type).where('owner_id', '=', leg.owner.id);
+      if (limit != null) q = q.where(sql<boolean>`balance + ${leg.amount} >= -coalesce(overdraft_limit, ${limit})`);
+      return q.returning('id').executeTakeFirst();
+    };
+    let done = await apply({});
+    if (!done) {
+      // a new account, or a debit beyond the overdraft limit
+      const acc = await accountOf(tx, p.allianceId, leg.owner);
+      done = await apply({ id: acc.id });
+      if (!done) {
+        const now = await tx.selectFrom('credit_accounts').select(['balance', 'overdraft_limit']).where('id', '=', acc.id).executeTakeFirstOrThrow();
+        throw new AppError(409, 'insufficient_credits', { amount: -leg.amount, balance: Number(now.balance), limit: now.overdraft_limit ?? limit });
       }
-    } else {
-      await q.execute();
     }
+    accounts.push({ leg, accountId: done.id });
   }
   await tx.insertInto('credit_entries')
-    .values(accounts.map(({ leg, acc }) => ({ id: newId(), transaction_id: id, account_id: acc.id, amount: leg.amount })))
+    .values(accounts.map(({ leg, accountId }) => ({ id: newId(), transaction_id: id, account_id: accountId, amount: leg.amount })))
     .execute();
   if (dialect === 'sqlite') {
     // PostgreSQL checks this at commit with a deferred constraint trigger; SQLite checks it here

@@ -3,20 +3,11 @@ import { actorOf, zapp, type App, type AppContext } from '../../platform/context
 import { sendXlsx } from '../../platform/excel.js';
 import { idempotencyKey } from '../../platform/idempotency.js';
 import { Id } from '../schools/schema.js';
+import { CREDIT_TX_KINDS } from '../../../common/pricing.js';
 import {
-  AccountList, AdjustmentInput, AdjustmentOut, CreditRulesOut, CreditRulesUpdate, GrantInput, GrantOut, StatementOut, StatementQuery, TransactionOut,
+  AccountList, AccountOut, AdjustmentInput, OverdraftInput, AdjustmentOut, CreditRulesOut, CreditRulesUpdate, GrantInput, GrantOut, StatementOut, StatementQuery, TransactionOut,
 } from './schema.js';
 import { CreditService } from './service.js';
-
-export const TX_KIND_LABELS: Record<string, string> = {
-  booking_charge: '设施预约扣费',
-  booking_refund: '取消预约退还',
-  no_show_penalty: '未到场扣除',
-  grant: '积分发放',
-  adjustment: '人工调整',
-  resource_reward: '资源共享奖励',
-  teacher_exchange: '教师交流奖励',
-};
 
 export async function creditRoutes(app: App, ctx: AppContext) {
   const svc = new CreditService(ctx.database);
@@ -61,6 +52,11 @@ export async function creditRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: '联盟积分账户与余额（学校管理员只看本校）', params, response: { 200: AccountList } },
   }, async (req) => svc.accounts(actorOf(req), req.params.id));
 
+  r.patch('/api/credit/accounts/:id', {
+    config: { permission: 'credit.manage' },
+    schema: { tags, summary: '设置账户透支额度（null 表示按联盟规则）', params, body: OverdraftInput, response: { 200: AccountOut } },
+  }, async (req) => svc.setOverdraft(req, actorOf(req), req.params.id, req.body.overdraftLimit));
+
   r.get('/api/credit/statements', {
     config: { permission: 'credit.read' },
     schema: { tags, summary: '积分对账单（含逐笔余额与来源）', querystring: StatementQuery, response: { 200: StatementOut } },
@@ -76,7 +72,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
     const local = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
     return sendXlsx<Line>(reply, `积分对账单-${st.account.ownerName}-${st.allianceName}.xlsx`, '积分对账单', [
       { header: '时间', value: (l) => ('opening' in l ? (st.from ?? '') : local(l.at)), width: 20 },
-      { header: '类型', value: (l) => ('opening' in l ? '期初余额' : (TX_KIND_LABELS[l.kind] ?? l.kind)), width: 14 },
+      { header: '类型', value: (l) => ('opening' in l ? '期初余额' : CREDIT_TX_KINDS.label(l.kind)), width: 14 },
       { header: '摘要', value: (l) => ('opening' in l ? '' : (l.memo ?? '')), width: 40 },
       { header: '对方', value: (l) => ('opening' in l ? '' : l.counterparts.map((c) => c.ownerName).join('、')), width: 30 },
       { header: '收入', value: (l) => ('opening' in l ? null : l.amount > 0 ? l.amount : null) },

@@ -9,8 +9,12 @@ const TypeCode = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 
 export const CreditRulesSchema = z.strictObject({
   defaultRate: RateSchema,
+  /** by facility type code; a PUT replaces the whole map */
   rates: z.record(TypeCode, RateSchema),
-  peakWindows: z.array(z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: HHMM, to: HHMM })).max(20),
+  peakWindows: z.array(
+    z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: HHMM, to: HHMM })
+      .refine((w) => w.to > w.from, { message: '结束时间应晚于开始时间 / must end after it starts', path: ['to'] }),
+  ).max(20),
   utcOffsetMinutes: z.number().int().min(-720).max(840),
   hostSharePct: Pct,
   startingGrant: Credits,
@@ -68,6 +72,7 @@ export const AccountOut = z.object({
   overdraftLimit: z.number().int().nullable(),
   tags: z.array(z.string()),
 });
+export const OverdraftInput = z.strictObject({ overdraftLimit: z.number().int().min(0).max(1_000_000).nullable() });
 export const AccountList = z.object({ items: z.array(AccountOut), total: z.number().int() });
 
 export const EntryOut = z.object({

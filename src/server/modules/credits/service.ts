@@ -13,7 +13,7 @@ import { runIdempotent } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { policy, type Actor } from '../../platform/policy.js';
 import {
-  noShowPenaltyOf, quoteBooking, refundOf, splitCharge, startingGrantOf, withDefaults, type CreditRules,
+  CREDIT_OWNER_TYPES, noShowPenaltyOf, quoteBooking, refundOf, splitCharge, startingGrantOf, withDefaults, type CreditRules,
 } from '../../../common/pricing.js';
 import { FACILITY_TYPES } from '../../../common/facilities.js';
 import { accountOf, issuanceOf, poolOf, post, postedFor, type Owner, type OwnerType } from './ledger.js';
@@ -46,7 +46,6 @@ export interface LedgerResult {
 }
 const NONE: LedgerResult = { transactionId: null, amount: 0 };
 
-const OWNER_LABEL: Record<string, string> = { pool: '联盟公共积分池', issuance: '联盟积分发行' };
 const school = (id: string): Owner => ({ type: 'school', id });
 
 /** A booking's local time for memos: 2026-11-24 09:00–11:00 (Asia/Shanghai). */
@@ -402,7 +401,8 @@ export class CreditService {
   }
 
   private nameOf(names: Map<string, { name: string; tags: string[] }>, type: string, id: string): string {
-    return OWNER_LABEL[type] ?? names.get(`${type}:${id}`)?.name ?? id;
+    if (type === 'pool' || type === 'issuance') return CREDIT_OWNER_TYPES.label(type);
+    return names.get(`${type}:${id}`)?.name ?? id;
   }
 
   private accountOut(names: Map<string, { name: string; tags: string[] }>, a: { id: string; alliance_id: string; owner_type: string; owner_id: string; balance: number; overdraft_limit: number | null }) {
@@ -522,6 +522,29 @@ export class CreditService {
       if (!touches) throw notFound('credit_transaction');
     }
     return this.transactionDetail(this.db, id);
+  }
+
+  /** A per-account overdraft limit (null = the alliance's rule); school, partner and teacher accounts. */
+  async setOverdraft(req: FastifyRequest, actor: Actor, accountId: string, limit: number | null) {
+    const acc = await this.db.selectFrom('credit_accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    if (!acc) throw notFound('credit_account');
+    const a = await this.alliance(acc.alliance_id);
+    if (!policy.manageAlliance(actor, a)) {
+      if (this.readsLedger(actor, a)) throw new AppError(403, 'forbidden');
+      throw notFound('credit_account');
+    }
+    if (acc.owner_type === 'pool' || acc.owner_type === 'issuance') {
+      throw badRequest([{ field: 'overdraftLimit', code: 'invalid', params: { reason: '联盟公共积分池和发行账户没有透支额度 / pool and issuance accounts have no limit' } }]);
+    }
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('credit_accounts').set({ overdraft_limit: limit }).where('id', '=', acc.id).execute();
+      await audit(tx, req, {
+        action: 'credit.overdraft_limit', entityType: 'credit_account', entityId: acc.id, regionId: a.region_id, allianceId: a.id,
+        schoolId: acc.owner_type === 'school' ? acc.owner_id : null, detail: { from: acc.overdraft_limit, to: limit },
+      });
+    });
+    const names = await this.ownerNames(this.db, [acc]);
+    return this.accountOut(names, { ...acc, overdraft_limit: limit });
   }
 
   /** The account of a school in an alliance (created empty if missing); for seeds and tests. */

@@ -17,7 +17,7 @@ import type { BookingsTable } from './tables.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { Actor } from '../../platform/policy.js';
+import { holds, type Actor } from '../../platform/policy.js';
 import { runIdempotent } from '../../platform/idempotency.js';
 import { CreditService, type BookingForCredits, type Quote } from '../credits/service.js';
 import {
@@ -163,7 +163,7 @@ export class BookingService {
       db.selectFrom('bookings').select(['id', 'start_ms', 'end_ms', 'block_end_ms']).where('facility_id', '=', f.id).where('status', 'in', HOLDING_STATUSES)
         .where('start_ms', '<', to + bufferMs + 1).where('block_end_ms', '>', from - bufferMs - 1).execute(),
     ]);
-    const busyIv = busy.map((b) => ({ id: b.id, startMs: Number(b.start_ms), endMs: Number(b.block_end_ms) }));
+    const busyIv = busy.map((b) => ({ id: b.id, startMs: Number(b.start_ms), endMs: Number(b.end_ms) }));
     const closureList = closures.map((c) => ({ id: c.id, startDate: c.start_date, endDate: c.end_date, kind: c.kind, reason: c.reason }));
     const occurrences: Occurrence[] = intervals.map((o) => {
       const st = occurrenceStatus(o, { hours, closures: closureList, busy: busyIv, bufferMs });
@@ -210,11 +210,12 @@ export class BookingService {
   async preview(actor: Actor, input: z.infer<typeof BookingPreview>) {
     const p = await this.plan(this.db, actor, input, Date.now(), false);
     const free = p.occurrences.filter((o) => o.status === 'free');
-    let quote: Quote | null = null;
+    let quote = null as Quote | null;
     for (const o of free) {
       const q = await this.credits.quote(this.db, this.forCredits('preview', p.f, p.allianceId, p.bookerSchoolId, o.startMs, o.endMs));
-      quote = quote
-        ? { ...quote, amount: quote.amount + q.amount, hours: quote.hours + q.hours, peakHours: quote.peakHours + q.peakHours, free: quote.free && q.free }
+      const prev = quote as Quote | null;
+      quote = prev
+        ? { ...prev, amount: prev.amount + q.amount, hours: prev.hours + q.hours, peakHours: prev.peakHours + q.peakHours, free: prev.free && q.free }
         : q;
     }
     return {
@@ -282,7 +283,8 @@ export class BookingService {
       series = { id: newId(), until: input.recurrence.until, mode: input.mode };
       await tx.insertInto('booking_series').values({ id: series.id, facility_id: f.id, booker_id: actor.userId, until_date: series.until, mode: series.mode, created_at: now }).execute();
     }
-    const status = f.policy === 'auto' ? 'accepted' : 'pending';
+    // the owner's own managers need nobody's approval
+    const status = f.policy === 'auto' || this.facilities.canManage(actor, f, p.ownerAlliances) ? 'accepted' : 'pending';
     const ids: string[] = [];
     for (const o of toBook) {
       const id = newId();
@@ -360,7 +362,8 @@ export class BookingService {
     const alliances = await this.facilities.ownerAlliances(db, f);
     const mine = row.booker_id === actor.userId || (row.booker_school_id != null && actor.schools.has(row.booker_school_id));
     if (!mine && !this.facilities.canSee(actor, f, alliances)) throw notFound('booking');
-    return { row, f, alliances, mine, manage: this.facilities.canManage(actor, f, alliances) };
+    // deciding on bookings is the owner's (school admin, partner), not the inventory overseers' (bureau)
+    return { row, f, alliances, mine, manage: holds(actor, 'booking.decide') && this.facilities.canManage(actor, f, alliances) };
   }
 
   async detail(actor: Actor, id: string) {
@@ -675,7 +678,7 @@ export class BookingService {
       if (!l) throw notFound('loan');
       const e = await tx.selectFrom('equipment').selectAll().where('id', '=', l.equipment_id).executeTakeFirstOrThrow();
       const f = await tx.selectFrom('facilities').selectAll().where('id', '=', e.facility_id!).executeTakeFirstOrThrow();
-      const manage = this.facilities.canManage(actor, f, await this.facilities.ownerAlliances(tx, f));
+      const manage = holds(actor, 'booking.decide') && this.facilities.canManage(actor, f, await this.facilities.ownerAlliances(tx, f));
       const borrower = l.borrower_id === actor.userId;
       if (!manage && !(borrower && step === 'cancel')) throw borrower ? forbidden() : notFound('loan');
       const allowed = step === 'return' ? ['reserved', 'out'] : ['reserved'];

@@ -156,7 +156,6 @@ const BookingCore = {
   end: Instant,
   recurrence: z.strictObject({ until: DateStr }).optional(),
 };
-export const BookingPreview = z.strictObject({ ...BookingCore, groupSize: z.number().int().min(1).max(100_000).optional() });
 export const BookingCreate = z.strictObject({
   ...BookingCore,
   purpose: Text(200).min(1),
@@ -165,6 +164,12 @@ export const BookingCreate = z.strictObject({
   acceptTerms: z.boolean(),
   mode: z.enum(['all_free', 'all_or_nothing']).default('all_or_nothing'),
   equipment: z.array(EquipmentRequest).max(20).default([]),
+});
+
+/** the booking form as far as it is filled in (the other fields are ignored by the preview) */
+export const BookingPreview = z.strictObject({
+  ...BookingCore,
+  ...BookingCreate.omit({ facilityId: true, allianceId: true, start: true, end: true, recurrence: true }).partial().shape,
 });
 
 export const QuoteOut = z.object({

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestEnv, type TestEnv } from '../../testing.js';
+import { expectProblem } from '../../testkit.js';
 import {
   computeUtilization,
   localDayStart,
@@ -153,5 +155,76 @@ describe('utilization: the report', () => {
     });
     expect(r.periods.map((p) => p.label)).toEqual(['2026-2027学年第一学期', '2026-2027学年第二学期']);
     expect(r.facilities[0]!.series.map((s) => s.usedHours)).toEqual([10, 2]);
+  });
+});
+
+// ---- the API on the demo data ----------------------------------------------------------------------
+
+describe('utilization API (demo data)', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await makeTestEnv();
+  }, 120_000);
+  afterAll(async () => env?.close());
+
+  it('the 城乡共同体 dashboard: weekly rates, the idle gym, the 35 % → 70 % goal', async () => {
+    const admin = await env.login('admin');
+    const res = await admin.get('/api/alliances/a_0002/utilization?from=2026-10-19&to=2026-11-22&by=week');
+    expect(res.statusCode).toBe(200);
+    const r = res.json();
+    expect(r.scope).toMatchObject({ kind: 'alliance', id: 'a_0002' });
+    expect(r.periods).toHaveLength(5);
+    expect(r.total.facilities).toBeGreaterThan(20);
+    expect(r.total.usedRate).toBeGreaterThan(0.15);
+    expect(r.total.usedRate).toBeLessThan(0.7);
+    expect(r.goal).toEqual({ baseline: 0.35, target: 0.7, reached: false });
+    const gym = r.facilities.find((f: { name: string }) => f.name === '青山县第二中学体育馆');
+    expect(gym).toMatchObject({ idle: true });
+    expect(gym.usedRate).toBeLessThan(0.15);
+    // a closure week (期中考试 11-09…11-11) has fewer open hours than a full week
+    const [w1, , , w4] = r.total.series as { openHours: number }[];
+    expect(w4!.openHours).toBeLessThan(w1!.openHours);
+    // the partner venues of the alliance count too
+    expect(r.facilities.some((f: { schoolId: string }) => f.schoolId?.startsWith('partner:'))).toBe(true);
+    expect(r.types.map((t: { key: string }) => t.key)).toContain('chemistry_lab');
+  });
+
+  it('by term uses the school calendar', async () => {
+    const admin = await env.login('admin');
+    const r = (await admin.get('/api/schools/s_00010/utilization?from=2026-09-01&to=2027-01-31&by=term')).json();
+    expect(r.periods.map((p: { label: string; to: string }) => [p.label, p.to])).toEqual([['2026-2027学年第一学期', '2027-01-22']]);
+    expect(r.total.bookedHours).toBeGreaterThan(r.total.usedHours);
+  });
+
+  it('is scoped: alliance members and overseers, not students nor other alliances', async () => {
+    expect((await (await env.login('teacher')).get('/api/alliances/a_0001/utilization')).statusCode).toBe(200);
+    expect((await (await env.login('evaluator')).get('/api/alliances/a_0005/utilization')).statusCode).toBe(200);
+    expectProblem(await (await env.login('secretary')).get('/api/alliances/a_0002/utilization'), 404, 'not_found');
+    expectProblem(await (await env.login('student')).get('/api/alliances/a_0001/utilization'), 404, 'not_found');
+    expectProblem(await (await env.login('teacher')).get('/api/schools/s_00001/utilization'), 404, 'not_found');
+    expect((await (await env.login('principal')).get('/api/schools/s_00001/utilization')).statusCode).toBe(200);
+    expect((await (await env.login('secretary')).get('/api/schools/s_00001/utilization')).statusCode).toBe(200);
+  });
+
+  it('refuses a range that ends before it starts or is too long', async () => {
+    const admin = await env.login('admin');
+    const bad = await admin.get('/api/alliances/a_0001/utilization?from=2026-11-01&to=2026-10-01');
+    expectProblem(bad, 400, 'validation_failed');
+    expect(bad.json().errors[0].field).toBe('to');
+    expectProblem(await admin.get('/api/alliances/a_0001/utilization?from=2024-01-01&to=2026-10-01'), 400, 'validation_failed');
+  });
+
+  it('a check-in moves a booked hour to a used hour', async () => {
+    const db = env.database.db;
+    const b = await db.selectFrom('bookings').select(['id', 'facility_id', 'start_ms', 'end_ms']).where('status', '=', 'no_show')
+      .where('facility_id', 'in', db.selectFrom('facilities').select('id').where('school_id', '=', 's_00010')).orderBy('id').executeTakeFirstOrThrow();
+    const admin = await env.login('admin');
+    const url = '/api/schools/s_00010/utilization?from=2026-10-19&to=2026-11-22';
+    const before = (await admin.get(url)).json().facilities.find((f: { id: string }) => f.id === b.facility_id);
+    await db.updateTable('bookings').set({ status: 'checked_in' }).where('id', '=', b.id).execute();
+    const after = (await admin.get(url)).json().facilities.find((f: { id: string }) => f.id === b.facility_id);
+    expect(after.bookedHours).toBe(before.bookedHours);
+    // hours are rounded to 0.1 in the answer
+    expect(Math.abs(after.usedHours - before.usedHours - (Number(b.end_ms) - Number(b.start_ms)) / 3_600_000)).toBeLessThanOrEqual(0.1);
   });
 });

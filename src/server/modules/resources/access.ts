@@ -11,6 +11,10 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import { downloadAllowed, visibleTo, type Licence, type ReachFacts, type Visibility } from '../../../common/resources.js';
 import type { DB } from '../../db/schema.js';
+import type { ResourcesTable } from './tables.js';
+
+/** The database as seen from `selectFrom('resources as r')`. */
+export type RDB = DB & { r: ResourcesTable };
 import type { Actor } from '../../platform/policy.js';
 
 export interface ResourceRef {
@@ -89,12 +93,12 @@ export function canDownload(a: Actor, r: ResourceRef): boolean {
   return downloadAllowed(r.licence as Licence, facts(a, r));
 }
 
-const inList = (eb: ExpressionBuilder<DB, 'r'>, col: 'r.school_id' | 'r.alliance_id' | 'r.region_id', ids: Set<string>) =>
+const inList = (eb: ExpressionBuilder<RDB, 'r'>, col: 'r.school_id' | 'r.alliance_id' | 'r.region_id', ids: Set<string>) =>
   ids.size ? eb(col, 'in', [...ids]) : null;
 
 /** SQL: the published resources (alias `r`) that reach the actor. */
 export function publishedFilter(a: Actor) {
-  return (eb: ExpressionBuilder<DB, 'r'>): Expression<SqlBool> => {
+  return (eb: ExpressionBuilder<RDB, 'r'>): Expression<SqlBool> => {
     const live = eb.and([eb('r.current_version_id', 'is not', null), eb('r.status', 'not in', ['withdrawn', 'archived'])]);
     if (a.isPlatformAdmin) return live;
     const schools = actorSchools(a);
@@ -114,7 +118,7 @@ export function publishedFilter(a: Actor) {
 
 /** SQL: every resource (alias `r`) the actor may see in some state (used by "mine"-like lists). */
 export function anyStateFilter(a: Actor) {
-  return (eb: ExpressionBuilder<DB, 'r'>): Expression<SqlBool> => {
+  return (eb: ExpressionBuilder<RDB, 'r'>): Expression<SqlBool> => {
     if (a.isPlatformAdmin) return sql<SqlBool>`1 = 1`;
     const ors: Expression<SqlBool>[] = [publishedFilter(a)(eb), eb('r.created_by', '=', a.userId), eb('r.reviewer_id', '=', a.userId)];
     const s = inList(eb, 'r.school_id', a.adminSchools);

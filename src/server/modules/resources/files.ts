@@ -81,32 +81,45 @@ export async function sniffMime(head: Buffer, name: string, complete: boolean): 
   return null;
 }
 
-/** Reads the first `n` bytes of a stream and gives back a stream that still yields every byte. */
+/**
+ * Reads the first `n` bytes of a stream and puts them back (unshift), so the same stream still yields
+ * every byte and can be piped on without an extra copy per chunk.
+ */
 async function peek(src: Readable, n: number): Promise<{ head: Buffer; complete: boolean; stream: Readable }> {
-  const it = src[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let len = 0;
-  let done = false;
-  while (len < n) {
-    const r = await it.next();
-    if (r.done) {
-      done = true;
+  let ended = src.readableEnded;
+  while (len < n && !ended) {
+    const c = src.read() as Buffer | null;
+    if (c) {
+      chunks.push(c);
+      len += c.length;
+      continue;
+    }
+    if (src.readableEnded) {
+      ended = true;
       break;
     }
-    chunks.push(r.value);
-    len += r.value.length;
+    await new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        src.off('readable', onReadable);
+        src.off('end', onEnd);
+        src.off('error', onError);
+        src.off('close', onEnd);
+      };
+      const onReadable = () => (cleanup(), resolve());
+      const onEnd = () => ((ended = true), cleanup(), resolve());
+      const onError = (err: Error) => (cleanup(), reject(err));
+      src.once('readable', onReadable);
+      src.once('end', onEnd);
+      src.once('close', onEnd);
+      src.once('error', onError);
+    });
   }
   const head = Buffer.concat(chunks);
-  async function* all() {
-    yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  return { head: head.subarray(0, n), complete: done, stream: Readable.from(all(), { objectMode: false }) };
+  if (ended || src.destroyed) return { head: head.subarray(0, n), complete: true, stream: Readable.from([head]) };
+  if (head.length) src.unshift(head);
+  return { head: head.subarray(0, n), complete: false, stream: src };
 }
 
 // ---- receive ------------------------------------------------------------------------------------
@@ -142,7 +155,7 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
   const raw: Record<string, string> = {};
   let stored: ReceivedFile | null = null;
   try {
-    for await (const part of req.parts({ limits: { fileSize: rules.maxBytes, files: 1, fields: 10, fieldSize: 10_000 } })) {
+    for await (const part of req.parts({ preservePath: true, limits: { fileSize: rules.maxBytes, files: 2, fields: 10, fieldSize: 10_000 } })) {
       if (part.type === 'field') {
         raw[part.fieldname] = String(part.value);
         continue;

@@ -107,9 +107,10 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: '从正在编辑的版本中删除文件', params: byFile, response: { 200: ResourceDetail } },
   }, async (req) => svc.removeFile(req, actorOf(req), req.params.id, req.params.fileId));
 
-  const stream = async (req: FastifyRequest<{ Params: { id: string; fileId: string } }>, reply: FastifyReply, mode: 'preview' | 'download') => {
+  const stream = async (req: FastifyRequest, reply: FastifyReply, mode: 'preview' | 'download') => {
     const actor = actorOf(req);
-    const f = await svc.fileFor(actor, req.params.id, req.params.fileId, mode);
+    const params = req.params as { id: string; fileId: string };
+    const f = await svc.fileFor(actor, params.id, params.fileId, mode);
     const st = await ctx.storage.stat(f.key);
     if (!st) throw new AppError(404, 'not_found', { entity: 'resource_file' });
     const range = parseRange(req.headers.range, st.size);
@@ -128,7 +129,8 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       .header('content-disposition', disposition(mode === 'download' ? 'attachment' : 'inline', f.name))
       .header('cache-control', 'private, max-age=0')
       .header('x-content-type-options', 'nosniff');
-    if (mode === 'preview') reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    // text is shown as text, never run; (a sandbox would also stop the browser's PDF viewer, so only for text)
+    if (f.mime.startsWith('text/')) reply.header('content-security-policy', "default-src 'none'; sandbox");
     if (range) {
       reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${st.size}`).header('content-length', String(range.end - range.start + 1));
       return reply.send(ctx.storage.get(f.key, range));

@@ -16,7 +16,6 @@ import {
   type ResourceKind, type ResourceStatus, type WorkflowStep,
 } from '../../../common/resources.js';
 import { fromJson, isUniqueViolation, nowIso, toJson, type Database, type Db, type Tx } from '../../db/index.js';
-import type { DB } from '../../db/schema.js';
 import { ftsDelete, ftsMatch, ftsTexts, ftsUpsert } from '../../db/fts.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type Lang, type RawFieldError } from '../../platform/errors.js';
@@ -28,7 +27,7 @@ import type { Storage } from '../../platform/storage.js';
 import { CreditService } from '../credits/service.js';
 import {
   actorSchools, anyStateFilter, canDownload, canSee, isLive, isResourceAdmin, publishedFilter, reviewsAlliance, seesPublished, seesUnpublished,
-  type ResourceRef,
+  type RDB, type ResourceRef,
 } from './access.js';
 import { readSmall, receiveFile } from './files.js';
 import type { ResourcesTable } from './tables.js';
@@ -37,7 +36,7 @@ import type {
 } from './schema.js';
 
 type Row = ResourcesTable;
-type J = DB & { m: { doc_id: string; rank: number } };
+type J = RDB & { m: { doc_id: string; rank: number } };
 type Q = SelectQueryBuilder<J, 'r' | 'm', object>;
 
 /** Documents above this size are not read for search text. */
@@ -131,8 +130,10 @@ export class ResourceService {
     return chosen;
   }
 
-  private async history(tx: Tx, resourceId: string, from: string | null, to: string, step: string, actorId: string | null, comment: string | null = null) {
-    await tx.insertInto('resource_status_history').values({ id: newId(), resource_id: resourceId, from_status: from, to_status: to, step, actor_id: actorId, comment, at: nowIso() }).execute();
+  /** `later`: ms after now, so steps written in one request keep their order (assign after submit). */
+  private async history(tx: Tx, resourceId: string, from: string | null, to: string, step: string, actorId: string | null, comment: string | null = null, later = 0) {
+    const at = new Date(Date.now() + later).toISOString();
+    await tx.insertInto('resource_status_history').values({ resource_id: resourceId, from_status: from, to_status: to, step, actor_id: actorId, comment, at }).execute();
   }
 
   private async notify(tx: Tx, userId: string, kind: string, resourceId: string | null, title: string, body: string | null = null) {
@@ -381,7 +382,7 @@ export class ResourceService {
       await this.history(tx, id, cur.status, 'submitted', 'submit', actor.userId, comment ?? null);
       if (reviewer) {
         await tx.insertInto('resource_review_assignments').values({ id: newId(), resource_id: id, version_id: versionId, reviewer_id: reviewer, assigned_at: now, done_at: null, decision: null }).execute();
-        await this.history(tx, id, 'submitted', 'in_review', 'assign', null);
+        await this.history(tx, id, 'submitted', 'in_review', 'assign', null, null, 1);
         await this.notify(tx, reviewer, 'assigned', id, `待审核：${cur.title}`, `${SUBJECTS.label(cur.subject)} · ${RESOURCE_KINDS.label(cur.kind)}`);
       } else if (cur.alliance_id) {
         const admins = await tx.selectFrom('role_grants').select('user_id').where('role', '=', 'alliance_admin').where('scope_id', '=', cur.alliance_id).execute();
@@ -548,7 +549,7 @@ export class ResourceService {
         ? this.db.selectFrom('resources as r').innerJoin(ftsMatch(dialect, terms).as('m'), 'm.doc_id', 'r.id')
         : this.db.selectFrom('resources as r')) as unknown as Q;
     const filtered = (exclude?: FacetKey): Q => {
-      let b = from().where((eb) => publishedFilter(actor)(eb as unknown as ExpressionBuilder<DB, 'r'>));
+      let b = from().where((eb) => publishedFilter(actor)(eb as unknown as ExpressionBuilder<RDB, 'r'>));
       if (q.kind && exclude !== 'kind') b = b.where('r.kind', '=', q.kind);
       if (q.subject && exclude !== 'subject') b = b.where('r.subject', '=', q.subject);
       if (q.stage && exclude !== 'stage') b = b.where('r.stage', '=', q.stage);
@@ -604,7 +605,7 @@ export class ResourceService {
 
   async favourites(actor: Actor) {
     const rows = await this.db.selectFrom('resources as r').innerJoin('resource_favourites as f', 'f.resource_id', 'r.id')
-      .where('f.user_id', '=', actor.userId).where((eb) => publishedFilter(actor)(eb as unknown as ExpressionBuilder<DB, 'r'>))
+      .where('f.user_id', '=', actor.userId).where((eb) => publishedFilter(actor)(eb as unknown as ExpressionBuilder<RDB, 'r'>))
       .selectAll('r').orderBy('f.created_at', 'desc').limit(200).execute();
     return { items: await this.summaries(rows as Row[]), total: rows.length, page: 1, pageSize: 200 };
   }
@@ -641,12 +642,14 @@ export class ResourceService {
       : [];
     const history = unpublished
       ? await this.db.selectFrom('resource_status_history as h').leftJoin('users as u', 'u.id', 'h.actor_id')
-        .select(['h.from_status', 'h.to_status', 'h.step', 'u.display_name', 'h.comment', 'h.at']).where('h.resource_id', '=', id).orderBy('h.at').orderBy('h.id').execute()
+        .select(['h.from_status', 'h.to_status', 'h.step', 'u.display_name', 'h.comment', 'h.at']).where('h.resource_id', '=', id).orderBy('h.id').execute()
       : [];
     const mine = await this.db.selectFrom('resource_ratings').select('stars').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
     const fav = await this.db.selectFrom('resource_favourites').select('user_id').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
     const uses = await this.db.selectFrom('resource_uses as u').innerJoin('resource_versions as v', 'v.id', 'u.version_id')
       .select(['u.id', 'v.number', 'u.used_on', 'u.class_note', 'u.created_at']).where('u.resource_id', '=', id).where('u.user_id', '=', actor.userId).orderBy('u.used_on', 'desc').limit(50).execute();
+    const reviewable = r.draft_version_id ?? (r.status === 'withdrawn' ? r.current_version_id : null);
+    const hasFiles = !!reviewable && files.some((f) => f.version_id === reviewable);
     const status = r.status as ResourceStatus;
     const editable = this.canEdit(actor, r);
     const live = isLive(r);
@@ -676,7 +679,7 @@ export class ResourceService {
       can: {
         edit: editable && !!nextStatus(status, 'edit'),
         upload: editable && !!nextStatus(status, 'edit'),
-        submit: editable && !!nextStatus(status, 'submit') && (!!r.draft_version_id || (status === 'withdrawn' && !!r.current_version_id)),
+        submit: editable && !!nextStatus(status, 'submit') && hasFiles,
         withdraw: editable && !!nextStatus(status, 'withdraw'),
         archive: editable && !!nextStatus(status, 'archive'),
         review: hasRole('review') && r.created_by !== actor.userId && (status === 'submitted' || status === 'in_review') &&
@@ -712,7 +715,7 @@ export class ResourceService {
   async rate(actor: Actor, id: string, stars: number) {
     const r = await this.live(actor, id);
     if (r.created_by === actor.userId) throw conflict('不能给自己的资源评分');
-    await this.db.transaction().execute(async (tx) => {
+    const write = () => this.db.transaction().execute(async (tx) => {
       const old = await tx.selectFrom('resource_ratings').select('stars').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
       const now = nowIso();
       if (old) {
@@ -723,6 +726,13 @@ export class ResourceService {
         await tx.updateTable('resources').set((eb) => ({ rating_sum: eb('rating_sum', '+', stars), rating_count: eb('rating_count', '+', 1) })).where('id', '=', id).execute();
       }
     });
+    try {
+      await write();
+    } catch (err) {
+      // two first ratings of one user at once (PostgreSQL): the loser becomes an update
+      if (!isUniqueViolation(err)) throw err;
+      await write();
+    }
     const after = await this.load(id);
     return { myRating: stars, rating: after.rating_count ? Math.round((after.rating_sum / after.rating_count) * 10) / 10 : null, ratingCount: after.rating_count };
   }
@@ -831,7 +841,8 @@ export class ResourceService {
     if (schoolId) {
       const school = await this.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', schoolId).executeTakeFirst();
       const region = school ? await this.cityOf(school.region_id) : null;
-      const ok = school && (actor.isPlatformAdmin || actorSchools(actor).has(schoolId) || actor.readRegions.has(school.region_id) || (region != null && actor.readRegions.has(region)));
+      // the school's admins and the overseers of its region (a school's credit standing is not for every member)
+      const ok = school && (actor.isPlatformAdmin || actor.adminSchools.has(schoolId) || actor.readRegions.has(school.region_id) || (region != null && actor.readRegions.has(region)));
       if (!ok) throw notFound('school');
       q = q.where('c.owner_school_id', '=', schoolId);
     } else {
@@ -854,7 +865,7 @@ export class ResourceService {
       subjects.add(x.subject);
       if (x.grade) grades.add(x.grade);
     }
-    const vis = (eb: ExpressionBuilder<DB, 'r'>) => publishedFilter(actor)(eb);
+    const vis = (eb: ExpressionBuilder<RDB, 'r'>) => publishedFilter(actor)(eb);
     let forYouQ = this.db.selectFrom('resources as r').selectAll('r').where(vis).where('r.created_by', '!=', actor.userId);
     if (subjects.size) forYouQ = forYouQ.where('r.subject', 'in', [...subjects]);
     if (grades.size) forYouQ = forYouQ.where((eb) => eb.or([eb('r.grade', 'in', [...grades]), eb('r.grade', 'is', null)]));

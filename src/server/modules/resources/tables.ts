@@ -100,7 +100,8 @@ export interface ResourceReviewAssignmentsTable {
 }
 
 export interface ResourceStatusHistoryTable {
-  id: string;
+  /** insertion order (several steps of one request share a millisecond) */
+  id: Generated<number>;
   resource_id: string;
   from_status: string | null;
   to_status: string;

@@ -1,4 +1,4 @@
-import { App, Button, Card, Grid, Segmented, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Grid, Segmented, Space, Table, Tabs, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
 import { useUrlFilters } from '../../components/useUrlFilters';
 import { withTestId } from '../../components/testid';
-import { useMyResources, type ResourceSummary } from './api';
+import { useFavourites, useMyResources, type ResourceSummary } from './api';
+import { Notifications } from './Notifications';
+import { ResourceCard } from './components';
 import { KindTag, RatingSummary, StatusTag, useSubjectLine } from './components';
 import { useQueryClient } from '@tanstack/react-query';
 import './resources.css';
@@ -22,7 +24,8 @@ export default function MyResourcesPage() {
   const onError = useApiErrorHandler();
   const qc = useQueryClient();
   const screens = Grid.useBreakpoint();
-  const f = useUrlFilters(['status'] as const);
+  const f = useUrlFilters(['status', 'view'] as const);
+  const favs = useFavourites(f.values.view === 'favourites');
   const list = useMyResources({ ...f.values, page: f.page, pageSize: f.pageSize });
   const subjectLine = useSubjectLine();
 
@@ -50,6 +53,27 @@ export default function MyResourcesPage() {
           </Button>
         }
       />
+      <Notifications />
+      <Tabs
+        activeKey={f.values.view ?? 'mine'}
+        onChange={(k) => f.set({ view: k === 'mine' ? undefined : k, status: undefined })}
+        items={[
+          { key: 'mine', label: t('resource.tabMine') },
+          { key: 'favourites', label: t('resource.tabFavourites') },
+        ]}
+        data-testid="mine-tabs"
+      />
+      {f.values.view === 'favourites' ? (
+        <Card variant="borderless" data-testid="favourites">
+          <QueryError error={favs.error} />
+          {favs.data && favs.data.length === 0 && <Empty description={t('resource.noFavourites')} />}
+          <Flex vertical gap={10}>
+            {(favs.data ?? []).map((r) => (
+              <ResourceCard key={r.id} r={r} />
+            ))}
+          </Flex>
+        </Card>
+      ) : (
       <Card variant="borderless">
         <div style={{ overflowX: 'auto', marginBottom: 12 }}>
           <Segmented
@@ -92,9 +116,15 @@ export default function MyResourcesPage() {
             { title: t('resource.status'), dataIndex: 'status', width: 100, render: (s: string) => <StatusTag status={s} /> },
             {
               title: t('resource.reviewComment'),
-              dataIndex: 'reviewComment',
-              width: 240,
-              render: (c: string | null) => (c ? <Typography.Text type={'warning'}>{c}</Typography.Text> : '—'),
+              width: 150,
+              render: (_: unknown, r) =>
+                r.status === 'returned' ? (
+                  <Link to={`/resources/${r.id}?tab=reviews`} data-testid={`mine-comments-${r.id}`}>
+                    {t('resource.seeReviewComments')}
+                  </Link>
+                ) : (
+                  '—'
+                ),
             },
             { title: t('resource.rating'), width: 110, render: (_: unknown, r) => <RatingSummary avg={r.rating} count={r.ratingCount} /> },
             { title: t('resource.updatedAt'), dataIndex: 'updatedAt', width: 150, className: 'xl-nowrap', render: (v: string) => fmtDateTime(v) },
@@ -124,6 +154,7 @@ export default function MyResourcesPage() {
           ]}
         />
       </Card>
+      )}
     </>
   );
 }

@@ -47,7 +47,7 @@ export function Preview({ file, canDownload }: { file: ResourceFile; canDownload
   let body: React.ReactNode;
   switch (kind) {
     case 'pdf':
-      body = <iframe src={src} title={file.name} data-testid="preview-pdf" />;
+      body = <iframe src={`${src}#view=FitH`} title={file.name} data-testid="preview-pdf" />;
       break;
     case 'text':
       body = <iframe src={src} title={file.name} data-testid="preview-text" />;

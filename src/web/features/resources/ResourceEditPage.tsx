@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Flex, Form, Input, List, Progress, Row, Select, Skeleton, Space, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Flex, Form, Input, List, Popconfirm, Progress, Row, Select, Skeleton, Space, Tag, Typography, Upload } from 'antd';
 import { DeleteOutlined, InboxOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { fmtSize } from '../../app/format';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
-import { uploadResourceFile, useResource, useSaveResource, type ResourceDetail, type ResourceInput } from './api';
+import { uploadResourceFile, useRemoveFile, useResource, useSaveResource, type ResourceDetail, type ResourceInput } from './api';
 import {
   DIFFICULTY, FAMILY_LABELS, FILE_ROLES, KIND_RULES, LICENCES, RESOURCE_KINDS, RESOURCE_LANGUAGES, STAGES, TEXTBOOK_EDITIONS, VISIBILITY,
   GRADES, formatBytes, gradesOf, stageOfGrade, type ResourceKind,
@@ -81,6 +81,9 @@ export default function ResourceEditPage() {
   const rules = KIND_RULES[kind];
   const r = existing.data;
   const hasFiles = !!r?.versions.some((v) => v.files.length);
+  const currentVersion = r?.versions.find((v) => v.current);
+  const draftVersion = r?.versions.find((v) => v.id === r.draftVersionId);
+  const removeFile = useRemoveFile(id ?? '');
 
   useEffect(() => {
     if (!r) return;
@@ -287,12 +290,39 @@ export default function ResourceEditPage() {
               </Form.Item>
             </Card>
             <Card variant="borderless" title={t('resource.form.files')} style={{ marginTop: 16 }}>
-              {r && hasFiles && (
+              {r && currentVersion && currentVersion.id !== r.draftVersionId && currentVersion.files.length > 0 && (
                 <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
                   {t('resource.form.currentFiles')}
                   {t('common.colon')}
-                  {(r.versions.find((v) => v.id === r.currentVersionId) ?? r.versions[0])?.files.map((f) => f.name).join('、')}
+                  {currentVersion.files.map((f) => f.name).join('、')}
                 </Typography.Paragraph>
+              )}
+              {draftVersion && draftVersion.files.length > 0 && (
+                <List
+                  size="small"
+                  style={{ marginBottom: 8 }}
+                  dataSource={draftVersion.files}
+                  data-testid="resource-draft-files"
+                  renderItem={(f) => (
+                    <List.Item
+                      actions={[
+                        <Popconfirm
+                          key="rm"
+                          title={t('resource.removeFileConfirm')}
+                          onConfirm={() => removeFile.mutate(f.id, { onError: (e) => onError(e) })}
+                        >
+                          <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('resource.removeFile')} disabled={locked} />
+                        </Popconfirm>,
+                      ]}
+                    >
+                      <Space size={6} wrap style={{ minWidth: 0 }}>
+                        {f.role !== 'main' && <Tag>{label(FILE_ROLES, f.role)}</Tag>}
+                        <Typography.Text ellipsis style={{ maxWidth: 240 }}>{f.name}</Typography.Text>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmtSize(f.size)}</Typography.Text>
+                      </Space>
+                    </List.Item>
+                  )}
+                />
               )}
               <Upload.Dragger
                 multiple={rules.package}

@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
-  App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic,
+  App, Button, Card, Col, Descriptions, Empty, Flex, Form, Grid, Input, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic,
   Tabs, Tag, Timeline, Tooltip, Typography,
 } from 'antd';
 import {
   CheckOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, HeartFilled, HeartOutlined, RollbackOutlined, SendOutlined, InboxOutlined,
   ReadOutlined,
 } from '@ant-design/icons';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { SUBJECTS } from '../../../common/vocab';
 import { ApiError } from '../../api';
@@ -246,6 +246,8 @@ export default function ResourcePage() {
   const { label } = useVocab();
   const q = useResource(id);
   const r = q.data;
+  const screens = Grid.useBreakpoint();
+  const isMobile = !screens.lg;
   const action = useResourceAction(id ?? '');
   const rate = useRate(id ?? '');
   const fav = useFavourite(id ?? '');
@@ -254,19 +256,22 @@ export default function ResourcePage() {
   const [fileId, setFileId] = useState<string>();
   const [useOpen, setUseOpen] = useState(false);
   const [useForm] = Form.useForm<{ classNote?: string }>();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'comments';
   useEffect(() => {
     if (files.length && !files.some((f) => f.id === fileId)) setFileId(files[0]!.id);
   }, [files, fileId]);
 
   if (q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 403)) {
     return (
-      <Result
-        status="404"
-        title={t('resource.notFound')}
-        subTitle={t('resource.notFoundHelp')}
-        extra={<Button type="primary" onClick={() => navigate('/resources')}>{t('resource.backToLibrary')}</Button>}
-        data-testid="resource-not-found"
-      />
+      <div data-testid="resource-not-found">
+        <Result
+          status="404"
+          title={t('resource.notFound')}
+          subTitle={t('resource.notFoundHelp')}
+          extra={<Button type="primary" onClick={() => navigate('/resources')}>{t('resource.backToLibrary')}</Button>}
+        />
+      </div>
     );
   }
   const file = files.find((f) => f.id === fileId);
@@ -278,76 +283,7 @@ export default function ResourcePage() {
     else go();
   };
 
-  return (
-    <>
-      <PageHeader
-        crumbs={[{ title: t('menu.resources'), to: '/resources' }, { title: r?.title ?? '…' }]}
-        title={<span data-testid="resource-title">{r?.title ?? t('resource.detail')}</span>}
-        sub={
-          r && (
-            <Space size={4} wrap style={{ marginTop: 6 }}>
-              <KindTag kind={r.kind} />
-              <StatusTag status={r.status} />
-              <VisibilityTag visibility={r.visibility} />
-              <LicenceTag licence={r.licence} />
-            </Space>
-          )
-        }
-        extra={
-          r && (
-            <>
-              {can?.edit && (
-                <Button icon={<EditOutlined />} onClick={() => navigate(`/resources/${r.id}/edit`)} data-testid="resource-edit">
-                  {t('common.edit')}
-                </Button>
-              )}
-              {can?.submit && (
-                <Button type="primary" icon={<SendOutlined />} loading={action.isPending} onClick={() => run('submit')} data-testid="resource-submit">
-                  {t('resource.submit')}
-                </Button>
-              )}
-              {can?.withdraw && (
-                <Button icon={<RollbackOutlined />} onClick={() => run('withdraw', t('resource.confirmWithdraw'))} data-testid="resource-withdraw">
-                  {t('resource.withdraw')}
-                </Button>
-              )}
-              {can?.archive && (
-                <Button icon={<InboxOutlined />} onClick={() => run('archive', t('resource.confirmArchive'))} data-testid="resource-archive">
-                  {t('resource.archive')}
-                </Button>
-              )}
-            </>
-          )
-        }
-      />
-      <QueryError error={q.error} />
-      {q.isLoading && <Skeleton active />}
-      {r && (
-        <Row gutter={[16, 16]}>
-          <Col xs={24} lg={16}>
-            {can?.review && <ReviewForm r={r} />}
-            <Card size="small" variant="borderless" title={t('resource.preview')}>
-              <FilePicker files={files} value={fileId} onChange={setFileId} />
-              {file ? <Preview file={file} canDownload={!!can?.download} /> : <NoFiles />}
-            </Card>
-            {r.description && (
-              <Card size="small" variant="borderless" title={t('resource.description')} style={{ marginTop: 16 }}>
-                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="resource-description">
-                  {r.description}
-                </Typography.Paragraph>
-              </Card>
-            )}
-            <Card size="small" variant="borderless" style={{ marginTop: 16 }}>
-              <Tabs
-                items={[
-                  { key: 'comments', label: t('resource.comments'), children: <Comments r={r} /> },
-                  { key: 'versions', label: `${t('resource.versions')} (${r.versions.length})`, children: <Versions r={r} /> },
-                  { key: 'reviews', label: t('resource.reviews'), children: <Reviews r={r} /> },
-                ]}
-              />
-            </Card>
-          </Col>
-          <Col xs={24} lg={8}>
+  const actionsCard = r && (
             <Card size="small" variant="borderless" data-testid="resource-actions">
               <Flex vertical gap={10}>
                 {file && (
@@ -403,6 +339,83 @@ export default function ResourcePage() {
                 )}
               </Flex>
             </Card>
+  );
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ title: t('menu.resources'), to: '/resources' }, { title: r?.title ?? '…' }]}
+        title={<span data-testid="resource-title">{r?.title ?? t('resource.detail')}</span>}
+        sub={
+          r && (
+            <Space size={4} wrap style={{ marginTop: 6 }}>
+              <KindTag kind={r.kind} />
+              <StatusTag status={r.status} />
+              <VisibilityTag visibility={r.visibility} />
+              <LicenceTag licence={r.licence} />
+            </Space>
+          )
+        }
+        extra={
+          r && (
+            <>
+              {can?.edit && (
+                <Button icon={<EditOutlined />} onClick={() => navigate(`/resources/${r.id}/edit`)} data-testid="resource-edit">
+                  {t('common.edit')}
+                </Button>
+              )}
+              {can?.submit && (
+                <Button type="primary" icon={<SendOutlined />} loading={action.isPending} onClick={() => run('submit')} data-testid="resource-submit">
+                  {t('resource.submit')}
+                </Button>
+              )}
+              {can?.withdraw && (
+                <Button icon={<RollbackOutlined />} onClick={() => run('withdraw', t('resource.confirmWithdraw'))} data-testid="resource-withdraw">
+                  {t('resource.withdraw')}
+                </Button>
+              )}
+              {can?.archive && (
+                <Button icon={<InboxOutlined />} onClick={() => run('archive', t('resource.confirmArchive'))} data-testid="resource-archive">
+                  {t('resource.archive')}
+                </Button>
+              )}
+            </>
+          )
+        }
+      />
+      <QueryError error={q.error} />
+      {q.isLoading && <Skeleton active />}
+      {r && (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={16}>
+            {can?.review && <ReviewForm r={r} />}
+            <Card size="small" variant="borderless" title={t('resource.preview')}>
+              <FilePicker files={files} value={fileId} onChange={setFileId} />
+              {file ? <Preview file={file} canDownload={!!can?.download} /> : <NoFiles />}
+            </Card>
+            {isMobile && <div style={{ marginTop: 16 }}>{actionsCard}</div>}
+            {r.description && (
+              <Card size="small" variant="borderless" title={t('resource.description')} style={{ marginTop: 16 }}>
+                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="resource-description">
+                  {r.description}
+                </Typography.Paragraph>
+              </Card>
+            )}
+            <Card size="small" variant="borderless" style={{ marginTop: 16 }}>
+              <Tabs
+                activeKey={tab}
+                onChange={(k) => setParams({ tab: k }, { replace: true })}
+                data-testid="resource-tabs"
+                items={[
+                  { key: 'comments', label: t('resource.comments'), children: <Comments r={r} /> },
+                  { key: 'versions', label: `${t('resource.versions')} (${r.versions.length})`, children: <Versions r={r} /> },
+                  { key: 'reviews', label: t('resource.reviews'), children: <Reviews r={r} /> },
+                ]}
+              />
+            </Card>
+          </Col>
+          <Col xs={24} lg={8}>
+            {!isMobile && actionsCard}
             <Card size="small" variant="borderless" style={{ marginTop: 16 }} data-testid="resource-stats">
               <Row gutter={8}>
                 <Col span={8}><Statistic title={t('resource.views')} value={fmtNum(r.views)} valueStyle={{ fontSize: 18 }} /></Col>

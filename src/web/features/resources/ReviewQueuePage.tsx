@@ -1,56 +1,77 @@
-import { Card, Grid, Segmented, Space, Table, Typography } from 'antd';
+import { useMemo } from 'react';
+import { Card, Grid, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { fmtDateTime } from '../../app/format';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
 import { useUrlFilters } from '../../components/useUrlFilters';
-import { useReviewQueue, type ResourceSummary } from './api';
+import { useVocab } from '../../app/vocab';
+import { useReviewQueue, type QueueItem } from './api';
+import { RESOURCE_KINDS } from './vocab';
 import { KindTag, StatusTag, useSubjectLine } from './components';
 
+/** Submitted resources of the reviewer's subjects and alliances, oldest first; the review itself is on the resource page. */
 export default function ReviewQueuePage() {
   const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
-  const f = useUrlFilters(['status'] as const);
-  const list = useReviewQueue({ ...f.values, page: f.page, pageSize: f.pageSize });
+  const list = useReviewQueue({});
   const subjectLine = useSubjectLine();
+  const { options } = useVocab();
+  const f = useUrlFilters(['q', 'kind', 'mine'] as const);
+  // the queue is short (one reviewer's subjects): filtered here
+  const rows = useMemo(() => {
+    const q = f.values.q?.trim().toLowerCase();
+    return (list.data ?? []).filter(
+      (r) =>
+        (!q || r.title.toLowerCase().includes(q) || r.school.name.includes(q) || r.authorName.includes(q)) &&
+        (!f.values.kind || r.kind === f.values.kind) &&
+        (!f.values.mine || r.assignedToMe),
+    );
+  }, [list.data, f.values]);
   return (
     <>
       <PageHeader title={t('menu.reviewQueue')} sub={t('resource.queueSub')} />
       <Card variant="borderless">
-        <Segmented
-          style={{ marginBottom: 12 }}
-          value={f.values.status ?? ''}
-          onChange={(v) => f.set({ status: String(v) })}
-          options={[
-            { value: '', label: t('resource.queueOpen') },
-            { value: 'published', label: t('resource.statusTab.published') },
-            { value: 'returned', label: t('resource.statusTab.returned') },
-          ]}
-          data-testid="queue-status"
-        />
+        <div className="xl-filters">
+          <Input.Search
+            key={f.values.q ?? ''}
+            allowClear
+            defaultValue={f.values.q}
+            placeholder={t('resource.queueSearch')}
+            onSearch={(v) => f.set({ q: v.trim() })}
+            style={{ width: 260 }}
+            data-testid="queue-search"
+          />
+          <Select
+            allowClear
+            placeholder={t('resource.kind')}
+            value={f.values.kind}
+            onChange={(v) => f.set({ kind: v })}
+            options={options(RESOURCE_KINDS)}
+            style={{ width: 150 }}
+          />
+          <Space>
+            <Switch size="small" checked={!!f.values.mine} onChange={(v) => f.set({ mine: v ? '1' : undefined })} data-testid="queue-mine" />
+            {t('resource.assignedToMe')}
+          </Space>
+        </div>
         <QueryError error={list.error} />
-        <Table<ResourceSummary>
+        <Table<QueueItem>
           rowKey="id"
           data-testid="queue-table"
           loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 860 }}
+          dataSource={rows}
+          scroll={{ x: 900 }}
           size={screens.md ? 'middle' : 'small'}
           locale={{ emptyText: t('resource.queueEmpty') }}
           onRow={(r) => ({ 'data-testid': `queue-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
-          pagination={{
-            current: f.page,
-            pageSize: f.pageSize,
-            total: list.data?.total ?? 0,
-            onChange: f.setPage,
-            showTotal: (n) => t('common.totalN', { count: n }),
-          }}
+          pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (n) => t('common.totalN', { count: n }) }}
           columns={[
             {
               title: t('resource.title'),
               dataIndex: 'title',
-              width: 260,
+              width: 280,
               render: (v: string, r) => (
                 <Space direction="vertical" size={2}>
                   <Link to={`/resources/${r.id}`} data-testid={`queue-open-${r.id}`}>{v}</Link>
@@ -59,10 +80,21 @@ export default function ReviewQueuePage() {
               ),
             },
             { title: t('resource.kind'), dataIndex: 'kind', width: 120, render: (k: string) => <KindTag kind={k} /> },
-            { title: t('resource.status'), dataIndex: 'status', width: 100, render: (s: string) => <StatusTag status={s} /> },
-            { title: t('resource.school'), dataIndex: 'schoolName', width: 180 },
-            { title: t('resource.authors'), width: 120, render: (_: unknown, r) => r.authorName ?? r.authors?.join('、') ?? '—' },
-            { title: t('resource.submittedAt'), width: 150, className: 'xl-nowrap', render: (_: unknown, r) => fmtDateTime(r.submittedAt ?? r.updatedAt) },
+            {
+              title: t('resource.status'),
+              dataIndex: 'status',
+              width: 150,
+              render: (s: string, r) => (
+                <Space size={4} wrap>
+                  <StatusTag status={s} />
+                  {r.assignedToMe && <Tag color="purple">{t('resource.assignedToMe')}</Tag>}
+                  {r.versionNumber && r.versionNumber > 1 && <Tag>{t('resource.versionN', { n: r.versionNumber })}</Tag>}
+                </Space>
+              ),
+            },
+            { title: t('resource.school'), width: 180, render: (_: unknown, r) => r.school.name },
+            { title: t('resource.authors'), dataIndex: 'authorName', width: 110 },
+            { title: t('resource.submittedAt'), dataIndex: 'submittedAt', width: 150, className: 'xl-nowrap', render: (v: string | null) => fmtDateTime(v) },
           ]}
         />
       </Card>

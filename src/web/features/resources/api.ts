@@ -55,6 +55,32 @@ export function useMyResources(query: Query) {
   });
 }
 
+export function useFavourites(enabled: boolean) {
+  return useQuery({
+    queryKey: ['resources', 'favourites'],
+    queryFn: () => api.get<MineList>('/api/resources/favourites').then((r) => r.items),
+    enabled,
+  });
+}
+
+export type ResourceNotification = z.infer<typeof S.NotificationOut>;
+
+export function useNotifications() {
+  return useQuery({
+    queryKey: ['resources', 'notifications'],
+    queryFn: () => api.get<z.infer<typeof S.NotificationList>>('/api/notifications'),
+    staleTime: 30_000,
+  });
+}
+
+export function useMarkRead() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number | 'all') => api.post<unknown>(`/api/notifications/${id}/read`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['resources', 'notifications'] }),
+  });
+}
+
 export function useReviewQueue(query: Query) {
   return useQuery({
     queryKey: ['resources', 'queue', query],
@@ -156,10 +182,18 @@ export function useAddComment(id: string) {
   });
 }
 
+export function useRemoveFile(id: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (fileId: string) => api.delete<ResourceDetail>(`/api/resources/${id}/files/${fileId}`),
+    onSuccess: invalidate,
+  });
+}
+
 export function useDeleteComment(id: string) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (commentId: string) => api.delete<unknown>(`/api/resources/${id}/comments/${commentId}`),
+    mutationFn: (commentId: string) => api.delete<unknown>(`/api/resource-comments/${commentId}`),
     onSuccess: invalidate,
   });
 }
