@@ -146,6 +146,12 @@ describe('course resources: upload → review → share → find', () => {
     await member.getByTestId('resource-rate').locator('li.ant-rate-star').nth(3).click();
     await member.getByText('评分已保存').waitFor();
     await member.getByTestId('resource-rating').getByText('4.0').waitFor();
+    // "用于我的课堂": a use by another school, counted on the resource
+    await member.getByTestId('resource-use').click();
+    await member.getByTestId('resource-use-note').fill('五年级（2）班 数学课');
+    await member.getByTestId('resource-use-ok').click();
+    await member.getByText('已登记课堂使用，感谢反馈').waitFor();
+    await member.getByTestId('resource-stats').locator('.ant-statistic').nth(2).getByText('1', { exact: true }).waitFor();
     await member.waitForTimeout(1500);
     await shot(member, 'resource-pdf-1366');
 

@@ -129,7 +129,7 @@ describe(`full-text search helpers (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 
   it('joins as a derived table onto another table', async () => {
     const rows = await database.db
-      .selectFrom('search_docs as r')
+      .selectFrom('search_text as r')
       .innerJoin(ftsMatch(database.dialect, queryTerms('抛物线')).as('m'), 'm.doc_id', 'r.doc_id')
       .select(['r.doc_id', 'r.title', 'm.rank'])
       .execute();

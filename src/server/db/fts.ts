@@ -33,11 +33,15 @@ function tsvExpr(titleTokens: string, bodyTokens: string) {
 export async function ftsUpsert(tx: Tx | Db, dialect: Dialect, doc: FtsDoc): Promise<void> {
   const { title, body, titleTokens, bodyTokens } = tokenize(doc);
   const now = nowIso();
+  await tx
+    .insertInto('search_text')
+    .values({ doc_id: doc.id, title, body })
+    .onConflict((oc) => oc.column('doc_id').doUpdateSet({ title, body }))
+    .execute();
   if (dialect === 'postgres') {
-    await sql`insert into search_docs (doc_id, title, body, tsv, updated_at)
-      values (${doc.id}, ${title}, ${body}, ${tsvExpr(titleTokens, bodyTokens)}, ${now})
-      on conflict (doc_id) do update set title = excluded.title, body = excluded.body, tsv = excluded.tsv,
-        updated_at = excluded.updated_at`.execute(tx);
+    await sql`insert into search_docs (doc_id, tsv, updated_at)
+      values (${doc.id}, ${tsvExpr(titleTokens, bodyTokens)}, ${now})
+      on conflict (doc_id) do update set tsv = excluded.tsv, updated_at = excluded.updated_at`.execute(tx);
     return;
   }
   const existing = await tx.selectFrom('search_docs').select('seq').where('doc_id', '=', doc.id).executeTakeFirst();
@@ -45,13 +49,9 @@ export async function ftsUpsert(tx: Tx | Db, dialect: Dialect, doc: FtsDoc): Pro
   if (existing) {
     seq = existing.seq;
     await sql`delete from search_fts where rowid = ${seq}`.execute(tx);
-    await tx.updateTable('search_docs').set({ title, body, updated_at: now }).where('seq', '=', seq).execute();
+    await tx.updateTable('search_docs').set({ updated_at: now }).where('seq', '=', seq).execute();
   } else {
-    const row = await tx
-      .insertInto('search_docs')
-      .values({ doc_id: doc.id, title, body, updated_at: now })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    const row = await tx.insertInto('search_docs').values({ doc_id: doc.id, updated_at: now }).returning('seq').executeTakeFirstOrThrow();
     seq = row.seq;
   }
   await sql`insert into search_fts (rowid, title, body) values (${seq}, ${titleTokens}, ${bodyTokens})`.execute(tx);
@@ -88,13 +88,14 @@ export async function ftsInsertTokenized(tx: Tx | Db, dialect: Dialect, docs: To
   const now = nowIso();
   for (let i = 0; i < docs.length; i += batch) {
     const part = docs.slice(i, i + batch);
+    await tx.insertInto('search_text').values(part.map((p) => ({ doc_id: p.id, title: p.title, body: p.body }))).execute();
     if (dialect === 'postgres') {
-      const rows = part.map((p) => sql`(${p.id}, ${p.title}, ${p.body}, ${tsvExpr(p.titleTokens, p.bodyTokens)}, ${now})`);
-      await sql`insert into search_docs (doc_id, title, body, tsv, updated_at) values ${sql.join(rows)}`.execute(tx);
+      const rows = part.map((p) => sql`(${p.id}, ${tsvExpr(p.titleTokens, p.bodyTokens)}, ${now})`);
+      await sql`insert into search_docs (doc_id, tsv, updated_at) values ${sql.join(rows)}`.execute(tx);
     } else {
       const inserted = await tx
         .insertInto('search_docs')
-        .values(part.map((p) => ({ doc_id: p.id, title: p.title, body: p.body, updated_at: now })))
+        .values(part.map((p) => ({ doc_id: p.id, updated_at: now })))
         .returning(['seq', 'doc_id'])
         .execute();
       const seqOf = new Map(inserted.map((r) => [r.doc_id, r.seq]));
@@ -108,10 +109,10 @@ export async function ftsInsertTokenized(tx: Tx | Db, dialect: Dialect, docs: To
 export async function ftsDelete(tx: Tx | Db, dialect: Dialect, id: string): Promise<void> {
   if (dialect === 'sqlite') {
     const existing = await tx.selectFrom('search_docs').select('seq').where('doc_id', '=', id).executeTakeFirst();
-    if (!existing) return;
-    await sql`delete from search_fts where rowid = ${existing.seq}`.execute(tx);
+    if (existing) await sql`delete from search_fts where rowid = ${existing.seq}`.execute(tx);
   }
   await tx.deleteFrom('search_docs').where('doc_id', '=', id).execute();
+  await tx.deleteFrom('search_text').where('doc_id', '=', id).execute();
 }
 
 /** FTS5 query: every term as a quoted string (no operators can be injected), all required. */
@@ -140,13 +141,13 @@ export function ftsMatch(dialect: Dialect, terms: string[]): RawBuilder<{ doc_id
 
 /** The stored plain text (title excluded) of an indexed document, for snippets; null if not indexed. */
 export async function ftsText(db: Db | Tx, id: string): Promise<string | null> {
-  const row = await db.selectFrom('search_docs').select('body').where('doc_id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('search_text').select('body').where('doc_id', '=', id).executeTakeFirst();
   return row ? row.body : null;
 }
 
 /** ftsText for a page of results in one query. */
 export async function ftsTexts(db: Db | Tx, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('search_docs').select(['doc_id', 'body']).where('doc_id', 'in', ids).execute();
+  const rows = await db.selectFrom('search_text').select(['doc_id', 'body']).where('doc_id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.doc_id, r.body]));
 }

@@ -2,18 +2,25 @@
 import type { Generated } from 'kysely';
 
 /**
- * One searchable document (a published resource, keyed by its id). `title`/`body` keep the plain text
- * (for snippets); the index itself holds the jieba tokens: on SQLite the FTS5 table `search_fts`
- * (contentless, rowid = seq), on PostgreSQL the column `tsv` (tsvector, GIN). Only db/fts.ts touches it.
+ * One indexed document (a live resource, keyed by its id). Kept narrow on purpose: every match of a
+ * query passes through it. The index itself holds the jieba tokens: on SQLite the FTS5 table
+ * `search_fts` (contentless, rowid = seq), on PostgreSQL the column `tsv` (tsvector, GIN; not typed
+ * here). Only db/fts.ts touches these tables.
  */
 export interface SearchDocsTable {
   seq: Generated<number>;
   doc_id: string;
+  updated_at: string;
+}
+
+/** The plain text of an indexed document, for snippets (read a page at a time, never per match). */
+export interface SearchTextTable {
+  doc_id: string;
   title: string;
   body: string;
-  updated_at: string;
 }
 
 export interface SearchTables {
   search_docs: SearchDocsTable;
+  search_text: SearchTextTable;
 }

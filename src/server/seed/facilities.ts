@@ -407,7 +407,9 @@ export async function seedFacilities(database: Database, today: string): Promise
       const startMs = localMs(date, slot[0]);
       const endMs = localMs(date, slot[1]);
       const id = `bk_${pad(++bSerial, 6)}`;
-      const createdMs = Math.min(startMs - rngBook.int(2, 14) * DAY, nowMs - 3600_000);
+      // requested 2–14 days ahead; requests for the coming days were made during the past week
+      let createdMs = startMs - rngBook.int(2, 14) * DAY - rngBook.int(0, 8) * 3600_000;
+      if (createdMs > nowMs - 3600_000) createdMs = nowMs - rngBook.int(1, 7) * DAY + rngBook.int(0, 8) * 3600_000;
       const decided = status !== 'pending';
       const kind = f.type;
       const owner = f.schoolId ? adminOf.get(f.schoolId) ?? null : null;
@@ -481,7 +483,6 @@ export async function seedFacilities(database: Database, today: string): Promise
     own(chem1, { userId: 'u_rural_teacher', name: '谭春燕', schoolId: 's_00034', allianceId: 'a_0002' }, weeklyFrom('2026-10-23', 4), ['08:00', '10:00'],
       (d) => (d < today ? 'checked_in' : 'accepted'));
 
-    if (process.env.XL_SEED_TIMING) console.log('build', Date.now() - started);
     await insertBatched(tx, 'facilities', facilities);
     await insertBatched(tx, 'facility_open_hours', hours);
     await insertBatched(tx, 'equipment', equipment);
@@ -492,12 +493,10 @@ export async function seedFacilities(database: Database, today: string): Promise
     // holding bookings first in time order is not needed: the seed never overlaps two holding bookings
     await insertBatched(tx, 'bookings', bookings, 400);
 
-    if (process.env.XL_SEED_TIMING) console.log('inserted', Date.now() - started);
     const transactions = await seedLedger(tx, database, {
       today, setupAt, schools: c.schools.map((s) => ({ id: s.id, tags: JSON.parse(s.tags) as string[], location: s.location })),
       alliances: c.alliances.map((a) => a.id), membersOf, partnerLinks: c.partnerLinks, bookings: forLedger,
     });
-    if (process.env.XL_SEED_TIMING) console.log('ledger', Date.now() - started);
     return { facilities: facilities.length, bookings: bookings.length, transactions, ms: Date.now() - started };
   });
 }

@@ -188,6 +188,40 @@ describe('credits', () => {
     await expectClean();
   });
 
+  it('through the booking API: a booking beyond the overdraft limit is a 409 insufficient_credits and writes nothing', async () => {
+    const routes = env.app.xl.routes.map((r) => `${r.method} ${r.url}`);
+    if (!routes.includes('POST /api/bookings')) return; // facilities module absent
+    const DEMO = 'a_0001';
+    const f = await principal.post('/api/facilities', {
+      schoolId: CORE, type: 'chemistry_lab', subject: 'chemistry', name: '透支测试化学实验室', capacity: 48, policy: 'auto', minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
+    });
+    expect(f.statusCode, f.body).toBe(201);
+    const facilityId = f.json().id as string;
+    const t = await env.database.db.selectFrom('alliance_members as m')
+      .innerJoin('role_grants as g', (j) => j.onRef('g.scope_id', '=', 'm.school_id').on('g.role', '=', 'teacher'))
+      .innerJoin('users as u', 'u.id', 'g.user_id').select(['u.username', 'm.school_id']).where('m.alliance_id', '=', DEMO).where('m.status', '=', 'active')
+      .where('m.school_id', '!=', CORE).orderBy('u.username').executeTakeFirstOrThrow();
+    const teacher = await env.login(t.username);
+    const rulesBefore = (await secretary.get(`/api/alliances/${DEMO}/credit-rules`)).json().rules;
+    expect((await secretary.put(`/api/alliances/${DEMO}/credit-rules`, { rates: { ...rulesBefore.rates, chemistry_lab: { offPeak: 10_000, peak: 10_000 } } })).statusCode).toBe(200);
+    let day = Date.now() + 10 * 86_400_000;
+    while (new Date(day + 8 * 3_600_000).getUTCDay() !== 2) day += 86_400_000;
+    const start = Date.parse(`${new Date(day + 8 * 3_600_000).toISOString().slice(0, 10)}T09:00:00.000+08:00`);
+    const counts = { b: await countRows(env.database, 'bookings'), t: await countRows(env.database, 'credit_transactions') };
+    const bal = await balance('school', t.school_id, DEMO);
+    const res = await teacher.post('/api/bookings', {
+      facilityId, allianceId: DEMO, start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(),
+      purpose: '分组实验', groupSize: 20, responsibleTeacher: '李老师', acceptTerms: true,
+    });
+    const body = expectProblem(res, 409, 'insufficient_credits');
+    expect(body.detail).toContain('积分不足');
+    expect(body.detail).toContain('10000');
+    expect(await countRows(env.database, 'bookings')).toBe(counts.b);
+    expect(await countRows(env.database, 'credit_transactions')).toBe(counts.t);
+    expect(await balance('school', t.school_id, DEMO)).toBe(bal);
+    await secretary.put(`/api/alliances/${DEMO}/credit-rules`, { rates: rulesBefore.rates });
+  });
+
   it('refunds: timely cancellation refunds by the rule, late refunds nothing; each once', async () => {
     const b = booking();
     await tx((t) => svc.chargeBooking(t, null, b));
@@ -238,7 +272,7 @@ describe('credits', () => {
     await expectClean();
   });
 
-  it('resource use rewards the owner school and the author, not a use by the own school', async () => {
+  it('resource use rewards the owner school and the author (not a use by the own school); teacher exchange days reward the sender', async () => {
     const e = { eventId: 'ev_1', allianceId: A, resourceId: 'res_1', ownerSchoolId: CORE, authorUserId: 'u_teacher', userSchoolId: booker };
     const h0 = await balance('school', CORE);
     const r = await tx((t) => svc.rewardResourceUse(t, null, e));
@@ -247,6 +281,12 @@ describe('credits', () => {
     expect(await balance('teacher', 'u_teacher')).toBe(1);
     expect(await tx((t) => svc.rewardResourceUse(t, null, e))).toEqual(r);
     expect(await tx((t) => svc.rewardResourceUse(t, null, { ...e, eventId: 'ev_2', userSchoolId: CORE }))).toEqual({ transactionId: null, amount: 0 });
+    // teacher exchange days pay the sending school, once per exchange
+    const s0 = await balance('school', booker);
+    const x = await tx((t) => svc.rewardTeacherExchange(t, null, { exchangeId: 'ex_1', allianceId: A, senderSchoolId: booker, days: 3 }));
+    expect(x.amount).toBe(60);
+    expect(await tx((t) => svc.rewardTeacherExchange(t, null, { exchangeId: 'ex_1', allianceId: A, senderSchoolId: booker, days: 3 }))).toEqual(x);
+    expect(await balance('school', booker)).toBe(s0 + 60);
     await expectClean();
   });
 
@@ -352,6 +392,18 @@ describe('credits', () => {
     const grantLine = s.items.find((l: { kind: string }) => l.kind === 'grant');
     expect((await principal.get(`/api/credit/transactions/${grantLine.transactionId}`)).statusCode).toBe(404);
     expectProblem(await secretary.get('/api/credit/statements'), 400, 'validation_failed', ['allianceId', 'schoolId']);
+    // by account id: the pool's statement for the alliance, not for a school admin
+    const pool = (await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'pool').executeTakeFirstOrThrow()).id;
+    const ps = await secretary.get(`/api/credit/statements?accountId=${pool}`);
+    expect(ps.statusCode).toBe(200);
+    expect(ps.json().account).toMatchObject({ ownerType: 'pool', ownerName: '联盟公共积分池' });
+    expect(ps.json().closing).toBe(await balance('pool', A));
+    expect((await principal.get(`/api/credit/statements?accountId=${pool}`)).statusCode).toBe(404);
+    // a member school without any movement yet: an empty statement, not an error
+    const empty = await env.database.db.selectFrom('alliance_members').select('school_id').where('alliance_id', '=', A)
+      .where('school_id', 'not in', (await env.database.db.selectFrom('credit_accounts').select('owner_id').where('alliance_id', '=', A).execute()).map((r) => r.owner_id))
+      .executeTakeFirst();
+    if (empty) expect((await secretary.get(`/api/credit/statements?allianceId=${A}&schoolId=${empty.school_id}`)).json()).toMatchObject({ opening: 0, closing: 0, items: [] });
   });
 
   it('xiaolian check finds drift: a tampered balance and a tampered entry', async () => {

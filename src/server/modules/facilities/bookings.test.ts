@@ -400,6 +400,42 @@ describe('bookings', () => {
     expect(await txOf(id, 'booking_refund')).toHaveLength(1);
   });
 
+  it('concurrent requests for one slot: exactly one wins, the others get a conflict naming it; a concurrently retried key books once', async () => {
+    const f = await lab();
+    const d = dayFrom(12);
+    const res = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+      (i % 2 ? teacher : teacher2).post('/api/bookings', body(f.id, at(d, i % 3 ? '19:00' : '19:30'), at(d, i % 3 ? '20:00' : '20:30')))));
+    const won = res.filter((r) => r.statusCode === 201);
+    expect(won, res.map((r) => r.statusCode).join(',')).toHaveLength(1);
+    const winner = won[0]!.json().bookings[0].id;
+    for (const r of res.filter((x) => x.statusCode !== 201)) expect(expectProblem(r, 409, 'booking_conflict').detail).toContain(winner);
+    const rows = await db().selectFrom('bookings').select(['id', 'status']).where('facility_id', '=', f.id).execute();
+    expect(rows).toEqual([{ id: winner, status: 'accepted' }]);
+    expect(await txOf(winner, 'booking_charge')).toHaveLength(1);
+
+    const key = { 'idempotency-key': `race-${Date.now()}` };
+    const same = await Promise.all(Array.from({ length: 8 }, () => teacher.post('/api/bookings', body(f.id, at(d, '09:00'), at(d, '10:00')), key)));
+    expect(same.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    expect(new Set(same.map((r) => r.json().bookings[0].id)).size).toBe(1);
+    expect(await db().selectFrom('bookings').select('id').where('facility_id', '=', f.id).execute()).toHaveLength(2);
+    expect(await txOf(same[0]!.json().bookings[0].id, 'booking_charge')).toHaveLength(1);
+  });
+
+  it('reminders list the next 24 hours; the school calendar shows its bookings', async () => {
+    const f = await lab();
+    const soon = new Date(Date.now() + 5 * 3600_000);
+    soon.setUTCSeconds(0, 0);
+    const b = (await teacher.post('/api/bookings', body(f.id, soon.toISOString(), new Date(soon.getTime() + 3600_000).toISOString()))).json().bookings[0];
+    const later = (await teacher.post('/api/bookings', body(f.id, at(dayFrom(6), '20:00'), at(dayFrom(6), '21:00')))).json().bookings[0];
+    const rem = (await teacher.get('/api/bookings/reminders')).json().items.map((x: { id: string }) => x.id);
+    expect(rem).toContain(b.id);
+    expect(rem).not.toContain(later.id);
+    const school = (await principal.get(`/api/bookings?scope=school&facilityId=${f.id}`)).json().items.map((x: { id: string }) => x.id);
+    expect(school).toEqual([b.id, later.id]);
+    expectProblem(await teacher.get('/api/bookings?scope=school&schoolId=s_00001'), 400, 'validation_failed', ['query.schoolId']);
+    expect((await teacher2.get(`/api/bookings?scope=facility&facilityId=${f.id}`)).json().total).toBe(2);
+  });
+
   it('iCalendar feeds by private token, parsed by ical.js', async () => {
     const f = await lab();
     const d = dayFrom(11);

@@ -93,6 +93,8 @@ interface Plan {
   allianceId: string | null;
   bookerSchoolId: string | null;
   occurrences: Occurrence[];
+  /** last date of a weekly series (the term's end when not given) */
+  until: string | null;
 }
 
 export class BookingService {
@@ -146,8 +148,10 @@ export class BookingService {
     const { allianceId, bookerSchoolId } = await this.allianceFor(db, actor, f, ownerAlliances, input.allianceId, startMs);
 
     let intervals: Interval[] = [{ startMs, endMs }];
+    let until: string | null = null;
     if (input.recurrence) {
-      const until = input.recurrence.until;
+      until = input.recurrence.until ?? (await this.facilities.termOn(db, f.school_id, localParts(startMs).date))?.end_date ?? null;
+      if (!until) throw badRequest([{ field: 'recurrence.until', code: 'required' }]);
       if (until < localParts(startMs).date) throw badRequest([{ field: 'recurrence.until', code: 'before_from' }]);
       intervals = weeklyOccurrences(startMs, endMs, until, MAX_OCCURRENCES + 1);
       if (intervals.length > MAX_OCCURRENCES) throw badRequest([{ field: 'recurrence.until', code: 'too_big', params: { max: `${MAX_OCCURRENCES} 次` } }]);
@@ -187,7 +191,7 @@ export class BookingService {
       }
       if (input.groupSize != null && f.capacity > 0 && input.groupSize > f.capacity) throw badRequest([{ field: 'groupSize', code: 'over_capacity', params: { capacity: f.capacity } }]);
     }
-    return { f, ownerAlliances, allianceId, bookerSchoolId, occurrences };
+    return { f, ownerAlliances, allianceId, bookerSchoolId, occurrences, until };
   }
 
   private forCredits(id: string, f: FacilityRow, allianceId: string | null, bookerSchoolId: string | null, startMs: number, endMs: number): BookingForCredits {
@@ -280,7 +284,7 @@ export class BookingService {
     const now = nowIso();
     let series: { id: string; until: string; mode: string } | null = null;
     if (input.recurrence) {
-      series = { id: newId(), until: input.recurrence.until, mode: input.mode };
+      series = { id: newId(), until: p.until!, mode: input.mode };
       await tx.insertInto('booking_series').values({ id: series.id, facility_id: f.id, booker_id: actor.userId, until_date: series.until, mode: series.mode, created_at: now }).execute();
     }
     // the owner's own managers need nobody's approval

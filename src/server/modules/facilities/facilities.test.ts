@@ -156,6 +156,23 @@ describe('facilities inventory', () => {
     expectProblem(await (await env.login('t_3390122001_1')).get('/api/schools/s_00001/terms'), 404, 'not_found');
   });
 
+  it('a weekly series without an end date runs to the end of the host school’s term', async () => {
+    const today = dayFrom(0);
+    const terms = (await principal.get('/api/schools/s_00001/terms')).json() as { startDate: string; endDate: string }[];
+    let term = terms.find((t) => t.startDate <= today && today <= t.endDate);
+    if (!term) term = (await principal.post('/api/schools/s_00001/terms', { name: '本学期', startDate: today, endDate: dayFrom(60) })).json();
+    const d = dayFrom(2);
+    const pv = await teacher.post('/api/bookings/preview', { facilityId: lab.id, start: at(d, '19:00'), end: at(d, '20:00'), recurrence: {} });
+    expect(pv.statusCode, pv.body).toBe(200);
+    const last = localParts(Date.parse(pv.json().occurrences.at(-1).start)).date;
+    expect(last <= term!.endDate).toBe(true);
+    expect(localParts(Date.parse(last + 'T12:00:00+08:00') + 7 * DAY).date > term!.endDate).toBe(true);
+    // a school without a term needs an explicit end
+    const own = (await bureau.post('/api/facilities', { schoolId: 's_00046', type: 'gym', name: '无校历体育馆', capacity: 10, openHours: ALL_WEEK })).json();
+    await env.database.db.deleteFrom('school_terms').where('school_id', '=', 's_00046').execute();
+    expectProblem(await (await env.login('admin')).post('/api/bookings/preview', { facilityId: own.id, start: at(d, '19:00'), end: at(d, '20:00'), recurrence: {} }), 400, 'validation_failed', ['recurrence.until']);
+  });
+
   it('mobile kits rotate through member schools on a schedule the alliance publishes', async () => {
     const kit = await secretary.post('/api/alliances/a_0001/kits', { kind: 'mobile_lab', name: '流动科学实验车', description: '含显微镜、光学套件' });
     expect(kit.statusCode, kit.body).toBe(201);

@@ -174,6 +174,21 @@ describe('booking races (in process)', () => {
     expect(after.transactions).toBe(before.transactions + 1);
   });
 
+  it('the database itself refuses an overlapping accepted booking (not only the code)', async () => {
+    const db = env.database.db;
+    const won = await db.selectFrom('bookings').selectAll().where('status', '=', 'accepted').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    const shifted = { ...won, id: `${won.id}x`, start_ms: Number(won.start_ms) + 15 * 60_000, end_ms: Number(won.end_ms) + 15 * 60_000, block_end_ms: Number(won.block_end_ms) + 15 * 60_000, charge_tx_id: null, charge_amount: 0 };
+    await expect(db.insertInto('bookings').values(shifted).execute()).rejects.toThrow();
+    // a pending request may overlap; accepting it in place is refused too
+    await db.insertInto('bookings').values({ ...shifted, status: 'pending' }).execute();
+    await expect(db.updateTable('bookings').set({ status: 'accepted' }).where('id', '=', shifted.id).execute()).rejects.toThrow();
+    // right after the accepted one ([start, end) is half-open) is fine
+    const after = { ...won, id: `${won.id}y`, start_ms: Number(won.end_ms), end_ms: Number(won.end_ms) + 3600_000, block_end_ms: Number(won.end_ms) + 3600_000, charge_tx_id: null, charge_amount: 0 };
+    await db.insertInto('bookings').values(after).execute();
+    await db.deleteFrom('bookings').where('id', 'in', [shifted.id, after.id]).execute();
+    expect(await overlaps()).toBe(0);
+  });
+
   it('the ledger check is a real check: a tampered balance is reported', async () => {
     const db = env.database.db;
     const acc = await db.selectFrom('credit_accounts').select(['id', 'balance']).where('owner_type', '=', 'school').limit(1).executeTakeFirstOrThrow();

@@ -154,7 +154,8 @@ const BookingCore = {
   allianceId: Id.nullable().optional(),
   start: Instant,
   end: Instant,
-  recurrence: z.strictObject({ until: DateStr }).optional(),
+  /** weekly; `until` defaults to the end of the host school's term that holds the first date */
+  recurrence: z.strictObject({ until: DateStr.optional() }).optional(),
 };
 export const BookingCreate = z.strictObject({
   ...BookingCore,

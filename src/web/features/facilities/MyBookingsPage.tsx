@@ -26,7 +26,7 @@ export function BookingLine({ b, actions }: { b: Booking; actions?: React.ReactN
           <Space wrap size={4}>
             <Link to={`/facilities/${b.facilityId}`}>{b.facilityName}</Link>
             <Tag color={STATUS_COLORS[b.status]} data-testid="booking-status">{label(BOOKING_STATUSES, b.status)}</Tag>
-            {b.chargeAmount > 0 && <Tag color="purple">{`${t('booking.charge')} ${b.chargeAmount}`}</Tag>}
+            {b.chargeAmount > 0 && !['cancelled', 'rejected'].includes(b.status) && <Tag color="purple">{`${t('booking.charge')} ${b.chargeAmount}`}</Tag>}
           </Space>
         }
         description={

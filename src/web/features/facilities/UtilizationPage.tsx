@@ -31,8 +31,9 @@ export default function UtilizationPage() {
   const y = Number(today.slice(0, 4));
   const m = Number(today.slice(5, 7));
   const termStart = m >= 9 ? `${y}-09-01` : m === 1 ? `${y - 1}-09-01` : `${y}-02-01`;
-  const from = params.get('from') ?? (by === 'term' ? termStart : dayjs(today).subtract(5, 'week').add(1, 'day').format('YYYY-MM-DD'));
-  const to = params.get('to') ?? today;
+  const from = params.get('from') ?? (by === 'term' ? termStart : dayjs(today).subtract(5, 'week').format('YYYY-MM-DD'));
+  // up to yesterday: today's bookings have not been used yet
+  const to = params.get('to') ?? dayjs(today).subtract(1, 'day').format('YYYY-MM-DD');
   const set = (patch: Record<string, string>) => setParams((p) => { const n = new URLSearchParams(p); for (const [k, v] of Object.entries(patch)) n.set(k, v); return n; }, { replace: true });
   const q = useUtilization('alliances', allianceId, { from, to, by });
   const r = q.data;

@@ -123,8 +123,9 @@ export function WeekCalendar({
       <div style={{ display: 'grid', gridTemplateColumns: '44px repeat(7, 1fr)', border: '1px solid #f0f0f0', borderRadius: 8, overflow: 'hidden' }}>
         <div />
         {days.map((d, i) => (
-          <div key={d} style={{ textAlign: 'center', padding: 6, background: '#fafafa', borderLeft: '1px solid #f0f0f0', fontSize: 13 }}>
-            {names[i]} <Typography.Text type="secondary">{d.slice(5)}</Typography.Text>
+          <div key={d} style={{ textAlign: 'center', padding: 6, background: '#fafafa', borderLeft: '1px solid #f0f0f0', fontSize: 13, lineHeight: 1.3 }}>
+            <div>{names[i]}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{d.slice(5)}</Typography.Text>
           </div>
         ))}
         <div style={{ position: 'relative', height }}>

@@ -222,7 +222,7 @@ export default function ResourceEditPage() {
           <Col xs={24} lg={14}>
             <Card variant="borderless" title={t('resource.form.basics')}>
               <Form.Item name="kind" label={t('resource.kind')} rules={[{ required: true, message: t('common.required') }]}>
-                <Select options={options(RESOURCE_KINDS)} disabled={!isNew && hasFiles} data-testid="resource-kind" />
+                <Select options={options(RESOURCE_KINDS)} disabled={!isNew} data-testid="resource-kind" />
               </Form.Item>
               <Form.Item name="title" label={t('resource.title')} rules={[{ required: true, whitespace: true, message: t('common.required') }, { max: 200 }]}>
                 <Input maxLength={200} showCount placeholder={t('resource.form.titlePlaceholder')} data-testid="resource-title-input" />

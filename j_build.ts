@@ -1,0 +1,21 @@
+import { loadConfig } from './src/server/config.js';
+import { createDatabase } from './src/server/db/index.js';
+import { migrate } from './src/server/db/migrate.js';
+import { LocalStorage } from './src/server/platform/storage.js';
+import { seedDemo } from './src/server/seed/index.js';
+import { ftsInsertMany } from './src/server/db/fts.js';
+import { generateResource } from './src/server/seed/resources.js';
+import { Rng } from './src/server/seed/random.js';
+import { sql } from 'kysely';
+const config = loadConfig({ ...process.env, DATA_DIR: '/tmp/xl-ex', DATABASE_URL: '', LOG_LEVEL: 'warn' });
+const database = createDatabase(config);
+await migrate(database);
+await seedDemo(database, new LocalStorage('/tmp/xl-ex/files'), { password: 'Bench@2026xl' });
+const rng = new Rng(3);
+const rows = []; const docs = [];
+for (let i = 0; i < 50000; i++) { const g = generateResource(rng, undefined, 3); const id = `x${String(i).padStart(6,'0')}`;
+  rows.push({ id, kind: g.kind, title: g.title, description: g.description, subject: g.topic.subject, stage: g.topic.stage, grade: g.topic.grade, tags: JSON.stringify(g.tags), language: 'zh', licence: 'cc_by', visibility: 'public', alliance_id: 'a_0001', school_id: 's_00001', region_id: 'r_0002', created_by: 'u_teacher', status: 'published', current_version_id: 'v', created_at: 'x', updated_at: 'x', published_at: 'x' });
+  docs.push({ id, title: g.title, body: [g.description, g.tags.join(' '), g.chapter, ...g.paragraphs].join('\n') }); }
+await database.db.transaction().execute(async (tx) => { for (let i = 0; i < rows.length; i += 500) await tx.insertInto('resources').values(rows.slice(i, i + 500) as never).execute(); await ftsInsertMany(tx, 'sqlite', docs, 500); });
+await sql`analyze`.execute(database.db);
+await database.close();
