@@ -170,7 +170,7 @@ describe('booking a lab across schools', () => {
     await sec.getByTestId('util-idle-alert').waitFor();
     await sec.locator('canvas').first().waitFor();
     await shot(sec, 'booking-9-utilization-1366');
-  });
+  }, 240_000);
 
   test('the booking pages work on a phone (390 px)', async () => {
     const ctx = await openContext(PHONE);
@@ -208,5 +208,5 @@ describe('booking a lab across schools', () => {
     await own.getByTestId('inbox-list').waitFor();
     await shot(own, 'booking-phone-7-inbox-390');
     expect(DESKTOP.width).toBe(1366);
-  });
+  }, 180_000);
 });

@@ -27,7 +27,7 @@ async function pick(page: Page, testid: string, option: string) {
 /** Fills the upload form, adds the file, saves and submits; returns the new resource's id. */
 async function uploadAndSubmit(
   page: Page,
-  r: { kind?: string; title: string; description: string; file: { name: string; mimeType: string; buffer: Buffer }; licence?: string },
+  r: { kind?: string; title: string; description: string; file: { name: string; mimeType: string; buffer: Buffer }; licence?: string; shot?: string },
 ) {
   await page.goto('/resources/new');
   await page.getByTestId('resource-form').waitFor();
@@ -42,6 +42,7 @@ async function uploadAndSubmit(
   if (r.licence) await pick(page, 'resource-licence-input', r.licence);
   await page.locator('input[type=file]').setInputFiles(r.file);
   await page.getByTestId('resource-pending-files').getByText(r.file.name).waitFor();
+  if (r.shot) await shot(page, r.shot);
   await page.getByTestId('resource-save-submit').click();
   await page.waitForURL((u) => /^\/resources\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'), { timeout: 30_000 });
   const id = new URL(page.url()).pathname.split('/').pop()!;
@@ -71,6 +72,7 @@ describe('course resources: upload → review → share → find', () => {
       title: PDF_TITLE,
       description: '五年级数学：认识轴对称图形及其对称轴，动手操作与观察相结合。',
       file: { name: '轴对称图形教学设计.pdf', mimeType: 'application/pdf', buffer: pdf },
+      shot: 'resource-upload-form-1366',
     });
     await author.waitForTimeout(2500); // the PDF viewer renders after the page
     await shot(author, 'resource-submitted-1366');
@@ -125,6 +127,9 @@ describe('course resources: upload → review → share → find', () => {
     await signIn(member, MEMBER);
     await member.getByTestId('menu-resources').click();
     await member.waitForURL((u) => u.pathname === '/resources');
+    // a teacher's library opens with recommendations (资源找人)
+    await member.getByTestId('resource-results').locator('[data-testid^="resource-card-"]').first().waitFor();
+    await shot(member, 'library-home-1366');
     await member.getByTestId('resource-search').fill(WORD);
     await member.getByTestId('resource-search').press('Enter');
     const card = member.getByTestId(`resource-card-${pdfId}`);
@@ -190,6 +195,14 @@ describe('course resources: upload → review → share → find', () => {
     await member.getByText('评分已保存').waitFor();
     await member.getByTestId('resource-rating').getByText('5.0').waitFor();
     await shot(member, 'resource-video-1366');
+
+    // the monthly catalogue lists both under 数学 this month
+    await member.getByTestId('menu-catalogue').click();
+    await member.waitForURL((u) => u.pathname === '/resource-catalogue');
+    await member.getByTestId('catalogue-table').getByText(PDF_TITLE).waitFor();
+    await member.getByTestId('catalogue-table').getByText(VIDEO_TITLE).waitFor();
+    expect(await member.getByTestId('catalogue-export').getAttribute('href')).toMatch(/^\/api\/resources\/catalogue\.xlsx\?month=\d{4}-\d{2}$/);
+    await shot(member, 'catalogue-1366');
 
     // ---- the same at phone width
     const phone = await (await openContext(PHONE)).newPage();

@@ -145,6 +145,9 @@ export class BookingService {
     };
     const problems = checkTiming(startMs, endMs, nowMs, policy);
     if (problems.length) throw badRequest(problems.map((p) => timingField(p)));
+    if (localParts(startMs).date !== localParts(endMs - 1).date) {
+      throw badRequest([{ field: 'end', code: 'invalid', params: { reason: '预约不能跨越午夜 / a booking may not span midnight' } }]);
+    }
     const { allianceId, bookerSchoolId } = await this.allianceFor(db, actor, f, ownerAlliances, input.allianceId, startMs);
 
     let intervals: Interval[] = [{ startMs, endMs }];

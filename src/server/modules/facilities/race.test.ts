@@ -55,7 +55,7 @@ describe('booking races (in process)', () => {
     expect(new Set(members.map((m) => m.school_id)).size).toBeGreaterThanOrEqual(3);
     teachers = [];
     for (const m of members.slice(0, 12)) teachers.push(await env.login(m.username));
-  });
+  }, 180_000);
   afterAll(async () => env?.close());
 
   async function newFacility(policy: 'auto' | 'manual', name: string) {
@@ -131,7 +131,7 @@ describe('booking races (in process)', () => {
     const after = await checkLedger(env.database.db);
     expect(after.problems).toEqual([]);
     expect(after.transactions).toBe(before.transactions + 1);
-  });
+  }, 120_000);
 
   it(`${N} concurrent approvals of overlapping pending requests under a manual policy: exactly one accepted`, async () => {
     const facilityId = await newFacility('manual', '赛跑化学实验室（人工审批）');
@@ -172,7 +172,7 @@ describe('booking races (in process)', () => {
     const after = await checkLedger(env.database.db);
     expect(after.problems).toEqual([]);
     expect(after.transactions).toBe(before.transactions + 1);
-  });
+  }, 120_000);
 
   it('the database itself refuses an overlapping accepted booking (not only the code)', async () => {
     const db = env.database.db;

@@ -19,7 +19,7 @@ export default function InboxPage() {
   const action = useBookingAction();
   const [rejecting, setRejecting] = useState<Booking | null>(null);
   const [form] = Form.useForm<{ reason: string }>();
-  const day = dayjs().tz(TZ).startOf('day');
+  const [day] = useState(() => dayjs().tz(TZ).startOf('day'));
   const schoolId = me.user.schoolId;
   const today = useBookings({ scope: 'school', from: day.toISOString(), to: day.add(1, 'day').toISOString(), pageSize: 200 }, !!schoolId);
   const here = (today.data?.items ?? []).filter((b) => b.hostSchoolId === schoolId && ['accepted', 'checked_in', 'no_show'].includes(b.status));

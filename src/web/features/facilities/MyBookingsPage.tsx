@@ -48,7 +48,8 @@ export default function MyBookingsPage() {
   const onError = useApiErrorHandler();
   const [when, setWhen] = useState<'upcoming' | 'past' | 'all'>('upcoming');
   const [week, setWeek] = useState(() => mondayOf(dayjs().tz(TZ).format('YYYY-MM-DD')));
-  const now = dayjs().toISOString();
+  // fixed for the page's life: a fresh instant on every render would change the query key and refetch forever
+  const [now] = useState(() => dayjs().toISOString());
   const range = when === 'upcoming' ? { from: now } : when === 'past' ? { to: now } : {};
   const list = useBookings({ scope: 'mine', ...range, pageSize: 200 });
   const weekList = useBookings({ scope: 'mine', from: localIso(week), to: localIso(addDaysW(week, 7)), pageSize: 200 });
@@ -104,7 +105,7 @@ export default function MyBookingsPage() {
               loading={list.isLoading}
               dataSource={items}
               data-testid="my-bookings"
-              pagination={items.length > 10 ? { pageSize: 10, size: 'small' } : false}
+              pagination={items.length > 20 ? { pageSize: 20, size: 'small' } : false}
               renderItem={(b) => (
                 <BookingLine
                   b={b}
