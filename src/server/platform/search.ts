@@ -13,6 +13,12 @@
  *   context-sensitive guesses.
  * - Tokens are NFKC-normalised (full-width Ａ１ → A1) and lower-cased; anything that is not a letter
  *   or a digit separates tokens (so "v2.0" → v2 0 on both databases); a few function words are dropped.
+ *
+ * Why jieba and not the built-in Intl.Segmenter('zh'): measured on this machine (2 cores, Node 20) on
+ * 165,000 characters of lesson-plan text, jieba in search mode took 88 ms (≈ 1.9 M chars/s, after a
+ * one-off 0.2–0.3 s dictionary load), Intl.Segmenter 140 ms. Both keep 函数 and 电路 as words, but
+ * Intl.Segmenter cuts 宋|词, 古|诗词, 电路|图 and has no search mode (no sub-words of long words),
+ * and its segment objects each carry the whole input (it ran out of memory on a 100 k-character string).
  */
 import { createRequire } from 'node:module';
 import type { Jieba } from '@node-rs/jieba';

@@ -16,7 +16,7 @@ import type { Database, Tx } from '../db/index.js';
 import type { DB } from '../db/schema.js';
 import { DEMO_ACCOUNTS } from './demo-data.js';
 import { insertBatched } from './insert.js';
-import { Rng, addDays, pad } from './random.js';
+import { Rng, addDays, maxDate, pad } from './random.js';
 import { seedLedger, type SeedBooking } from './facilities-ledger.js';
 
 type Row<T extends keyof DB> = Insertable<DB[T]>;
@@ -437,12 +437,14 @@ export async function seedFacilities(database: Database, today: string): Promise
 
     const lastPast = addDays(today, -1);
     const futureEnd = addDays(today, 13);
+    // at most five weeks of history, whatever `today` is (the seed stays small and fast)
+    const historyFrom = maxDate(LIVE_SINCE, addDays(today, -35));
     for (const f of facs) {
       const sl = SLOTS[f.kind.hours];
       const crossShare = f.partnerId ? 1 : f.schoolId && coreOf.has(f.schoolId) ? 0.04 : f.alliances.length ? 0.01 : 0;
       // schools outside every alliance book little through the platform (their own timetable lives elsewhere)
       const rate = f.alliances.length ? f.rate : f.rate * 0.3;
-      for (let date = LIVE_SINCE; date <= futureEnd; date = addDays(date, 1)) {
+      for (let date = historyFrom; date <= futureEnd; date = addDays(date, 1)) {
         const wd = weekday(date);
         const slots = sl.days.includes(wd) ? sl.slots : wd === 6 && sl.weekend && f.community ? sl.weekend.slots : [];
         if (slots.length === 0 || closedOn(f, date)) continue;

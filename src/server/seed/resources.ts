@@ -282,7 +282,7 @@ interface FileSpec {
 
 function filesFor(kind: ResourceKind, g: GeneratedResource, n: number, pdfOnly = false): FileSpec[] {
   const pdf = (title: string, paras: string[], role = 'main', name = `${title}.pdf`): FileSpec => ({
-    role, name: safeName(name), mime: 'application/pdf', body: makePdf({ title, paragraphs: paras }), text: tidyText([title, ...paras].join('\n')),
+    role, name: safeName(name), mime: 'application/pdf', body: makePdf({ title, paragraphs: paras }), text: tidyText([title, ...paras].join('\n\n')),
   });
   if (pdfOnly && kind !== 'lesson_video' && kind !== 'micro_lesson') return [pdf(g.title, g.paragraphs)];
   switch (kind) {

@@ -119,6 +119,7 @@ describe('bookings', () => {
       [body('no-such-facility', at(mon, '10:00'), at(mon, '11:00')), 400, 'validation_failed', ['facilityId']],
       [body(f.id, at(mon, '10:00'), at(mon, '11:00'), { recurrence: { until: dayFrom(100) } }), 400, 'validation_failed', ['recurrence.until']],
       [body(f.id, 'tomorrow', at(mon, '11:00')), 400, 'validation_failed', ['start']],
+      [body(f.id, at(mon, '23:30'), new Date(Date.parse(at(mon, '23:30')) + 3600_000).toISOString()), 400, 'validation_failed', ['end']],
     ];
     for (const [b, status, code, fields] of cases) {
       const p = expectProblem(await teacher.post('/api/bookings', b), status, code, fields);
@@ -339,6 +340,20 @@ describe('bookings', () => {
     expect(acc.statusCode, acc.body).toBe(201);
     expect(acc.json().bookings[0]).toMatchObject({ status: 'accepted', bookerSchoolId: 's_00002' });
     expect((await teacher2.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === w.json().id)).toMatchObject({ status: 'booked', bookingId: acc.json().bookings[0].id });
+    // an offer not taken in time passes to the next in line
+    const d2 = dayFrom(8);
+    const held2 = (await teacher.post('/api/bookings', body(f.id, at(d2, '15:00'), at(d2, '16:00')))).json().bookings[0];
+    const first = (await teacher2.post('/api/waitlist', { facilityId: f.id, start: at(d2, '15:00'), end: at(d2, '16:00'), purpose: '候补一', groupSize: 30, responsibleTeacher: '李老师' })).json();
+    const third = await env.login('t_3390102003_1');
+    const second = (await third.post('/api/waitlist', { facilityId: f.id, start: at(d2, '15:30'), end: at(d2, '16:00'), purpose: '候补二', groupSize: 30, responsibleTeacher: '张老师' })).json();
+    expect(second).toMatchObject({ status: 'waiting', position: 2 });
+    await teacher.post(`/api/bookings/${held2.id}/cancel`, {});
+    expect((await third.get('/api/waitlist')).json().items[0].status).toBe('waiting');
+    await db().updateTable('waitlist').set({ offer_expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', first.id).execute();
+    expect((await third.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === second.id).status).toBe('offered');
+    expect((await teacher2.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === first.id).status).toBe('expired');
+    expectProblem(await teacher2.post(`/api/waitlist/${first.id}/accept`, { acceptTerms: true }), 409, 'invalid_transition');
+    expect((await third.post(`/api/waitlist/${second.id}/accept`, { acceptTerms: true })).statusCode).toBe(201);
   });
 
   it('equipment loans never lend more than the stock', async () => {

@@ -596,7 +596,29 @@ export class BookingService {
     return null;
   }
 
+  /**
+   * Offers whose time ran out pass to the next in line. Run lazily when someone looks at the waitlist of
+   * those facilities (no scheduler needed; every instance may run it, the status update is conditional).
+   */
+  private async passOnExpiredOffers(facilityIds: string[]) {
+    if (!facilityIds.length) return;
+    const now = nowIso();
+    const expired = await this.db.selectFrom('waitlist').selectAll().where('facility_id', 'in', facilityIds).where('status', '=', 'offered')
+      .where('offer_expires_at', '<', now).orderBy('created_at').execute();
+    for (const w of expired) {
+      await this.db.transaction().execute(async (tx) => {
+        const upd = await tx.updateTable('waitlist').set({ status: 'expired', updated_at: now }).where('id', '=', w.id).where('status', '=', 'offered').executeTakeFirst();
+        if (Number(upd.numUpdatedRows) === 0) return;
+        const f = await tx.selectFrom('facilities').selectAll().where('id', '=', w.facility_id).executeTakeFirstOrThrow();
+        await this.offerFreedSlot(tx, f, Number(w.start_ms), Number(w.end_ms), Date.now());
+      });
+    }
+  }
+
   async myWaitlist(actor: Actor) {
+    const facilityIds = (await this.db.selectFrom('waitlist').select('facility_id').distinct().where('user_id', '=', actor.userId)
+      .where('status', 'in', ['waiting', 'offered']).execute()).map((r) => r.facility_id);
+    await this.passOnExpiredOffers(facilityIds);
     const rows = await this.db.selectFrom('waitlist as w').innerJoin('facilities as f', 'f.id', 'w.facility_id').selectAll('w').select('f.name as facility_name')
       .where('w.user_id', '=', actor.userId).orderBy('w.start_ms').execute();
     const nowIsoStr = nowIso();

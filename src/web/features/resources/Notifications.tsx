@@ -10,7 +10,8 @@ export function Notifications() {
   const { t } = useTranslation();
   const list = useNotifications();
   const mark = useMarkRead();
-  const items = (list.data?.items ?? []).slice(0, 8);
+  // unread first, then the newest
+  const items = [...(list.data?.items ?? [])].sort((a, b) => Number(!!a.readAt) - Number(!!b.readAt) || b.createdAt.localeCompare(a.createdAt)).slice(0, 6);
   if (!items.length) return null;
   return (
     <Card

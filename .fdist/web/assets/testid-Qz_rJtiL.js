@@ -1,1 +1,0 @@
-function a(t,e={}){return{...e,"data-testid":t}}export{a as w};
