@@ -194,9 +194,14 @@ async function run(kind: 'sqlite' | 'postgres') {
     const days = weekdays(250);
     await drive(instances, clients, WARMUP_SEC, days, null);
     const tally: Tally = { accepted: 0, rejected: 0, other: 0, otherSamples: [], latencies: [], acceptedLat: [] };
+    // PostgreSQL: deadlocks detected in the database during the run (the whole database, so also other users')
+    const deadlocks = async () =>
+      kind === 'postgres' ? Number((await sql<{ n: number }>`select deadlocks as n from pg_stat_database where datname = current_database()`.execute(database.db)).rows[0]!.n) : 0;
+    const deadlocksBefore = await deadlocks();
     const started = performance.now();
     await drive(instances, clients, durationSec, days, tally);
     const elapsed = (performance.now() - started) / 1000;
+    const deadlocksDuringRun = kind === 'postgres' ? (await deadlocks()) - deadlocksBefore : null;
     const mem = instances.map((i) => memoryMiB(i.child.pid!));
     const check = await afterwards(database);
     const lat = percentiles(tally.latencies);
@@ -222,6 +227,7 @@ async function run(kind: 'sqlite' | 'postgres') {
       p99Ms: lat.p99,
       maxMs: lat.max,
       acceptedP99Ms: percentiles(tally.acceptedLat).p99,
+      deadlocksDuringRun,
       rssMiB: mem.map((m) => m.rssMiB),
       peakRssMiB: mem.map((m) => m.peakRssMiB),
       ...check,
@@ -242,6 +248,7 @@ const report = (name: string, r: Result) => {
     `${name.padEnd(30)} accepted ${String(r.acceptedPerSec).padStart(5)}/s   rejected ${String(r.rejectedPerSec).padStart(5)}/s   ` +
       `p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   other ${r.otherErrors}   overlaps ${r.overlaps}   ledger drift ${r.ledgerDrift}   unpaid ${r.unpaidPricedBookings}`,
   );
+  if (r.deadlocksDuringRun != null) console.log(`  deadlocks detected by PostgreSQL during the run: ${r.deadlocksDuringRun}`);
   console.log(`  ${r.facilities} facilities at ${r.schoolsWithFacilities} schools in ${r.alliances} alliances; ${r.requests} requests in ${r.durationSec} s; rss ${r.rssMiB.join(' / ')} MiB`);
   for (const s of r.otherSamples) console.log(`  other: ${s}`);
   for (const p of r.ledgerProblems) console.log(`  ledger: ${p}`);
