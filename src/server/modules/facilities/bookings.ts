@@ -251,11 +251,13 @@ export class BookingService {
 
   /** The booking(s) inside a given transaction (also used by the waitlist's accept). */
   async createIn(tx: Tx, req: FastifyRequest | null, actor: Actor, input: z.infer<typeof BookingCreate>, nowMs: number) {
+    // PostgreSQL: bookings of one facility are serialized on its row, taken before anything is read. The
+    // exclusion constraint alone would still refuse overlaps, but simultaneous overlapping inserts then
+    // wait on each other and end in deadlocks; queued behind the lock, a loser sees the winner and gets a
+    // clean 409. Quota and equipment counts (read-then-write) need the same serialization.
+    await lockRow(tx, this.database.dialect, 'facilities', input.facilityId);
     const p = await this.plan(tx, actor, input, nowMs, true);
     const { f } = p;
-    // PostgreSQL: quota and equipment counts are read-then-write; serialize them per facility. Overlaps
-    // need no lock: the exclusion constraint refuses them whatever the interleaving.
-    if (input.equipment.length || f.weekly_quota_hours != null) await lockRow(tx, this.database.dialect, 'facilities', f.id);
     const bad = p.occurrences.filter((o) => o.status !== 'free');
     const single = p.occurrences.length === 1;
     if (single && bad.length) throw this.conflictError(f, bad[0]!);
@@ -474,6 +476,9 @@ export class BookingService {
   async approve(req: FastifyRequest, actor: Actor, id: string) {
     try {
       await this.db.transaction().execute(async (tx) => {
+        // serialize on the facility row first (see createIn): concurrent approvals queue instead of deadlocking
+        const target = await tx.selectFrom('bookings').select('facility_id').where('id', '=', id).executeTakeFirst();
+        if (target) await lockRow(tx, this.database.dialect, 'facilities', target.facility_id);
         const { row, f } = await this.forDecision(actor, id, tx);
         if (row.status !== 'pending') throw this.invalid(row.status, 'approve');
         const now = nowIso();
