@@ -1,5 +1,5 @@
 /**
- * Credits (SPEC S3.3): the booking hooks other modules call inside their own transactions (contracts.md),
+ * Credits (SPEC S3.3): the booking hooks other modules call inside their own transactions,
  * and the alliance's ledger administration (rules, grants, adjustments, balances, statements).
  * Every movement goes through ledger.post: one balanced transaction per cause, idempotent.
  */
@@ -13,7 +13,7 @@ import { runIdempotent } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { policy, type Actor } from '../../platform/policy.js';
 import {
-  CREDIT_OWNER_TYPES, noShowPenaltyOf, quoteBooking, refundOf, splitCharge, startingGrantOf, withDefaults, type CreditRules,
+  CREDIT_OWNER_TYPES, noShowPenaltyOf, quoteBooking, refundOf, splitCharge, startingGrantOf, withDefaults, type CreditRules, type PriceQuote,
 } from '../../../common/pricing.js';
 import { FACILITY_TYPES } from '../../../common/facilities.js';
 import { accountOf, issuanceOf, poolOf, post, postedFor, type Owner, type OwnerType } from './ledger.js';
@@ -31,15 +31,8 @@ export interface BookingForCredits {
   startAt: string;
   endAt: string; // ISO UTC
 }
-export interface Quote {
-  amount: number;
-  hours: number;
-  peakHours: number;
-  free: boolean;
-  reason: 'own_school' | 'no_alliance' | 'priced';
-  ratePerHour: number;
-  peakRatePerHour: number;
-}
+/** the price of a booking (the pure quote of common/pricing.ts) */
+export type Quote = PriceQuote;
 export interface LedgerResult {
   transactionId: string | null;
   amount: number;
