@@ -91,7 +91,9 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSch
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // random_page_cost 1.1: data on SSD / in cache; with the default 4 the planner hash-joins search hits
+      // against a sequential scan of the whole table (see docs/benchmarks.md, search)
+      options: `-c random_page_cost=1.1${schema ? ` -c search_path=${schema}` : ''}`,
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
