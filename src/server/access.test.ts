@@ -16,6 +16,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { makeTestEnv, type Client, type TestEnv } from './testing.js';
 import { addForeignRegion, FOREIGN, multipart } from './testkit.js';
+import type { FacilityTargets } from './modules/facilities/testdata.js';
+import type { ResourceTargets } from './modules/resources/testdata.js';
 
 const ROLES = ['anon', 'admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'student', 'guardian', 'partner'] as const;
 type RoleName = (typeof ROLES)[number];
@@ -23,7 +25,7 @@ type RoleName = (typeof ROLES)[number];
 type Expect = 'any' | 'in' | 'none';
 type Variant = 'in' | 'out' | 'foreign';
 
-interface Targets {
+interface Targets extends FacilityTargets, ResourceTargets {
   region: string;
   school: string;
   alliance: string;
@@ -46,18 +48,7 @@ interface Targets {
   importId: string;
   importQuery: string;
   auditEntity: string;
-  // ---- facilities & bookings (S3.1–S3.2) ----
-  facility: string;
-  facilitySchool: string;
-  equipment: string;
-  closure: string;
-  /** accepted, booked by the target teacher (u_teacher in scope) */
-  booking: string;
-  pendingBooking: string;
-  kit: string;
-  /** owned by the target teacher */
-  waitlistEntry: string;
-  loan: string;
+  // ---- facilities & bookings (S3.1–S3.2) ----  (FacilityTargets, modules/facilities/testdata.ts)
   // ---- credits (S3.3) ----
   /** a ledger transaction of `alliance` touching `school` */
   creditTx: string;
@@ -65,18 +56,7 @@ interface Targets {
   creditAccount: string;
   // ---- utilization (S3.4) ----
   // ---- resources (S2) ----
-  /** resources: see modules/resources/testdata.ts; resCreateSchool '' = the actor's own school */
-  resource: string;
-  resourceFile: string;
-  resourceComment: string;
-  resEdit: string;
-  resFileDel: string;
-  resFileDelFile: string;
-  resSubmit: string;
-  resWithdraw: string;
-  resArchive: string;
-  resReview: string;
-  resAssign: string;
+  /** resources: ResourceTargets (modules/resources/testdata.ts); resCreateSchool '' = the actor's own school */
   resCreateSchool: string;
   // ---- search & files (S2) ----
 }

@@ -11,9 +11,11 @@ export interface FacilityTargets {
   facilitySchool: string;
   equipment: string;
   closure: string;
+  /** accepted, booked by the target teacher (u_teacher in scope) */
   booking: string;
   pendingBooking: string;
   kit: string;
+  /** owned by the target teacher */
   waitlistEntry: string;
   loan: string;
 }

@@ -808,13 +808,9 @@ export class ResourceService {
           const cid = newId();
           let ledger: { transactionId: string | null; amount: number } = { transactionId: null, amount: 0 };
           if (cur.alliance_id) {
-            try {
-              ledger = await this.credits.rewardResourceUse(tx, req, {
-                eventId: cid, allianceId: cur.alliance_id, resourceId: id, ownerSchoolId: cur.school_id, authorUserId: cur.created_by, userSchoolId: actor.schoolId,
-              });
-            } catch (err) {
-              if ((err as Error).message !== 'not implemented') throw err; // credit rules not there yet: record the event only
-            }
+            ledger = await this.credits.rewardResourceUse(tx, req, {
+              eventId: cid, allianceId: cur.alliance_id, resourceId: id, ownerSchoolId: cur.school_id, authorUserId: cur.created_by, userSchoolId: actor.schoolId,
+            });
           }
           await tx.insertInto('resource_contributions').values({
             id: cid, resource_id: id, use_id: useId, owner_school_id: cur.school_id, author_id: cur.created_by, using_school_id: actor.schoolId,
