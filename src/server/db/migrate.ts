@@ -5,6 +5,10 @@ import * as m002 from './migrations/002_facilities.js';
 import * as m003 from './migrations/003_credits.js';
 import * as m004 from './migrations/004_resources.js';
 import * as m005 from './migrations/005_search.js';
+import * as m006 from './migrations/006_access.js';
+import * as m007 from './migrations/007_signin.js';
+import * as m008 from './migrations/008_operations.js';
+import * as m009 from './migrations/009_integrity.js';
 
 /**
  * Migrations are plain modules listed here in order (bundling-friendly, no directory scan).
@@ -16,6 +20,10 @@ const MIGRATIONS: { name: string; up: typeof m001.up }[] = [
   { name: '003_credits', up: m003.up },
   { name: '004_resources', up: m004.up },
   { name: '005_search', up: m005.up },
+  { name: '006_access', up: m006.up },
+  { name: '007_signin', up: m007.up },
+  { name: '008_operations', up: m008.up },
+  { name: '009_integrity', up: m009.up },
 ];
 
 export async function migrate(database: Database): Promise<string[]> {

@@ -75,7 +75,13 @@ export const FIELD_MESSAGES = {
   too_small: { zh: '不能小于 {min}', en: 'must be at least {min}' },
   invalid_value: { zh: '取值无效，可选值：{options}', en: 'must be one of: {options}' },
   invalid_format: { zh: '格式不正确', en: 'has an invalid format' },
-  invalid_date: { zh: '日期格式应为 YYYY-MM-DD', en: 'must be a date YYYY-MM-DD' },
+  invalid_date: { zh: '应为 2000–2100 年间真实存在的日期（YYYY-MM-DD）', en: 'must be a real date YYYY-MM-DD between 2000 and 2100' },
+  invalid_instant: {
+    zh: '应为 2000–2100 年间的有效时间（YYYY-MM-DDTHH:MM，带时区，如 +08:00）',
+    en: 'must be a valid time YYYY-MM-DDTHH:MM with a time zone (e.g. +08:00), years 2000–2100',
+  },
+  invalid_month: { zh: '应为 2000–2100 年间的月份（YYYY-MM）', en: 'must be a month YYYY-MM between 2000 and 2100' },
+  control_characters: { zh: '不能包含控制字符、换行或文字方向控制符', en: 'must not contain control characters, line breaks or bidi marks' },
   unknown_field: { zh: '不允许的字段', en: 'is not an allowed field' },
   duplicate: { zh: '已存在', en: 'already exists' },
   duplicate_in_file: { zh: '与第 {row} 行重复', en: 'duplicates row {row}' },
@@ -232,8 +238,12 @@ export function zodIssueToField(issue: {
       return ((p.keys as string[]) ?? []).map((k) => ({ field: [base, k].filter(Boolean).join('.'), code: 'unknown_field' as const }));
     case 'invalid_format':
       return [{ field: base, code: p.format === 'regex' && String(p.pattern).includes('\\d{4}-') ? 'invalid_date' : 'invalid_format' }];
-    case 'custom':
+    case 'custom': {
+      // platform/input.ts primitives name their field code
+      const fieldCode = (p.params as { fieldCode?: string } | undefined)?.fieldCode;
+      if (fieldCode && fieldCode in FIELD_MESSAGES) return [{ field: base, code: fieldCode as FieldCode }];
       return [{ field: base, code: 'invalid', params: { reason: issue.message ?? '' } }];
+    }
     default:
       return [{ field: base, code: 'invalid', params: { reason: issue.message ?? issue.keyword } }];
   }

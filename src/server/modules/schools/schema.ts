@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES, ALLIANCE_KINDS } from '../../../common/vocab.js';
 
-export const Id = z.string().min(1).max(40);
-export const DateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)), 'invalid date');
+import { DateStr, Id } from '../../platform/input.js';
+
+export { DateStr, Id };
 export const Page = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
