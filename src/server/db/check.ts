@@ -58,6 +58,9 @@ export async function runChecks(database: Database): Promise<string[]> {
   // credits (S3.3): balances recomputed from the entries, every transaction and alliance sums to zero
   const { checkLedger } = await import('../modules/credits/ledger.js');
   problems.push(...(await checkLedger(db)).problems);
+  // money against its causes: bookings charged, refunded and penalized per the rules; resource rewards single
+  const { checkMoneyCauses } = await import('../modules/credits/causes.js');
+  problems.push(...(await checkMoneyCauses(db)));
 
   return problems;
 }

@@ -13,11 +13,12 @@ import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
 import { isBookingOverlap, lockRow } from '../../db/bookings.js';
+import { transition } from '../../db/transition.js';
 import type { BookingsTable } from './tables.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { holds, type Actor } from '../../platform/policy.js';
+import { communityBookerOnly, holds, type Actor } from '../../platform/policy.js';
 import { runIdempotent } from '../../platform/idempotency.js';
 import { CreditService, type BookingForCredits, type Quote } from '../credits/service.js';
 import {
@@ -114,6 +115,11 @@ export class BookingService {
    * (community_open) need no alliance. Anyone else is refused.
    */
   private async allianceFor(db: Db | Tx, actor: Actor, f: FacilityRow, ownerAlliances: string[], requested: string | null | undefined, startMs: number) {
+    // students and guardians: community-open venues at weekends only, as members of the public (no school pays)
+    if (communityBookerOnly(actor)) {
+      if (f.community_open !== 1 || !isWeekend(startMs)) throw new AppError(403, 'community_booking_only');
+      return { allianceId: null, bookerSchoolId: null };
+    }
     const bookerSchoolId = actor.schoolId;
     if (f.school_id && bookerSchoolId === f.school_id) return { allianceId: null, bookerSchoolId };
     const mine = bookerSchoolId
@@ -420,12 +426,12 @@ export class BookingService {
   async inbox(actor: Actor) {
     let qb = this.rows(this.db).where('b.status', '=', 'pending');
     if (!actor.isPlatformAdmin) {
-      const partnerAlliances = actor.grants.filter((g) => g.role === 'partner' && g.scopeId).map((g) => g.scopeId!);
       qb = qb.where((eb) => {
         const ors = [];
         if (actor.adminSchools.size) ors.push(eb('f.school_id', 'in', [...actor.adminSchools]));
         if (actor.bureauRegions.size) ors.push(eb('f.region_id', 'in', [...actor.bureauRegions]));
-        if (partnerAlliances.length) ors.push(eb('f.partner_id', 'in', eb.selectFrom('alliance_partners as ap').select('ap.partner_id').where('ap.alliance_id', 'in', partnerAlliances)));
+        // a partner account: its own organisation's venues only
+        if (actor.partners.size) ors.push(eb('f.partner_id', 'in', [...actor.partners]));
         return ors.length ? eb.or(ors) : eb.lit(false);
       });
     }
@@ -482,7 +488,7 @@ export class BookingService {
         const { row, f } = await this.forDecision(actor, id, tx);
         if (row.status !== 'pending') throw this.invalid(row.status, 'approve');
         const now = nowIso();
-        await tx.updateTable('bookings').set({ status: 'accepted', decided_by: actor.userId, decided_at: now, updated_at: now }).where('id', '=', id).execute();
+        await transition(tx, 'bookings', id, 'pending', { status: 'accepted', decided_by: actor.userId, decided_at: now, updated_at: now }, (cur) => this.invalid(cur ?? row.status, 'approve'));
         const charge = await this.credits.chargeBooking(tx, req, this.forCredits(id, f, row.alliance_id, row.booker_school_id, Number(row.start_ms), Number(row.end_ms)));
         await tx.updateTable('bookings').set({ charge_tx_id: charge.transactionId, charge_amount: charge.amount }).where('id', '=', id).execute();
         await audit(tx, req, { action: 'booking.approve', entityType: 'booking', entityId: id, regionId: f.region_id, allianceId: row.alliance_id, schoolId: f.school_id, detail: { amount: charge.amount } });
@@ -499,7 +505,7 @@ export class BookingService {
       const { row, f } = await this.forDecision(actor, id, tx);
       if (row.status !== 'pending') throw this.invalid(row.status, 'reject');
       const now = nowIso();
-      await tx.updateTable('bookings').set({ status: 'rejected', decided_by: actor.userId, decided_at: now, decision_reason: reason, updated_at: now }).where('id', '=', id).execute();
+      await transition(tx, 'bookings', id, 'pending', { status: 'rejected', decided_by: actor.userId, decided_at: now, decision_reason: reason, updated_at: now }, (cur) => this.invalid(cur ?? row.status, 'reject'));
       await tx.updateTable('equipment_loans').set({ status: 'cancelled', updated_at: now }).where('booking_id', '=', id).where('status', '=', 'reserved').execute();
       await audit(tx, req, { action: 'booking.reject', entityType: 'booking', entityId: id, regionId: f.region_id, allianceId: row.alliance_id, schoolId: f.school_id, detail: { reason } });
     });
@@ -516,7 +522,8 @@ export class BookingService {
       const now = new Date(nowMs).toISOString();
       // the owner cancelling is never the booker's fault: refunded as timely
       const timely = !isBooker || cancellationTimely(Number(row.start_ms), nowMs, f.cancel_deadline_hours);
-      await tx.updateTable('bookings').set({ status: 'cancelled', cancelled_at: now, cancelled_by: actor.userId, decision_reason: reason ?? row.decision_reason, updated_at: now }).where('id', '=', id).execute();
+      // conditional on the status read: whether a refund is due depends on it (pending: nothing was charged)
+      await transition(tx, 'bookings', id, row.status, { status: 'cancelled', cancelled_at: now, cancelled_by: actor.userId, decision_reason: reason ?? row.decision_reason, updated_at: now }, (cur) => this.invalid(cur ?? row.status, 'cancel'));
       await tx.updateTable('equipment_loans').set({ status: 'cancelled', updated_at: now }).where('booking_id', '=', id).where('status', '=', 'reserved').execute();
       let refund = { transactionId: null as string | null, amount: 0 };
       if (row.status === 'accepted') {
@@ -542,7 +549,7 @@ export class BookingService {
         throw badRequest([{ field: 'booking', code: 'invalid', params: { reason: '只能在开始前 1 小时至结束前签到 / check-in opens 1 hour before the start' } }]);
       }
       const now = nowIso();
-      await tx.updateTable('bookings').set({ status: 'checked_in', checked_in_at: now, updated_at: now }).where('id', '=', id).execute();
+      await transition(tx, 'bookings', id, 'accepted', { status: 'checked_in', checked_in_at: now, updated_at: now }, (cur) => this.invalid(cur ?? row.status, 'check-in'));
       await tx.updateTable('equipment_loans').set({ status: 'out', updated_at: now }).where('booking_id', '=', id).where('status', '=', 'reserved').execute();
       await audit(tx, req, { action: 'booking.check_in', entityType: 'booking', entityId: id, regionId: f.region_id, allianceId: row.alliance_id, schoolId: f.school_id });
     });
@@ -555,7 +562,7 @@ export class BookingService {
       if (row.status !== 'accepted') throw this.invalid(row.status, 'no-show');
       if (Date.now() < Number(row.start_ms)) throw badRequest([{ field: 'booking', code: 'invalid', params: { reason: '预约尚未开始 / the booking has not started' } }]);
       const now = nowIso();
-      await tx.updateTable('bookings').set({ status: 'no_show', updated_at: now }).where('id', '=', id).execute();
+      await transition(tx, 'bookings', id, 'accepted', { status: 'no_show', updated_at: now }, (cur) => this.invalid(cur ?? row.status, 'no-show'));
       await tx.updateTable('equipment_loans').set({ status: 'cancelled', updated_at: now }).where('booking_id', '=', id).where('status', '=', 'reserved').execute();
       const penalty = await this.credits.penalizeNoShow(tx, req, this.forCredits(id, f, row.alliance_id, row.booker_school_id, Number(row.start_ms), Number(row.end_ms)));
       await audit(tx, req, { action: 'booking.no_show', entityType: 'booking', entityId: id, regionId: f.region_id, allianceId: row.alliance_id, schoolId: row.booker_school_id, detail: { penalty: penalty.amount } });
@@ -656,8 +663,10 @@ export class BookingService {
     };
     try {
       return await this.db.transaction().execute(async (tx) => {
+        // claim the offer first: of two concurrent accepts one books, the other gets 409
+        await transition(tx, 'waitlist', id, 'offered', { status: 'booked', updated_at: nowIso() }, (cur) => this.invalid(cur ?? w.status, 'accept'));
         const created = await this.createIn(tx, req, actor, input, Date.now());
-        await tx.updateTable('waitlist').set({ status: 'booked', booking_id: created.bookings[0]!.id, updated_at: nowIso() }).where('id', '=', id).where('status', '=', 'offered').execute();
+        await tx.updateTable('waitlist').set({ booking_id: created.bookings[0]!.id }).where('id', '=', id).execute();
         return created;
       });
     } catch (err) {
@@ -669,7 +678,7 @@ export class BookingService {
     const w = await this.db.selectFrom('waitlist').selectAll().where('id', '=', id).executeTakeFirst();
     if (!w || w.user_id !== actor.userId) throw notFound('waitlist');
     if (w.status !== 'waiting' && w.status !== 'offered') throw this.invalid(w.status, 'withdraw');
-    await this.db.updateTable('waitlist').set({ status: 'withdrawn', updated_at: nowIso() }).where('id', '=', id).execute();
+    await transition(this.db, 'waitlist', id, w.status, { status: 'withdrawn', updated_at: nowIso() }, (cur) => this.invalid(cur ?? w.status, 'withdraw'));
     return (await this.myWaitlist(actor)).items.find((x) => x.id === id)!;
   }
 
@@ -717,7 +726,7 @@ export class BookingService {
       if (!manage && !(borrower && step === 'cancel')) throw borrower ? forbidden() : notFound('loan');
       const allowed = step === 'return' ? ['reserved', 'out'] : ['reserved'];
       if (!allowed.includes(l.status)) throw this.invalid(l.status, step);
-      await tx.updateTable('equipment_loans').set({ status: step === 'return' ? 'returned' : 'cancelled', updated_at: nowIso() }).where('id', '=', id).execute();
+      await transition(tx, 'equipment_loans', id, l.status, { status: step === 'return' ? 'returned' : 'cancelled', updated_at: nowIso() }, (cur) => this.invalid(cur ?? l.status, step));
       await audit(tx, req, { action: `loan.${step}`, entityType: 'loan', entityId: id, regionId: e.region_id, schoolId: l.borrower_school_id });
     });
     return this.loan(id);
