@@ -17,8 +17,19 @@ export interface Storage {
   /** Streams the file, or the bytes start..end (inclusive) of it (HTTP Range). */
   get(key: string, range?: { start: number; end: number }): Readable;
   stat(key: string): Promise<{ size: number } | null>;
+  /** Removes at once bytes that no committed row ever referenced (an upload that failed or was refused). */
   delete(key: string): Promise<void>;
+  /**
+   * Retires a file that committed rows referenced (a replaced or removed file): its bytes are kept aside
+   * for the retention period, so a backup whose database snapshot still names the key finds them.
+   */
+  retire(key: string): Promise<void>;
 }
+
+/** Folder under the storage root that holds retired files (keys cannot start with a dot). */
+export const TRASH_DIR = '.trash';
+/** How long retired files are kept: longer than the interval between backups (docs/backup.md). */
+export const DEFAULT_RETENTION_DAYS = 7;
 
 export class FileTooLargeError extends Error {
   constructor(public readonly maxBytes: number) {
@@ -28,14 +39,31 @@ export class FileTooLargeError extends Error {
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*(\/[a-zA-Z0-9][a-zA-Z0-9._-]*)*$/;
 
+export function validKey(key: string): boolean {
+  return KEY.test(key) && !key.includes('..');
+}
+
 export class LocalStorage implements Storage {
-  constructor(private readonly root: string) {
+  private readonly retentionMs: number;
+  private lastPurge = 0;
+
+  constructor(
+    readonly root: string,
+    opts: { retentionDays?: number } = {},
+  ) {
     fs.mkdirSync(root, { recursive: true });
+    this.retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
   }
 
   private file(key: string): string {
-    if (!KEY.test(key) || key.includes('..')) throw new Error(`invalid storage key: ${key}`);
+    if (!validKey(key)) throw new Error(`invalid storage key: ${key}`);
     return path.join(this.root, key);
+  }
+
+  /** Where a retired file's bytes are kept until the retention period has passed. */
+  retainedPath(key: string): string {
+    if (!validKey(key)) throw new Error(`invalid storage key: ${key}`);
+    return path.join(this.root, TRASH_DIR, key);
   }
 
   async put(key: string, body: Readable | Buffer, opts: { maxBytes?: number } = {}): Promise<StoredFile> {
@@ -80,6 +108,58 @@ export class LocalStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.file(key), { force: true });
+  }
+
+  async retire(key: string): Promise<void> {
+    const from = this.file(key);
+    const to = this.retainedPath(key);
+    await fs.promises.mkdir(path.dirname(to), { recursive: true });
+    try {
+      await fs.promises.rename(from, to);
+      const now = new Date();
+      await fs.promises.utimes(to, now, now); // the retention period counts from the retirement
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (Date.now() - this.lastPurge > 3_600_000) {
+      this.lastPurge = Date.now();
+      this.purgeRetired().catch(() => undefined);
+    }
+  }
+
+  /** Removes retired files older than the retention period; returns how many were removed. */
+  async purgeRetired(now = Date.now()): Promise<number> {
+    const cutoff = now - this.retentionMs;
+    let removed = 0;
+    const walk = async (dir: string): Promise<boolean> => {
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch {
+        return false;
+      }
+      let left = entries.length;
+      for (const e of entries) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (await walk(p)) left--;
+          continue;
+        }
+        const st = await fs.promises.stat(p).catch(() => null);
+        if (st && st.mtimeMs < cutoff) {
+          await fs.promises.rm(p, { force: true });
+          removed++;
+          left--;
+        }
+      }
+      if (left === 0 && dir !== path.join(this.root, TRASH_DIR)) {
+        await fs.promises.rmdir(dir).catch(() => undefined);
+        return true;
+      }
+      return false;
+    };
+    await walk(path.join(this.root, TRASH_DIR));
+    return removed;
   }
 }
 

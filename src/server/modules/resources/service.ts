@@ -269,7 +269,7 @@ export class ResourceService {
       // a replaced file of an unpublished draft is gone for good unless another version still holds it
       for (const key of removed) {
         const still = await this.db.selectFrom('resource_files').select('id').where((eb) => eb.or([eb('storage_key', '=', key), eb('pdf_key', '=', key)])).limit(1).executeTakeFirst();
-        if (!still) await this.storage.delete(key);
+        if (!still) await this.storage.retire(key); // kept for backups taken before the change (docs/backup.md)
       }
     } catch (err) {
       for (const k of keys) await this.storage.delete(k);
@@ -322,7 +322,7 @@ export class ResourceService {
     await this.db.deleteFrom('resource_files').where('id', '=', fileId).execute();
     for (const key of [f.storage_key, f.pdf_key].filter((k): k is string => !!k)) {
       const still = await this.db.selectFrom('resource_files').select('id').where((eb) => eb.or([eb('storage_key', '=', key), eb('pdf_key', '=', key)])).limit(1).executeTakeFirst();
-      if (!still) await this.storage.delete(key);
+      if (!still) await this.storage.retire(key); // kept for backups taken before the change (docs/backup.md)
     }
     return this.detail(actor, id, { countView: false });
   }
