@@ -110,7 +110,9 @@ describe('decision races on one booking (one instance)', () => {
       // a different firing order each round
       const order = ACTIONS.map((_, i) => ACTIONS[(i + round) % ACTIONS.length]!);
       if (round % 2) order.reverse();
-      const replies = await Promise.all(order.map((a) => fire(a, id)));
+      // all at once in some rounds; staggered in others, so later requests also meet committed decisions
+      const gap = [0, 5, 40, 150][round % 4]!;
+      const replies = await Promise.all(order.map((a, i) => new Promise((ok) => setTimeout(ok, i * gap)).then(() => fire(a, id))));
       const ok = new Set<Action>();
       replies.forEach((r, i) => {
         if (r.statusCode === 200) ok.add(order[i]!);
