@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -15,8 +16,8 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config } from './config.js';
-import { createDatabase, ensureSchema, type Database } from './db/index.js';
+import { describeDatabase, type Config } from './config.js';
+import { createDatabase, databaseAnswers, ensureSchema, isDatabaseUnavailable, RETRY_AFTER_SECONDS, type Database } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { AppError, fieldMessage, langOf, message, zodIssueToField, type RawFieldError } from './platform/errors.js';
 import { holds } from './platform/policy.js';
@@ -34,7 +35,45 @@ export interface BuildOptions {
   /** run migrations on start (default true) */
   migrate?: boolean;
   logger?: boolean;
+  /** where the JSON log lines go (default stdout); tests capture them */
+  logStream?: NodeJS.WritableStream;
 }
+
+/** Request ids accepted from clients (or a proxy): 8–64 of letters, digits and . _ : - ; anything else is replaced. */
+export const CLIENT_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,63}$/;
+
+/** Secrets that travel in URLs (calendar feed tokens, OAuth codes) never reach the logs. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  const pathPart = (q < 0 ? url : url.slice(0, q)).replace(/(\/calendar\/feed\/)[^/]+/g, '$1[redacted]');
+  if (q < 0) return pathPart;
+  const query = url.slice(q + 1).replace(/(^|&)((?:token|access_token|id_token|refresh_token|code|state|password|secret|key)=)[^&#]*/gi, '$1$2[redacted]');
+  return `${pathPart}?${query}`;
+}
+
+/** The request as logged: method, redacted URL, client address, and a client's request id we did not accept. */
+function serializeRequest(req: FastifyRequest) {
+  const sent = req.headers?.['x-request-id'];
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.headers?.host,
+    remoteAddress: req.ip,
+    ...(typeof sent === 'string' && sent !== req.id ? { clientRequestId: sent.slice(0, 100) } : {}),
+  };
+}
+
+/**
+ * The web app's policy: scripts only from our origin; antd writes inline styles (style-src 'unsafe-inline');
+ * never framed by another site. Other answers (JSON, downloads) load nothing and are never framed; inline
+ * file previews are framed by the app itself (the resource page shows PDFs and text in an iframe).
+ */
+const CSP_APP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self' data:", "connect-src 'self'", "media-src 'self' blob:", "frame-src 'self'", "worker-src 'self' blob:",
+  "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+const CSP_OTHER = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface RouteInfo {
   method: string;
@@ -53,20 +92,28 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const database = opts.database ?? createDatabase(config);
   await ensureSchema(database, config.databaseSchema);
-  if (opts.migrate !== false) await migrate(database);
+  const applied = opts.migrate !== false ? await migrate(database) : [];
   const storage = opts.storage ?? new LocalStorage(path.join(config.dataDir, 'files'));
   const ctx: AppContext = { config, database, storage };
 
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger: opts.logger === false ? false : {
+      level: config.logLevel,
+      serializers: { req: serializeRequest as never },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
-      return typeof h === 'string' && /^[\w.-]{1,64}$/.test(h) ? h : newId();
+      return typeof h === 'string' && CLIENT_REQUEST_ID.test(h) ? h : newId();
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: undefined,
+    // while draining for shutdown, a request already on an open connection is still served (with
+    // `Connection: close`) rather than answered with Fastify's bare 503
+    return503OnClosing: false,
   });
+  if (applied.length) app.log.info({ migrations: applied, database: describeDatabase(config) }, 'migrations applied');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const auth = new AuthService(database.db, config);
@@ -98,7 +145,27 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  const registry = installMetrics(app);
+  const registry = installMetrics(app, { database, version: config.version });
+
+  // hardening headers on every answer: pages, the API, downloads, errors
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-request-id', String(req.id));
+    const inline = String(reply.getHeader('content-disposition') ?? '').startsWith('inline');
+    reply.header('x-frame-options', inline ? 'SAMEORIGIN' : 'DENY');
+    const ancestors = inline ? "frame-ancestors 'self'" : "frame-ancestors 'none'";
+    const own = reply.getHeader('content-security-policy');
+    if (own) {
+      if (!/frame-ancestors/.test(String(own))) reply.header('content-security-policy', `${String(own)}; ${ancestors}`);
+    } else if (inline) {
+      // a file shown inline by the app; a stricter policy on the file itself stops Chromium's PDF viewer
+      reply.header('content-security-policy', ancestors);
+    } else {
+      const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+      reply.header('content-security-policy', html ? CSP_APP : CSP_OTHER);
+    }
+  });
 
   // who is asking, and may they?
   app.addHook('onRequest', async (req) => {
@@ -127,6 +194,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     let detail = message('internal', lang);
     let fields: RawFieldError[] = [];
     if (err instanceof AppError) {
+      const extra = (err as AppError & { headers?: Record<string, string> }).headers;
+      if (extra) reply.headers(extra);
       status = err.status;
       code = err.code;
       detail = message(err.code, lang, err.params);
@@ -163,11 +232,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       code = 'validation_failed';
       detail = message('validation_failed', lang);
       fields = [{ field: 'body', code: 'required' }];
+    } else if (isDatabaseUnavailable(err)) {
+      // the database is away (restart, failover, terminated connection): nothing committed, retry shortly
+      status = 503;
+      code = 'database_unavailable';
+      detail = message('database_unavailable', lang);
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       status = err.statusCode;
       code = 'validation_failed';
       detail = err.message;
     }
+    if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (status >= 500) req.log.error({ err, serialization: isResponseSerializationError(err as never) }, 'request failed');
     reply
       .code(status)
@@ -188,16 +263,39 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // ---- operations ----------------------------------------------------------------------------
   const zr = app.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>();
+  // liveness (/healthz): 200 while the process runs, the database's state in the body (restarting the process
+  // does not bring a database back); readiness (/readyz): 503 + Retry-After while the database does not
+  // answer or while the instance drains for shutdown, so that load balancers send requests elsewhere
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   zr.get('/healthz', {
     schema: {
       hide: true,
-      response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), version: z.string() }) },
+      response: {
+        200: z.object({
+          status: z.enum(['ok', 'degraded', 'draining']),
+          database: z.enum(['sqlite', 'postgres']),
+          version: z.string(),
+          problem: z.literal('database_unavailable').optional(),
+        }),
+      },
     },
   }, async () => {
-    await database.db.selectFrom('regions').select('id').limit(1).execute();
-    return { status: 'ok' as const, database: database.dialect, version: config.version };
+    const up = await databaseAnswers(database);
+    const status = !up ? ('degraded' as const) : draining ? ('draining' as const) : ('ok' as const);
+    return { status, database: database.dialect, version: config.version, ...(up ? {} : { problem: 'database_unavailable' as const }) };
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  zr.get('/readyz', {
+    schema: { hide: true, response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['sqlite', 'postgres']), version: z.string() }) } },
+  }, async () => {
+    if (draining) throw new AppError(503, 'shutting_down');
+    if (!(await databaseAnswers(database))) throw new AppError(503, 'database_unavailable');
+    return { status: 'ready' as const, database: database.dialect, version: config.version };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    metricsAccess(config, req, reply);
     reply.type(registry.contentType);
     return registry.metrics();
   });
@@ -228,6 +326,26 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (!opts.database) await database.close();
   });
   return app;
+}
+
+const isLoopback = (a: string | undefined) => !!a && (/^127\./.test(a) || a === '::1' || /^::ffff:127\./.test(a));
+
+/**
+ * /metrics: with `Authorization: Bearer $METRICS_TOKEN`, or from this machine itself (a loopback peer that
+ * forwards nobody: a local proxy adds X-Forwarded-For, so the internet never gets in through it).
+ */
+function metricsAccess(config: Config, req: FastifyRequest, reply: FastifyReply) {
+  const h = req.headers.authorization;
+  if (typeof h === 'string' && h.startsWith('Bearer ')) {
+    const sent = crypto.createHash('sha256').update(h.slice(7)).digest();
+    const want = crypto.createHash('sha256').update(config.metricsToken ?? crypto.randomBytes(32)).digest();
+    if (config.metricsToken && crypto.timingSafeEqual(sent, want)) return;
+    throw new AppError(403, 'forbidden');
+  }
+  const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
+  if (isLoopback(req.socket.remoteAddress) && !forwarded) return;
+  reply.header('www-authenticate', 'Bearer realm="metrics"');
+  throw new AppError(401, 'unauthenticated');
 }
 
 function findWebRoot(): string | null {

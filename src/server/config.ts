@@ -1,23 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { ThrottleRule } from './modules/auth/throttle.js';
 
 /** Environment → typed configuration. The only place that reads process.env. */
 const Env = z.object({
+  /** `production` turns on the safe-deployment checks below (PUBLIC_URL required, no demo data by default…). */
+  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Listen address: loopback unless set (put a TLS proxy in front, or set HOST=0.0.0.0 deliberately). */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   /** PostgreSQL schema to use (tests run each file in its own schema). */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
-  DEMO_PASSWORD: z.string().min(8).default('Xiaolian@2026'),
+  DEMO_PASSWORD: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PUBLIC_URL: z.string().url().optional(),
-  /** Cookies carry `Secure` when the public URL is https. */
+  /** The address users open; cookies carry `Secure` when it is https. Required in production. */
+  PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'http:// or https://').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
-  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Sign-in failures per account before the back-off starts. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Sign-in failures per client address (IPv6: per /64) before the back-off starts. */
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** First back-off; it doubles with every further failure. */
+  LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Ceiling of the back-off. */
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** A counter without failures for this long starts again from zero. */
+  LOGIN_DECAY_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  /** Addresses or CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed (comma-separated). */
   TRUST_PROXY: z.string().optional(),
+  /** Bearer token for GET /metrics from anywhere but loopback. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Build identification (set by CI; otherwise baked in at build time or read from git). */
+  GIT_COMMIT: z.string().regex(/^[0-9a-f]{4,40}$/i).optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -29,10 +50,13 @@ const Env = z.object({
   OIDC_LABEL: z.string().default('统一身份认证登录'),
   /** Allow plain-http issuers (only for tests and closed intranets). */
   OIDC_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
-  SEED_ON_START: z.enum(['0', '1']).default('1'),
+  /** Create the demo region on start (empty database only). Off unless asked: `npm start` asks on a fresh checkout. */
+  SEED_ON_START: z.enum(['0', '1']).default('0'),
 });
 
 export interface Config {
+  /** NODE_ENV=production */
+  production: boolean;
   port: number;
   host: string;
   dataDir: string;
@@ -44,8 +68,10 @@ export interface Config {
   publicUrl: string;
   secureCookies: boolean;
   session: { idleMinutes: number; absoluteHours: number };
-  login: { maxFailures: number; lockMinutes: number };
-  trustProxy: boolean | string;
+  login: { account: ThrottleRule; ip: ThrottleRule };
+  /** false, or the proxies' addresses / CIDRs (true only outside production) */
+  trustProxy: boolean | string[];
+  metricsToken?: string;
   oidc?: {
     issuer: string;
     clientId: string;
@@ -57,34 +83,126 @@ export interface Config {
     allowHttp: boolean;
   };
   seedOnStart: boolean;
+  /** demo accounts must change their password at first sign-in (production) */
+  demoMustChangePassword: boolean;
+  /** package version + commit, e.g. 0.1.0+3f2a9c1d0b7e */
   version: string;
+  /** unsafe but allowed settings, logged at start */
+  warnings: string[];
 }
 
-export const VERSION = '0.1.0';
+/** The published demo password (README): never acceptable for seeded accounts in production. */
+export const PUBLIC_DEMO_PASSWORD = 'Xiaolian@2026';
+
+// baked in by the build (package.json build:server, esbuild --define)
+declare const __XL_VERSION__: string | undefined;
+declare const __XL_COMMIT__: string | undefined;
+
+let built: { version: string; commit: string } | undefined;
+/** package.json's version and the git commit: from the build, else from the checkout this file is in. */
+export function buildInfo(): { version: string; commit: string } {
+  if (built) return built;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  let version = typeof __XL_VERSION__ === 'string' ? __XL_VERSION__ : '';
+  let commit = typeof __XL_COMMIT__ === 'string' ? __XL_COMMIT__ : '';
+  if (!version) {
+    try {
+      // src/server/config.ts and dist/server/main.js are both two levels below package.json
+      version = JSON.parse(fs.readFileSync(path.resolve(here, '../../package.json'), 'utf8')).version ?? '';
+    } catch {
+      version = '';
+    }
+  }
+  if (!commit || commit === 'unknown') {
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'], timeout: 3000 }).toString().trim();
+    } catch {
+      commit = 'unknown';
+    }
+  }
+  built = { version: version || '0.0.0', commit };
+  return built;
+}
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(s: string): boolean {
+  if (PROXY_KEYWORDS.has(s) || net.isIP(s)) return true;
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+  if (!m) return false;
+  const kind = net.isIP(m[1]!);
+  const bits = Number(m[2]);
+  return (kind === 4 && bits <= 32) || (kind === 6 && bits <= 128);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid environment:\n${lines.join('\n')}`);
-  }
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success) throw new Error(`invalid environment:\n${problems.join('\n')}`);
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const refuse = (msg: string) => problems.push(`  ${msg}`);
+
   const dataDir = path.resolve(e.DATA_DIR);
+  if (production && !e.PUBLIC_URL) {
+    refuse('PUBLIC_URL: required when NODE_ENV=production — the address users open, e.g. https://xl.edu.example.cn (https turns on Secure cookies)');
+  }
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  if (production && publicUrl.startsWith('http://')) {
+    warnings.push(`PUBLIC_URL ${publicUrl} is not https: session cookies are sent without Secure; put TLS in front (docs/deploy.md)`);
+  }
+
+  let trustProxy: boolean | string[] = false;
+  const tp = e.TRUST_PROXY?.trim();
+  if (tp && tp !== 'false' && tp !== '0') {
+    if (tp === 'true') {
+      if (production) {
+        refuse("TRUST_PROXY: 'true' believes X-Forwarded-For from anyone, so any client can fake the address in the audit log and the sign-in throttle; give the proxy's address(es) or CIDR(s), e.g. TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.5,10.0.0.6");
+      } else {
+        warnings.push("TRUST_PROXY=true believes X-Forwarded-For from any client; give the proxy's address instead (refused when NODE_ENV=production)");
+        trustProxy = true;
+      }
+    } else {
+      const list = tp.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = list.filter((s) => !isProxyAddress(s));
+      if (bad.length) refuse(`TRUST_PROXY: ${bad.join(', ')} is not an IP address or CIDR (give the reverse proxy's address(es), comma-separated, e.g. 127.0.0.1,10.0.0.0/24)`);
+      trustProxy = list;
+    }
+  }
+
+  const demoPassword = e.DEMO_PASSWORD ?? PUBLIC_DEMO_PASSWORD;
+  const seedOnStart = e.SEED_ON_START === '1';
+  if (production && seedOnStart && demoPassword === PUBLIC_DEMO_PASSWORD) {
+    refuse(`SEED_ON_START=1: demo accounts (admin, bureau…) with the published password ${PUBLIC_DEMO_PASSWORD} are refused when NODE_ENV=production; leave SEED_ON_START unset and create the first administrator with \`create-admin\`, or set a private DEMO_PASSWORD for a demonstration server`);
+  }
+  if (problems.length) throw new Error(`unsafe or invalid environment:\n${problems.join('\n')}`);
+
+  const rule = (free: number): ThrottleRule => ({
+    free,
+    baseMs: e.LOGIN_BACKOFF_SECONDS * 1000,
+    maxMs: Math.max(e.LOGIN_LOCK_MINUTES * 60_000, e.LOGIN_BACKOFF_SECONDS * 1000),
+    decayMs: e.LOGIN_DECAY_MINUTES * 60_000,
+  });
+  const b = buildInfo();
+  const commit = e.GIT_COMMIT ?? b.commit;
   const cfg: Config = {
+    production,
     port: e.PORT,
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL || undefined,
     databaseSchema: e.DATABASE_SCHEMA,
     sqlitePath: path.join(dataDir, 'xiaolian.sqlite'),
-    demoPassword: e.DEMO_PASSWORD,
+    demoPassword,
     logLevel: e.LOG_LEVEL,
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES },
-    trustProxy: e.TRUST_PROXY === undefined ? false : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY,
+    login: { account: rule(e.LOGIN_MAX_FAILURES), ip: rule(e.LOGIN_IP_MAX_FAILURES) },
+    trustProxy,
+    metricsToken: e.METRICS_TOKEN,
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID
         ? {
@@ -98,8 +216,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
             allowHttp: e.OIDC_ALLOW_HTTP === '1',
           }
         : undefined,
-    seedOnStart: e.SEED_ON_START === '1',
-    version: VERSION,
+    seedOnStart,
+    demoMustChangePassword: production,
+    version: `${b.version}+${commit}`,
+    warnings,
   };
   return { ...cfg, ...overrides };
+}
+
+/** Which database a config points at, for people (no password): `sqlite /srv/…/xiaolian.sqlite`, `postgres db.internal:5432/xiaolian`. */
+export function describeDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>): string {
+  if (!config.databaseUrl) return `sqlite ${config.sqlitePath}`;
+  try {
+    const u = new URL(config.databaseUrl);
+    const host = u.host || u.searchParams.get('host') || 'localhost';
+    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || (u.username ? decodeURIComponent(u.username) : '');
+    return `postgres ${host}/${db}${u.username ? ` (user ${decodeURIComponent(u.username)})` : ''}${config.databaseSchema ? ` schema ${config.databaseSchema}` : ''}`;
+  } catch {
+    return 'postgres (DATABASE_URL is not a URL)';
+  }
 }

@@ -1,7 +1,23 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../index.js';
+import { columnTypes } from '../index.js';
 
-/** Sign-in throttling (issues 9 and 10): failures counted atomically per account and per IP with back-off. */
-export async function up(_db: Kysely<any>, _dialect: Dialect): Promise<void> {
-  // filled by the change that needs it
+/**
+ * Sign-in throttling (issues 9 and 10): failures counted atomically per account and per client IP with
+ * exponential back-off that decays (see modules/auth/throttle.ts). One row per key (`acct:<username>`,
+ * `ip:<address or /64>`); times are epoch milliseconds so both databases do the arithmetic in one statement.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('login_throttle')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('failures', 'integer', (c) => c.notNull().check(sql`failures >= 0`))
+    .addColumn('delay_ms', t.bigint, (c) => c.notNull().check(sql`delay_ms >= 0`))
+    .addColumn('blocked_until_ms', t.bigint, (c) => c.notNull())
+    .addColumn('last_failure_ms', t.bigint, (c) => c.notNull())
+    .execute();
+  // the purge deletes rows whose last failure is old
+  await db.schema.createIndex('login_throttle_last').on('login_throttle').column('last_failure_ms').execute();
 }

@@ -8,6 +8,7 @@ import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
 import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
 import type { Role } from '../../../common/vocab.js';
+import { accountKey, admit, clearKey, forgiveOne, ipKey, purgeThrottle } from './throttle.js';
 
 export const SESSION_COOKIE = 'xl_sid';
 export const CSRF_COOKIE = 'xl_csrf';
@@ -23,51 +24,80 @@ const toGrant = (g: { id: string; role: string; scope_type: string; scope_id: st
   id: g.id, role: g.role as Role, scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject,
 });
 
+/** 429 with Retry-After: the address or the account is in its back-off. */
+function tooMany(req: FastifyRequest, retryMs: number, by: 'ip' | 'account'): AppError {
+  const seconds = Math.ceil(retryMs / 1000);
+  req.log.warn({ throttle: by, retryAfter: seconds }, 'sign-in throttled');
+  return new ThrottledError(seconds);
+}
+
+/** An AppError that carries the Retry-After header (the error handler sends `headers`). */
+export class ThrottledError extends AppError {
+  readonly headers: Record<string, string>;
+  constructor(seconds: number) {
+    super(429, 'too_many_attempts', { seconds });
+    this.headers = { 'retry-after': String(seconds) };
+  }
+}
+
+/**
+ * Cookies carry `Secure` when the public URL is https, or when this request reached us over https
+ * (directly, or through a trusted proxy that says so in X-Forwarded-Proto).
+ */
+export function secureFor(config: Pick<Config, 'secureCookies'>, req: FastifyRequest): boolean {
+  return config.secureCookies || req.protocol === 'https';
+}
+
 export class AuthService {
   constructor(private readonly db: Db, private readonly config: Config) {}
 
+  /**
+   * Signs in with a password. Each attempt is counted against the client's address and the username before
+   * the password is checked (throttle.ts); past the free failures the answer is 429 with Retry-After until
+   * the back-off has passed. Unknown, disabled-looking and wrong-password attempts look alike.
+   */
   async login(req: FastifyRequest, username: string, password: string): Promise<{ token: string; csrf: string; userId: string }> {
+    const rules = this.config.login;
+    const ipK = ipKey(req.ip);
+    const acctK = accountKey(username);
+    const byIp = await admit(this.db, ipK, rules.ip);
+    if (!byIp.admitted) throw tooMany(req, byIp.retryMs, 'ip');
+    const byAccount = await admit(this.db, acctK, rules.account);
+    if (!byAccount.admitted) {
+      // a refused attempt checks nothing, so it counts for nothing
+      await forgiveOne(this.db, ipK, rules.ip);
+      throw tooMany(req, byAccount.retryMs, 'account');
+    }
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const now = nowIso();
-    // Unknown, locked and wrong-password sign-ins get one and the same answer (and take as long), so the
-    // answer never tells whether a username exists or is locked.
-    if (!user || (user.locked_until && user.locked_until > now)) {
+    // Unknown and wrong-password sign-ins get one and the same answer (and take as long), so the answer
+    // never tells whether a username exists; the throttle counts both alike.
+    let ok: boolean;
+    if (!user) {
       dummyHash ??= hashPassword(randomToken(12));
       await verifyPassword(await dummyHash, password);
+      ok = false;
+    } else {
+      ok = await verifyPassword(user.password_hash, password);
+    }
+    if (!user || !ok) {
+      const backoff = Math.max(byAccount.delayMs, byIp.delayMs);
       await audit(this.db, req, {
-        action: 'auth.login_failed',
+        action: backoff > 0 ? 'auth.backoff' : 'auth.login_failed',
         entityType: 'user',
         entityId: user?.id ?? null,
         regionId: user?.region_id ?? null,
         schoolId: user?.school_id ?? null,
-        detail: { username, reason: user ? 'locked' : 'unknown_user' },
+        detail: {
+          username, reason: user ? 'wrong_password' : 'unknown_user',
+          failures: byAccount.failures, ipFailures: byIp.failures, backoffSeconds: Math.ceil(backoff / 1000),
+        },
       });
-      throw new AppError(401, 'invalid_credentials', { minutes: this.config.login.lockMinutes, max: this.config.login.maxFailures });
+      throw new AppError(401, 'invalid_credentials');
     }
-    const ok = await verifyPassword(user.password_hash, password);
-    if (!ok) {
-      const failures = user.failed_logins + 1;
-      const lock = failures >= this.config.login.maxFailures;
-      await this.db.transaction().execute(async (tx) => {
-        await tx
-          .updateTable('users')
-          .set({
-            failed_logins: lock ? 0 : failures,
-            locked_until: lock ? addMinutes(now, this.config.login.lockMinutes) : user.locked_until,
-          })
-          .where('id', '=', user.id)
-          .execute();
-        await audit(tx, req, {
-          action: lock ? 'auth.locked' : 'auth.login_failed',
-          entityType: 'user',
-          entityId: user.id,
-          regionId: user.region_id,
-          schoolId: user.school_id,
-          detail: { failures },
-        });
-      });
-      throw new AppError(401, 'invalid_credentials', { minutes: this.config.login.lockMinutes, max: this.config.login.maxFailures });
-    }
+    // the password was right: the owner's account starts again from zero, the address gets this attempt back
+    await clearKey(this.db, acctK);
+    await forgiveOne(this.db, ipK, rules.ip);
     // only someone who knows the password learns that the account is disabled
     if (user.status !== 'active') throw new AppError(403, 'account_disabled');
     return this.db.transaction().execute(async (tx) => {
@@ -101,7 +131,7 @@ export class AuthService {
   }
 
   setCookies(reply: FastifyReply, s: { token: string; csrf: string }) {
-    const common = { path: '/', sameSite: 'lax' as const, secure: this.config.secureCookies };
+    const common = { path: '/', sameSite: 'lax' as const, secure: secureFor(this.config, reply.request) };
     reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
     reply.setCookie(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });
   }
@@ -194,6 +224,7 @@ export class AuthService {
     const now = nowIso();
     await this.db.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('idle_expires_at', '<=', now)])).execute();
     await this.db.deleteFrom('auth_flows').where('expires_at', '<=', now).execute();
+    await purgeThrottle(this.db, this.config.login, Date.now());
   }
 }
 

@@ -28,7 +28,7 @@ import { audit } from '../../platform/audit.js';
 import { zapp, type App, type AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sha256 } from '../../platform/ids.js';
-import { SESSION_COOKIE, type AuthService } from './service.js';
+import { SESSION_COOKIE, secureFor, type AuthService } from './service.js';
 
 /** Cookie binding a pending flow to the browser that started it. */
 export const FLOW_COOKIE = 'xl_sso';
@@ -290,7 +290,7 @@ export async function ssoRoutes(app: App, ctx: AppContext, auth: AuthService) {
   const tags = ['认证 auth'];
   const sso = new SsoService(ctx.database.db, ctx.config, auth);
   const flowCookie = (reply: FastifyReply, value: string | null) => {
-    const opts = { path: '/api/auth/sso', httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.secureCookies };
+    const opts = { path: '/api/auth/sso', httpOnly: true, sameSite: 'lax' as const, secure: secureFor(ctx.config, reply.request) };
     if (value === null) reply.clearCookie(FLOW_COOKIE, opts);
     else reply.setCookie(FLOW_COOKIE, value, { ...opts, maxAge: FLOW_MINUTES * 60 });
   };
