@@ -25,8 +25,12 @@ export const MESSAGES = {
   not_found: { zh: '未找到该{entity}', en: '{entity} not found' },
   route_not_found: { zh: '接口不存在', en: 'No such endpoint' },
   invalid_credentials: {
-    zh: '用户名或密码错误；连续 {max} 次错误后账号将锁定 {minutes} 分钟',
-    en: 'Wrong username or password; after {max} failures in a row the account is locked for {minutes} minutes',
+    zh: '用户名或密码错误；连续多次错误后需等待一段时间才能再试',
+    en: 'Wrong username or password; after repeated failures you have to wait before trying again',
+  },
+  too_many_attempts: {
+    zh: '登录尝试过于频繁，请 {seconds} 秒后再试',
+    en: 'Too many sign-in attempts; try again in {seconds} seconds',
   },
   account_disabled: { zh: '账号已停用', en: 'This account is disabled' },
   password_change_required: { zh: '请先修改初始密码', en: 'Please change your initial password first' },
