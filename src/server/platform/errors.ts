@@ -66,6 +66,15 @@ export const MESSAGES = {
   licence_forbids_download: { zh: '该资源的许可为“联盟内使用, 禁止转载”，仅联盟成员校可下载', en: 'This resource is licensed for use inside its alliance only; it cannot be downloaded from outside' },
   range_not_satisfiable: { zh: '请求的字节范围无效', en: 'Requested range not satisfiable' },
   // ---- search & files (S2) ----
+  // ---- regions (first run) ----
+  region_in_use: {
+    zh: '区域“{name}”下还有 {children} 个下级区域、{schools} 所学校、{others} 项其他数据（联盟、用户、授权等），不能删除',
+    en: 'Region "{name}" still has {children} sub-regions, {schools} schools and {others} other records (alliances, users, grants…); it cannot be deleted',
+  },
+  region_code_locked: {
+    zh: '区域“{name}”已有下级区域，其代码以本区域代码开头，不能修改代码',
+    en: 'Region "{name}" has sub-regions whose codes start with its code; its code cannot be changed',
+  },
 } satisfies Record<string, Msg>;
 export type ErrorCode = keyof typeof MESSAGES;
 
@@ -118,6 +127,16 @@ export const FIELD_MESSAGES = {
   rubric_item_unknown: { zh: '不属于该类资源的质量标准', en: 'is not an item of this kind\'s rubric' },
   rubric_item_range: { zh: '评分应为 1–5 的整数', en: 'must be an integer 1–5' },
   // ---- search & files (S2) ----
+  // ---- regions (first run) ----
+  region_code: {
+    zh: '应为 6 位行政区划代码（GB/T 2260）：省级以 0000 结尾，地市级以 00 结尾，区县级后两位不为 00',
+    en: 'must be a 6-digit GB/T 2260 division code: a province ends in 0000, a city in 00, a county in neither',
+  },
+  region_code_prefix: { zh: '应以上级区域代码的前 {n} 位“{prefix}”开头', en: 'must start with {prefix}, the first {n} digits of the parent\'s code' },
+  region_province_no_parent: { zh: '省级区域没有上级区域', en: 'a province has no parent region' },
+  region_parent_province: { zh: '地市级区域的上级应为省级区域', en: 'the parent of a city must be a province' },
+  region_parent_city: { zh: '区县级区域的上级应为地市级区域（直辖市、省直辖县级单位可直接隶属省级区域）', en: 'the parent of a county must be a city (or a province-level municipality / province)' },
+  region_code_level: { zh: '区域级别不能改变：应为 {pattern} 形式的代码', en: 'the level cannot change: the code must look like {pattern}' },
 } satisfies Record<string, Msg>;
 export type FieldCode = keyof typeof FIELD_MESSAGES;
 

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'public', // no sign-in
   'signed_in', // any signed-in user
   'region.overview',
+  'region.manage', // create, rename, re-code and delete regions (first run); bureau: only below its own region
   'school.read',
   'school.create',
   'school.update',
@@ -50,6 +51,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
   bureau_admin: [
+    'region.manage',
     'region.overview', 'school.read', 'school.create', 'school.update', 'alliance.read', 'alliance.create',
     'alliance.manage', 'partner.read', 'partner.write', 'application.read', 'application.decide',
     'user.read', 'user.write', 'import.run', 'audit.read',

@@ -7,10 +7,8 @@ import { computeIndicators, reassessment } from '../../../common/org.js';
 import { summarize } from '../../../common/stats.js';
 import { todayIn } from '../../../common/time.js';
 import { OPEN_APPLICATION_STATUSES, RESOURCE_INDICATORS } from '../../../common/vocab.js';
-
-const RegionOut = z.object({
-  id: z.string(), parentId: z.string().nullable(), level: z.string(), code: z.string(), name: z.string(), schoolCount: z.number(), allianceCount: z.number(),
-});
+import { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
+import { RegionService, requestContext, toOut } from './service.js';
 
 const Overview = z.object({
   region: RegionOut.omit({ schoolCount: true, allianceCount: true }),
@@ -29,25 +27,12 @@ export async function regionRoutes(app: App, ctx: AppContext) {
   const r = zapp(app);
   const { db } = ctx.database;
   const tags = ['区域 regions'];
+  const svc = new RegionService(ctx.database);
 
   r.get('/api/regions', {
     config: { permission: 'signed_in' },
     schema: { tags, summary: '可见的行政区域（含学校数、联盟数）', response: { 200: z.object({ items: z.array(RegionOut) }) } },
-  }, async (req) => {
-    const actor = actorOf(req);
-    let qb = db.selectFrom('regions as r').selectAll('r').select((eb) => [
-      eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
-      eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
-    ]);
-    if (!actor.isPlatformAdmin) {
-      const visible = [...actor.readRegions, ...actor.homeRegionChain];
-      qb = qb.where('r.id', 'in', visible.length ? visible : ['-']);
-    }
-    const rows = await qb.orderBy('r.code').execute();
-    return {
-      items: rows.map((x) => ({ id: x.id, parentId: x.parent_id, level: x.level, code: x.code, name: x.name, schoolCount: Number(x.school_count), allianceCount: Number(x.alliance_count) })),
-    };
-  });
+  }, async (req) => ({ items: await svc.list(requestContext(req)) }));
 
   r.get('/api/regions/:id/overview', {
     config: { permission: 'region.overview' },
@@ -96,7 +81,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
     });
     const today = todayIn();
     return {
-      region: { id: region.id, parentId: region.parent_id, level: region.level, code: region.code, name: region.name },
+      region: toOut(region),
       totals: {
         schools: schools.length,
         students: schools.reduce((a, s) => a + s.students, 0),
@@ -113,5 +98,29 @@ export async function regionRoutes(app: App, ctx: AppContext) {
         .filter((x) => x.re.overdue || x.re.weak)
         .map((x) => ({ allianceId: x.a.id, name: x.a.name, lastAssessedOn: x.re.lastAssessedOn, dueOn: x.re.dueOn, weak: x.re.weak })),
     };
+  });
+
+  // ---- first run: create, rename / re-code, delete-if-empty (platform admin; bureau below its own region) ----
+  r.post('/api/regions', {
+    config: { permission: 'region.manage' },
+    schema: {
+      tags,
+      summary: '新建区域（GB/T 2260 行政区划代码：省级 PP0000，地市级 PPCC00，区县级 PPCCXX；下级代码以上级代码前缀开头）',
+      body: RegionCreate,
+      response: { 201: RegionOut },
+    },
+  }, async (req, reply) => reply.code(201).send(await svc.create(requestContext(req), req.body)));
+
+  r.patch('/api/regions/:id', {
+    config: { permission: 'region.manage' },
+    schema: { tags, summary: '修改区域名称或代码（已有下级区域时不能改代码）', params: z.object({ id: Id }), body: RegionUpdate, response: { 200: RegionOut } },
+  }, async (req) => svc.update(requestContext(req), req.params.id, req.body));
+
+  r.delete('/api/regions/:id', {
+    config: { permission: 'region.manage' },
+    schema: { tags, summary: '删除区域（仅当其下没有下级区域、学校、联盟、用户和授权时）', params: z.object({ id: Id }) },
+  }, async (req, reply) => {
+    await svc.remove(requestContext(req), req.params.id);
+    return reply.code(204).send();
   });
 }

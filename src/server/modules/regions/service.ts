@@ -1,0 +1,240 @@
+/**
+ * Regions (教育行政区): province › city › county with their GB/T 2260 codes. The first-run path of a new
+ * installation: the HTTP API, the Excel import and the CLI (`xiaolian region …`) all call this service with
+ * an explicit context, never a request.
+ *
+ * Scope: the platform admin anywhere (a province is top-level, so only the platform admin creates one);
+ * a bureau admin only strictly below its own region — it may add, rename and delete the regions under
+ * the region it administers, never that region itself. The operator at the server's command line
+ * (context without actor) may do anything, as shell access to the server already allows.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Database, Db, Tx } from '../../db/index.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/index.js';
+import type { RegionsTable } from '../../db/schema.js';
+import { audit, changes } from '../../platform/audit.js';
+import { AppError, badRequest, conflict, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { regionAncestors, type Actor } from '../../platform/policy.js';
+import { codeProblems, levelOf, type ParentRef, type RegionLevel } from './codes.js';
+import type { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
+
+export interface RegionContext {
+  /** who acts; null: the operator at the server's command line */
+  actor: Actor | null;
+  ip: string | null;
+  requestId: string | null;
+  now: Date;
+}
+
+export const requestContext = (req: FastifyRequest): RegionContext => ({ actor: req.actor, ip: req.ip, requestId: String(req.id), now: new Date() });
+export const cliContext = (): RegionContext => ({ actor: null, ip: null, requestId: null, now: new Date() });
+
+/** audit() reads a request's actor, ip and id; a context carries the same three. */
+export function auditSource(ctx: RegionContext): FastifyRequest {
+  const actor = ctx.actor ?? { userId: null, displayName: 'cli' };
+  return { actor, ip: ctx.ip, id: ctx.requestId } as unknown as FastifyRequest;
+}
+
+export type RegionOutT = z.infer<typeof RegionOut>;
+const CODE_PATTERN: Record<RegionLevel, string> = { province: 'PP0000', city: 'PPCC00', district: 'PPCCXX' };
+
+/** Bureau grants' regions: the roots below which the actor manages regions. */
+const bureauRoots = (a: Actor) => a.grants.filter((g) => g.role === 'bureau_admin' && g.scopeType === 'region' && g.scopeId).map((g) => g.scopeId!);
+
+/** Whether the actor may create, change or delete a region whose parent is `parentId` (null: a province). */
+export async function mayManageUnder(db: Db | Tx, ctx: RegionContext, parentId: string | null): Promise<boolean> {
+  const a = ctx.actor;
+  if (!a || a.isPlatformAdmin) return true;
+  if (!parentId) return false;
+  const roots = bureauRoots(a);
+  if (roots.length === 0) return false;
+  // fresh from the database: a region created a moment ago counts at once
+  const chain = await regionAncestors(db as Db, [parentId]);
+  return roots.some((r) => chain.has(r));
+}
+
+/** Regions the actor sees: bureau and evaluator regions, the chain above the own schools. */
+function readable(ctx: RegionContext, id: string): boolean {
+  const a = ctx.actor;
+  return !a || a.isPlatformAdmin || a.readRegions.has(id) || a.homeRegionChain.has(id);
+}
+
+/** Inserts one region row and its audit entry (create, import), inside the caller's transaction. */
+export async function insertRegion(tx: Tx, ctx: RegionContext, row: RegionsTable, detail: Record<string, unknown> = {}) {
+  await tx.insertInto('regions').values(row).execute();
+  await audit(tx, auditSource(ctx), {
+    action: 'region.create', entityType: 'region', entityId: row.id, regionId: row.id,
+    detail: { code: row.code, name: row.name, level: row.level, parentId: row.parent_id, ...detail },
+  });
+}
+
+export class RegionService {
+  constructor(private readonly database: Database) {}
+  private get db(): Db {
+    return this.database.db;
+  }
+
+  /** Locks one region row until the transaction ends (PostgreSQL; SQLite's write transaction already serializes). */
+  private async lock(tx: Tx, id: string) {
+    let q = tx.selectFrom('regions').selectAll().where('id', '=', id);
+    if (this.database.dialect === 'postgres') q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async list(ctx: RegionContext): Promise<RegionOutT[]> {
+    let qb = this.db.selectFrom('regions as r').selectAll('r').select((eb) => [
+      eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
+      eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
+    ]);
+    const a = ctx.actor;
+    if (a && !a.isPlatformAdmin) {
+      const visible = [...a.readRegions, ...a.homeRegionChain];
+      qb = qb.where('r.id', 'in', visible.length ? visible : ['-']);
+    }
+    const rows = await qb.orderBy('r.code').execute();
+    return rows.map((x) => toOut(x, Number(x.school_count), Number(x.alliance_count)));
+  }
+
+  /** One region with its counts (after a change the actor made: its scope may predate the region). */
+  private async one(id: string): Promise<RegionOutT> {
+    const row = await this.db.selectFrom('regions as r').selectAll('r').select((eb) => [
+      eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
+      eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
+    ]).where('r.id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('region');
+    return toOut(row, Number(row.school_count), Number(row.alliance_count));
+  }
+
+  private async load(ctx: RegionContext, id: string): Promise<RegionsTable> {
+    const row = await this.db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || !readable(ctx, row.id)) throw notFound('region');
+    return row;
+  }
+
+  async byCode(code: string): Promise<RegionsTable | undefined> {
+    return this.db.selectFrom('regions').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  async create(ctx: RegionContext, input: z.infer<typeof RegionCreate>): Promise<RegionOutT> {
+    const parentId = input.parentId ?? null;
+    let parent: RegionsTable | undefined;
+    if (parentId) {
+      parent = await this.db.selectFrom('regions').selectAll().where('id', '=', parentId).executeTakeFirst();
+      if (!parent || !readable(ctx, parent.id)) throw badRequest([{ field: 'parentId', code: 'not_found' }]);
+    }
+    if (!(await mayManageUnder(this.db, ctx, parentId))) throw forbidden();
+    const problems = codeProblems(input.code, parent ? parentRef(parent) : null);
+    if (problems.length) throw badRequest(problems);
+    const row: RegionsTable = {
+      id: newId(), parent_id: parentId, level: levelOf(input.code)!, code: input.code, name: input.name, created_at: ctx.now.toISOString(),
+    };
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        if (parent) {
+          // the parent must still be there with the code the new one was checked against
+          const now = await this.lock(tx, parent.id);
+          if (!now) throw badRequest([{ field: 'parentId', code: 'not_found' }]);
+          if (now.code !== parent.code) throw conflict('上级区域的代码刚被修改，请刷新后重试');
+        }
+        await this.checkSiblingName(tx, parentId, input.name, null);
+        await insertRegion(tx, ctx, row);
+      });
+    } catch (err) {
+      throw mapDbError(err);
+    }
+    return this.one(row.id);
+  }
+
+  async update(ctx: RegionContext, id: string, input: z.infer<typeof RegionUpdate>): Promise<RegionOutT> {
+    const before = await this.load(ctx, id);
+    if (!(await mayManageUnder(this.db, ctx, before.parent_id))) throw forbidden();
+    const level = before.level as RegionLevel;
+    if (input.code !== undefined && input.code !== before.code) {
+      if (levelOf(input.code) !== level) {
+        const fields: RawFieldError[] = [levelOf(input.code) ? { field: 'code', code: 'region_code_level', params: { pattern: CODE_PATTERN[level] } } : { field: 'code', code: 'region_code' }];
+        throw badRequest(fields);
+      }
+      const parent = before.parent_id ? await this.db.selectFrom('regions').selectAll().where('id', '=', before.parent_id).executeTakeFirst() : undefined;
+      const problems = codeProblems(input.code, parent ? parentRef(parent) : null);
+      if (problems.length) throw badRequest(problems);
+    }
+    const patch: Partial<RegionsTable> = {};
+    if (input.code !== undefined && input.code !== before.code) patch.code = input.code;
+    if (input.name !== undefined && input.name !== before.name) patch.name = input.name;
+    if (Object.keys(patch).length === 0) return this.one(id);
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        const cur = await this.lock(tx, id);
+        if (!cur) throw notFound('region');
+        if (patch.code) {
+          const child = await tx.selectFrom('regions').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst();
+          if (child) throw new AppError(409, 'region_code_locked', { name: cur.name });
+        }
+        if (patch.name) await this.checkSiblingName(tx, cur.parent_id, patch.name, id);
+        // compare-and-set on what was checked
+        const res = await tx.updateTable('regions').set(patch).where('id', '=', id).where('code', '=', before.code).where('name', '=', before.name).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) throw conflict('该区域刚被他人修改，请刷新后重试');
+        await audit(tx, auditSource(ctx), {
+          action: 'region.update', entityType: 'region', entityId: id, regionId: id, detail: changes(before as never, patch as never),
+        });
+      });
+    } catch (err) {
+      throw mapDbError(err);
+    }
+    return this.one(id);
+  }
+
+  /** Deletes an empty region: no sub-regions, schools, alliances, partners, users or grants on it. */
+  async remove(ctx: RegionContext, id: string): Promise<void> {
+    const row = await this.load(ctx, id);
+    if (!(await mayManageUnder(this.db, ctx, row.parent_id))) throw forbidden();
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        const cur = await this.lock(tx, id);
+        if (!cur) throw notFound('region');
+        const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0);
+        const children = await count(tx.selectFrom('regions').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', id).executeTakeFirst());
+        const schools = await count(tx.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst());
+        const others =
+          (await count(tx.selectFrom('alliances').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst())) +
+          (await count(tx.selectFrom('partners').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst())) +
+          (await count(tx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst())) +
+          (await count(tx.selectFrom('role_grants').select((eb) => eb.fn.countAll<number>().as('n')).where('scope_type', '=', 'region').where('scope_id', '=', id).executeTakeFirst()));
+        if (children + schools + others > 0) throw new AppError(409, 'region_in_use', { name: cur.name, children, schools, others });
+        await tx.deleteFrom('regions').where('id', '=', id).execute();
+        await audit(tx, auditSource(ctx), {
+          action: 'region.delete', entityType: 'region', entityId: id, regionId: cur.parent_id,
+          detail: { code: cur.code, name: cur.name, level: cur.level, parentId: cur.parent_id },
+        });
+      });
+    } catch (err) {
+      // anything else still pointing at the region (facilities, resources…): the foreign keys refuse
+      if (isForeignKeyViolation(err)) throw new AppError(409, 'region_in_use', { name: row.name, children: 0, schools: 0, others: 1 });
+      throw mapDbError(err);
+    }
+  }
+
+  /** Two regions under one parent never share a name (提示 duplicate on `name`). */
+  private async checkSiblingName(tx: Tx, parentId: string | null, name: string, self: string | null) {
+    let q = tx.selectFrom('regions').select('id').where('name', '=', name);
+    q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
+    if (self) q = q.where('id', '!=', self);
+    if (await q.limit(1).executeTakeFirst()) throw new AppError(409, 'duplicate', { field: '区域名称' }, [{ field: 'name', code: 'duplicate' }]);
+  }
+}
+
+export function parentRef(r: Pick<RegionsTable, 'code' | 'level'>): ParentRef {
+  return { code: r.code, level: r.level as RegionLevel };
+}
+
+export function toOut(r: RegionsTable, schoolCount = 0, allianceCount = 0): RegionOutT {
+  return { id: r.id, parentId: r.parent_id, level: r.level as RegionLevel, code: r.code, name: r.name, schoolCount, allianceCount };
+}
+
+export function mapDbError(err: unknown): unknown {
+  if (isUniqueViolation(err)) return new AppError(409, 'duplicate', { field: '区域代码' }, [{ field: 'code', code: 'duplicate' }]);
+  if (isForeignKeyViolation(err)) return badRequest([{ field: 'parentId', code: 'not_found' }]);
+  return err;
+}
