@@ -46,6 +46,9 @@ export const MESSAGES = {
   import_has_invalid_rows: { zh: '有 {count} 行数据有误，未导入任何数据；请修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them and upload again, or choose to import only the valid rows' },
   import_done: { zh: '该批次已处理', en: 'This import has already been processed' },
   internal: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
+  // ---- operations (database away, instance shutting down: 503 with Retry-After) ----
+  database_unavailable: { zh: '数据库暂时无法连接，请稍后重试', en: 'The database is temporarily unreachable; please retry shortly' },
+  shutting_down: { zh: '本服务实例正在重启，请稍后重试', en: 'This instance is shutting down; please retry' },
   // ---- facilities & bookings (S3.1–S3.2) ----
   booking_conflict: { zh: '该时段已被占用：{clash}', en: 'The time is taken: {clash}' },
   booking_rejected_dates: { zh: '有 {count} 个日期不可预约（{dates}），按“全部或不预约”未预约任何日期', en: '{count} dates are not bookable ({dates}); with "all or nothing" nothing was booked' },
@@ -65,6 +68,15 @@ export const MESSAGES = {
   preview_unavailable: { zh: '此文件暂不支持在线预览，请下载后查看', en: 'This file cannot be previewed online; please download it' },
   licence_forbids_download: { zh: '该资源的许可为“联盟内使用, 禁止转载”，仅联盟成员校可下载', en: 'This resource is licensed for use inside its alliance only; it cannot be downloaded from outside' },
   range_not_satisfiable: { zh: '请求的字节范围无效', en: 'Requested range not satisfiable' },
+  use_limit_reached: { zh: '今天已登记 {max} 次“用于我的课堂”，请明天再登记', en: 'You have reported {max} classroom uses today; please report more tomorrow' },
+  user_quota_exceeded: {
+    zh: '超出个人存储配额 {quota}（已用 {used}，本次上传 {size}），未保存任何内容；请删除不用的文件或联系管理员',
+    en: 'Over your personal storage quota of {quota} ({used} used, this upload {size}); nothing was stored. Delete unused files or ask an administrator',
+  },
+  school_quota_exceeded: {
+    zh: '超出本校存储配额 {quota}（已用 {used}，本次上传 {size}），未保存任何内容；请联系学校管理员',
+    en: 'Over the school\'s storage quota of {quota} ({used} used, this upload {size}); nothing was stored. Ask the school administrator',
+  },
   // ---- search & files (S2) ----
   // ---- regions (first run) ----
   region_in_use: {
@@ -75,6 +87,9 @@ export const MESSAGES = {
     zh: '区域“{name}”已有下级区域，其代码以本区域代码开头，不能修改代码',
     en: 'Region "{name}" has sub-regions whose codes start with its code; its code cannot be changed',
   },
+  // ---- access (who may do what) ----
+  separation_of_duties: { zh: '职责分离：完成联盟评估的人不能再作理事会推荐，请由另一位理事会成员推荐', en: 'Separation of duties: whoever evaluated the application cannot also give the council recommendation' },
+  community_booking_only: { zh: '学生和家长只能在周末预约向社区开放的场馆（社区开放时段不消耗学校积分）', en: 'Students and guardians may book only community-open venues at weekends (community bookings never charge a school)' },
 } satisfies Record<string, Msg>;
 export type ErrorCode = keyof typeof MESSAGES;
 
@@ -95,6 +110,8 @@ export const FIELD_MESSAGES = {
   },
   invalid_month: { zh: '应为 2000–2100 年间的月份（YYYY-MM）', en: 'must be a month YYYY-MM between 2000 and 2100' },
   control_characters: { zh: '不能包含控制字符、换行或文字方向控制符', en: 'must not contain control characters, line breaks or bidi marks' },
+  range_too_long: { zh: '时间范围不能超过 {max} 天', en: 'the range may span at most {max} days' },
+  too_many_items: { zh: '最多 {max} 项', en: 'at most {max} entries' },
   unknown_field: { zh: '不允许的字段', en: 'is not an allowed field' },
   duplicate: { zh: '已存在', en: 'already exists' },
   duplicate_in_file: { zh: '与第 {row} 行重复', en: 'duplicates row {row}' },
@@ -121,6 +138,7 @@ export const FIELD_MESSAGES = {
   not_lendable: { zh: '该器材仅限场内使用或不可用', en: 'this equipment is on-site only or not available' },
   before_from: { zh: '必须晚于开始日期', en: 'must be after the start date' },
   not_bookable: { zh: '该设施当前不开放预约', en: 'this facility is not open for booking' },
+  loan_too_long: { zh: '借用期限最长 {days} 天', en: 'a loan may last at most {days} days' },
   // ---- credits (S3.3) ----
   // ---- resources (S2) ----
   rubric_item_missing: { zh: '缺少该项评分', en: 'score missing' },
@@ -137,6 +155,11 @@ export const FIELD_MESSAGES = {
   region_parent_province: { zh: '地市级区域的上级应为省级区域', en: 'the parent of a city must be a province' },
   region_parent_city: { zh: '区县级区域的上级应为地市级区域（直辖市、省直辖县级单位可直接隶属省级区域）', en: 'the parent of a county must be a city (or a province-level municipality / province)' },
   region_code_level: { zh: '区域级别不能改变：应为 {pattern} 形式的代码', en: 'the level cannot change: the code must look like {pattern}' },
+  // ---- access (who may do what) ----
+  partner_account_required: { zh: '该账号未关联合作方机构，不能授予合作方角色', en: 'the account is not linked to a partner organisation' },
+  partner_not_in_alliance: { zh: '该账号所属的合作方机构不是此联盟的合作方', en: 'the account\'s partner organisation does not work with this alliance' },
+  tag_reserved: { zh: '“{tag}”标签只能由教育局设置', en: 'the tag "{tag}" is set by the education bureau only' },
+  province_level_only: { zh: '省级合作方只能由省级管理员登记', en: 'province-level partners are registered by province-level administrators only' },
 } satisfies Record<string, Msg>;
 export type FieldCode = keyof typeof FIELD_MESSAGES;
 
@@ -263,8 +286,8 @@ export function zodIssueToField(issue: {
       return [{ field: base, code: p.format === 'regex' && String(p.pattern).includes('\\d{4}-') ? 'invalid_date' : 'invalid_format' }];
     case 'custom': {
       // platform/input.ts primitives name their field code
-      const fieldCode = (p.params as { fieldCode?: string } | undefined)?.fieldCode;
-      if (fieldCode && fieldCode in FIELD_MESSAGES) return [{ field: base, code: fieldCode as FieldCode }];
+      const { fieldCode, ...params } = (p.params as { fieldCode?: string } | undefined) ?? {};
+      if (fieldCode && fieldCode in FIELD_MESSAGES) return [{ field: base, code: fieldCode as FieldCode, ...(Object.keys(params).length ? { params } : {}) }];
       return [{ field: base, code: 'invalid', params: { reason: issue.message ?? '' } }];
     }
     default:

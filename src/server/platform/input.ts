@@ -74,3 +74,48 @@ export const Para = (max: number) =>
 
 /** An opaque record id (letters, digits, '-' and '_'). */
 export const Id = z.string().min(1).max(40).regex(/^[\w-]+$/);
+
+// ---- lists, ranges and loops --------------------------------------------------------------------
+
+/** The largest page any list returns. */
+export const MAX_PAGE_SIZE = 100;
+/** The longest date range a report, statement or log query spans (about two years). */
+export const MAX_RANGE_DAYS = 731;
+/** An upper bound for any loop that walks days of a user-given range (a safety net behind the schema checks). */
+export const MAX_LOOP_DAYS = 800;
+
+/** Page and page size of a list query (page size at most `maxPageSize`). */
+export const PageOf = (defaultSize = 20, maxPageSize = MAX_PAGE_SIZE) => ({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(maxPageSize).default(defaultSize),
+});
+
+const dayNumber = (s: string) => Math.floor(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s) / 86_400_000);
+const msOf = (s: string) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+
+/**
+ * An object-level check for a range of two fields (dates or instants): `to` not before `from` (`before_from`),
+ * and at most `maxDays` days apart (`range_too_long`). Both errors name the `to` field. Fields left out
+ * (optional) are not checked; fields that failed their own check are skipped.
+ *
+ *     z.strictObject({ from: DateStr.optional(), to: DateStr.optional() }).superRefine(rangeCheck('from', 'to', 731))
+ */
+export function rangeCheck(fromKey: string, toKey: string, maxDays = MAX_RANGE_DAYS, strict = false) {
+  return (o: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const from = o[fromKey];
+    const to = o[toKey];
+    if (typeof from !== 'string' || typeof to !== 'string') return;
+    const valid = (s: string) => (s.length === 10 ? isDateStr(s) : isInstant(s));
+    if (!valid(from) || !valid(to)) return;
+    const a = msOf(from);
+    const b = msOf(to);
+    if (strict ? b <= a : b < a) {
+      ctx.addIssue({ code: 'custom', path: [toKey], message: 'before from', params: { fieldCode: 'before_from' } });
+      return;
+    }
+    const days = from.length === 10 && to.length === 10 ? dayNumber(to) - dayNumber(from) : (b - a) / 86_400_000;
+    if (days > maxDays) {
+      ctx.addIssue({ code: 'custom', path: [toKey], message: 'range too long', params: { fieldCode: 'range_too_long', max: maxDays } });
+    }
+  };
+}

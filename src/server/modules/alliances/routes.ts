@@ -112,7 +112,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
 
   r.get('/api/documents/:id/versions/:version/file', {
     config: { permission: 'alliance.read' },
-    schema: { tags, summary: '下载某一版本的文件', params: z.object({ id: Id, version: z.coerce.number().int().min(1) }) },
+    schema: { tags, summary: '下载某一版本的文件', params: z.object({ id: Id, version: z.coerce.number().int().min(1).max(100_000) }) },
   }, async (req, reply) => {
     const f = await svc.documentFile(actorOf(req), req.params.id, req.params.version);
     reply.header('content-type', f.mime).header('content-disposition', `attachment; filename="document"; filename*=UTF-8''${encodeURIComponent(f.name)}`);

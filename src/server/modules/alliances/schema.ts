@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, ASSESSMENT_RESULTS, BODY_KINDS, DOCUMENT_KINDS, PARTNER_KINDS, PHASES, SUBJECTS, TERM_KINDS } from '../../../common/vocab.js';
-import { DateStr, Id, Page } from '../schools/schema.js';
+import { rangeCheck } from '../../platform/input.js';
+import { DateStr, Id, Line, Page, Para } from '../schools/schema.js';
 
 export const AllianceQuery = z.strictObject({
   regionId: Id.optional(),
   kind: z.enum(ALLIANCE_KINDS.codes).optional(),
   pattern: z.enum(ALLIANCE_PATTERNS.codes).optional(),
-  q: z.string().trim().max(60).optional(),
+  q: Line(60).optional(),
   ...Page,
 });
 
@@ -27,23 +28,23 @@ export const AllianceSummary = z.object({
 
 export const AllianceCreate = z.strictObject({
   regionId: Id,
-  name: z.string().trim().min(2).max(60),
+  name: Line(60).min(2),
   kind: z.enum(ALLIANCE_KINDS.codes),
   pattern: z.enum(ALLIANCE_PATTERNS.codes),
   coreSchoolId: Id,
   foundedOn: DateStr,
   cycleStartOn: DateStr,
-  description: z.string().trim().max(2000).nullable().optional(),
+  description: Para(2000).nullable().optional(),
 });
 
 export const AllianceUpdate = z.strictObject({
-  name: z.string().trim().min(2).max(60).optional(),
+  name: Line(60).min(2).optional(),
   kind: z.enum(ALLIANCE_KINDS.codes).optional(),
   pattern: z.enum(ALLIANCE_PATTERNS.codes).optional(),
   coreSchoolId: Id.optional(),
   foundedOn: DateStr.optional(),
   cycleStartOn: DateStr.optional(),
-  description: z.string().trim().max(2000).nullable().optional(),
+  description: Para(2000).nullable().optional(),
   status: z.enum(['active', 'dissolved']).optional(),
 });
 
@@ -53,8 +54,8 @@ export const Term = z
     op: z.enum(['>=', '<=', '=', 'between']),
     value: z.number().min(0).max(1_000_000),
     value2: z.number().min(0).max(1_000_000).optional(),
-    unit: z.string().max(20).optional(),
-    note: z.string().max(200).optional(),
+    unit: Line(20).optional(),
+    note: Line(200).optional(),
   })
   .refine((t) => t.op !== 'between' || (t.value2 !== undefined && t.value2 >= t.value), {
     message: 'between needs value2 ≥ value',
@@ -89,13 +90,18 @@ export const DocumentOut = z.object({
 /** Multipart text fields of a document upload (validated after parsing). */
 export const DocumentFields = z.strictObject({
   kind: z.enum(DOCUMENT_KINDS.codes),
-  title: z.string().trim().min(2).max(100),
-  terms: z.string().max(20_000).default('[]'),
+  title: Line(100).min(2),
+  terms: Para(20_000).default('[]'),
   effectiveFrom: DateStr.optional(),
   effectiveTo: DateStr.optional(),
-  note: z.string().trim().max(500).optional(),
-});
-export const VersionFields = DocumentFields.omit({ kind: true, title: true });
+  note: Para(500).optional(),
+}).superRefine(rangeCheck('effectiveFrom', 'effectiveTo', Infinity));
+export const VersionFields = z.strictObject({
+  terms: Para(20_000).default('[]'),
+  effectiveFrom: DateStr.optional(),
+  effectiveTo: DateStr.optional(),
+  note: Para(500).optional(),
+}).superRefine(rangeCheck('effectiveFrom', 'effectiveTo', Infinity));
 
 export const AllianceDetail = AllianceSummary.extend({
   description: z.string().nullable(),
@@ -120,37 +126,37 @@ export const AllianceDetail = AllianceSummary.extend({
 
 export const PartnerCreate = z.strictObject({
   regionId: Id,
-  name: z.string().trim().min(2).max(60),
+  name: Line(60).min(2),
   kind: z.enum(PARTNER_KINDS.codes),
-  contact: z.string().trim().max(30).nullable().optional(),
+  contact: Line(30).nullable().optional(),
   phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/).nullable().optional(),
-  description: z.string().trim().max(500).nullable().optional(),
+  description: Para(500).nullable().optional(),
 });
 export const PartnerOut = z.object({ id: z.string(), regionId: z.string(), name: z.string(), kind: z.string(), contact: z.string().nullable(), phone: z.string().nullable(), description: z.string().nullable() });
 
-export const AlliancePartnerAdd = z.strictObject({ partnerId: Id, offers: z.string().trim().max(500).nullable().optional() });
+export const AlliancePartnerAdd = z.strictObject({ partnerId: Id, offers: Para(500).nullable().optional() });
 export const BodyCreate = z.strictObject({
   kind: z.enum(BODY_KINDS.codes),
-  name: z.string().trim().min(2).max(60),
+  name: Line(60).min(2),
   subject: z.enum(SUBJECTS.codes).nullable().optional(),
   hostSchoolId: Id.nullable().optional(),
 });
 export const BodyMemberCreate = z
   .strictObject({
-    personName: z.string().trim().min(2).max(30),
-    position: z.string().trim().min(1).max(30),
+    personName: Line(30).min(2),
+    position: Line(30).min(1),
     termStart: DateStr,
     termEnd: DateStr.nullable().optional(),
     schoolId: Id.nullable().optional(),
     userId: Id.nullable().optional(),
   })
   .refine((b) => !b.termEnd || b.termEnd >= b.termStart, { message: 'term ends before it starts', path: ['termEnd'] });
-export const MilestoneCreate = z.strictObject({ phase: z.enum(PHASES.codes), title: z.string().trim().min(2).max(100), dueOn: DateStr });
+export const MilestoneCreate = z.strictObject({ phase: z.enum(PHASES.codes), title: Line(100).min(2), dueOn: DateStr });
 export const MilestoneUpdate = z.strictObject({ doneOn: DateStr.nullable() });
 export const AssessmentCreate = z.strictObject({
   assessedOn: DateStr,
   score: z.number().min(0).max(100),
   result: z.enum(ASSESSMENT_RESULTS.codes),
-  comment: z.string().trim().max(1000).nullable().optional(),
+  comment: Para(1000).nullable().optional(),
 });
 export const TimelineOut = z.object({ items: z.array(z.object({ at: z.string(), action: z.string(), text: z.string(), actorName: z.string().nullable() })) });

@@ -4,17 +4,19 @@ import { fromJson } from '../../db/index.js';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
 import type { Actor } from '../../platform/policy.js';
-import { DateStr, Id, Page, paginated } from '../schools/schema.js';
+import { rangeCheck } from '../../platform/input.js';
+import { DateStr, Id, Line, Page, paginated } from '../schools/schema.js';
 
-const AuditQuery = z.strictObject({
-  action: z.string().max(60).optional(),
-  entityType: z.string().max(30).optional(),
+const AuditFilter = {
+  action: Line(60).optional(),
+  entityType: Line(30).optional(),
   entityId: Id.optional(),
   actorId: Id.optional(),
   from: DateStr.optional(),
   to: DateStr.optional(),
-  ...Page,
-});
+};
+const AuditQuery = z.strictObject({ ...AuditFilter, ...Page }).superRefine(rangeCheck('from', 'to'));
+const AuditExportQuery = z.strictObject(AuditFilter).superRefine(rangeCheck('from', 'to'));
 const AuditOut = z.object({
   id: z.number(), at: z.string(), actorName: z.string().nullable(), ip: z.string().nullable(), action: z.string(),
   entityType: z.string(), entityId: z.string().nullable(), detail: z.record(z.string(), z.unknown()),
@@ -55,7 +57,7 @@ export async function auditRoutes(app: App, ctx: AppContext) {
 
   r.get('/api/audit/export.xlsx', {
     config: { permission: 'audit.read' },
-    schema: { tags, summary: '导出审计日志 Excel', querystring: AuditQuery.omit({ page: true, pageSize: true }) },
+    schema: { tags, summary: '导出审计日志 Excel', querystring: AuditExportQuery },
   }, async (req, reply) => {
     const rows = await query(db, actorOf(req), req.query).selectAll().orderBy('at', 'desc').limit(EXPORT_LIMIT).execute();
     return sendXlsx(reply, '审计日志.xlsx', '审计日志', [

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { audit } from '../../platform/audit.js';
 import { nowIso } from '../../db/index.js';
 import type { Actor } from '../../platform/policy.js';
+import { Line } from '../../platform/input.js';
 import { AuthService } from './service.js';
 import { ROLES } from '../../../common/vocab.js';
 import { ssoRoutes } from './sso.js';
@@ -116,7 +117,7 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
       tags,
       summary: '修改个人资料',
       body: z.strictObject({
-        displayName: z.string().trim().min(1).max(50).optional(),
+        displayName: Line(50).min(1).optional(),
         email: z.email().max(120).nullable().optional(),
         phone: z.string().regex(/^1\d{10}$/).nullable().optional(),
         locale: z.enum(['zh-CN', 'en-US']).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DateStr, Id } from '../schools/schema.js';
+import { rangeCheck } from '../../platform/input.js';
+import { DateStr, Id, Line } from '../schools/schema.js';
 
 const Credits = z.number().int().min(0).max(1_000_000);
 const Pct = z.number().int().min(0).max(100);
@@ -10,7 +11,7 @@ const TypeCode = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 export const CreditRulesSchema = z.strictObject({
   defaultRate: RateSchema,
   /** by facility type code; a PUT replaces the whole map */
-  rates: z.record(TypeCode, RateSchema),
+  rates: z.record(TypeCode, RateSchema).refine((r) => Object.keys(r).length <= 50, { message: 'at most 50', params: { fieldCode: 'too_many_items', max: 50 } }),
   peakWindows: z.array(
     z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: HHMM, to: HHMM })
       .refine((w) => w.to > w.from, { message: '结束时间应晚于开始时间 / must end after it starts', path: ['to'] }),
@@ -45,7 +46,7 @@ export const GrantInput = z.discriminatedUnion('type', [
   /** the starting grant (with the weak/rural extra) to every active member, or one school; once per school */
   z.strictObject({ type: z.literal('starting'), schoolId: Id.optional() }),
   /** an extra grant of `amount` to every active member, or one school */
-  z.strictObject({ type: z.literal('extra'), schoolId: Id.optional(), amount: z.number().int().min(1).max(1_000_000), reason: z.string().trim().min(2).max(200) }),
+  z.strictObject({ type: z.literal('extra'), schoolId: Id.optional(), amount: z.number().int().min(1).max(1_000_000), reason: Line(200).min(2) }),
 ]);
 
 export const GrantOut = z.object({
@@ -59,7 +60,7 @@ export const AdjustmentInput = z.strictObject({
   ownerType: z.enum(['school', 'partner', 'teacher']),
   ownerId: Id,
   amount: z.number().int().min(-1_000_000).max(1_000_000).refine((x) => x !== 0, '调整数额不能为 0 / must not be 0'),
-  reason: z.string().trim().min(2).max(200),
+  reason: Line(200).min(2),
 });
 
 export const AccountOut = z.object({
@@ -107,7 +108,7 @@ export const StatementQuery = z.strictObject({
   /** dates in Asia/Shanghai, inclusive */
   from: DateStr.optional(),
   to: DateStr.optional(),
-});
+}).superRefine(rangeCheck('from', 'to'));
 
 export const StatementLine = z.object({
   transactionId: z.string(),

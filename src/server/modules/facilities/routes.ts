@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { idempotencyKey } from '../../platform/idempotency.js';
+import { Line } from '../../platform/input.js';
 import {
   AvailabilityOut, AvailabilityQuery, BookingCreate, BookingCreated, BookingDetail, BookingListQuery, BookingOut, BookingPreview, CalendarTokenCreate,
   CalendarTokenOut, ClosureCreate, ClosureOut, DecideBody, EquipmentCreate, EquipmentOut, EquipmentUpdate, FacilityCreate, FacilityDetail, FacilityQuery,
@@ -9,10 +10,10 @@ import {
 } from './schema.js';
 import { FacilityService } from './service.js';
 import { BookingService } from './bookings.js';
-import { CalendarService } from './ical.js';
+import { CalendarService, CalendarTokenListOut, CalendarTokenParams } from './ical.js';
 
 const IdParams = z.object({ id: Id });
-const idemHeader = z.object({ 'idempotency-key': z.string().max(200).optional() }).passthrough();
+const idemHeader = z.object({ 'idempotency-key': Line(200).optional() }).passthrough();
 
 export async function facilityRoutes(app: App, ctx: AppContext) {
   const facilities = new FacilityService(ctx.database);
@@ -213,9 +214,22 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
     schema: { tags: btags, summary: '生成 iCalendar 订阅地址（设施 / 学校 / 教师）', body: CalendarTokenCreate, response: { 201: CalendarTokenOut } },
   }, async (req, reply) => reply.code(201).send(await calendar.createToken(actorOf(req), req.body.kind, req.body.id)));
 
+  r.get('/api/calendar/tokens', {
+    config: { permission: 'signed_in' },
+    schema: { tags: btags, summary: '我的 iCalendar 订阅地址（不含私密链接本身）', response: { 200: CalendarTokenListOut } },
+  }, async (req) => calendar.listTokens(actorOf(req)));
+
+  r.delete('/api/calendar/tokens/:id', {
+    config: { permission: 'signed_in' },
+    schema: { tags: btags, summary: '撤销一个 iCalendar 订阅地址（立即失效）', params: CalendarTokenParams, response: { 204: z.null() } },
+  }, async (req, reply) => {
+    await calendar.revokeToken(actorOf(req), req.params.id);
+    return reply.code(204).send(null);
+  });
+
   r.get('/api/calendar/feed/:file', {
     config: { permission: 'public' },
-    schema: { tags: btags, summary: 'iCalendar 订阅（私密链接）', params: z.object({ file: z.string().min(10).max(100) }) },
+    schema: { tags: btags, summary: 'iCalendar 订阅（私密链接）', params: z.object({ file: z.string().min(10).max(100).regex(/^[\w-]+\.ics$/) }) },
   }, async (req, reply) => {
     const body = await calendar.feed(req.params.file);
     return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);

@@ -5,19 +5,17 @@ import {
   LOAN_STATUSES, OCCURRENCE_STATUSES, WAITLIST_STATUSES,
 } from '../../../common/facilities.js';
 import { SUBJECTS } from '../../../common/vocab.js';
-import { DateStr, Id, Page, paginated } from '../schools/schema.js';
+import { Instant, rangeCheck } from '../../platform/input.js';
+import { DateStr, Id, Line, Page, paginated, Para } from '../schools/schema.js';
 
-export { Id, DateStr, paginated };
-
-/** An instant: ISO-8601 with a zone (Z or ±hh:mm). */
-export const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/).refine((s) => !Number.isNaN(Date.parse(s)), 'invalid instant');
+export { Id, DateStr, Instant, paginated };
 export const Hm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
 
 export const OpenHourIn = z.strictObject({ weekday: z.number().int().min(1).max(7), open: Hm, close: Hm })
   .refine((h) => h.open < h.close, { message: 'open < close', path: ['close'] });
 export const OpenHoursPut = z.strictObject({ hours: z.array(OpenHourIn).max(50) });
 
-const Text = (max: number) => z.string().trim().max(max);
+const Text = Line;
 const PolicyFields = {
   policy: z.enum(BOOKING_POLICIES.codes),
   minMinutes: z.number().int().min(5).max(24 * 60),
@@ -34,10 +32,10 @@ const FacilityFields = {
   name: Text(60).min(2),
   capacity: z.number().int().min(0).max(100_000),
   location: Text(100).nullable(),
-  photos: z.array(z.string().max(300)).max(20),
-  equipmentText: Text(4000).nullable(),
-  safetyRules: Text(4000).nullable(),
-  responsibilityTerms: Text(4000).nullable(),
+  photos: z.array(Line(300)).max(20),
+  equipmentText: Para(4000).nullable(),
+  safetyRules: Para(4000).nullable(),
+  responsibilityTerms: Para(4000).nullable(),
   communityOpen: z.boolean(),
   status: z.enum(FACILITY_STATUSES.codes),
   ...PolicyFields,
@@ -63,13 +61,13 @@ export const FacilityQuery = z.strictObject({
   schoolId: Id.optional(),
   partnerId: Id.optional(),
   allianceId: Id.optional(),
-  q: z.string().trim().max(60).optional(),
+  q: Line(60).optional(),
   communityOpen: z.enum(['1', '0']).optional(),
   freeFrom: Instant.optional(),
   freeTo: Instant.optional(),
   nearSchoolId: Id.optional(),
   ...Page,
-});
+}).superRefine(rangeCheck('freeFrom', 'freeTo', 31, true));
 
 export const FacilitySummary = z.object({
   id: z.string(),
@@ -124,21 +122,22 @@ export const EquipmentCreate = z.strictObject({
   quantity: z.number().int().min(0).max(100_000),
   status: z.enum(EQUIPMENT_STATUSES.codes).default('available'),
   usage: z.enum(EQUIPMENT_USAGE.codes).default('onsite'),
-  note: Text(500).nullable().optional(),
+  note: Para(500).nullable().optional(),
 });
 export const EquipmentUpdate = z.strictObject(opt({
   type: Text(40).min(1), name: Text(60).min(1), quantity: z.number().int().min(0).max(100_000), status: z.enum(EQUIPMENT_STATUSES.codes),
-  usage: z.enum(EQUIPMENT_USAGE.codes), note: Text(500).nullable(),
+  usage: z.enum(EQUIPMENT_USAGE.codes), note: Para(500).nullable(),
 }));
 
 export const ClosureCreate = z.strictObject({
   startDate: DateStr, endDate: DateStr, kind: z.enum(CLOSURE_KINDS.codes), reason: Text(200).nullable().optional(),
-});
-export const TermCreate = z.strictObject({ name: Text(40).min(2), startDate: DateStr, endDate: DateStr });
+}).superRefine(rangeCheck('startDate', 'endDate', 366));
+export const TermCreate = z.strictObject({ name: Text(40).min(2), startDate: DateStr, endDate: DateStr }).superRefine(rangeCheck('startDate', 'endDate', 366));
 export const TermOut = z.object({ id: z.string(), schoolId: z.string(), name: z.string(), startDate: z.string(), endDate: z.string() });
 
-export const KitCreate = z.strictObject({ kind: z.enum(['mobile_lab', 'mobile_sports_kit']), name: Text(60).min(2), description: Text(1000).nullable().optional() });
-export const RotationCreate = z.strictObject({ schoolId: Id, fromDate: DateStr, toDate: DateStr, note: Text(200).nullable().optional() });
+export const KitCreate = z.strictObject({ kind: z.enum(['mobile_lab', 'mobile_sports_kit']), name: Text(60).min(2), description: Para(1000).nullable().optional() });
+export const RotationCreate = z.strictObject({ schoolId: Id, fromDate: DateStr, toDate: DateStr, note: Text(200).nullable().optional() })
+  .superRefine(rangeCheck('fromDate', 'toDate', 366));
 export const RotationOut = z.object({ id: z.string(), kitId: z.string(), schoolId: z.string(), schoolName: z.string(), fromDate: z.string(), toDate: z.string(), note: z.string().nullable() });
 export const KitOut = z.object({
   id: z.string(), allianceId: z.string(), kind: z.string(), name: z.string(), description: z.string().nullable(), rotations: z.array(RotationOut),
@@ -235,12 +234,12 @@ export const BookingListQuery = z.strictObject({
   from: Instant.optional(),
   to: Instant.optional(),
   ...Page,
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
-});
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+}).superRefine(rangeCheck('from', 'to'));
 export const DecideBody = z.strictObject({ reason: Text(200).min(1).optional() });
 export const RejectBody = z.strictObject({ reason: Text(200).min(1) });
 
-export const AvailabilityQuery = z.strictObject({ from: Instant, to: Instant });
+export const AvailabilityQuery = z.strictObject({ from: Instant, to: Instant }).superRefine(rangeCheck('from', 'to', 400, true));
 export const AvailabilityOut = z.object({
   facilityId: z.string(),
   busy: z.array(z.object({ bookingId: z.string(), start: z.string(), end: z.string(), status: z.string(), mine: z.boolean() })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { APPLICATION_STATUS } from '../../../common/vocab.js';
-import { Id, Page } from '../schools/schema.js';
+import { Id, Page, Para } from '../schools/schema.js';
 
 export const ApplicationQuery = z.strictObject({
   status: z.enum(APPLICATION_STATUS.codes).optional(),
@@ -8,9 +8,9 @@ export const ApplicationQuery = z.strictObject({
   schoolId: Id.optional(),
   ...Page,
 });
-export const ApplicationCreate = z.strictObject({ allianceId: Id, schoolId: Id, reason: z.string().trim().min(5).max(1000) });
-export const DecisionBody = z.strictObject({ decision: z.enum(['pass', 'fail']), comment: z.string().trim().max(1000).nullable().optional() });
-export const ExitBody = z.strictObject({ reason: z.string().trim().min(5).max(1000) });
+export const ApplicationCreate = z.strictObject({ allianceId: Id, schoolId: Id, reason: Para(1000).min(5) });
+export const DecisionBody = z.strictObject({ decision: z.enum(['pass', 'fail']), comment: Para(1000).nullable().optional() });
+export const ExitBody = z.strictObject({ reason: Para(1000).min(5) });
 
 export const ApplicationOut = z.object({
   id: z.string(),

@@ -4,23 +4,23 @@ import { SUBJECTS } from '../../../common/vocab.js';
 import {
   DIFFICULTY, GRADES, LICENCES, RESOURCE_KINDS, RESOURCE_LANGUAGES, RESOURCE_STATUS, STAGES, TEXTBOOK_EDITIONS, VISIBILITY,
 } from '../../../common/resources.js';
-import { DateStr, Id } from '../schools/schema.js';
+import { DateStr, Id, Line, MonthStr, Para } from '../schools/schema.js';
 
-export const Tag = z.string().trim().min(1).max(20);
+export const Tag = Line(20).min(1);
 export const AuthorIn = z.strictObject({
   userId: Id.optional(),
-  name: z.string().trim().min(1).max(40).optional(),
+  name: Line(40).min(1).optional(),
 });
 
 const MetaFields = {
   kind: z.enum(RESOURCE_KINDS.codes),
-  title: z.string().trim().min(2).max(120),
-  description: z.string().trim().max(5000).default(''),
+  title: Line(120).min(2),
+  description: Para(5000).default(''),
   subject: z.enum(SUBJECTS.codes),
   stage: z.enum(STAGES.codes),
   grade: z.enum(GRADES.codes).nullable().optional(),
   textbookEdition: z.enum(TEXTBOOK_EDITIONS.codes).nullable().optional(),
-  chapter: z.string().trim().max(100).nullable().optional(),
+  chapter: Line(100).nullable().optional(),
   difficulty: z.enum(DIFFICULTY.codes).nullable().optional(),
   tags: z.array(Tag).max(12).default([]),
   language: z.enum(RESOURCE_LANGUAGES.codes).default('zh'),
@@ -40,7 +40,7 @@ export type ResourceCreate = z.infer<typeof ResourceCreate>;
 
 export const ResourceUpdate = z.strictObject({
   title: MetaFields.title.optional(),
-  description: z.string().trim().max(5000).optional(),
+  description: Para(5000).optional(),
   subject: MetaFields.subject.optional(),
   stage: MetaFields.stage.optional(),
   grade: MetaFields.grade,
@@ -58,7 +58,7 @@ export type ResourceUpdate = z.infer<typeof ResourceUpdate>;
 
 export const SORTS = ['relevance', 'newest', 'rating', 'use'] as const;
 export const ResourceQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: Line(100).optional(),
   kind: z.enum(RESOURCE_KINDS.codes).optional(),
   subject: z.enum(SUBJECTS.codes).optional(),
   stage: z.enum(STAGES.codes).optional(),
@@ -216,14 +216,15 @@ export type ResourceDetail = z.infer<typeof ResourceDetail>;
 
 export const ReviewIn = z.strictObject({
   decision: z.enum(['publish', 'return']),
-  scores: z.record(z.string(), z.number()),
-  comment: z.string().trim().max(2000).optional(),
+  scores: z.record(Line(40), z.number().min(-100).max(100))
+    .refine((r) => Object.keys(r).length <= 20, { message: 'at most 20', params: { fieldCode: 'too_many_items', max: 20 } }),
+  comment: Para(2000).optional(),
 });
-export const StepIn = z.strictObject({ comment: z.string().trim().max(2000).optional() }).optional();
+export const StepIn = z.strictObject({ comment: Para(2000).optional() }).optional();
 export const AssignIn = z.strictObject({ reviewerId: Id });
 export const RatingIn = z.strictObject({ stars: z.number().int().min(1).max(5) });
-export const CommentIn = z.strictObject({ body: z.string().trim().min(1).max(2000) });
-export const UseIn = z.strictObject({ classNote: z.string().trim().max(200).optional(), usedOn: DateStr.optional() });
+export const CommentIn = z.strictObject({ body: Para(2000).min(1) });
+export const UseIn = z.strictObject({ classNote: Line(200).optional(), usedOn: DateStr.optional() });
 
 export const QueueItem = z.object({
   id: z.string(),
@@ -257,7 +258,7 @@ export const Recommended = z.object({
 });
 
 export const CatalogueQuery = z.strictObject({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  month: MonthStr,
   subject: z.enum(SUBJECTS.codes).optional(),
 });
 export const Catalogue = z.object({

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES, ALLIANCE_KINDS } from '../../../common/vocab.js';
 
-import { DateStr, Id } from '../../platform/input.js';
+import { DateStr, Id, Instant, Line, MonthStr, PageOf, Para } from '../../platform/input.js';
 
-export { DateStr, Id };
-export const Page = {
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-};
+export { DateStr, Id, Instant, Line, MonthStr, Para };
+export const Page = PageOf();
 export const paginated = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
@@ -19,16 +16,16 @@ export const SchoolFields = {
   regionId: Id,
   code: SchoolCode,
   creditCode: CreditCode.nullable().optional(),
-  name: z.string().trim().min(2).max(60),
-  shortName: z.string().trim().max(20).nullable().optional(),
+  name: Line(60).min(2),
+  shortName: Line(20).nullable().optional(),
   type: z.enum(SCHOOL_TYPES.codes),
   ownership: z.enum(OWNERSHIP.codes),
   location: z.enum(LOCATIONS.codes),
   tags: z.array(z.enum(SCHOOL_TAGS.codes)).max(6).default([]),
-  address: z.string().trim().max(200).nullable().optional(),
+  address: Line(200).nullable().optional(),
   lat: z.number().min(-90).max(90).nullable().optional(),
   lng: z.number().min(-180).max(180).nullable().optional(),
-  principal: z.string().trim().max(30).nullable().optional(),
+  principal: Line(30).nullable().optional(),
   phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/).nullable().optional(),
   foundedYear: z.number().int().min(1800).max(2100).nullable().optional(),
   students: z.number().int().min(0).max(100_000).default(0),
@@ -92,7 +89,7 @@ export const SchoolDetail = SchoolSummary.extend({
 
 export const SchoolQuery = z.strictObject({
   regionId: Id.optional(),
-  q: z.string().trim().max(60).optional(),
+  q: Line(60).optional(),
   type: z.enum(SCHOOL_TYPES.codes).optional(),
   location: z.enum(LOCATIONS.codes).optional(),
   tag: z.enum(SCHOOL_TAGS.codes).optional(),

@@ -3,7 +3,8 @@ import { actorOf, zapp, type App, type AppContext } from '../../platform/context
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
 import { ROLES } from '../../../common/vocab.js';
 import { Id, paginated } from '../schools/schema.js';
-import { GrantCreate, UserCreate, UserQuery, UserService, UserUpdate } from './service.js';
+import { UserService } from './service.js';
+import { GrantCreate, UserCreate, UserQuery, UserUpdate } from './schema.js';
 
 const UserOut = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), schoolId: z.string().nullable(), schoolName: z.string().nullable(),
