@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import type { Database } from './index.js';
+import { fileRefs } from './backup.js';
+import { TRASH_DIR, validKey } from '../platform/storage.js';
 
 /**
  * `xiaolian check`: invariants the application relies on, recomputed from the data. Returns a list of
@@ -62,5 +66,27 @@ export async function runChecks(database: Database): Promise<string[]> {
   const { checkMoneyCauses } = await import('../modules/credits/causes.js');
   problems.push(...(await checkMoneyCauses(db)));
 
+  return problems;
+}
+
+/**
+ * Files (docs/backup.md): every file a row references has its bytes in the storage folder, with the size
+ * the row records. A file found only among the retired files (`.trash`) is reported with the way back.
+ */
+export async function checkFiles(database: Database, filesRoot: string): Promise<string[]> {
+  const problems: string[] = [];
+  for await (const ref of fileRefs(database.db)) {
+    if (!validKey(ref.key)) {
+      problems.push(`${ref.table}: invalid storage key ${JSON.stringify(ref.key)}`);
+      continue;
+    }
+    const st = fs.statSync(path.join(filesRoot, ref.key), { throwIfNoEntry: false });
+    if (!st) {
+      const retired = fs.existsSync(path.join(filesRoot, TRASH_DIR, ref.key));
+      problems.push(`${ref.table}: file ${ref.key} is missing${retired ? ` (a retired copy is in ${TRASH_DIR}/${ref.key}: move it back)` : ''}`);
+    } else if (ref.size != null && st.size !== ref.size) {
+      problems.push(`${ref.table}: file ${ref.key} has ${st.size} bytes, the row records ${ref.size}`);
+    }
+  }
   return problems;
 }
