@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
+import { DateStr, Id, rangeCheck } from '../../platform/input.js';
 import type { Actor } from '../../platform/policy.js';
 import { todayIn } from '../../../common/time.js';
 import { addDaysStr, computeUtilization, localDayStart, type UtilBooking, type UtilFacility } from './utilization.js';
@@ -17,11 +18,12 @@ import { addDaysStr, computeUtilization, localDayStart, type UtilBooking, type U
 /** statuses that held the facility (booked) and that were used */
 const BOOKED = ['accepted', 'checked_in', 'no_show'];
 const USED = new Set(['checked_in']);
-const MAX_DAYS = 400;
+/** the longest range a report covers (a school year and then some); see also MAX_SPAN_DAYS in utilization.ts */
+export const MAX_DAYS = 400;
 const STAFF_ROLES = new Set(['school_admin', 'teacher', 'reviewer', 'partner', 'alliance_admin']);
 
-const DateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)), 'invalid date');
-const Query = z.object({ from: DateStr.optional(), to: DateStr.optional(), by: z.enum(['week', 'term']).default('week') });
+const Query = z.strictObject({ from: DateStr.optional(), to: DateStr.optional(), by: z.enum(['week', 'term']).default('week') })
+  .superRefine(rangeCheck('from', 'to', MAX_DAYS));
 
 const HoursOut = {
   openHours: z.number(),
@@ -69,9 +71,10 @@ export function canSeeSchoolUtilization(a: Actor, s: { id: string; region_id: st
 function range(q: { from?: string; to?: string }): { from: string; to: string } {
   const to = q.to ?? todayIn();
   const from = q.from ?? addDaysStr(to, -83);
-  if (from > to) throw badRequest([{ field: 'to', code: 'invalid', params: { reason: '结束日期早于开始日期 / ends before it starts' } }]);
+  // one side left out: the schema could not compare them
+  if (from > to) throw badRequest([{ field: q.to ? 'query.to' : 'query.from', code: 'before_from' }]);
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-  if (days > MAX_DAYS) throw badRequest([{ field: 'from', code: 'invalid', params: { reason: `范围不能超过 ${MAX_DAYS} 天 / at most ${MAX_DAYS} days` } }]);
+  if (days > MAX_DAYS) throw badRequest([{ field: q.to ? 'query.from' : 'query.to', code: 'range_too_long', params: { max: MAX_DAYS } }]);
   return { from, to };
 }
 
@@ -154,7 +157,7 @@ export async function utilizationRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary: '联盟设施利用率（按周/学期；含闲置设施标记与 35%→70% 目标）',
-      params: z.object({ id: z.string().min(1).max(40) }),
+      params: z.object({ id: Id }),
       querystring: Query,
       response: { 200: Report },
     },
@@ -178,7 +181,7 @@ export async function utilizationRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary: '学校设施利用率（按周/学期）',
-      params: z.object({ id: z.string().min(1).max(40) }),
+      params: z.object({ id: Id }),
       querystring: Query,
       response: { 200: Report },
     },

@@ -210,7 +210,7 @@ describe('utilization API (demo data)', () => {
     const admin = await env.login('admin');
     const bad = await admin.get('/api/alliances/a_0001/utilization?from=2026-11-01&to=2026-10-01');
     expectProblem(bad, 400, 'validation_failed');
-    expect(bad.json().errors[0].field).toBe('to');
+    expect(bad.json().errors[0].field).toBe('query.to');
     expectProblem(await admin.get('/api/alliances/a_0001/utilization?from=2024-01-01&to=2026-10-01'), 400, 'validation_failed');
   });
 

@@ -21,6 +21,12 @@ export const GOAL_TARGET = 0.7;
 const TZ_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+/**
+ * The longest range the calendar helpers walk (days). The routes allow 400 days; this is the safety net
+ * behind them, so no loop here runs longer whatever a caller passes.
+ */
+export const MAX_SPAN_DAYS = 800;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface WeeklyWindow {
   /** 1 = Monday … 7 = Sunday */
@@ -101,13 +107,39 @@ export interface UtilizationReport {
 
 // ---- calendar ----------------------------------------------------------------------------------
 
-/** Local midnight (Asia/Shanghai) of a YYYY-MM-DD date, as epoch ms. */
-export function localDayStart(date: string): number {
-  return Date.parse(`${date}T00:00:00.000Z`) - TZ_OFFSET_MS;
+/** Epoch ms of a YYYY-MM-DD date at UTC midnight; throws on anything else (no silent NaN). */
+function dayMs(date: string): number {
+  const ms = DATE_RE.test(date) ? Date.parse(`${date}T00:00:00.000Z`) : NaN;
+  if (!Number.isFinite(ms)) throw new RangeError(`not a date: ${JSON.stringify(date)}`);
+  return ms;
 }
 
+/** Local midnight (Asia/Shanghai) of a YYYY-MM-DD date, as epoch ms. */
+export function localDayStart(date: string): number {
+  return dayMs(date) - TZ_OFFSET_MS;
+}
+
+/**
+ * The date `days` days after `date`. Stays within four-digit years (0000–9999): beyond them
+ * `toISOString` writes `+010000-01-01`, which sorts before every four-digit date and would make a
+ * `d <= to` loop endless — so it throws instead.
+ */
 export function addDaysStr(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const ms = dayMs(date) + days * DAY_MS;
+  const out = Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '';
+  if (!DATE_RE.test(out) || !Number.isFinite(ms) || Math.abs(ms) > 253_402_300_799_999) throw new RangeError(`date out of range: ${date} + ${days}`);
+  return out;
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((dayMs(to) - dayMs(from)) / DAY_MS);
+}
+
+/** Throws unless [from, to] is a range of real dates of at most MAX_SPAN_DAYS days. */
+export function assertSpan(from: string, to: string): void {
+  const n = daysBetween(from, to);
+  if (n < 0 || n > MAX_SPAN_DAYS) throw new RangeError(`range ${from}..${to} is not 0–${MAX_SPAN_DAYS} days`);
 }
 
 /** 1 = Monday … 7 = Sunday */
@@ -123,9 +155,11 @@ const minutes = (hhmm: string): number => {
 
 /** Monday-based weeks overlapping [from, to], each clipped to the range. */
 export function weekPeriods(from: string, to: string): Period[] {
+  assertSpan(from, to);
   const out: Period[] = [];
   let monday = addDaysStr(from, 1 - weekdayOf(from));
-  while (monday <= to) {
+  // at most MAX_SPAN_DAYS / 7 + 2 weeks: the counter bounds the loop even if the dates misbehave
+  for (let i = 0; monday <= to && i <= MAX_SPAN_DAYS / 7 + 2; i++) {
     const sunday = addDaysStr(monday, 6);
     out.push({ key: monday, label: monday.slice(5), from: monday < from ? from : monday, to: sunday > to ? to : sunday });
     monday = addDaysStr(monday, 7);
@@ -138,12 +172,14 @@ export function weekPeriods(from: string, to: string): Period[] {
  * belongs to no term), clipped to the range. `terms` overrides the convention (a school's term calendar).
  */
 export function termPeriods(from: string, to: string, terms?: { name: string; from: string; to: string }[]): Period[] {
+  assertSpan(from, to);
   let list = terms;
   if (!list || list.length === 0) {
     list = [];
     const y0 = Number(from.slice(0, 4)) - 1;
     const y1 = Number(to.slice(0, 4));
-    for (let y = y0; y <= y1; y++) {
+    // a span of at most MAX_SPAN_DAYS touches at most a handful of school years
+    for (let y = y0; y <= y1 && y - y0 <= MAX_SPAN_DAYS / 365 + 2; y++) {
       list.push({ name: `${y}-${y + 1}学年第一学期`, from: `${y}-09-01`, to: `${y + 1}-01-31` });
       list.push({ name: `${y}-${y + 1}学年第二学期`, from: `${y + 1}-02-01`, to: `${y + 1}-07-15` });
     }
@@ -206,8 +242,10 @@ const lengthMs = (a: Span[], lo: number, hi: number) =>
 
 /** The facility's open intervals on the days [from, to], closures removed. */
 export function openSpans(f: Pick<UtilFacility, 'windows' | 'closures'>, from: string, to: string): Span[] {
+  assertSpan(from, to);
   const spans: Span[] = [];
-  for (let d = from; d <= to; d = addDaysStr(d, 1)) {
+  const n = daysBetween(from, to);
+  for (let i = 0, d = from; i <= n; i++, d = addDaysStr(d, 1)) {
     const wd = weekdayOf(d);
     const base = localDayStart(d);
     for (const w of f.windows) {
