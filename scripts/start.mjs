@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm start`: builds the web app and the server when the build is missing or older than the sources,
- * then runs `xiaolian serve` (migrates, seeds the demo region on first start, serves PORT).
+ * then runs `xiaolian serve` (migrates, serves PORT on 127.0.0.1 unless HOST is set).
+ * Demo data is opt-in (SEED_ON_START=1), with one exception: the very first `npm start` of a fresh checkout
+ * (no SQLite database yet, no DATABASE_URL, NODE_ENV not production) seeds the demo region, loudly.
  * Extra arguments are passed to the CLI: `npm start -- seed --scale province`.
  */
 import { spawnSync } from 'node:child_process';
@@ -30,5 +32,13 @@ if (built === 0 || Math.max(...inputs.map(newest)) > built) {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-if (process.argv.length <= 2) process.argv.push('serve');
+if (process.argv.length <= 2) {
+  process.argv.push('serve');
+  const sqlite = path.resolve(process.env.DATA_DIR || './data', 'xiaolian.sqlite');
+  const fresh = !process.env.DATABASE_URL && !fs.existsSync(sqlite);
+  if (fresh && process.env.NODE_ENV !== 'production' && process.env.SEED_ON_START === undefined) {
+    console.error(`首次启动：生成演示数据 first start of a fresh checkout: seeding the demo region into ${sqlite} (SEED_ON_START=0 to skip)`);
+    process.env.SEED_ON_START = '1';
+  }
+}
 await import(pathToFileURL(outputs[0]).href);

@@ -29,6 +29,8 @@ export interface SeedOptions {
   password: string;
   /** YYYY-MM-DD the data is relative to (cycle phases, due re-assessments, milestones). */
   today?: string;
+  /** every seeded account must change its password at first sign-in (NODE_ENV=production) */
+  mustChangePassword?: boolean;
 }
 
 const skipped = (started: number): SeedSummary => ({
@@ -48,6 +50,7 @@ export async function seedDemo(database: Database, storage: Storage, opts: SeedO
   if (any) return skipped(started);
 
   const data = buildDemo(today, await hashPassword(opts.password));
+  if (opts.mustChangePassword) data.users = data.users.map((u) => ({ ...u, must_change_password: 1 }));
   // files first: a failed transaction leaves only unreferenced files, never rows without files
   const versions = new Map(data.versions.map((v) => [v.id, v]));
   for (const f of data.files) {
