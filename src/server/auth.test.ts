@@ -1,6 +1,6 @@
 /**
  * Sign-in, sessions and CSRF (issue 2 item 4): login, same answer for unknown users and wrong passwords,
- * lockout and its expiry, logout, idle and absolute expiry, CSRF on unsafe methods, the forced change of
+ * the sign-in back-off and its expiry (more in hardening.test.ts), logout, idle and absolute expiry, CSRF on unsafe methods, the forced change of
  * an initial password, the password policy, and a password change ending the other sessions.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,7 +12,7 @@ const MIN = 60_000;
 describe('auth', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await makeTestEnv({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_MINUTES: '10', SESSION_IDLE_MINUTES: '30', SESSION_ABSOLUTE_HOURS: '2' } });
+    env = await makeTestEnv({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_BACKOFF_SECONDS: '60', LOGIN_LOCK_MINUTES: '10', SESSION_IDLE_MINUTES: '30', SESSION_ABSOLUTE_HOURS: '2' } });
   });
   afterAll(async () => env.close());
   afterEach(() => {
@@ -60,23 +60,29 @@ describe('auth', () => {
     expectProblem(await env.anon().post('/api/auth/login', { username: 'teacher', password: 'x', remember: true }), 400, 'validation_failed', ['remember']);
   });
 
-  it('locks an account after the configured number of failures, until the lock expires', async () => {
+  it('backs off an account after the configured number of failures (429 + Retry-After), like an unknown user, and lets the owner in afterwards', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const t0 = Date.now();
-    for (let i = 1; i <= 2; i++) expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: `Wrong#Pass${i}` }), 401, 'invalid_credentials');
-    // the third failure locks (LOGIN_MAX_FAILURES=3)
-    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: 'Wrong#Pass3' }), 401, 'invalid_credentials');
-    // even the right password is refused while locked, with the very answer an unknown user gets
-    const locked1 = expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 401, 'invalid_credentials');
-    const unknown = expectProblem(await env.anon().post('/api/auth/login', { username: 'no-such-user', password: TEST_PASSWORD }), 401, 'invalid_credentials');
-    expect(locked1.detail).toBe(unknown.detail);
-    vi.setSystemTime(t0 + 9 * MIN);
-    expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 401, 'invalid_credentials');
-    vi.setSystemTime(t0 + 11 * MIN);
+    for (let i = 1; i <= 3; i++) {
+      expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: `Wrong#Pass${i}` }), 401, 'invalid_credentials');
+      expectProblem(await env.anon().post('/api/auth/login', { username: 'no-such-user', password: `Wrong#Pass${i}` }), 401, 'invalid_credentials');
+    }
+    // the third failure started the back-off (LOGIN_MAX_FAILURES=3, LOGIN_BACKOFF_SECONDS=60): even the right
+    // password waits, with the very answer an unknown user gets
+    const waiting = expectProblem(await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD }), 429, 'too_many_attempts');
+    const unknown = expectProblem(await env.anon().post('/api/auth/login', { username: 'no-such-user', password: TEST_PASSWORD }), 429, 'too_many_attempts');
+    expect(waiting.detail).toBe(unknown.detail);
+    expect(waiting.detail).toMatch(/60 秒/);
+    vi.setSystemTime(t0 + 30_000);
+    const later = await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD });
+    expectProblem(later, 429, 'too_many_attempts');
+    expect(later.headers['retry-after']).toBe('30');
+    vi.setSystemTime(t0 + 61_000);
     const ok = await env.anon().post('/api/auth/login', { username: 'guardian', password: TEST_PASSWORD });
     expect(ok.statusCode).toBe(200);
-    const locked = await env.database.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'auth.locked').execute();
-    expect(locked.map((l) => l.entity_id)).toContain('u_guardian');
+    const backoff = await env.database.db.selectFrom('audit_log').select(['entity_id', 'detail']).where('action', '=', 'auth.backoff').execute();
+    expect(backoff.map((l) => l.entity_id)).toContain('u_guardian');
+    expect(JSON.parse(backoff.find((l) => l.entity_id === 'u_guardian')!.detail)).toMatchObject({ failures: 3, backoffSeconds: 60 });
   });
 
   it('logout ends the session on the server', async () => {

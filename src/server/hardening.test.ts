@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
+import { describeDatabase, loadConfig } from './config.js';
 import { createDatabase, ensureSchema } from './db/index.js';
 import { LocalStorage } from './platform/storage.js';
 import { seedDemo } from './seed/index.js';
@@ -332,5 +333,60 @@ describe('logs', () => {
       await database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('command line', () => {
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  const run = (args: string[], env: Record<string, string>) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...args], {
+        cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (b) => (out += b));
+      child.stderr.on('data', (b) => (err += b));
+      child.on('exit', (code) => resolve({ code, out, err }));
+    });
+
+  it('says which database each command uses, refuses a missing one, and seeds production demo accounts only with a private password that must be changed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-cli-'));
+    const sqlite = path.join(dir, 'xiaolian.sqlite');
+    const prod = { NODE_ENV: 'production', PUBLIC_URL: 'https://xl.example.cn', DATA_DIR: dir };
+    try {
+      const [admin, seedMissing] = await Promise.all([run(['create-admin', 'alice'], { DATA_DIR: dir }), run(['seed'], { ...prod, DEMO_PASSWORD: 'Private#Demo2026' })]);
+      expect(admin.code).toBe(1);
+      expect(admin.err).toContain(`database: sqlite ${sqlite}`);
+      expect(admin.err).toMatch(/create-admin: refused — there is no database at/);
+      expect(seedMissing.code).toBe(1);
+      expect(seedMissing.err).toMatch(/seed: refused/);
+      expect(fs.existsSync(sqlite)).toBe(false);
+
+      expect((await run(['migrate'], prod)).code).toBe(0);
+      const [publicSeed, seeded] = await Promise.all([run(['seed'], prod), run(['seed'], { ...prod, DEMO_PASSWORD: 'Private#Demo2026' })]);
+      expect(publicSeed.code).toBe(1);
+      expect(publicSeed.err).toMatch(/published password/);
+      expect(seeded.code, seeded.err).toBe(0);
+      expect(seeded.err).toMatch(/DEMO DATA SEEDED/);
+      const created = await run(['create-admin', 'alice'], prod);
+      expect(created.code, created.err).toBe(0);
+      expect(created.err).toContain(`database: sqlite ${sqlite} (NODE_ENV=production)`);
+      const database = createDatabase({ sqlitePath: sqlite });
+      try {
+        const rows = await database.db.selectFrom('users').select(['username', 'must_change_password']).execute();
+        expect(rows.length).toBeGreaterThan(10);
+        expect(rows.filter((r) => r.must_change_password !== 1)).toEqual([]);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('names a PostgreSQL target without its password', () => {
+    expect(describeDatabase({ databaseUrl: 'postgres://xiaolian:s3cret@db.internal:5432/xiaolian', sqlitePath: '' })).toBe('postgres db.internal:5432/xiaolian (user xiaolian)');
+    expect(describeDatabase({ databaseUrl: 'postgres://xiaolian:s3cret@db.internal/xl', databaseSchema: 'tenant1', sqlitePath: '' })).not.toContain('s3cret');
   });
 });
