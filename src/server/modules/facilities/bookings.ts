@@ -35,6 +35,8 @@ type BookingRow = BookingsTable & { facility_name: string; facility_type: string
 /** How long an offered waitlist slot is kept for the person next in line. */
 const OFFER_HOURS = 24;
 const MAX_OCCURRENCES = 60;
+/** A standalone equipment loan lasts at most this long (a month: a unit, a term project's kit, a sports meet). */
+export const MAX_LOAN_DAYS = 30;
 
 const localRange = (startMs: number, endMs: number) => {
   const s = localParts(startMs);
@@ -581,6 +583,9 @@ export class BookingService {
     const endMs = Date.parse(input.end);
     if (!(endMs > startMs)) throw badRequest([{ field: 'end', code: 'end_before_start' }]);
     if (startMs < Date.now()) throw badRequest([{ field: 'start', code: 'in_past' }]);
+    // only slots the facility would let one book: within its horizon and its longest booking
+    if (startMs - Date.now() > f.max_days_ahead * DAY) throw badRequest([{ field: 'start', code: 'too_far_ahead', params: { days: f.max_days_ahead } }]);
+    if (endMs - startMs > f.max_minutes * MINUTE) throw badRequest([{ field: 'end', code: 'booking_too_long', params: { max: f.max_minutes } }]);
     const { allianceId, bookerSchoolId } = await this.allianceFor(this.db, actor, f, alliances, input.allianceId, startMs);
     const id = newId();
     const now = nowIso();
@@ -689,10 +694,12 @@ export class BookingService {
     const toMs = Date.parse(input.to);
     if (!(toMs > fromMs)) throw badRequest([{ field: 'to', code: 'end_before_start' }]);
     if (fromMs < Date.now() - HOUR) throw badRequest([{ field: 'from', code: 'in_past' }]);
+    if (toMs - fromMs > MAX_LOAN_DAYS * DAY) throw badRequest([{ field: 'to', code: 'loan_too_long', params: { days: MAX_LOAN_DAYS } }]);
     const id = newId();
     await this.db.transaction().execute(async (tx) => {
       const { e, facility, alliances } = await this.facilities.getEquipment(actor, equipmentId, false, tx);
       if (e.usage !== 'lendable' || e.status !== 'available') throw badRequest([{ field: 'equipmentId', code: 'not_lendable' }]);
+      if (fromMs - Date.now() > facility.max_days_ahead * DAY) throw badRequest([{ field: 'from', code: 'too_far_ahead', params: { days: facility.max_days_ahead } }]);
       const { bookerSchoolId, allianceId } = await this.allianceFor(tx, actor, facility, alliances, undefined, fromMs);
       await lockRow(tx, this.database.dialect, 'equipment', e.id);
       const peak = await this.facilities.peakLent(tx, e.id, fromMs, toMs);
