@@ -1,4 +1,4 @@
-/** Dialect helpers of the bookings module: the overlap guard's error, and row locks. */
+/** Dialect helpers of the bookings module: the overlap guard's error, and row locks (also used for per-user limits). */
 import { sql } from 'kysely';
 import type { Dialect, Tx } from './index.js';
 
@@ -16,7 +16,7 @@ export function isBookingOverlap(err: unknown): boolean {
  * Locks one row until the transaction ends (PostgreSQL `for update`); SQLite's write transaction
  * (BEGIN IMMEDIATE) already serializes every writer, so nothing is needed there.
  */
-export async function lockRow(tx: Tx, dialect: Dialect, table: 'facilities' | 'equipment', id: string): Promise<void> {
+export async function lockRow(tx: Tx, dialect: Dialect, table: 'facilities' | 'equipment' | 'users', id: string): Promise<void> {
   if (dialect !== 'postgres') return;
   await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(tx);
 }

@@ -177,6 +177,19 @@ export class CreditService {
     return { transactionId: res.transactionId, amount: res.amount };
   }
 
+  /**
+   * For the resources module (S2 contributions): claims the one reward a user's use of a resource may earn,
+   * ever (issue 4). True for the first claim; false for every later one, also for a concurrent twin (the
+   * primary key (resource_id, user_id) decides: on PostgreSQL the twin waits for the winner's commit).
+   */
+  async claimResourceReward(tx: Tx, e: { resourceId: string; userId: string; useId: string }): Promise<boolean> {
+    const res = await tx.insertInto('resource_use_rewards')
+      .values({ resource_id: e.resourceId, user_id: e.userId, use_id: e.useId, created_at: nowIso() })
+      .onConflict((oc) => oc.columns(['resource_id', 'user_id']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
   /** For the resources module (S2 contributions): pays the owner school (and author points) for a use by another school. */
   async rewardResourceUse(
     tx: Tx,

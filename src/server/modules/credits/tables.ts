@@ -46,7 +46,20 @@ export interface CreditEntriesTable {
   amount: number;
 }
 
+/**
+ * One reward per user and resource, ever (issue 4): the claim is written before anything is paid, and the
+ * primary key (resource_id, user_id) makes a second claim, also a concurrent one, pay nothing.
+ */
+export interface ResourceUseRewardsTable {
+  resource_id: string;
+  user_id: string;
+  /** the use that earned the reward */
+  use_id: string;
+  created_at: string;
+}
+
 export interface CreditTables {
+  resource_use_rewards: ResourceUseRewardsTable;
   credit_rules: CreditRulesTable;
   credit_accounts: CreditAccountsTable;
   credit_transactions: CreditTransactionsTable;

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
 import { isUniqueViolation, nowIso } from '../../db/index.js';
+import { transition } from '../../db/transition.js';
 import type { AlliancesTable } from '../../db/schema.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
@@ -142,7 +143,9 @@ export class MembershipService {
         const next = decision === 'pass' ? t.pass : t.fail;
         const now = nowIso();
         const recordedStep = step !== 'withdraw' && decision === 'fail' ? 'reject' : step;
-        await tx.updateTable('membership_applications').set({ status: next, updated_at: now }).where('id', '=', id).where('status', '=', p.status).execute();
+        // compare-and-set on the status read: of two concurrent decisions one wins, the other gets 409 and writes nothing
+        await transition(tx, 'membership_applications', id, p.status, { status: next, updated_at: now },
+          (cur) => new AppError(409, 'invalid_transition', { status: APPLICATION_STATUS.label(cur ?? p.status, req.lang), step: STEP_NAMES[step] }));
         await tx.insertInto('application_decisions').values({ id: newId(), application_id: id, step: recordedStep, decision, comment, actor_id: actor.userId, actor_name: actor.displayName, ip: req.ip, at: now }).execute();
         const school = await tx.selectFrom('schools').select('name').where('id', '=', p.school_id).executeTakeFirstOrThrow();
         if (next === 'approved') await this.admit(tx, a, p.school_id);
@@ -176,7 +179,7 @@ export class MembershipService {
       if (!m) throw notFound('member');
       if (m.role === 'core') throw conflict('核心校不能退出；请先更换核心校', [{ field: 'schoolId', code: 'invalid', params: { reason: '核心校' } }]);
       const today = todayIn();
-      await tx.updateTable('alliance_members').set({ status: 'exited', exited_on: today, exit_reason: reason, exit_by: actor.userId }).where('id', '=', m.id).execute();
+      await transition(tx, 'alliance_members', m.id, 'active', { status: 'exited', exited_on: today, exit_reason: reason, exit_by: actor.userId }, () => notFound('member'));
       await audit(tx, req, { action: 'member.exit', entityType: 'alliance', entityId: allianceId, regionId: a.region_id, allianceId, schoolId, detail: { school: m.name, reason } });
       return { id: m.id, schoolId, schoolName: m.name, role: m.role, status: 'exited', joinedOn: m.joined_on, exitedOn: today, exitReason: reason };
     });

@@ -17,6 +17,8 @@ import {
 } from '../../../common/resources.js';
 import { fromJson, isUniqueViolation, nowIso, toJson, type Database, type Db, type Tx } from '../../db/index.js';
 import { ftsDelete, ftsMatch, ftsTexts, ftsUpsert } from '../../db/fts.js';
+import { lockRow } from '../../db/bookings.js';
+import { transition } from '../../db/transition.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type Lang, type RawFieldError } from '../../platform/errors.js';
 import { extractText, libreOfficeAvailable, officeToPdf } from '../../platform/extract.js';
@@ -45,6 +47,11 @@ const FACETS = ['subject', 'stage', 'grade', 'kind', 'school', 'licence'] as con
 type FacetKey = (typeof FACETS)[number];
 
 export const today = () => todayIn();
+
+/** "Used in my class" reports reach back this many days (today included). */
+export const USE_WINDOW_DAYS = 7;
+/** At most this many use reports per user in any 24 hours. */
+export const USES_PER_DAY = 20;
 
 function invalidTransition(lang: Lang, status: string, step: WorkflowStep) {
   return new AppError(409, 'invalid_transition', { status: RESOURCE_STATUS.label(status, lang), step: WORKFLOW_STEPS.label(step, lang) });
@@ -378,7 +385,7 @@ export class ResourceService {
       const reviewer = await this.pickReviewer(tx, cur);
       const status = reviewer ? 'in_review' : 'submitted';
       const now = nowIso();
-      await tx.updateTable('resources').set({ status, reviewer_id: reviewer, submitted_at: now, updated_at: now }).where('id', '=', id).execute();
+      await transition(tx, 'resources', id, cur.status, { status, reviewer_id: reviewer, submitted_at: now, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, 'submit'));
       await this.history(tx, id, cur.status, 'submitted', 'submit', actor.userId, comment ?? null);
       if (reviewer) {
         await tx.insertInto('resource_review_assignments').values({ id: newId(), resource_id: id, version_id: versionId, reviewer_id: reviewer, assigned_at: now, done_at: null, decision: null }).execute();
@@ -403,9 +410,9 @@ export class ResourceService {
       const cur = await this.load(id, tx);
       if (!nextStatus(cur.status as ResourceStatus, 'assign')) throw invalidTransition(req.lang, cur.status, 'assign');
       const now = nowIso();
+      await transition(tx, 'resources', id, cur.status, { status: 'in_review', reviewer_id: reviewerId, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, 'assign'));
       await tx.updateTable('resource_review_assignments').set({ done_at: now, decision: 'reassigned' }).where('resource_id', '=', id).where('done_at', 'is', null).execute();
       await tx.insertInto('resource_review_assignments').values({ id: newId(), resource_id: id, version_id: cur.draft_version_id ?? cur.current_version_id, reviewer_id: reviewerId, assigned_at: now, done_at: null, decision: null }).execute();
-      await tx.updateTable('resources').set({ status: 'in_review', reviewer_id: reviewerId, updated_at: now }).where('id', '=', id).execute();
       await this.history(tx, id, cur.status, 'in_review', 'assign', actor.userId);
       await this.notify(tx, reviewerId, 'assigned', id, `待审核：${cur.title}`);
       await audit(tx, req, { action: 'resource.assign', entityType: 'resource', entityId: id, regionId: cur.region_id, allianceId: cur.alliance_id, schoolId: cur.school_id, detail: { title: cur.title, reviewerId } });
@@ -429,6 +436,8 @@ export class ResourceService {
       if (!next) throw invalidTransition(req.lang, cur.status, step);
       const now = nowIso();
       const versionId = cur.draft_version_id ?? cur.current_version_id;
+      // the decision is taken once: a concurrent second decision (or a withdrawal) finds the status moved on
+      await transition(tx, 'resources', id, cur.status, { status: next, reviewer_id: actor.userId, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, step));
       await tx.insertInto('resource_reviews').values({
         id: newId(), resource_id: id, version_id: versionId, reviewer_id: actor.userId, scores: toJson(body.scores), average, decision: body.decision,
         comment: body.comment ?? null, created_at: now,
@@ -471,7 +480,7 @@ export class ResourceService {
       const next = nextStatus(cur.status as ResourceStatus, step);
       if (!next) throw invalidTransition(req.lang, cur.status, step);
       const now = nowIso();
-      await tx.updateTable('resources').set({ status: next, updated_at: now }).where('id', '=', id).execute();
+      await transition(tx, 'resources', id, cur.status, { status: next, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, step));
       await tx.updateTable('resource_review_assignments').set({ done_at: now, decision: step }).where('resource_id', '=', id).where('done_at', 'is', null).execute();
       await ftsDelete(tx, this.database.dialect, id);
       await this.history(tx, id, cur.status, next, step, actor.userId, comment ?? null);
@@ -784,27 +793,42 @@ export class ResourceService {
   }
 
   /**
-   * "Used in my class": one report per user, resource and day, pointing at the version used. A use by
-   * another school records a contribution event for the owning school and the author and, where the
-   * alliance has credit rules, pays them through the ledger in the same transaction.
+   * "Used in my class": one report per user, resource and day, pointing at the version used. Bounded
+   * (issue 4): `usedOn` lies within the last USE_WINDOW_DAYS days (today included, installation time zone),
+   * and a user reports at most USES_PER_DAY uses in 24 hours (429). A use by another school earns the owning
+   * school and the author ONE reward per user and resource, ever: the first report claims it (the database
+   * key decides between concurrent ones); later reports are recorded and counted but pay nothing and
+   * record no contribution.
    */
   async use(req: FastifyRequest, actor: Actor, id: string, body: { classNote?: string; usedOn?: string }) {
     const r = await this.live(actor, id);
-    const usedOn = body.usedOn ?? today();
-    if (usedOn > today()) throw badRequest([{ field: 'usedOn', code: 'invalid', params: { reason: '不能晚于今天' } }]);
+    const todayStr = today();
+    const usedOn = body.usedOn ?? todayStr;
+    if (usedOn > todayStr) throw badRequest([{ field: 'usedOn', code: 'invalid', params: { reason: '不能晚于今天 / may not be in the future' } }]);
+    const earliest = new Date(Date.parse(`${todayStr}T00:00:00Z`) - (USE_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    if (usedOn < earliest) {
+      throw badRequest([{ field: 'usedOn', code: 'invalid', params: { reason: `只能登记最近 ${USE_WINDOW_DAYS} 天内（${earliest} 起）的使用 / only the last ${USE_WINDOW_DAYS} days` } }]);
+    }
     const existing = await this.db.selectFrom('resource_uses').select('id').where('resource_id', '=', id).where('user_id', '=', actor.userId).where('used_on', '=', usedOn).executeTakeFirst();
     if (existing) return { created: false, useId: existing.id, contribution: null };
     const useId = newId();
     let contribution: { id: string; amount: number; transactionId: string | null } | null = null;
     try {
       await this.db.transaction().execute(async (tx) => {
+        // the limit counts the user's reports of the last 24 hours; on PostgreSQL the user's row is locked
+        // so that concurrent reports are counted one after the other (SQLite: BEGIN IMMEDIATE)
+        await lockRow(tx, this.database.dialect, 'users', actor.userId);
+        const since = new Date(Date.now() - 86_400_000).toISOString();
+        const n = await tx.selectFrom('resource_uses').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', '=', actor.userId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+        if (Number(n.n) >= USES_PER_DAY) throw new AppError(429, 'use_limit_reached', { max: USES_PER_DAY });
         const cur = await this.load(id, tx);
         await tx.insertInto('resource_uses').values({
           id: useId, resource_id: id, version_id: cur.current_version_id!, user_id: actor.userId, school_id: actor.schoolId, class_note: body.classNote ?? null,
           used_on: usedOn, created_at: nowIso(),
         }).execute();
         await tx.updateTable('resources').set((eb) => ({ uses: eb('uses', '+', 1) })).where('id', '=', id).execute();
-        if (actor.schoolId && actor.schoolId !== cur.school_id) {
+        if (actor.schoolId && actor.schoolId !== cur.school_id && (await this.credits.claimResourceReward(tx, { resourceId: id, userId: actor.userId, useId }))) {
           const cid = newId();
           let ledger: { transactionId: string | null; amount: number } = { transactionId: null, amount: 0 };
           if (cur.alliance_id) {
