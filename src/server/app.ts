@@ -112,6 +112,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // while draining for shutdown, a request already on an open connection is still served (with
     // `Connection: close`) rather than answered with Fastify's bare 503
     return503OnClosing: false,
+    // a URL the router cannot read (bad percent-encoding, a path param over 100 characters) is refused
+    // as problem+json like every other bad input, not with Fastify's bare JSON
+    frameworkErrors: (err, req, reply) => {
+      const lang = langOf(req.headers['accept-language']);
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : err.code === 'FST_ERR_BAD_URL' ? 400 : 500;
+      const code = status === 500 ? 'internal' : 'validation_failed';
+      void (reply as FastifyReply).code(status).type('application/problem+json').send({
+        type: `urn:xiaolian:error:${code}`, title: code, status, code, detail: message(code, lang), instance: req.url, requestId: String(req.id),
+        ...(status < 500 ? { errors: [{ field: 'url', code: 'invalid_format', message: fieldMessage('invalid_format', lang) }] } : {}),
+      });
+    },
   });
   if (applied.length) app.log.info({ migrations: applied, database: describeDatabase(config) }, 'migrations applied');
   app.setValidatorCompiler(validatorCompiler);
