@@ -474,3 +474,99 @@ describe('users import', () => {
     expect((await c.post(`/api/imports/${body.id}/commit`, { onlyValid: true })).statusCode).toBe(409);
   });
 });
+
+describe('regions import', () => {
+  const HEADER = ['区域代码', '区域名称', '上级区域代码'];
+
+  it('imports province → city → county of one file (parents may come after their children), audited, after a preview', async () => {
+    const admin = await env.login('admin');
+    const tpl = await admin.get('/api/imports/template?kind=regions');
+    expect(tpl.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(tpl.rawPayload as never);
+    expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, '区域代码', '区域名称', '上级区域代码']);
+
+    const regions = await countRows(env.database, 'regions');
+    const file = await xlsx(HEADER, [
+      ['361002', '临川区', '361000'], // 2: county before its city
+      ['361000', '抚州市', '360000'], // 3
+      ['360000', '江西省', null], // 4
+      ['361003', '东乡区', 361000], // 5: a code typed as a number
+      ['110000', '北京市', null], // 6
+      ['110101', '东城区', '110000'], // 7: 直辖市 district under the province-level city
+    ], '区域');
+    const prev = await upload(admin, 'kind=regions', '区域.xlsx', file);
+    expect(prev.statusCode, prev.body).toBe(201);
+    expect(prev.json()).toMatchObject({ kind: 'regions', total: 6, validCount: 6, invalidCount: 0 });
+    expect(await countRows(env.database, 'regions')).toBe(regions);
+
+    const done = await admin.post(`/api/imports/${prev.json().id}/commit`, {});
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'committed', importedCount: 6 });
+    const db = env.database.db;
+    const byCode = new Map((await db.selectFrom('regions').select(['id', 'code', 'level', 'parent_id']).where('code', 'in', ['360000', '361000', '361002', '361003', '110000', '110101']).execute()).map((r) => [r.code, r]));
+    expect(byCode.get('361000')!.parent_id).toBe(byCode.get('360000')!.id);
+    expect(byCode.get('361002')!.parent_id).toBe(byCode.get('361000')!.id);
+    expect(byCode.get('110101')).toMatchObject({ level: 'district', parent_id: byCode.get('110000')!.id });
+    const audits = await db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'region.create').where('entity_id', 'in', [...byCode.values()].map((r) => r.id)).execute();
+    expect(audits.length).toBe(6);
+    expect(JSON.parse(audits[0]!.detail).importId).toBe(prev.json().id);
+  });
+
+  it('flags bad codes, wrong parents, duplicates and out-of-scope rows with their row and field; imports nothing unless onlyValid', async () => {
+    const admin = await env.login('admin');
+    const file = await xlsx(HEADER, [
+      ['371000', '错前缀市', '360000'], // 2: prefix
+      ['36100', '短代码', '360000'], // 3: format
+      ['363000', '萍乡市', '369999'], // 4: unknown parent
+      ['360000', '又一个江西省', null], // 5: code exists
+      ['361004', '临川区', '361000'], // 6: name taken below 抚州市
+      ['362000', '吉安市', '360000'], // 7: valid
+      ['362001', '吉州区', '362000'], // 8: valid, parent in the file
+      ['362001', '重复区', '362000'], // 9: duplicate of row 8
+      ['362002', '县下之县', '362001'], // 10: county under a county
+      [null, '无代码', '360000'], // 11
+    ], '区域');
+    const prev = await upload(admin, 'kind=regions', 'bad.xlsx', file);
+    expect(prev.statusCode, prev.body).toBe(201);
+    const body = prev.json();
+    expect(fieldsOf(body, 2)).toEqual(['code:region_code_prefix']);
+    expect(fieldsOf(body, 3)).toEqual(['code:invalid_format']);
+    expect(fieldsOf(body, 4)).toEqual(['parent:not_found']);
+    expect(fieldsOf(body, 5)).toEqual(['code:duplicate']);
+    expect(fieldsOf(body, 6)).toEqual(['name:duplicate']);
+    expect(fieldsOf(body, 7)).toEqual([]);
+    expect(fieldsOf(body, 8)).toEqual([]);
+    expect(fieldsOf(body, 9)).toEqual(['code:duplicate_in_file']);
+    expect(fieldsOf(body, 10)).toEqual(['parent:region_parent_city']);
+    expect(fieldsOf(body, 11)).toEqual(['code:required']);
+    expect(errorsOf(body, 2)[0].message).toContain('“36”');
+
+    const regions = await countRows(env.database, 'regions');
+    expect((await admin.post(`/api/imports/${body.id}/commit`, {})).statusCode).toBe(422);
+    expect(await countRows(env.database, 'regions')).toBe(regions);
+    const done = await admin.post(`/api/imports/${body.id}/commit`, { onlyValid: true });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().importedCount).toBe(2);
+    expect(await countRows(env.database, 'regions')).toBe(regions + 2);
+  });
+
+  it('keeps a bureau below its own region', async () => {
+    const file = await xlsx(HEADER, [
+      ['390131', '新区甲', '390100'], // 2: below 临川市 (the bureau's region)
+      ['390200', '江北新市', '390000'], // 3: beside it, below the province
+      ['350000', '福建省', null], // 4: a province
+    ], '区域');
+    // the bureau must say where the rows go
+    expect((await upload(bureau, 'kind=regions', 'r.xlsx', file)).statusCode).toBe(400);
+    expect((await upload(bureau, 'kind=regions&regionId=r_0001', 'r.xlsx', file)).statusCode).toBe(404);
+    const prev = await upload(bureau, `kind=regions&regionId=${CITY}`, 'r.xlsx', file);
+    expect(prev.statusCode, prev.body).toBe(201);
+    expect(fieldsOf(prev.json(), 2)).toEqual([]);
+    expect(fieldsOf(prev.json(), 3)).toEqual(['parent:out_of_scope']);
+    expect(fieldsOf(prev.json(), 4)).toEqual(['code:out_of_scope']);
+    const cd = await env.login('bureau_cd');
+    expect((await upload(cd, `kind=regions&regionId=${CITY}`, 'r.xlsx', file)).statusCode).toBe(404);
+    expect((await upload(await env.login('principal'), `kind=regions&regionId=${CITY}`, 'r.xlsx', file)).statusCode).toBe(404);
+  });
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LOCATIONS, OWNERSHIP, ROLE_SCOPE, ROLES, SCHOOL_TAGS, SCHOOL_TYPES, type Term } from '../../../common/vocab.js';
 import { Id, Page } from '../schools/schema.js';
 
-export const IMPORT_KINDS = ['schools', 'users'] as const;
+export const IMPORT_KINDS = ['schools', 'users', 'regions'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const IMPORT_STATUS = ['previewed', 'committed', 'discarded'] as const;
 
@@ -67,9 +67,20 @@ export const COLUMNS: Record<ImportKind, ColumnDef[]> = {
     { key: 'phone', label: '手机号', en: 'Mobile', required: false, text: true, hint: '11 位手机号，不可重复', example: '13800138000' },
     { key: 'email', label: '邮箱', en: 'Email', required: false, hint: '不可重复', example: 'zhang.wei01@example.edu.cn' },
   ],
+  regions: [
+    {
+      key: 'code', label: '区域代码', en: 'Code', required: true, text: true, example: '361000',
+      hint: '6 位行政区划代码（GB/T 2260）：省级 PP0000、地市级 PPCC00、区县级 PPCCXX，不可与已有区域重复',
+    },
+    { key: 'name', label: '区域名称', en: 'Name', required: true, hint: '2–40 个字，同一上级下不可重名', example: '抚州市' },
+    {
+      key: 'parent', label: '上级区域代码', en: 'Parent code', required: false, text: true, example: '360000',
+      hint: '省级留空；其他填上级的区域代码（已有区域或本文件中的行）。下级代码须以上级代码开头：省下 2 位、市下 4 位；直辖市的区可直接填省级代码',
+    },
+  ],
 };
 
-export const KIND_NAMES: Record<ImportKind, string> = { schools: '学校', users: '用户' };
+export const KIND_NAMES: Record<ImportKind, string> = { schools: '学校', users: '用户', regions: '区域' };
 
 // ---- API ----------------------------------------------------------------------------------------
 

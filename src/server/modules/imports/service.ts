@@ -15,9 +15,10 @@ import { safeFileName } from '../../platform/storage.js';
 import { initialPassword } from '../auth/service.js';
 import { mapUnique, toRow as schoolRow } from '../schools/service.js';
 import { newUserRow } from '../users/service.js';
+import { insertRegion, mapDbError as mapRegionError, mayManageUnder, requestContext } from '../regions/service.js';
 import { MAX_FILE_BYTES, readTable } from './parse.js';
 import { COLUMNS, type ImportKind, type ImportListQuery, type UploadQuery } from './schema.js';
-import { checkSchools, checkUsers, mapTable, type CheckedSchool, type CheckedUser, type RegionRef, type StoredRow, type Target } from './validate.js';
+import { checkRegions, checkSchools, checkUsers, mapTable, type CheckedRegion, type CheckedSchool, type CheckedUser, type RegionRef, type StoredRow, type Target } from './validate.js';
 
 const tooLarge = () => new AppError(413, 'payload_too_large', {}, [{ field: 'file', code: 'too_big', params: { max: '5 MB' } }]);
 
@@ -83,10 +84,21 @@ export class ImportService {
 
   /**
    * Where the rows will go, if the actor may put them there: schools into a region of the bureau's scope,
-   * users into a school the actor administers (school admin, or the bureau of the school's region).
+   * users into a school the actor administers (school admin, or the bureau of the school's region),
+   * regions below a region of the bureau's scope (the platform admin: anywhere, regionId optional).
    * Unknown or unreadable → 404; readable but not the actor's to change → 403.
    */
   private async target(actor: Actor, q: { kind: ImportKind; regionId?: string | null; schoolId?: string | null }): Promise<Target> {
+    if (q.kind === 'regions') {
+      if (!q.regionId) {
+        if (!actor.isPlatformAdmin) throw badRequest([{ field: 'query.regionId', code: 'required' }]);
+        return { kind: 'regions', regionId: null, schoolId: null };
+      }
+      const region = await this.db.selectFrom('regions').select('id').where('id', '=', q.regionId).executeTakeFirst();
+      if (!region || !policy.readRegion(actor, region.id)) throw notFound('region');
+      if (!actor.isPlatformAdmin && !actor.bureauRegions.has(region.id)) throw forbidden();
+      return { kind: 'regions', regionId: region.id, schoolId: null };
+    }
     if (q.kind === 'schools') {
       if (!q.regionId) throw badRequest([{ field: 'query.regionId', code: 'required' }]);
       const region = await this.db.selectFrom('regions').select('id').where('id', '=', q.regionId).executeTakeFirst();
@@ -108,8 +120,13 @@ export class ImportService {
     return this.db.selectFrom('regions').select(['id', 'code', 'name']).where('id', 'in', ids).execute();
   }
 
-  private async check(db: Db, target: Target, raw: { row: number; values: StoredRow['values'] }[]) {
-    if (target.kind === 'schools') return checkSchools(db, target, await this.regionsUnder(target.regionId), raw);
+  private async check(db: Db, req: FastifyRequest, target: Target, raw: { row: number; values: StoredRow['values'] }[]) {
+    if (target.kind === 'schools') return checkSchools(db, target, await this.regionsUnder(target.regionId!), raw);
+    if (target.kind === 'regions') {
+      const ctx = requestContext(req);
+      const within = target.regionId ? await regionDescendants(db, [target.regionId]) : null;
+      return checkRegions(db, raw, (parentId) => mayManageUnder(db, ctx, parentId), within);
+    }
     return checkUsers(db, target, raw);
   }
 
@@ -165,7 +182,7 @@ export class ImportService {
     const upload = await receiveFile(req);
     const table = await readTable(upload.data, upload.name);
     const raw = mapTable(q.kind, table);
-    const { rows } = await this.check(this.db, target, raw);
+    const { rows } = await this.check(this.db, req, target, raw);
     const invalid = rows.filter((r) => r.errors.length > 0).length;
     const rec: ImportsTable = {
       id: newId(),
@@ -238,11 +255,11 @@ export class ImportService {
     const imp = await this.load(actor, id);
     if (imp.status !== 'previewed') throw new AppError(409, 'import_done');
     const kind = imp.kind as ImportKind;
-    const target = await this.target(actor, { kind, regionId: kind === 'schools' ? imp.region_id : null, schoolId: imp.school_id });
+    const target = await this.target(actor, { kind, regionId: kind === 'users' ? null : imp.region_id, schoolId: imp.school_id });
     const stored = fromJson<StoredRow[]>(imp.rows, []);
     if (imp.invalid_count > 0 && !onlyValid) throw hasInvalid(kind, stored, imp.invalid_count, req.lang);
 
-    const checked = await this.check(this.db, target, stored.map((r) => ({ row: r.row, values: r.values })));
+    const checked = await this.check(this.db, req, target, stored.map((r) => ({ row: r.row, values: r.values })));
     const invalid = checked.rows.filter((r) => r.errors.length > 0).length;
     if (invalid !== imp.invalid_count) {
       // something changed since the preview: keep the preview truthful
@@ -267,6 +284,7 @@ export class ImportService {
           .where('id', '=', id).where('status', '=', 'previewed').executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) throw new AppError(409, 'import_done');
         if (kind === 'schools') await this.insertSchools(tx, req, id, checked.valid as CheckedSchool[], now);
+        else if (kind === 'regions') await this.insertRegions(tx, req, id, checked.valid as CheckedRegion[], now);
         else await this.insertUsers(tx, req, actor, id, target, checked.valid as CheckedUser[], passwords, now);
         await audit(tx, req, {
           action: 'import.commit', entityType: 'import', entityId: id, regionId: imp.region_id, schoolId: imp.school_id,
@@ -275,6 +293,7 @@ export class ImportService {
       });
     } catch (err) {
       if (kind === 'schools') throw mapUnique(err);
+      if (kind === 'regions') throw mapRegionError(err);
       if (isUniqueViolation(err)) {
         const m = String((err as Error).message);
         const field = /email/.test(m) ? 'email' : /phone/.test(m) ? 'phone' : 'username';
@@ -292,6 +311,22 @@ export class ImportService {
     for (const chunk of inChunks(rows, 200)) await tx.insertInto('schools').values(chunk).execute();
     for (const s of rows) {
       await audit(tx, req, { action: 'school.create', entityType: 'school', entityId: s.id, regionId: s.region_id, schoolId: s.id, detail: { name: s.name, code: s.code, importId } });
+    }
+  }
+
+  /** The same rows and audit entries as RegionService.create, parents before children, in the import's transaction. */
+  private async insertRegions(tx: Tx, req: FastifyRequest, importId: string, valid: CheckedRegion[], now: string) {
+    const ctx = requestContext(req);
+    const parents = valid.map((r) => r.parentCode).filter((c): c is string => c !== null);
+    const idOf = new Map<string, string>();
+    for (const chunk of inChunks([...new Set(parents)], 500)) {
+      for (const x of await tx.selectFrom('regions').select(['id', 'code']).where('code', 'in', chunk).execute()) idOf.set(x.code, x.id);
+    }
+    // valid is ordered province → city → county (checkRegions), so a parent of the file is inserted first
+    for (const r of valid) {
+      const id = newId();
+      await insertRegion(tx, ctx, { id, parent_id: r.parentCode ? idOf.get(r.parentCode)! : null, level: r.level, code: r.code, name: r.name, created_at: now }, { importId });
+      idOf.set(r.code, id);
     }
   }
 

@@ -9,7 +9,9 @@ import type { Db } from '../../db/index.js';
 import { zodIssueToField, type RawFieldError } from '../../platform/errors.js';
 import { SchoolCreate } from '../schools/schema.js';
 import { UserCreate } from '../users/service.js';
-import { COLUMNS, type ColumnDef, type ImportKind } from './schema.js';
+import { codeProblems, levelOf, REGION_LEVELS, type RegionLevel } from '../regions/codes.js';
+import { RegionCode, RegionName } from '../regions/schema.js';
+import { COLUMNS, KIND_NAMES, type ColumnDef, type ImportKind } from './schema.js';
 import { invalidFile, type Cell, type Table } from './parse.js';
 
 export type Values = Record<string, Cell>;
@@ -24,8 +26,8 @@ export interface StoredRow {
 /** What the rows are checked against. */
 export interface Target {
   kind: ImportKind;
-  /** schools: the chosen region; users: the school's region */
-  regionId: string;
+  /** schools: the chosen region; users: the school's region; regions: the region the rows go below (null: anywhere) */
+  regionId: string | null;
   schoolId: string | null;
 }
 
@@ -57,7 +59,7 @@ export function mapTable(kind: ImportKind, table: Table): { row: number; values:
     at.set(d.key, i);
   });
   const missing = defs.filter((d) => d.required && !at.has(d.key));
-  if (at.size === 0) throw invalidFile(`第 1 行不是${kind === 'schools' ? '学校' : '用户'}导入模板的表头，请使用下载的模板`);
+  if (at.size === 0) throw invalidFile(`第 1 行不是${KIND_NAMES[kind]}导入模板的表头，请使用下载的模板`);
   if (missing.length) throw invalidFile(`缺少必需的列：${missing.map((d) => d.label).join('、')}`);
   if (table.rows.length === 0) throw invalidFile('文件中没有数据行');
   return table.rows.map((r) => {
@@ -142,7 +144,7 @@ function duplicatesInFile(rows: StoredRow[], key: string, get: (r: StoredRow) =>
   }
 }
 
-async function existing(db: Db, table: 'schools' | 'users', column: string, values: string[]): Promise<Set<string>> {
+async function existing(db: Db, table: 'schools' | 'users' | 'regions', column: string, values: string[]): Promise<Set<string>> {
   const out = new Set<string>();
   const wanted = [...new Set(values.map((v) => v.toLowerCase()))];
   for (const chunk of inChunks(wanted)) {
@@ -170,7 +172,7 @@ export interface RegionRef {
 
 function schoolInput(values: Values, target: Target, regions: RegionRef[], errors: Errs) {
   const defs = Object.fromEntries(COLUMNS.schools.map((d) => [d.key, d]));
-  let regionId: string | undefined = target.regionId;
+  let regionId: string | undefined = target.regionId ?? undefined;
   const regionText = text(values.region);
   if (regionText !== undefined) {
     const matches = regions.filter((r) => r.code === regionText || r.name === regionText || r.id === regionText);
@@ -250,5 +252,113 @@ export async function checkUsers(db: Db, target: Target, raw: { row: number; val
     duplicatesInDb(rows, key, lower(key), await existing(db, 'users', column, vals));
   }
   const valid = rows.filter((r) => r.errors.length === 0).map((r) => parsed.get(r.row)!);
+  return { rows, valid };
+}
+
+// ---- regions ------------------------------------------------------------------------------------
+
+export interface CheckedRegion {
+  row: number;
+  code: string;
+  name: string;
+  level: RegionLevel;
+  /** the parent's code: an existing region or another row of the file; null for a province */
+  parentCode: string | null;
+}
+
+/** An existing region rows may name as their parent. */
+export interface ExistingRegion {
+  id: string;
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parent_id: string | null;
+}
+
+/**
+ * Region rows: the same code rules as the regions API (codes.ts), parents either existing regions or rows
+ * of the same file, sibling names unique, and every row within what the actor may add to:
+ * `mayAddUnder(parentId)` for an existing parent (null: a province), `within` the import's region.
+ */
+export async function checkRegions(
+  db: Db,
+  raw: { row: number; values: Values }[],
+  mayAddUnder: (parentId: string | null) => Promise<boolean>,
+  within: Set<string> | null,
+) {
+  const rows: StoredRow[] = raw.map((r) => ({ row: r.row, values: r.values, errors: [] }));
+  const code = (r: StoredRow) => text(r.values.code);
+  const parentOf = (r: StoredRow) => text(r.values.parent) ?? null;
+  for (const r of rows) {
+    const res = RegionCode.safeParse(code(r));
+    if (code(r) === undefined) r.errors.push({ field: 'code', code: 'required' });
+    else if (!res.success) addZodIssues(r.errors, res.error.issues.map((i) => ({ ...i, path: ['code'] })));
+    else if (!levelOf(res.data)) r.errors.push({ field: 'code', code: 'region_code' });
+    const name = RegionName.safeParse(text(r.values.name));
+    if (text(r.values.name) === undefined) r.errors.push({ field: 'name', code: 'required' });
+    else if (!name.success) addZodIssues(r.errors, name.error.issues.map((i) => ({ ...i, path: ['name'] })));
+  }
+  duplicatesInFile(rows, 'code', code);
+  duplicatesInDb(rows, 'code', code, await existing(db, 'regions', 'code', rows.map(code).filter((v): v is string => !!v)));
+
+  // parents named by code: existing regions (one query) or rows of this file
+  const wanted = [...new Set(rows.map(parentOf).filter((v): v is string => !!v))];
+  const known = new Map<string, ExistingRegion>();
+  for (const chunk of inChunks(wanted)) {
+    for (const x of await db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'parent_id']).where('code', 'in', chunk).execute()) {
+      known.set(x.code, { ...x, level: x.level as RegionLevel });
+    }
+  }
+  const inFile = new Map<string, StoredRow>();
+  for (const r of rows) if (code(r) && !inFile.has(code(r)!)) inFile.set(code(r)!, r);
+  // sibling names already taken below the existing parents (and among provinces)
+  const parentIds = [...known.values()].map((k) => k.id);
+  const taken = new Set<string>();
+  const siblings = db.selectFrom('regions').select(['parent_id', 'name']);
+  for (const x of await (parentIds.length ? siblings.where((eb) => eb.or([eb('parent_id', 'in', parentIds), eb('parent_id', 'is', null)])) : siblings.where('parent_id', 'is', null)).execute()) {
+    taken.add(`${x.parent_id ?? ''}/${x.name}`);
+  }
+  const allowed = new Map<string | null, boolean>();
+  const may = async (parentId: string | null) => {
+    if (!allowed.has(parentId)) allowed.set(parentId, (await mayAddUnder(parentId)) && (within === null ? true : parentId !== null && within.has(parentId)));
+    return allowed.get(parentId)!;
+  };
+
+  // parents first: provinces, then cities, then counties
+  const rank = (r: StoredRow) => REGION_LEVELS.indexOf(levelOf(code(r) ?? '') ?? 'district');
+  const ordered = [...rows].sort((a, b) => rank(a) - rank(b) || a.row - b.row);
+  const namesInFile = new Map<string, number>();
+  const valid: CheckedRegion[] = [];
+  for (const r of ordered) {
+    const c = code(r);
+    const level = c ? levelOf(c) : null;
+    const pCode = parentOf(r);
+    let existingParent: ExistingRegion | undefined;
+    if (level && !r.errors.some((e) => e.field === 'code')) {
+      existingParent = pCode ? known.get(pCode) : undefined;
+      const fileParent = pCode && !existingParent ? inFile.get(pCode) : undefined;
+      const parentLevel = existingParent?.level ?? (fileParent ? levelOf(pCode!) : null);
+      if (pCode && !existingParent && !fileParent) r.errors.push({ field: 'parent', code: 'not_found' });
+      else if (pCode && !parentLevel) r.errors.push({ field: 'parent', code: 'region_code' });
+      else {
+        for (const e of codeProblems(c!, pCode ? { code: pCode, level: parentLevel! } : null, 'code', 'parent')) r.errors.push(e);
+        if (fileParent && fileParent.errors.length > 0) {
+          r.errors.push({ field: 'parent', code: 'invalid', params: { reason: `第 ${fileParent.row} 行有误` } });
+        } else if (!fileParent && !r.errors.length && !(await may(existingParent?.id ?? null))) {
+          r.errors.push({ field: pCode ? 'parent' : 'code', code: 'out_of_scope' });
+        }
+      }
+    }
+    const name = text(r.values.name);
+    if (name && !r.errors.some((e) => e.field === 'name')) {
+      // rows below a parent of this file have no siblings in the database yet
+      const dbKey = existingParent ? `${existingParent.id}/${name}` : pCode ? null : `/${name}`;
+      const fileKey = `${pCode ?? ''}/${name}`;
+      if (dbKey && taken.has(dbKey)) r.errors.push({ field: 'name', code: 'duplicate' });
+      else if (namesInFile.has(fileKey)) r.errors.push({ field: 'name', code: 'duplicate_in_file', params: { row: namesInFile.get(fileKey) } });
+      else namesInFile.set(fileKey, r.row);
+    }
+    if (r.errors.length === 0) valid.push({ row: r.row, code: c!, name: name!, level: level!, parentCode: pCode });
+  }
   return { rows, valid };
 }
