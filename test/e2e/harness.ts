@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,5 +181,134 @@ export function diagnose(page: Page, name: string) {
       /* the page may be closed */
     }
     console.error(`--- ${name}: ${page.url()} (screenshot ${file})\n${log.join('\n')}`);
+  });
+}
+
+// ---- several instances of the built server on one database (operations tests: db-faults, rolling-restart,
+// migrate-race). E2E_SERVER_ENTRY selects another build, e.g. an older one to compare with. ----------------
+
+export const SERVER_ENTRY = path.resolve(ROOT, process.env.E2E_SERVER_ENTRY ?? 'dist/server/main.js');
+
+export interface Instance {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  log: () => string;
+  /** resolves with the exit code (null when killed by a signal) */
+  exited: Promise<number | null>;
+  /** sends `signal` (default SIGTERM; SIGKILL after `killAfterMs`) and resolves with the exit code */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
+}
+
+/** Starts `node <SERVER_ENTRY> serve` with `env` on `port` (or a free one); waits until `ready` answers 200. */
+export async function spawnServe(
+  env: Record<string, string | undefined>,
+  opts: { port?: number; ready?: '/healthz' | '/readyz' | false; timeoutMs?: number } = {},
+): Promise<Instance> {
+  if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} not found: run \`npm run build\` first`);
+  const port = opts.port ?? (await freePort());
+  const full: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', DEMO_PASSWORD, ...env, PORT: String(port) };
+  for (const [k, v] of Object.entries(full)) if (v === undefined) delete full[k];
+  delete full.OIDC_ISSUER;
+  const child = spawn(process.execPath, [SERVER_ENTRY, 'serve'], { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const inst: Instance = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    log: () => out,
+    exited,
+    async stop(signal = 'SIGTERM', killAfterMs = 20_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        const t = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        await exited;
+        clearTimeout(t);
+      }
+      return child.exitCode;
+    },
+  };
+  if (opts.ready !== false) {
+    try {
+      await waitFor(inst, opts.ready ?? '/readyz', opts.timeoutMs ?? 120_000);
+    } catch (e) {
+      await inst.stop('SIGKILL');
+      throw e;
+    }
+  }
+  return inst;
+}
+
+/** Polls `pathname` of an instance until it answers 200 (fails early when the process exits). */
+export async function waitFor(inst: Instance, pathname: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (inst.child.exitCode !== null) throw new Error(`server exited with ${inst.child.exitCode}:\n${inst.log()}`);
+    try {
+      if ((await fetch(`${inst.url}${pathname}`)).status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${inst.url}${pathname} not 200 within ${timeoutMs} ms:\n${inst.log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs a CLI command of the built server (`migrate`, `check`…) without blocking, so that two can race. */
+export function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; out: string }> {
+  const full: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  for (const [k, v] of Object.entries(full)) if (v === undefined) delete full[k];
+  const child = spawn(process.execPath, [SERVER_ENTRY, ...args], { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ status, out })));
+}
+
+/** A fresh PostgreSQL schema name (dropped with dropSchema). */
+export const freshSchema = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+export { dropSchema };
+
+export interface HttpReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+/** One HTTP request over `agent` (keep-alive, like a proxy's upstream connections); rejects on connection errors. */
+export function call(agent: http.Agent, url: string, method: string, p: string, headers: Record<string, string> = {}, body?: unknown): Promise<HttpReply> {
+  const u = new URL(p, url);
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const h: Record<string, string | number> = { accept: 'application/json', ...headers };
+  if (payload) {
+    h['content-type'] = 'application/json';
+    h['content-length'] = payload.length;
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: h, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : null;
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
   });
 }

@@ -91,10 +91,22 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSch
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: 10,
+      // a request waits at most this long for a connection (pool exhausted, database unreachable): then 503
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // TCP keepalive notices a database host that vanished without closing the socket (failover)
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       // random_page_cost 1.1: data on SSD / in cache; with the default 4 the planner hash-joins search hits
       // against a sequential scan of the whole table (see docs/benchmarks.md, search)
       options: `-c random_page_cost=1.1${schema ? ` -c search_path=${schema}` : ''}`,
     });
+    // PostgreSQL ends connections on a restart, a failover, idle_session_timeout or pg_terminate_backend; the
+    // client then emits 'error', and an 'error' event nobody listens to kills the process. Idle clients: the
+    // pool drops them and re-emits here. Checked-out clients (inside a request): the next query fails, the
+    // request answers 503 (isDatabaseUnavailable) and the pool drops the client on release. New connections
+    // are opened on demand, so the instance reconnects by itself once the database is back.
+    pool.on('error', (err) => reportConnectionError(err));
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -111,7 +123,76 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSch
 /** Creates the PostgreSQL schema named in the config if it does not exist (tests, multi-tenant setups). */
 export async function ensureSchema(database: Database, schema?: string): Promise<void> {
   if (database.dialect !== 'postgres' || !schema) return;
-  await sql`create schema if not exists ${sql.id(schema)}`.execute(database.db);
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(database.db);
+  } catch (err) {
+    // two instances starting together both pass "if not exists"; the slower one hits the catalog's unique
+    // index (23505) or duplicate_schema (42P06): the schema exists, which is all that was asked
+    if (!isUniqueViolation(err) && (err as { code?: string })?.code !== '42P06') throw err;
+  }
+}
+
+// ---- database availability ---------------------------------------------------------------------
+
+/** How long a request waits for a pooled PostgreSQL connection before it answers 503. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+/** Seconds a client should wait before retrying when the database is away (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
+
+// node/libpq connection failures; SQLSTATE class 08 (connection exception), 57P01 admin_shutdown,
+// 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up / shutting down), 53300 too_many_connections
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN',
+  '57P01', '57P02', '57P03', '53300',
+]);
+// node-postgres and pg-pool report a lost or missing connection by message only
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|terminating connection|is not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|Connection ended unexpectedly/i;
+
+/**
+ * True when an error means "the database cannot be reached right now" (restart, failover, terminated
+ * connection, pool exhausted for CONNECT_TIMEOUT_MS) rather than "this statement is wrong": such a request
+ * changed nothing that committed (PostgreSQL rolls back a transaction whose connection dies) and may be
+ * retried, here or on another instance. The app answers it with 503 `database_unavailable` + Retry-After.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 3) return false;
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+  if (!code.startsWith('SQLITE') && typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true; // AggregateError (IPv4 + IPv6)
+  return e.cause !== err && isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/** Whether the database answers a trivial query within `timeoutMs` (liveness and readiness probes). */
+export async function databaseAnswers(database: Database, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([sql`select 1`.execute(database.db).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let lastReport = 0;
+let suppressed = 0;
+/** One warning line (pino's JSON shape) per 5 s at most: a database restart ends every connection at once. */
+function reportConnectionError(err: Error & { code?: string }) {
+  const now = Date.now();
+  if (now - lastReport < 5000) {
+    suppressed++;
+    return;
+  }
+  lastReport = now;
+  const line = { level: 40, time: now, msg: 'database connection lost; reconnecting on demand', err: { code: err.code, message: err.message }, suppressed };
+  suppressed = 0;
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Database } from './index.js';
+import type { Database, Db, Dialect } from './index.js';
 import * as m001 from './migrations/001_foundation.js';
 import * as m002 from './migrations/002_facilities.js';
 import * as m003 from './migrations/003_credits.js';
@@ -26,16 +26,37 @@ const MIGRATIONS: { name: string; up: typeof m001.up }[] = [
   { name: '009_integrity', up: m009.up },
 ];
 
+/** PostgreSQL advisory lock key held while migrating (database-wide: extensions are database-wide too). */
+const MIGRATION_LOCK = 4242001;
+
+/**
+ * Applies the pending migrations. Several instances may start together on an empty database: on PostgreSQL
+ * one connection takes a session advisory lock BEFORE it creates the bookkeeping table, and holds it while it
+ * applies every migration, so the others wait and then find nothing to do (without the lock, two concurrent
+ * `create table if not exists` collide on the catalog's unique index). On SQLite the table is created in a
+ * `BEGIN IMMEDIATE` transaction, which holds the file's write lock, and so does each migration.
+ */
 export async function migrate(database: Database): Promise<string[]> {
   const { db, dialect } = database;
-  await sql`create table if not exists xl_migrations (name text primary key, applied_at text not null)`.execute(db);
+  if (dialect !== 'postgres') return applyPending(db, dialect);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      return await applyPending(conn, dialect);
+    } finally {
+      // a lost connection released the lock already; the error that matters is the one above
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
+async function applyPending(db: Db, dialect: Dialect): Promise<string[]> {
+  await db.transaction().execute(async (tx) => {
+    await sql`create table if not exists xl_migrations (name text primary key, applied_at text not null)`.execute(tx);
+  });
   const applied: string[] = [];
   for (const m of MIGRATIONS) {
     const done = await db.transaction().execute(async (tx) => {
-      if (dialect === 'postgres') {
-        // several instances may start together: one migrates, the others wait and then skip
-        await sql`select pg_advisory_xact_lock(4242001)`.execute(tx);
-      }
       const row = await sql<{ name: string }>`select name from xl_migrations where name = ${m.name}`.execute(tx);
       if (row.rows.length > 0) return false;
       await m.up(tx, dialect);
