@@ -4,6 +4,10 @@
  *  - PostgreSQL (only when DATABASE_URL is set): three instances on one fresh schema; 200 overlapping
  *    requests spread over them → exactly one accepted, the rest 409 `booking_conflict`.
  *  - SQLite: the same 200 against one process.
+ *  - decision races (both databases; three instances on PostgreSQL): approve, reject, the booker's and the
+ *    owner's cancel and no-show on one booking at the same moment, spread over the instances, 30 rounds →
+ *    a legal final state, the ledger matching it, one audit entry per effective transition, and the money
+ *    check (`checkMoneyCauses`, `xiaolian check`) clean afterwards.
  *  - kill -9 (both databases): an instance is SIGKILLed in the middle of a booking burst (single bookings
  *    and weekly series, each with an Idempotency-Key), restarted, and the unanswered requests retried.
  *    Afterwards: no booking without its ledger transaction, no transaction without its booking or with
@@ -18,6 +22,7 @@ import { sql } from 'kysely';
 import { closeAgents, runCli, Session, spawnInstance, type Instance, type Reply } from '../../bench/_booking-lib.js';
 import { createDatabase, type Database } from '../../src/server/db/index.js';
 import { checkLedger } from '../../src/server/modules/credits/ledger.js';
+import { checkMoneyCauses } from '../../src/server/modules/credits/causes.js';
 import { addDays, localParts, localToMs, weeklyOccurrences } from '../../src/common/facilities.js';
 
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'Xiaolian@2026';
@@ -41,6 +46,18 @@ async function openWeekdays(database: Database, schoolIds: string[], minDays: nu
   return out;
 }
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Signs in; a 429 from the sign-in throttle (many sign-ins from one address at once) is retried after a pause, at most 10 times. */
+async function signIn(url: string, username: string): Promise<Session> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await Session.login(url, username, PASSWORD);
+    } catch (err) {
+      if (attempt >= 10 || !String(err).includes(' 429 ')) throw err;
+      await new Promise((ok) => setTimeout(ok, 1100 + attempt * 250));
+    }
+  }
+}
 
 interface World {
   kind: 'sqlite' | 'postgres';
@@ -83,7 +100,9 @@ async function openWorld(kind: 'sqlite' | 'postgres', instanceCount: number): Pr
     instances.push(...(await Promise.all(Array.from({ length: instanceCount - 1 }, () => spawnInstance({ ...env, SEED_ON_START: '0' })))));
     database = createDatabase({ databaseUrl: env.DATABASE_URL, databaseSchema: schema ?? undefined, sqlitePath: path.join(dataDir, 'xiaolian.sqlite') });
     const url = instances[0].url;
-    const [principal, bureau, secretary] = await Promise.all(['principal', 'bureau', 'secretary'].map((u) => Session.login(url, u, PASSWORD)));
+    const principal = await signIn(url, 'principal');
+    const bureau = await signIn(url, 'bureau');
+    const secretary = await signIn(url, 'secretary');
     // generous credits (the demo ledger already holds starting grants): the burst must not hit the overdraft limit
     const rules = await secretary.put(url, `/api/alliances/${ALLIANCE}/credit-rules`, { overdraftLimit: 1000 });
     if (rules.status !== 200) throw new Error(`credit rules: ${rules.status} ${JSON.stringify(rules.body)}`);
@@ -99,9 +118,8 @@ async function openWorld(kind: 'sqlite' | 'postgres', instanceCount: number): Pr
       .where('m.school_id', '!=', HOST)
       .orderBy('u.username')
       .execute();
-    const teachers = await Promise.all(
-      rows.slice(0, 12).map(async (r, i) => ({ session: await Session.login(instances[i % instances.length].url, r.username, PASSWORD), schoolId: r.school_id })),
-    );
+    const teachers: { session: Session; schoolId: string }[] = [];
+    for (const [i, r] of rows.slice(0, 12).entries()) teachers.push({ session: await signIn(instances[i % instances.length].url, r.username), schoolId: r.school_id });
     return { kind, env, dataDir, schema, instances, database, principal, bureau, secretary, teachers, close };
   } catch (err) {
     await close();
@@ -204,6 +222,99 @@ async function raceOn(w: World) {
   expect(after.transactions).toBe(before.transactions + 1);
   const check = runCli(['check'], w.env);
   expect(check.status, check.out).toBe(0);
+}
+
+const ROUNDS = 30;
+type Action = 'approve' | 'reject' | 'cancelBooker' | 'cancelOwner' | 'noShow';
+const ACTIONS: Action[] = ['approve', 'reject', 'cancelBooker', 'cancelOwner', 'noShow'];
+
+/**
+ * Approve vs reject vs cancel (booker, owner) vs no-show on one booking, each request to another
+ * instance, ROUNDS rounds (some all at once, some staggered so later requests meet committed decisions).
+ * Returns how often each outcome occurred.
+ */
+async function decisionRaceOn(w: World) {
+  const db = w.database.db;
+  const url = (i: number) => w.instances[i % w.instances.length].url;
+  const facilityId = await createFacility(w, w.principal, HOST, `决策竞争实验室 ${w.kind}`, 'manual');
+  // a late cancellation refunds half, so every kind of refund shows in the ledger
+  const rules = await w.secretary.put(url(0), `/api/alliances/${ALLIANCE}/credit-rules`, { refundLatePct: 50, refundTimelyPct: 100 });
+  expect(rules.status, JSON.stringify(rules.body)).toBe(200);
+  const booker = w.teachers[0].session;
+  const [date] = await openWeekdays(w.database, [HOST], 3, 1);
+  const seen: Record<string, number> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    const s = localToMs(date, 9 * 60);
+    const created = await booker.post(url(round), '/api/bookings', body(facilityId, s, s + 60 * 60_000, round));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.bookings[0].id as string;
+    expect(created.body.bookings[0].status).toBe('pending');
+    // its own hour in the past: a no-show needs a started booking
+    const past = Date.now() - (round + 2) * 2 * 3_600_000;
+    await db.updateTable('bookings').set({ start_ms: past, end_ms: past + 3_600_000, block_end_ms: past + 3_600_000, start_at: iso(past), end_at: iso(past + 3_600_000) })
+      .where('id', '=', id).execute();
+    const fire = (a: Action, i: number) => {
+      const u = url(round + i);
+      switch (a) {
+        case 'approve': return w.principal.post(u, `/api/bookings/${id}/approve`, {});
+        case 'reject': return w.principal.post(u, `/api/bookings/${id}/reject`, { reason: '时间冲突' });
+        case 'cancelBooker': return booker.post(u, `/api/bookings/${id}/cancel`, { reason: '课程调整' });
+        case 'cancelOwner': return w.principal.post(u, `/api/bookings/${id}/cancel`, { reason: '设备检修' });
+        case 'noShow': return w.principal.post(u, `/api/bookings/${id}/no-show`, {});
+      }
+    };
+    const order = ACTIONS.map((_, i) => ACTIONS[(i + round) % ACTIONS.length]!);
+    if (round % 2) order.reverse();
+    const gap = [0, 5, 40, 150][round % 4]!;
+    const replies = await Promise.all(order.map((a, i) => new Promise((ok) => setTimeout(ok, i * gap)).then(() => fire(a, i))));
+    const ok = new Set<Action>();
+    replies.forEach((r, i) => {
+      if (r.status === 200) ok.add(order[i]!);
+      else expect([r.status, r.body?.code], `${order[i]} ${JSON.stringify(r.body)}`).toEqual([409, 'invalid_transition']);
+    });
+    const b = await db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const label = `round ${round}: ${b.status} after ${[...ok].join(', ')}`;
+    const cancels = (ok.has('cancelBooker') ? 1 : 0) + (ok.has('cancelOwner') ? 1 : 0);
+    const outcome = `${b.status}${ok.has('approve') ? '+approved' : ''}`;
+    seen[outcome] = (seen[outcome] ?? 0) + 1;
+    switch (b.status) {
+      case 'rejected': expect([...ok], label).toEqual(['reject']); break;
+      case 'accepted': expect([...ok], label).toEqual(['approve']); break;
+      case 'no_show': expect([...ok].sort(), label).toEqual(['approve', 'noShow']); break;
+      case 'cancelled':
+        expect(cancels, label).toBe(1);
+        expect(ok.has('reject') || ok.has('noShow'), label).toBe(false);
+        break;
+      default: throw new Error(`illegal final state ${label}`);
+    }
+    // the ledger matches the state
+    const txs = await db.selectFrom('credit_transactions').select(['id', 'kind', 'amount']).where('cause_type', '=', 'booking').where('cause_id', '=', id).execute();
+    const of = (k: string) => txs.filter((t) => t.kind === k);
+    expect(of('booking_charge').length, label).toBe(ok.has('approve') ? 1 : 0);
+    if (ok.has('approve')) {
+      expect(b.charge_amount, label).toBe(of('booking_charge')[0]!.amount);
+      expect(b.charge_tx_id, label).toBe(of('booking_charge')[0]!.id);
+    }
+    const refundDue = ok.has('approve') && b.status === 'cancelled';
+    expect(of('booking_refund').length, label).toBe(refundDue ? 1 : 0);
+    if (refundDue) {
+      const charged = of('booking_charge')[0]!.amount;
+      expect(of('booking_refund')[0]!.amount, label).toBe(ok.has('cancelOwner') ? charged : Math.floor(charged / 2));
+    }
+    expect(of('no_show_penalty').length, label).toBe(ok.has('noShow') ? 1 : 0);
+    // one audit entry per effective transition
+    const audits = await db.selectFrom('audit_log').select('action').where('entity_type', '=', 'booking').where('entity_id', '=', id).execute();
+    const n = (a: string) => audits.filter((x) => x.action === a).length;
+    expect({ approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show') }, label).toEqual({
+      approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0,
+    });
+  }
+  // the checks run after the races and find nothing
+  expect((await checkLedger(db)).problems).toEqual([]);
+  expect(await checkMoneyCauses(db)).toEqual([]);
+  const check = runCli(['check'], w.env);
+  expect(check.status, check.out).toBe(0);
+  return seen;
 }
 
 interface Planned {
@@ -353,6 +464,10 @@ describe('booking race and kill -9, SQLite (one process)', () => {
     await raceOn(w);
   }, 120_000);
 
+  it(`decision races on one booking, ${ROUNDS} rounds: legal states, the ledger matching, one audit entry per transition`, async () => {
+    console.log(`SQLite decision races: ${JSON.stringify(await decisionRaceOn(w))}`);
+  }, 240_000);
+
   it('kill -9 in the middle of a booking burst leaves nothing half-written', async () => {
     const r = await killDuringBurst(w, 0);
     console.log(`SQLite kill -9: ${JSON.stringify(r)}`);
@@ -370,6 +485,10 @@ describe.skipIf(!PG_URL)('booking race and kill -9, PostgreSQL (three instances)
     expect(new Set(w.instances.map((i) => i.child.pid)).size).toBe(3);
     await raceOn(w);
   }, 120_000);
+
+  it(`decision races on one booking over three instances, ${ROUNDS} rounds: legal states, the ledger matching, one audit entry per transition`, async () => {
+    console.log(`PostgreSQL decision races (three instances): ${JSON.stringify(await decisionRaceOn(w))}`);
+  }, 240_000);
 
   it('kill -9 of one instance in the middle of a booking burst leaves nothing half-written', async () => {
     const r = await killDuringBurst(w, 1);
