@@ -25,6 +25,7 @@ describe('decision races on one booking (one instance)', () => {
   let env: TestEnv;
   let principal: Client;
   let teacher: Client;
+  let teacherRow: { id: string; school_id: string };
   let facilityId: string;
   let slot = 0;
 
@@ -41,10 +42,11 @@ describe('decision races on one booking (one instance)', () => {
       .selectFrom('alliance_members as m')
       .innerJoin('role_grants as g', (j) => j.onRef('g.scope_id', '=', 'm.school_id').on('g.role', '=', 'teacher'))
       .innerJoin('users as u', 'u.id', 'g.user_id')
-      .select(['u.username'])
+      .select(['u.username', 'u.id', 'm.school_id'])
       .where('m.alliance_id', '=', ALLIANCE).where('m.status', '=', 'active').where('m.school_id', '!=', HOST)
       .orderBy('u.username').limit(1).executeTakeFirstOrThrow();
     teacher = await env.login(t.username);
+    teacherRow = { id: t.id, school_id: t.school_id };
     const f = await principal.post('/api/facilities', {
       schoolId: HOST, type: 'physics_lab', subject: 'physics', name: '决策竞争物理实验室', capacity: 48, policy: 'manual',
       minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
@@ -176,6 +178,49 @@ describe('decision races on one booking (one instance)', () => {
     expect((await auditOf(id)).cancel).toBe(1);
     expect((await ledgerOf(id)).refund.length).toBe(1);
     expect(await checkMoneyCauses(env.database.db)).toEqual([]);
+  }, 60_000);
+
+  it('two accepts of one waitlist offer at the same moment: one booking, the other 409', async () => {
+    const db = env.database.db;
+    const closures = await db.selectFrom('closures').select(['start_date', 'end_date']).where('school_id', '=', HOST).execute();
+    let date = addDays(localParts(Date.now()).date, 5);
+    while (localParts(localToMs(date, 12 * 60)).weekday > 5 || closures.some((c) => c.start_date <= date && date <= c.end_date)) date = addDays(date, 1);
+    const start = localToMs(date, 15 * 60);
+    const id = `wl_race_${Date.now().toString(36)}`;
+    const now = new Date().toISOString();
+    await db.insertInto('waitlist').values({
+      id, facility_id: facilityId, user_id: teacherRow.id, school_id: teacherRow.school_id, alliance_id: ALLIANCE, start_ms: start, end_ms: start + HOUR,
+      start_at: new Date(start).toISOString(), end_at: new Date(start + HOUR).toISOString(), purpose: '候补', group_size: 20, responsible_teacher: '李老师',
+      status: 'offered', offer_expires_at: new Date(Date.now() + HOUR).toISOString(), booking_id: null, created_at: now, updated_at: now,
+    }).execute();
+    const replies = await Promise.all([0, 1, 2].map(() => teacher.post(`/api/waitlist/${id}/accept`, { acceptTerms: true })));
+    expect(replies.map((r) => r.statusCode).sort(), replies.map((r) => r.body).join('\n')).toEqual([201, 409, 409]);
+    for (const r of replies.filter((x) => x.statusCode === 409)) expect(['invalid_transition', 'booking_conflict']).toContain(r.json().code);
+    const made = await db.selectFrom('bookings').select('id').where('facility_id', '=', facilityId).where('start_ms', '=', start).execute();
+    expect(made).toHaveLength(1);
+    const w = await db.selectFrom('waitlist').select(['status', 'booking_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(w).toEqual({ status: 'booked', booking_id: made[0]!.id });
+    expect(await checkMoneyCauses(db)).toEqual([]);
+  }, 60_000);
+
+  it('return and cancel of one loan at the same moment: one wins, one audit entry', async () => {
+    const db = env.database.db;
+    const eq = await principal.post(`/api/facilities/${facilityId}/equipment`, { type: '示波器', name: '数字示波器', quantity: 5, usage: 'lendable' });
+    expect(eq.statusCode, eq.body).toBe(201);
+    const from = Date.now() + 2 * HOUR;
+    const loan = await teacher.post(`/api/equipment/${eq.json().id}/loans`, { from: new Date(from).toISOString(), to: new Date(from + 2 * HOUR).toISOString(), quantity: 2 });
+    expect(loan.statusCode, loan.body).toBe(201);
+    const loanId = loan.json().id as string;
+    const replies = await Promise.all([
+      principal.post(`/api/loans/${loanId}/return`, {}), principal.post(`/api/loans/${loanId}/return`, {}), teacher.post(`/api/loans/${loanId}/cancel`, {}),
+    ]);
+    expect(replies.filter((r) => r.statusCode === 200).length, replies.map((r) => r.body).join('\n')).toBe(1);
+    for (const r of replies.filter((x) => x.statusCode !== 200)) {
+      expect(r.statusCode, r.body).toBe(409);
+      expect(r.json().code).toBe('invalid_transition');
+    }
+    const audits = await db.selectFrom('audit_log').select('action').where('entity_type', '=', 'loan').where('entity_id', '=', loanId).where('action', 'in', ['loan.return', 'loan.cancel']).execute();
+    expect(audits).toHaveLength(1);
   }, 60_000);
 
   it('check reports a rejected booking that is still charged and a cancelled one never refunded', async () => {
