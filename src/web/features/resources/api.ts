@@ -3,7 +3,8 @@
  * The server is the judge of every permission; `can` flags in the detail only decide which buttons show.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, csrfToken, getLang, type Problem, type Query } from '../../api';
+import { api, ApiError, csrfToken, getLang, type Query } from '../../api';
+import { uploadProblem } from './uploadError';
 
 import type { z } from 'zod';
 import type * as S from '../../../server/modules/resources/schema';
@@ -228,7 +229,7 @@ export function uploadResourceFile(
         /* not JSON */
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ResourceFile);
-      else reject(new ApiError({ ...((body as Problem) ?? {}), status: xhr.status }));
+      else reject(new ApiError(uploadProblem(xhr.status, body, getLang())));
     };
     xhr.onerror = () =>
       reject(new ApiError({ status: 0, code: 'network', detail: getLang() === 'en-US' ? 'Network error: the upload was cut off' : '网络错误：上传中断' }));
