@@ -83,6 +83,29 @@ describe('sign-in throttling', () => {
     expectProblem(await loginFrom(env.anon(), OUTSIDER, 'secretary', 'Wrong#Again1'), 401, 'invalid_credentials');
   });
 
+  it("on a browser the owner signed in with before, an outsider's failures never make the owner wait", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the clock stands still: the 2 s back-offs last through the test
+    const owner = env.anon();
+    expect((await loginFrom(owner, OWNER, 'principal', TEST_PASSWORD)).statusCode).toBe(200);
+    const device = owner.cookies.get('xl_dev');
+    expect(device).toBeTruthy();
+    for (let i = 0; i < 8; i++) await loginFrom(env.anon(), `192.0.2.${60 + i}`, 'principal', `Wrong#Guess${i}`);
+    // the account is in its back-off for everybody else, also on a new browser of the owner…
+    expectProblem(await loginFrom(env.anon(), OWNER, 'principal', TEST_PASSWORD), 429, 'too_many_attempts');
+    // …but not on the browser the owner used before
+    const again = env.anon();
+    again.cookies.set('xl_dev', device!);
+    expect((await loginFrom(again, OWNER, 'principal', TEST_PASSWORD)).statusCode).toBe(200);
+    // a device cookie of another account is worth nothing for this one, and a made-up one neither
+    const stranger = env.anon();
+    stranger.cookies.set('xl_dev', device!);
+    for (let i = 0; i < 6; i++) await loginFrom(stranger, '203.0.113.67', 'bureau', `Wrong#Guess${i}`);
+    expectProblem(await loginFrom(stranger, '203.0.113.67', 'bureau', TEST_PASSWORD), 429, 'too_many_attempts');
+    const forged = env.anon();
+    forged.cookies.set('xl_dev', 'made-up-device-token');
+    expectProblem(await loginFrom(forged, OWNER, 'bureau', TEST_PASSWORD), 429, 'too_many_attempts');
+  });
+
   it('backs off exponentially up to the ceiling, and a quiet account decays back to zero', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const waits: number[] = [];

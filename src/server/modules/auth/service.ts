@@ -8,7 +8,7 @@ import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
 import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
 import type { Role } from '../../../common/vocab.js';
-import { accountKey, admit, clearKey, forgiveOne, ipKey, purgeThrottle } from './throttle.js';
+import { accountKey, admit, clearKey, DEVICE_COOKIE, DEVICE_DAYS, deviceKey, forgiveOne, ipKey, purgeThrottle, rememberDevice } from './throttle.js';
 
 export const SESSION_COOKIE = 'xl_sid';
 export const CSRF_COOKIE = 'xl_csrf';
@@ -56,10 +56,13 @@ export class AuthService {
    * the password is checked (throttle.ts); past the free failures the answer is 429 with Retry-After until
    * the back-off has passed. Unknown, disabled-looking and wrong-password attempts look alike.
    */
-  async login(req: FastifyRequest, username: string, password: string): Promise<{ token: string; csrf: string; userId: string }> {
+  async login(req: FastifyRequest, username: string, password: string): Promise<{ token: string; csrf: string; userId: string; device: string | null }> {
     const rules = this.config.login;
     const ipK = ipKey(req.ip);
-    const acctK = accountKey(username);
+    const account = accountKey(username);
+    const device = req.cookies[DEVICE_COOKIE];
+    // on a browser the owner signed in with before, this browser's own counter stands in for the account's
+    const acctK = (await deviceKey(this.db, device, account)) ?? account;
     const byIp = await admit(this.db, ipK, rules.ip);
     if (!byIp.admitted) throw tooMany(req, byIp.retryMs, 'ip');
     const byAccount = await admit(this.db, acctK, rules.account);
@@ -96,16 +99,19 @@ export class AuthService {
       throw new AppError(401, 'invalid_credentials');
     }
     // the password was right: the owner's account starts again from zero, the address gets this attempt back
-    await clearKey(this.db, acctK);
+    await clearKey(this.db, account);
+    if (acctK !== account) await clearKey(this.db, acctK);
     await forgiveOne(this.db, ipK, rules.ip);
     // only someone who knows the password learns that the account is disabled
     if (user.status !== 'active') throw new AppError(403, 'account_disabled');
-    return this.db.transaction().execute(async (tx) => {
+    const newDevice = await rememberDevice(this.db, device, account);
+    const session = await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
       const s = await this.createSession(tx, req, user.id, 'password');
       await audit(tx, req, { action: 'auth.login', entityType: 'user', entityId: user.id, actor: { id: user.id, name: user.display_name }, regionId: user.region_id, schoolId: user.school_id, detail: { via: 'password' } });
       return s;
     });
+    return { ...session, device: newDevice };
   }
 
   async createSession(tx: Db, req: FastifyRequest, userId: string, via: 'password' | 'oidc') {
@@ -130,10 +136,12 @@ export class AuthService {
     return { token, csrf, userId };
   }
 
-  setCookies(reply: FastifyReply, s: { token: string; csrf: string }) {
+  setCookies(reply: FastifyReply, s: { token: string; csrf: string; device?: string | null }) {
     const common = { path: '/', sameSite: 'lax' as const, secure: secureFor(this.config, reply.request) };
     reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
     reply.setCookie(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });
+    // the browser the owner signed in with (throttle.ts): only ever sent back to the sign-in endpoint
+    if (s.device) reply.setCookie(DEVICE_COOKIE, s.device, { path: '/api/auth/login', httpOnly: true, sameSite: 'strict', secure: common.secure, maxAge: DEVICE_DAYS * 86_400 });
   }
 
   clearCookies(reply: FastifyReply) {

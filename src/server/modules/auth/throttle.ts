@@ -8,10 +8,14 @@
  * touching the password until the back-off has passed. Refused attempts do not count, so an outsider can
  * only keep the back-off at its ceiling by trying once per ceiling; the owner's successful sign-in clears
  * the account's counter. A key whose last failure is older than the decay window starts again from zero.
+ * A browser the owner signed in with before carries a device cookie: its attempts are counted under its own
+ * key instead of the account's, so an outsider's failures never make the owner wait there (OWASP's
+ * "device cookies").
  */
 import net from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { randomToken, sha256 } from '../../platform/ids.js';
 
 export interface ThrottleRule {
   /** failures allowed before the back-off starts */
@@ -61,11 +65,11 @@ export async function admit(db: Db, key: string, rule: ThrottleRule, now = Date.
       else login_throttle.delay_ms * 2 end`;
   const res = await sql<{ failures: number; delay_ms: number }>`
     insert into login_throttle (key, failures, delay_ms, blocked_until_ms, last_failure_ms)
-    values (${key}, 1, ${first}, ${now + first}, ${now})
+    values (${key}, 1, ${first}, ${first ? now + first : 0}, ${now})
     on conflict (key) do update set
       failures = case when ${decayed} then 1 else login_throttle.failures + 1 end,
       delay_ms = ${nextDelay},
-      blocked_until_ms = ${now} + ${nextDelay},
+      blocked_until_ms = case when ${nextDelay} = 0 then 0 else ${now} + ${nextDelay} end,
       last_failure_ms = ${now}
     where login_throttle.blocked_until_ms <= ${now}
     returning failures, delay_ms`.execute(db);
@@ -97,4 +101,28 @@ export async function forgiveOne(db: Db, key: string, rule: ThrottleRule): Promi
 export async function purgeThrottle(db: Db, settings: ThrottleSettings, now: number): Promise<void> {
   const decay = Math.max(settings.account.decayMs, settings.ip.decayMs);
   await sql`delete from login_throttle where last_failure_ms < ${now - decay} and blocked_until_ms <= ${now}`.execute(db);
+  await sql`delete from login_devices where last_used_ms < ${now - DEVICE_DAYS * 86_400_000}`.execute(db);
+}
+
+// ---- devices the owner signed in with ---------------------------------------------------------
+export const DEVICE_COOKIE = 'xl_dev';
+export const DEVICE_DAYS = 180;
+
+/** The device key of a cookie, when the cookie belongs to this account; otherwise null. */
+export async function deviceKey(db: Db, cookie: string | undefined, account: string): Promise<string | null> {
+  if (!cookie || cookie.length > 100) return null;
+  const hash = sha256(cookie);
+  const r = await sql<{ account: string }>`select account from login_devices where token_hash = ${hash}`.execute(db);
+  return r.rows[0]?.account === account ? `dev:${hash}` : null;
+}
+
+/** Remembers the browser the owner just signed in with; returns a new cookie value, or null when it is known. */
+export async function rememberDevice(db: Db, cookie: string | undefined, account: string, now = Date.now()): Promise<string | null> {
+  if (cookie && (await deviceKey(db, cookie, account))) {
+    await sql`update login_devices set last_used_ms = ${now} where token_hash = ${sha256(cookie)}`.execute(db);
+    return null;
+  }
+  const token = randomToken(24);
+  await sql`insert into login_devices (token_hash, account, created_ms, last_used_ms) values (${sha256(token)}, ${account}, ${now}, ${now})`.execute(db);
+  return token;
 }
