@@ -1,6 +1,6 @@
 /**
  * Decision races on one booking (issue 5), in process on one app (SQLite; PostgreSQL when DATABASE_URL is
- * set): approve, reject, the booker's cancel, the owner's cancel and no-show fired at the same moment, 30
+ * set): approve, reject, the booker's cancel, the owner's cancel, no-show and check-in fired at the same moment, 30
  * rounds. Every answer is 200 or 409; the final state is one the successful requests explain; the ledger
  * holds exactly the charge, refund and penalty that state implies; there is exactly one audit entry per
  * effective transition; and `check` (ledger + money against causes) finds nothing afterwards. A planted
@@ -18,8 +18,8 @@ const ALLIANCE = 'a_0001';
 const HOST = 's_00001';
 const HOUR = 3_600_000;
 
-type Action = 'approve' | 'reject' | 'cancelBooker' | 'cancelOwner' | 'noShow';
-const ACTIONS: Action[] = ['approve', 'reject', 'cancelBooker', 'cancelOwner', 'noShow'];
+type Action = 'approve' | 'reject' | 'cancelBooker' | 'cancelOwner' | 'noShow' | 'checkIn';
+const ACTIONS: Action[] = ['approve', 'reject', 'cancelBooker', 'cancelOwner', 'noShow', 'checkIn'];
 
 describe('decision races on one booking (one instance)', () => {
   let env: TestEnv;
@@ -71,12 +71,15 @@ describe('decision races on one booking (one instance)', () => {
     expect(created.statusCode, created.body).toBe(201);
     const b = created.json().bookings[0];
     expect(b.status).toBe('pending');
-    const past = Date.now() - (++slot + 1) * 2 * HOUR;
-    await db.updateTable('bookings').set({
-      start_ms: past, end_ms: past + HOUR, block_end_ms: past + HOUR,
-      start_at: new Date(past).toISOString(), end_at: new Date(past + HOUR).toISOString(),
-    }).where('id', '=', b.id).execute();
+    await moveTo(b.id, Date.now() - (++slot + 1) * 2 * HOUR);
     return b.id;
+  }
+
+  /** Moves a booking to the hour starting at `start` (the past: a no-show needs a started booking). */
+  async function moveTo(id: string, start: number) {
+    await env.database.db.updateTable('bookings').set({
+      start_ms: start, end_ms: start + HOUR, block_end_ms: start + HOUR, start_at: new Date(start).toISOString(), end_at: new Date(start + HOUR).toISOString(),
+    }).where('id', '=', id).execute();
   }
 
   function fire(a: Action, id: string) {
@@ -86,6 +89,7 @@ describe('decision races on one booking (one instance)', () => {
       case 'cancelBooker': return teacher.post(`/api/bookings/${id}/cancel`, { reason: '课程调整' });
       case 'cancelOwner': return principal.post(`/api/bookings/${id}/cancel`, { reason: '设备检修' });
       case 'noShow': return principal.post(`/api/bookings/${id}/no-show`, {});
+      case 'checkIn': return principal.post(`/api/bookings/${id}/check-in`, {});
     }
   }
 
@@ -102,13 +106,18 @@ describe('decision races on one booking (one instance)', () => {
     const money = await db.selectFrom('audit_log').select(['action', 'detail']).where('action', 'like', 'credit.booking_%').execute();
     const n = (a: string) => rows.filter((r) => r.action === a).length;
     const m = (a: string) => money.filter((r) => r.action === a && (r.detail ?? '').includes(id)).length;
-    return { approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show'), charge: m('credit.booking_charge'), refund: m('credit.booking_refund') };
+    return {
+      approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show'), checkIn: n('booking.check_in'),
+      charge: m('credit.booking_charge'), refund: m('credit.booking_refund'),
+    };
   }
 
-  it(`approve vs reject vs cancel (booker and owner) vs no-show, ${ROUNDS} rounds: a legal state, the ledger matching it, one audit entry per transition`, async () => {
+  it(`approve vs reject vs cancel (booker and owner) vs no-show vs check-in, ${ROUNDS} rounds: a legal state, the ledger matching it, one audit entry per transition`, async () => {
     const seen = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
       const id = await pendingBooking();
+      // running now (started 30 minutes ago): check-in and no-show are both possible once approved
+      await moveTo(id, Date.now() - 30 * 60_000);
       // a different firing order each round
       const order = ACTIONS.map((_, i) => ACTIONS[(i + round) % ACTIONS.length]!);
       if (round % 2) order.reverse();
@@ -132,6 +141,7 @@ describe('decision races on one booking (one instance)', () => {
         case 'rejected': expect([...ok], label).toEqual(['reject']); break;
         case 'accepted': expect([...ok], label).toEqual(['approve']); break;
         case 'no_show': expect([...ok].sort(), label).toEqual(['approve', 'noShow']); break;
+        case 'checked_in': expect([...ok].sort(), label).toEqual(['approve', 'checkIn']); break;
         case 'cancelled':
           expect(cancels, label).toBe(1);
           expect(ok.has('reject') || ok.has('noShow'), label).toBe(false);
@@ -156,9 +166,11 @@ describe('decision races on one booking (one instance)', () => {
       // one audit entry per effective transition
       const a = await auditOf(id);
       expect(a, label).toEqual({
-        approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0,
+        approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0, checkIn: ok.has('checkIn') ? 1 : 0,
         charge: ok.has('approve') ? 1 : 0, refund: refundDue ? 1 : 0,
       });
+      // out of the way of the next round's running booking
+      await moveTo(id, Date.now() - (++slot + 1) * 2 * HOUR);
     }
     // the check (ledger, and money against its causes) finds nothing after the races
     expect((await checkLedger(env.database.db)).problems).toEqual([]);
