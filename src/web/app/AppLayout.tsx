@@ -1,7 +1,7 @@
 import { Suspense, useMemo, useState } from 'react';
 import { Avatar, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
 import {
-  AuditOutlined, BankOutlined, ClusterOutlined, DashboardOutlined, FileDoneOutlined, ImportOutlined, LogoutOutlined,
+  ApartmentOutlined, AuditOutlined, BankOutlined, ClusterOutlined, DashboardOutlined, FileDoneOutlined, ImportOutlined, LogoutOutlined,
   MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import {
@@ -38,6 +38,7 @@ const ITEMS = [
   { key: 'reviewQueue', path: '/resource-reviews', icon: <ResReviewIcon /> },
   { key: 'catalogue', path: '/resource-catalogue', icon: <ResCatalogueIcon /> },
   { key: 'applications', path: '/applications', icon: <FileDoneOutlined /> },
+  { key: 'regions', path: '/regions', icon: <ApartmentOutlined /> },
   { key: 'imports', path: '/imports', icon: <ImportOutlined /> },
   { key: 'users', path: '/users', icon: <TeamOutlined /> },
   { key: 'audit', path: '/audit', icon: <AuditOutlined /> },

@@ -38,6 +38,7 @@ export const MENU_ROLES: Record<string, Role[] | 'all'> = {
   schools: ['platform_admin', 'bureau_admin', 'alliance_admin', 'school_admin', 'teacher', 'reviewer', 'evaluator', 'partner'],
   alliances: 'all',
   applications: ['platform_admin', 'bureau_admin', 'alliance_admin', 'school_admin'],
+  regions: ['platform_admin', 'bureau_admin'],
   imports: ['platform_admin', 'bureau_admin', 'school_admin'],
   users: ['platform_admin', 'bureau_admin', 'school_admin'],
   audit: ['platform_admin', 'bureau_admin'],

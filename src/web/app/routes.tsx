@@ -18,6 +18,7 @@ const SchoolEditPage = lazy(() => import('../features/schools/SchoolEditPage'));
 const AlliancesPage = lazy(() => import('../features/alliances/AlliancesPage'));
 const AllianceDetailPage = lazy(() => import('../features/alliances/AllianceDetailPage'));
 const ApplicationsPage = lazy(() => import('../features/applications/ApplicationsPage'));
+const RegionsPage = lazy(() => import('../features/regions/RegionsPage'));
 const ImportPage = lazy(() => import('../features/imports/ImportPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
 const AccountPage = lazy(() => import('../features/account/AccountPage'));
@@ -114,6 +115,7 @@ export function AppRoutes() {
         <Route path="alliances" element={<AlliancesPage />} />
         <Route path="alliances/:id" element={<AllianceDetailPage />} />
         <Route path="applications" element={<Guard menu="applications"><ApplicationsPage /></Guard>} />
+        <Route path="regions" element={<Guard menu="regions"><RegionsPage /></Guard>} />
         <Route path="imports" element={<Guard menu="imports"><ImportPage /></Guard>} />
         <Route path="users" element={<Guard menu="users"><UsersPage /></Guard>} />
         <Route path="audit" element={<Guard menu="audit"><AuditPage /></Guard>} />

@@ -26,7 +26,7 @@ export async function importRoutes(app: App, ctx: AppContext) {
     config: { permission: 'import.run' },
     schema: {
       tags,
-      summary: '上传 .xlsx / .csv 并预览（multipart，字段 file，≤ 5 MB）；学校导入须给 regionId，用户导入须给 schoolId',
+      summary: '上传 .xlsx / .csv 并预览（multipart，字段 file，≤ 5 MB）；学校导入须给 regionId，用户导入须给 schoolId，区域导入由教育局给 regionId（导入到其下）、平台管理员可不给',
       querystring: UploadQuery,
       consumes: ['multipart/form-data'],
       response: { 201: ImportOut },

@@ -14,7 +14,7 @@ import { QueryError, useApiErrorHandler } from '../../components/errors';
 import { RegionSelect, SchoolSelect } from '../../components/selects';
 import type { Paged } from '../../types';
 
-type Kind = 'schools' | 'users';
+type Kind = 'schools' | 'users' | 'regions';
 type Cell = string | number | null;
 
 export interface ImportRow {
@@ -86,7 +86,9 @@ export default function ImportPage() {
     queryFn: () => api.get<Paged<ImportSummary>>('/api/imports', { page: 1, pageSize: 10 }),
   });
 
-  const target = kind === 'schools' ? regionId : schoolId;
+  // regions: the platform admin may import anywhere (provinces too); a bureau below its own region
+  const target = kind === 'schools' ? regionId : kind === 'regions' ? (isPlatformAdmin(me) ? 'all' : regionId) : schoolId;
+  const uploadQuery = kind === 'schools' ? { kind, regionId } : kind === 'regions' ? { kind, regionId: isPlatformAdmin(me) ? undefined : regionId } : { kind, schoolId };
 
   const upload = async (file: File) => {
     setUploadError(null);
@@ -98,7 +100,7 @@ export default function ImportPage() {
     form.append('file', file, file.name);
     setUploading(true);
     try {
-      const res = await api.upload<ImportOut>('/api/imports', form, kind === 'schools' ? { kind, regionId } : { kind, schoolId });
+      const res = await api.upload<ImportOut>('/api/imports', form, uploadQuery);
       setPreview(res);
       setOnlyInvalid(res.invalidCount > 0 && res.total > 20);
       setStep(2);
@@ -118,6 +120,7 @@ export default function ImportPage() {
       setStep(3);
       void qc.invalidateQueries({ queryKey: ['imports'] });
       void qc.invalidateQueries({ queryKey: [res.kind] });
+      if (res.kind === 'regions') void qc.invalidateQueries({ queryKey: ['overview'] });
       message.success(t('imports.done'));
     },
     onError: (e) => onError(e),
@@ -183,9 +186,18 @@ export default function ImportPage() {
               <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="import-kind">
                 {canSchools && <Radio.Button value="schools" data-testid="import-kind-schools">{t('imports.kinds.schools')}</Radio.Button>}
                 <Radio.Button value="users" data-testid="import-kind-users">{t('imports.kinds.users')}</Radio.Button>
+                {canSchools && <Radio.Button value="regions" data-testid="import-kind-regions">{t('imports.kinds.regions')}</Radio.Button>}
               </Radio.Group>
             </Form.Item>
-            {kind === 'schools' ? (
+            {kind === 'regions' ? (
+              isPlatformAdmin(me) ? (
+                <Typography.Paragraph type="secondary" data-testid="import-regions-hint">{t('imports.regionsHint')}</Typography.Paragraph>
+              ) : (
+                <Form.Item label={t('imports.targetRegionParent')} required>
+                  <RegionSelect value={regionId} onChange={setRegionId} allowClear={false} style={{ width: '100%' }} data-testid="import-region" />
+                </Form.Item>
+              )
+            ) : kind === 'schools' ? (
               <Form.Item label={t('imports.targetRegion')} required>
                 <RegionSelect value={regionId} onChange={setRegionId} allowClear={false} style={{ width: '100%' }} data-testid="import-region" />
               </Form.Item>
@@ -220,7 +232,7 @@ export default function ImportPage() {
             </Button>
             {!target && (
               <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
-                {kind === 'schools' ? t('imports.regionRequired') : t('imports.schoolRequired')}
+                {kind === 'users' ? t('imports.schoolRequired') : t('imports.regionRequired')}
               </Typography.Text>
             )}
           </Form>

@@ -1,13 +1,14 @@
 import { useMemo, useState } from 'react';
-import { Alert, Card, Col, Empty, Progress, Row, Select, Skeleton, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
-import { BankOutlined, ClusterOutlined, FileDoneOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Empty, Progress, Result, Row, Select, Skeleton, Statistic, Steps, Table, Tag, Tooltip, Typography } from 'antd';
+import { ApartmentOutlined, BankOutlined, ClusterOutlined, FileDoneOutlined, TeamOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ALLIANCE_KINDS, LOCATIONS, RESOURCE_INDICATORS, SCHOOL_TYPES } from '../../../common/vocab';
 import { CV_LIMITS } from '../../../common/org';
 import { api } from '../../api';
 import { useMe } from '../../app/auth';
+import { canSee } from '../../app/permissions';
 import { useRegions } from '../../app/queries';
 import { fmtDate, fmtNum, todayStr } from '../../app/format';
 import { useVocab, type Vocab } from '../../app/vocab';
@@ -31,6 +32,37 @@ function Bars({ rows, vocab, color }: { rows: { code: string; count: number }[];
         </div>
       ))}
     </div>
+  );
+}
+
+/** A fresh installation: no region yet. The admin's way in: regions, then schools, then alliances. */
+function FirstRun() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <Card variant="borderless" data-testid="first-run">
+      <Result
+        icon={<ApartmentOutlined style={{ color: '#1f5fae' }} />}
+        title={t('overview.firstRun.title')}
+        subTitle={t('overview.firstRun.text')}
+        extra={[
+          <Button key="create" type="primary" size="large" onClick={() => navigate('/regions?new=1')} data-testid="first-run-create-region">
+            {t('overview.firstRun.create')}
+          </Button>,
+          <Button key="import" size="large" onClick={() => navigate('/imports')} data-testid="first-run-import">
+            {t('overview.firstRun.import')}
+          </Button>,
+        ]}
+      />
+      <Steps
+        style={{ maxWidth: 760, margin: '0 auto' }}
+        current={0}
+        items={(['regions', 'schools', 'alliances'] as const).map((k) => ({ title: t(`overview.firstRun.steps.${k}`), description: t(`overview.firstRun.stepText.${k}`) }))}
+      />
+      <Typography.Paragraph type="secondary" style={{ textAlign: 'center', marginTop: 24, fontSize: 12 }}>
+        {t('overview.firstRun.cli')} <Typography.Text code>xiaolian region create --code 360000 --name 江西省</Typography.Text>
+      </Typography.Paragraph>
+    </Card>
   );
 }
 
@@ -110,7 +142,7 @@ export default function OverviewPage() {
         extra={<RegionSelect value={regionId} onChange={setPicked} allowClear={false} style={{ width: 220 }} data-testid="overview-region" />}
       />
       <QueryError error={regions.error || overview.error} />
-      {!regionId && !regions.isLoading && <Empty description={t('overview.noRegion')} />}
+      {!regionId && !regions.isLoading && !regions.error && (canSee(me, 'regions') && (regions.data ?? []).length === 0 ? <FirstRun /> : <Empty description={t('overview.noRegion')} />)}
       {overview.isLoading && <Skeleton active paragraph={{ rows: 8 }} />}
       {d && (
         <>

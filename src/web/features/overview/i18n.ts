@@ -32,6 +32,15 @@ const strings: Strings = {
       limitLine: '上限 {{limit}}',
       reassessmentDue: '待复评的联盟（每两年一次）',
       noneDue: '目前没有到期需复评的联盟',
+      firstRun: {
+        title: '欢迎使用校联：先创建第一个区域',
+        text: '这是一套全新的安装，还没有任何区域。学校和联盟都建在区域之下：请先按“省 → 市 → 区县”创建区域（使用 GB/T 2260 行政区划代码），再新建或导入学校，然后组建联盟。',
+        create: '创建第一个区域',
+        import: '从 Excel 导入区域',
+        steps: { regions: '创建区域', schools: '新建或导入学校', alliances: '组建联盟' },
+        stepText: { regions: '省 → 市 → 区县，6 位行政区划代码', schools: '在区县下新建，或用 Excel 批量导入', alliances: '选择核心校与成员校' },
+        cli: '运维人员也可以在服务器上用命令行创建：',
+      },
     },
   },
   'en-US': {
@@ -65,6 +74,15 @@ const strings: Strings = {
       limitLine: 'limit {{limit}}',
       reassessmentDue: 'Alliances due for re-assessment (every two years)',
       noneDue: 'No alliance is due for re-assessment',
+      firstRun: {
+        title: 'Welcome to xiaolian: create your first region',
+        text: 'This is a new installation without any region yet. Schools and alliances live in regions: create them province → city → county (with GB/T 2260 division codes), then add or import schools, then form alliances.',
+        create: 'Create your first region',
+        import: 'Import regions from Excel',
+        steps: { regions: 'Create regions', schools: 'Add or import schools', alliances: 'Form alliances' },
+        stepText: { regions: 'Province → city → county, 6-digit codes', schools: 'Add them in a county, or import from Excel', alliances: 'Pick the core and member schools' },
+        cli: 'An operator can also create them on the server:',
+      },
     },
   },
 };
