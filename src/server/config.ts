@@ -52,6 +52,9 @@ const Env = z.object({
   OIDC_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
   /** Create the demo region on start (empty database only). Off unless asked: `npm start` asks on a fresh checkout. */
   SEED_ON_START: z.enum(['0', '1']).default('0'),
+  /** Storage quota for resource uploads, in bytes: per uploader and per school (default 5 GiB / 50 GiB). */
+  UPLOAD_QUOTA_USER_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
+  UPLOAD_QUOTA_SCHOOL_BYTES: z.coerce.number().int().min(0).default(50 * 1024 ** 3),
 });
 
 export interface Config {
@@ -85,6 +88,8 @@ export interface Config {
   seedOnStart: boolean;
   /** demo accounts must change their password at first sign-in (production) */
   demoMustChangePassword: boolean;
+  /** resource upload quotas in bytes */
+  uploadQuota: { userBytes: number; schoolBytes: number };
   /** package version + commit, e.g. 0.1.0+3f2a9c1d0b7e */
   version: string;
   /** unsafe but allowed settings, logged at start */
@@ -218,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : undefined,
     seedOnStart,
     demoMustChangePassword: production,
+    uploadQuota: { userBytes: e.UPLOAD_QUOTA_USER_BYTES, schoolBytes: e.UPLOAD_QUOTA_SCHOOL_BYTES },
     version: `${b.version}+${commit}`,
     warnings,
   };

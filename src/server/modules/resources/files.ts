@@ -8,8 +8,10 @@ import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { fileTypeFromBuffer } from 'file-type';
 import { FAMILY_LABELS, FILE_ROLES, KIND_RULES, acceptedFamily, formatBytes, type FileRole, type ResourceKind } from '../../../common/resources.js';
+import type { AppContext } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { isCleanText } from '../../platform/input.js';
 import { FileTooLargeError, safeFileName, type Storage, type StoredFile } from '../../platform/storage.js';
 
 // ---- HTTP Range ---------------------------------------------------------------------------------
@@ -137,6 +139,47 @@ function tooLarge(max: number) {
   return new AppError(413, 'payload_too_large', {}, [{ field: 'file', code: 'too_big', params: { max: formatBytes(max) } }]);
 }
 
+// ---- quota --------------------------------------------------------------------------------------
+
+interface Quota {
+  /** bytes this upload may still take */
+  left: number;
+  /** the quota that sets `left` */
+  which: 'user' | 'school';
+  quota: number;
+  used: number;
+}
+
+/**
+ * What the uploader and the resource's school may still store: the sizes of the files of the versions
+ * the user uploaded, and of every file of the school's resources, against the configured quotas.
+ */
+async function quotaLeft(req: FastifyRequest, resourceId: string): Promise<Quota | null> {
+  const xl = (req.server as unknown as { xl?: AppContext }).xl;
+  const userId = req.actor?.userId;
+  if (!xl || !userId) return null;
+  const { userBytes, schoolBytes } = xl.config.uploadQuota;
+  const db = xl.database.db;
+  const [mine, school] = await Promise.all([
+    db.selectFrom('resource_files as f').innerJoin('resource_versions as v', 'v.id', 'f.version_id')
+      .select((eb) => eb.fn.sum<number>('f.size').as('n')).where('v.created_by', '=', userId).executeTakeFirst(),
+    db.selectFrom('resource_files as f').innerJoin('resources as r', 'r.id', 'f.resource_id')
+      .select((eb) => eb.fn.sum<number>('f.size').as('n'))
+      .where('r.school_id', '=', db.selectFrom('resources').select('school_id').where('id', '=', resourceId)).executeTakeFirst(),
+  ]);
+  const userUsed = Number(mine?.n ?? 0);
+  const schoolUsed = Number(school?.n ?? 0);
+  const u: Quota = { left: userBytes - userUsed, which: 'user', quota: userBytes, used: userUsed };
+  const s: Quota = { left: schoolBytes - schoolUsed, which: 'school', quota: schoolBytes, used: schoolUsed };
+  return s.left < u.left ? s : u;
+}
+
+function overQuota(q: Quota, size: string) {
+  return new AppError(413, q.which === 'user' ? 'user_quota_exceeded' : 'school_quota_exceeded',
+    { quota: formatBytes(q.quota), used: formatBytes(q.used), size },
+    [{ field: 'file', code: 'too_big', params: { max: formatBytes(Math.max(0, q.left)) } }]);
+}
+
 /** Busboy's complaint about a body that ended before its closing boundary. */
 function isCutOff(err: unknown): boolean {
   const msg = (err as Error)?.message ?? '';
@@ -154,6 +197,10 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
   const rules = KIND_RULES[kind];
   const raw: Record<string, string> = {};
   let stored: ReceivedFile | null = null;
+  // the storage quota (per uploader, per school) caps what this upload may take; nothing is kept beyond it
+  const quota = await quotaLeft(req, resourceId);
+  const limit = quota && quota.left < rules.maxBytes ? Math.max(0, quota.left) : rules.maxBytes;
+  const refuse = () => (quota && limit < rules.maxBytes ? overQuota(quota, `> ${formatBytes(limit)}`) : tooLarge(rules.maxBytes));
   try {
     for await (const part of req.parts({ preservePath: true, limits: { fileSize: rules.maxBytes, files: 2, fields: 10, fieldSize: 10_000 } })) {
       if (part.type === 'field') {
@@ -180,13 +227,18 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
         const allowed = rules.families.map((f) => FAMILY_LABELS[f][req.lang]);
         throw new AppError(415, 'file_type_not_allowed', { allowed }, [{ field: 'file', code: 'invalid', params: { reason: head.length ? allowed.join('、') : '空文件' } }]);
       }
+      if (quota && limit <= 0) {
+        stream.resume();
+        file.file.resume();
+        throw overQuota(quota, formatBytes(head.length));
+      }
       const key = `resources/${resourceId}/${newId()}`;
       let put: StoredFile;
       try {
-        put = await storage.put(key, stream, { maxBytes: rules.maxBytes });
+        put = await storage.put(key, stream, { maxBytes: limit });
       } catch (err) {
         file.file.resume();
-        if (err instanceof FileTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(rules.maxBytes);
+        if (err instanceof FileTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw refuse();
         if (isCutOff(err)) throw new AppError(400, 'upload_incomplete');
         throw err;
       }
@@ -202,6 +254,7 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
     if (role !== 'main' && !rules.package) throw badRequest([{ field: 'role', code: 'invalid_value', params: { options: ['main'] } }]);
     const note = raw.note?.trim() || null;
     if (note && note.length > 500) throw badRequest([{ field: 'note', code: 'too_long', params: { max: 500 } }]);
+    if (note && !isCleanText(note)) throw badRequest([{ field: 'note', code: 'control_characters' }]);
     stored.role = role as FileRole;
     stored.note = note;
     return stored;
