@@ -5,7 +5,7 @@
  *    requests spread over them → exactly one accepted, the rest 409 `booking_conflict`.
  *  - SQLite: the same 200 against one process.
  *  - decision races (both databases; three instances on PostgreSQL): approve, reject, the booker's and the
- *    owner's cancel and no-show on one booking at the same moment, spread over the instances, 30 rounds →
+ *    owner's cancel, no-show and check-in on one booking at the same moment, spread over the instances, 30 rounds →
  *    a legal final state, the ledger matching it, one audit entry per effective transition, and the money
  *    check (`checkMoneyCauses`, `xiaolian check`) clean afterwards.
  *  - kill -9 (both databases): an instance is SIGKILLed in the middle of a booking burst (single bookings
@@ -225,11 +225,11 @@ async function raceOn(w: World) {
 }
 
 const ROUNDS = 30;
-type Action = 'approve' | 'reject' | 'cancelBooker' | 'cancelOwner' | 'noShow';
-const ACTIONS: Action[] = ['approve', 'reject', 'cancelBooker', 'cancelOwner', 'noShow'];
+type Action = 'approve' | 'reject' | 'cancelBooker' | 'cancelOwner' | 'noShow' | 'checkIn';
+const ACTIONS: Action[] = ['approve', 'reject', 'cancelBooker', 'cancelOwner', 'noShow', 'checkIn'];
 
 /**
- * Approve vs reject vs cancel (booker, owner) vs no-show on one booking, each request to another
+ * Approve vs reject vs cancel (booker, owner) vs no-show vs check-in on one booking, each request to another
  * instance, ROUNDS rounds (some all at once, some staggered so later requests meet committed decisions).
  * Returns how often each outcome occurred.
  */
@@ -243,16 +243,17 @@ async function decisionRaceOn(w: World) {
   const booker = w.teachers[0].session;
   const [date] = await openWeekdays(w.database, [HOST], 3, 1);
   const seen: Record<string, number> = {};
+  const moveTo = (id: string, start: number) =>
+    db.updateTable('bookings').set({ start_ms: start, end_ms: start + 3_600_000, block_end_ms: start + 3_600_000, start_at: iso(start), end_at: iso(start + 3_600_000) })
+      .where('id', '=', id).execute();
   for (let round = 0; round < ROUNDS; round++) {
     const s = localToMs(date, 9 * 60);
     const created = await booker.post(url(round), '/api/bookings', body(facilityId, s, s + 60 * 60_000, round));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.bookings[0].id as string;
     expect(created.body.bookings[0].status).toBe('pending');
-    // its own hour in the past: a no-show needs a started booking
-    const past = Date.now() - (round + 2) * 2 * 3_600_000;
-    await db.updateTable('bookings').set({ start_ms: past, end_ms: past + 3_600_000, block_end_ms: past + 3_600_000, start_at: iso(past), end_at: iso(past + 3_600_000) })
-      .where('id', '=', id).execute();
+    // running now (started 30 minutes ago): check-in and no-show are both possible once approved
+    await moveTo(id, Date.now() - 30 * 60_000);
     const fire = (a: Action, i: number) => {
       const u = url(round + i);
       switch (a) {
@@ -261,6 +262,7 @@ async function decisionRaceOn(w: World) {
         case 'cancelBooker': return booker.post(u, `/api/bookings/${id}/cancel`, { reason: '课程调整' });
         case 'cancelOwner': return w.principal.post(u, `/api/bookings/${id}/cancel`, { reason: '设备检修' });
         case 'noShow': return w.principal.post(u, `/api/bookings/${id}/no-show`, {});
+        case 'checkIn': return w.principal.post(u, `/api/bookings/${id}/check-in`, {});
       }
     };
     const order = ACTIONS.map((_, i) => ACTIONS[(i + round) % ACTIONS.length]!);
@@ -281,6 +283,7 @@ async function decisionRaceOn(w: World) {
       case 'rejected': expect([...ok], label).toEqual(['reject']); break;
       case 'accepted': expect([...ok], label).toEqual(['approve']); break;
       case 'no_show': expect([...ok].sort(), label).toEqual(['approve', 'noShow']); break;
+      case 'checked_in': expect([...ok].sort(), label).toEqual(['approve', 'checkIn']); break;
       case 'cancelled':
         expect(cancels, label).toBe(1);
         expect(ok.has('reject') || ok.has('noShow'), label).toBe(false);
@@ -305,9 +308,11 @@ async function decisionRaceOn(w: World) {
     // one audit entry per effective transition
     const audits = await db.selectFrom('audit_log').select('action').where('entity_type', '=', 'booking').where('entity_id', '=', id).execute();
     const n = (a: string) => audits.filter((x) => x.action === a).length;
-    expect({ approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show') }, label).toEqual({
-      approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0,
+    expect({ approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show'), checkIn: n('booking.check_in') }, label).toEqual({
+      approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0, checkIn: ok.has('checkIn') ? 1 : 0,
     });
+    // out of the way of the next round's running booking: its own hour in the past
+    await moveTo(id, Date.now() - (round + 2) * 2 * 3_600_000);
   }
   // the checks run after the races and find nothing
   expect((await checkLedger(db)).problems).toEqual([]);
