@@ -10,6 +10,12 @@
  * The table is written from SPEC S0/S1, independently of platform/policy.ts. List routes are also
  * called with an out-of-scope filter and must then return nothing (the platform admin: something).
  * Every role runs on a fresh database, so mutations never leak from one role into another.
+ *
+ * A fourth variant, "near", calls the routes with records that sit right next to the role's own —
+ * in its school, its region or its alliance's partner list — but beyond its grants: the secretariat's
+ * and the reviewer's accounts that carry the principal's school id, the evaluator's account for the
+ * bureau, another alliance's charter of the same city, the other partner's venue. They must be denied
+ * (or, for list routes, absent from the answer) unless the route lists the role in `nearAllowed`.
  */
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +29,7 @@ const ROLES = ['anon', 'admin', 'bureau', 'evaluator', 'secretary', 'principal',
 type RoleName = (typeof ROLES)[number];
 /** any: allowed whatever the ids; in: allowed on in-scope ids only; none: always denied */
 type Expect = 'any' | 'in' | 'none';
-type Variant = 'in' | 'out' | 'foreign';
+type Variant = 'in' | 'out' | 'foreign' | 'near';
 
 interface Targets extends FacilityTargets, ResourceTargets {
   region: string;
@@ -59,6 +65,9 @@ interface Targets extends FacilityTargets, ResourceTargets {
   /** resources: ResourceTargets (modules/resources/testdata.ts); resCreateSchool '' = the actor's own school */
   resCreateSchool: string;
   // ---- search & files (S2) ----
+  // ---- calendar feeds (S3.2) ----
+  /** public id of a calendar link; in scope: one of the acting user's own */
+  calToken: string;
 }
 
 interface Call {
@@ -79,6 +88,10 @@ interface RouteSpec {
   public?: boolean;
   /** run after every other route (it ends the session) */
   last?: boolean;
+  /** roles for which the "near" record is legitimately reachable on this route (e.g. reading a venue) */
+  nearAllowed?: RoleName[];
+  /** list routes: how many rows of the answer concern the "near" target (run even when the call is unchanged) */
+  nearLeak?: (res: LightMyRequestResponse, t: Targets, inT: Targets) => Promise<number>;
 }
 
 const signedIn = (e: Expect): Record<RoleName, Expect> =>
@@ -91,6 +104,8 @@ const publicRoute = Object.fromEntries(ROLES.map((r) => [r, 'any'])) as Record<R
 const items = (res: LightMyRequestResponse) => (JSON.parse(res.body).items ?? []) as { id: string }[];
 const countItems = async (res: LightMyRequestResponse) => items(res).length;
 const countIds = (id: (t: Targets) => string) => async (res: LightMyRequestResponse, t: Targets) => items(res).filter((x) => x.id === id(t)).length;
+/** rows of the near record, where it differs from the role's own */
+const countNear = (id: (t: Targets) => string) => async (res: LightMyRequestResponse, t: Targets, inT: Targets) => (id(t) === id(inT) ? 0 : countIds(id)(res, t));
 async function xlsxRows(res: LightMyRequestResponse): Promise<number> {
   expect(res.headers['content-type']).toMatch(/spreadsheetml/);
   const wb = new ExcelJS.Workbook();
@@ -103,6 +118,14 @@ const ALLIANCE_MANAGERS: RoleName[] = ['admin', 'bureau', 'secretary'];
 const USER_ADMINS: RoleName[] = ['admin', 'bureau', 'principal'];
 const APP_READERS: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal'];
 const PARTNER_READERS: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'partner'];
+/** manage a facility: its school's admin, for a partner venue that partner's own accounts, the bureau */
+const FACILITY_MANAGERS: RoleName[] = ['admin', 'bureau', 'principal', 'partner'];
+/** decide on bookings at the facility: the owner (school admin, the venue's partner) */
+const BOOKING_DECIDERS: RoleName[] = ['admin', 'principal', 'partner'];
+/** book for a class: teaching roles (students and guardians only community venues at weekends, SPEC S3.2) */
+const BOOKERS: RoleName[] = ['admin', 'principal', 'teacher', 'reviewer'];
+/** rate and comment on resources: the teaching roles (SPEC S2) */
+const FEEDBACK: RoleName[] = ['admin', 'secretary', 'principal', 'teacher', 'reviewer'];
 
 const docUpload = (title: string, withMeta: boolean) =>
   multipart([
@@ -246,7 +269,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
 
   // ---- users ----
-  'GET /api/users': { call: (t) => ({ method: 'GET', url: `/api/users?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: countItems },
+  'GET /api/users': { call: (t) => ({ method: 'GET', url: `/api/users?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: countItems, nearLeak: countNear((t) => t.user) },
   'GET /api/users/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/users/export.xlsx?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: xlsxRows },
   'POST /api/users': {
     call: (t, n) => ({ method: 'POST', url: '/api/users', json: { username: `acc_user_${n}`, displayName: '新同事', schoolId: t.school } }),
@@ -278,51 +301,52 @@ export const ROUTES: Record<string, RouteSpec> = {
 
   // ---- facilities & bookings (S3.1–S3.2) ----
   'GET /api/facilities': { call: (t) => ({ method: 'GET', url: `/api/facilities?pageSize=100&schoolId=${t.facilitySchool}` }), expect: signedIn('any'), leak: countIds((t) => t.facility) },
-  'GET /api/facilities/:id': { call: (t) => ({ method: 'GET', url: `/api/facilities/${t.facility}` }), expect: signedIn('in') },
+  'GET /api/facilities/:id': { call: (t) => ({ method: 'GET', url: `/api/facilities/${t.facility}` }), expect: signedIn('in'), nearAllowed: ['partner'] },
   'POST /api/facilities': {
     call: (t, n) => ({ method: 'POST', url: '/api/facilities', json: { schoolId: t.facilitySchool, type: 'gym', name: `权限测试场馆${n}`, capacity: 100 } }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
-  'PATCH /api/facilities/:id': { call: (t) => ({ method: 'PATCH', url: `/api/facilities/${t.facility}`, json: { capacity: 61 } }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'PATCH /api/facilities/:id': { call: (t) => ({ method: 'PATCH', url: `/api/facilities/${t.facility}`, json: { capacity: 61 } }), expect: only(FACILITY_MANAGERS, 'in') },
   'PUT /api/facilities/:id/open-hours': {
     call: (t) => ({ method: 'PUT', url: `/api/facilities/${t.facility}/open-hours`, json: { hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' })) } }),
-    expect: only(['admin', 'bureau', 'principal'], 'in'),
+    expect: only(FACILITY_MANAGERS, 'in'),
   },
   'POST /api/facilities/:id/closures': {
     call: (t) => ({ method: 'POST', url: `/api/facilities/${t.facility}/closures`, json: { startDate: '2098-01-01', endDate: '2098-01-02', kind: 'repair', reason: '检修' } }),
-    expect: only(['admin', 'bureau', 'principal'], 'in'),
+    expect: only(FACILITY_MANAGERS, 'in'),
   },
   'POST /api/schools/:id/closures': {
     call: (t) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/closures`, json: { startDate: '2098-02-01', endDate: '2098-02-02', kind: 'exam', reason: '考试' } }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
-  'DELETE /api/closures/:id': { call: (t) => ({ method: 'DELETE', url: `/api/closures/${t.closure}` }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'DELETE /api/closures/:id': { call: (t) => ({ method: 'DELETE', url: `/api/closures/${t.closure}` }), expect: only(FACILITY_MANAGERS, 'in') },
   'GET /api/schools/:id/terms': { call: (t) => ({ method: 'GET', url: `/api/schools/${t.facilitySchool}/terms` }), expect: signedIn('in') },
   'POST /api/schools/:id/terms': {
-    call: (t, n) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/terms`, json: { name: `测试学期${n}`, startDate: `${2100 + (n % 1000)}-09-01`, endDate: `${2101 + (n % 1000)}-01-20` } }),
+    call: (t, n) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/terms`, json: { name: `测试学期${n}`, startDate: `${2030 + (n % 60)}-09-01`, endDate: `${2031 + (n % 60)}-01-20` } }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
   'POST /api/facilities/:id/equipment': {
     call: (t) => ({ method: 'POST', url: `/api/facilities/${t.facility}/equipment`, json: { type: '烧杯', name: '烧杯套装', quantity: 20 } }),
-    expect: only(['admin', 'bureau', 'principal'], 'in'),
+    expect: only(FACILITY_MANAGERS, 'in'),
   },
-  'PATCH /api/equipment/:id': { call: (t) => ({ method: 'PATCH', url: `/api/equipment/${t.equipment}`, json: { note: '已校准' } }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'PATCH /api/equipment/:id': { call: (t) => ({ method: 'PATCH', url: `/api/equipment/${t.equipment}`, json: { note: '已校准' } }), expect: only(FACILITY_MANAGERS, 'in') },
   'GET /api/alliances/:id/kits': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/kits` }), expect: signedIn('in') },
   'POST /api/alliances/:id/kits': {
     call: (t, n) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/kits`, json: { kind: 'mobile_sports_kit', name: `移动体育器材箱${n}` } }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
   'POST /api/kits/:id/rotations': {
-    call: (t, n) => ({ method: 'POST', url: `/api/kits/${t.kit}/rotations`, json: { schoolId: t.school, fromDate: `${2100 + (n % 1000)}-03-01`, toDate: `${2100 + (n % 1000)}-03-31` } }),
+    call: (t, n) => ({ method: 'POST', url: `/api/kits/${t.kit}/rotations`, json: { schoolId: t.school, fromDate: `${2030 + (n % 60)}-03-01`, toDate: `${2030 + (n % 60)}-03-31` } }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
   'GET /api/facilities/:id/availability': {
     call: (t) => ({ method: 'GET', url: `/api/facilities/${t.facility}/availability?from=2026-11-23T00:00:00.000Z&to=2026-11-30T00:00:00.000Z` }),
     expect: signedIn('in'),
+    nearAllowed: ['partner'],
   },
   'POST /api/bookings/preview': {
     call: (t) => ({ method: 'POST', url: '/api/bookings/preview', json: { facilityId: t.facility, start: '2099-06-01T02:00:00.000Z', end: '2099-06-01T03:00:00.000Z' } }),
-    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+    expect: only(BOOKERS, 'in'),
   },
   'POST /api/bookings': {
     // a distinct half-hour per call, so that every allowed call can succeed
@@ -332,21 +356,23 @@ export const ROUTES: Record<string, RouteSpec> = {
         Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4,
       ),
     }),
-    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+    expect: only(BOOKERS, 'in'),
   },
   'GET /api/bookings': { call: (t) => ({ method: 'GET', url: `/api/bookings?scope=mine&facilityId=${t.facility}` }), expect: signedIn('any') },
-  'GET /api/bookings/inbox': { call: () => ({ method: 'GET', url: '/api/bookings/inbox' }), expect: only(['admin', 'principal', 'partner'], 'any'), leak: countIds((t) => t.pendingBooking) },
+  'GET /api/bookings/inbox': {
+    call: () => ({ method: 'GET', url: '/api/bookings/inbox' }), expect: only(BOOKING_DECIDERS, 'any'), leak: countIds((t) => t.pendingBooking), nearLeak: countNear((t) => t.pendingBooking),
+  },
   'GET /api/bookings/reminders': { call: () => ({ method: 'GET', url: '/api/bookings/reminders' }), expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any') },
-  'GET /api/bookings/:id': { call: (t) => ({ method: 'GET', url: `/api/bookings/${t.booking}` }), expect: signedIn('in') },
-  'POST /api/bookings/:id/approve': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/approve` }), expect: only(['admin', 'principal'], 'in') },
-  'POST /api/bookings/:id/reject': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/reject`, json: { reason: '时段另有安排' } }), expect: only(['admin', 'principal'], 'in') },
+  'GET /api/bookings/:id': { call: (t) => ({ method: 'GET', url: `/api/bookings/${t.booking}` }), expect: signedIn('in'), nearAllowed: ['partner'] },
+  'POST /api/bookings/:id/approve': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/approve` }), expect: only(BOOKING_DECIDERS, 'in') },
+  'POST /api/bookings/:id/reject': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/reject`, json: { reason: '时段另有安排' } }), expect: only(BOOKING_DECIDERS, 'in') },
   // the booker (the target teacher) or the owner
-  'POST /api/bookings/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/cancel`, json: {} }), expect: only(['admin', 'principal', 'teacher'], 'in') },
-  'POST /api/bookings/:id/check-in': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/check-in` }), expect: only(['admin', 'principal'], 'in') },
-  'POST /api/bookings/:id/no-show': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/no-show` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/bookings/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/cancel`, json: {} }), expect: only([...BOOKING_DECIDERS, 'teacher'], 'in') },
+  'POST /api/bookings/:id/check-in': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/check-in` }), expect: only(BOOKING_DECIDERS, 'in') },
+  'POST /api/bookings/:id/no-show': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/no-show` }), expect: only(BOOKING_DECIDERS, 'in') },
   'POST /api/waitlist': {
     call: (t) => ({ method: 'POST', url: '/api/waitlist', json: { facilityId: t.facility, start: '2099-07-01T02:00:00.000Z', end: '2099-07-01T03:00:00.000Z', purpose: '候补', groupSize: 5, responsibleTeacher: '测试教师' } }),
-    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+    expect: only(BOOKERS, 'in'),
   },
   'GET /api/waitlist': { call: () => ({ method: 'GET', url: '/api/waitlist' }), expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any') },
   // a waitlist entry is its owner's (the target teacher's) alone
@@ -357,12 +383,14 @@ export const ROUTES: Record<string, RouteSpec> = {
       method: 'POST', url: `/api/equipment/${t.equipment}/loans`,
       json: ((s: number) => ({ quantity: 1, from: new Date(s).toISOString(), to: new Date(s + 36e5).toISOString() }))(Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4),
     }),
-    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'in'),
+    expect: only(BOOKERS, 'in'),
   },
-  'POST /api/loans/:id/return': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/return` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/loans/:id/return': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/return` }), expect: only(BOOKING_DECIDERS, 'in') },
   // the borrower (the target teacher) or the owner
-  'POST /api/loans/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/cancel` }), expect: only(['admin', 'principal', 'teacher'], 'in') },
-  'POST /api/calendar/tokens': { call: (t) => ({ method: 'POST', url: '/api/calendar/tokens', json: { kind: 'facility', id: t.facility } }), expect: signedIn('in') },
+  'POST /api/loans/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/cancel` }), expect: only([...BOOKING_DECIDERS, 'teacher'], 'in') },
+  'POST /api/calendar/tokens': { call: (t) => ({ method: 'POST', url: '/api/calendar/tokens', json: { kind: 'facility', id: t.facility } }), expect: signedIn('in'), nearAllowed: ['partner'] },
+  'GET /api/calendar/tokens': { call: () => ({ method: 'GET', url: '/api/calendar/tokens' }), expect: signedIn('any'), nearLeak: countNear((t) => t.calToken) },
+  'DELETE /api/calendar/tokens/:id': { call: (t) => ({ method: 'DELETE', url: `/api/calendar/tokens/${t.calToken}` }), expect: signedIn('in') },
   'GET /api/calendar/feed/:file': { call: () => ({ method: 'GET', url: '/api/calendar/feed/no-such-calendar-token.ics' }), expect: publicRoute, public: true },
   // ---- credits (S3.3) ----
   'GET /api/alliances/:id/credit-rules': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-rules` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
@@ -425,9 +453,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     call: (t) => ({ method: 'POST', url: `/api/resources/${t.resReview}/review`, json: { decision: 'publish', scores: { accuracy: 5, standards: 5, ethics: 5, objectives: 4, design: 4, assessment: 4 } } }),
     expect: only(['admin', 'reviewer'], 'in'),
   },
-  'PUT /api/resources/:id/rating': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/rating`, json: { stars: 4 } }), expect: signedIn('in') },
+  'PUT /api/resources/:id/rating': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/rating`, json: { stars: 4 } }), expect: only(FEEDBACK, 'in') },
   'GET /api/resources/:id/comments': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/comments` }), expect: signedIn('in') },
-  'POST /api/resources/:id/comments': { call: (t, n) => ({ method: 'POST', url: `/api/resources/${t.resource}/comments`, json: { body: `评论 ${n}` } }), expect: signedIn('in') },
+  'POST /api/resources/:id/comments': { call: (t, n) => ({ method: 'POST', url: `/api/resources/${t.resource}/comments`, json: { body: `评论 ${n}` } }), expect: only(FEEDBACK, 'in') },
   'DELETE /api/resource-comments/:id': { call: (t) => ({ method: 'DELETE', url: `/api/resource-comments/${t.resourceComment}` }), expect: only(['admin', 'bureau', 'secretary'], 'in') },
   'PUT /api/resources/:id/favourite': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/favourite` }), expect: signedIn('in') },
   'DELETE /api/resources/:id/favourite': { call: (t) => ({ method: 'DELETE', url: `/api/resources/${t.resource}/favourite` }), expect: signedIn('in') },
@@ -453,6 +481,14 @@ async function addApplications(env: TestEnv) {
     // 河口县第二小学 → 河口县第一小学教育集团 is a member already; 河口县第一中学 applies (out of scope, submitted)
     row('ma_t_out', 'a_0005', 's_00048', 'submitted'),
   ]).execute();
+  // a fourth foreign school whose application waits for the council's recommendation (evaluated by someone
+  // else: whoever evaluated may not also recommend)
+  await env.database.db.insertInto('schools').values({
+    id: 's_t_x004', region_id: FOREIGN.city, code: '8800000004', credit_code: null, name: '外市第四小学', short_name: null, type: 'primary', ownership: 'public',
+    location: 'urban', tags: '[]', address: null, lat: null, lng: null, principal: null, phone: null, founded_year: 2000, students: 500, teachers: 40, classes: 12,
+    created_at: at, updated_at: at,
+  }).execute();
+  await env.database.db.insertInto('membership_applications').values(row('ma_t_xrec', FOREIGN.alliance, 's_t_x004', 'evaluated')).execute();
 }
 
 async function teacherOf(env: TestEnv, schoolId: string) {
@@ -469,7 +505,30 @@ async function createImport(admin: Client, query: string, n: number): Promise<st
   return res.json().id;
 }
 
-async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 'demoOut' | 'foreign', Targets> & { principalIn: Partial<Targets> }> {
+/** A school-owned facility target set turned into a partner's venue (owner: the partner organisation). */
+async function asPartnerVenue(env: TestEnv, t: Awaited<ReturnType<typeof import('./modules/facilities/testdata.js').insertFacilityTargets>>, partnerId: string) {
+  const db = env.database.db;
+  await db.updateTable('facilities').set({ school_id: null, partner_id: partnerId, region_id: 'r_0002', type: 'community_venue', subject: null }).where('id', '=', t.facility).execute();
+  await db.updateTable('equipment').set({ school_id: null, partner_id: partnerId, region_id: 'r_0002' }).where('id', '=', t.equipment).execute();
+  return t;
+}
+
+/** One calendar link per account, inserted directly (only the hash is stored); returns the public ids. */
+async function insertCalendarTokens(env: TestEnv, userIds: string[]) {
+  const { sha256 } = await import('./platform/ids.js');
+  const out: Record<string, string> = {};
+  for (const u of userIds) {
+    const hash = sha256(`access-calendar-${u}`);
+    await env.database.db.insertInto('calendar_tokens').values({ id: hash, user_id: u, kind: 'teacher', target_id: u, created_at: '2026-01-01T00:00:00.000Z', last_used_at: null }).execute();
+    out[u] = hash.slice(0, 16);
+  }
+  return out;
+}
+
+async function buildTargets(
+  env: TestEnv,
+  admin: Client,
+): Promise<Record<'in' | 'demoOut' | 'foreign', Targets> & { principalIn: Partial<Targets>; roleIn: Partial<Record<RoleName, Partial<Targets>>>; near: Partial<Record<RoleName, Partial<Targets>>> }> {
   const db = env.database.db;
   const tIn = await teacherOf(env, 's_00001');
   const tOut = await teacherOf(env, 's_00046');
@@ -514,6 +573,16 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
   const resOut = await insertResourceTargets(env.database, env.storage, { schoolId: 's_00046', allianceId: 'a_0005', regionId: 'r_0002', author: outAuthor!, other: outOther!, commenter: outCommenter!, reviewer: null, tag: 'out' });
   const resForeign = await insertResourceTargets(env.database, env.storage, { schoolId: FOREIGN.school, allianceId: FOREIGN.alliance, regionId: FOREIGN.city, author: FOREIGN.user, other: FOREIGN.user, commenter: FOREIGN.user, reviewer: null, tag: 'x' });
   // ---- search & files (S2) ----
+  // ---- partners' venues (the 科技馆 partner's own, and the 博物馆's next door in the same alliance) ----
+  const venueOwn = await asPartnerVenue(env, await insertFacilityTargets(env.database, { tag: 'pv', schoolId: 's_00001', regionId: 'r_0003', allianceId: 'a_0001', booker: 'u_teacher', bookerSchool: 's_00003' }), 'p_0001');
+  const venueNear = await asPartnerVenue(env, await insertFacilityTargets(env.database, { tag: 'pn', schoolId: 's_00001', regionId: 'r_0003', allianceId: 'a_0001', booker: 'u_teacher', bookerSchool: 's_00003' }), 'p_0003');
+  // ---- another alliance's charter in the same city (临川一中城乡教育共同体): readable alliance, private documents ----
+  const cityDoc = await db.selectFrom('documents').select('id').where('alliance_id', '=', 'a_0002').orderBy('id').executeTakeFirstOrThrow();
+  // ---- accounts next to the principal's and the bureau's that they must not take over ----
+  const grantOf = async (userId: string) => (await db.selectFrom('role_grants').select('id').where('user_id', '=', userId).orderBy('id').executeTakeFirstOrThrow()).id;
+  // ---- calendar links ----
+  const demoUsers = ['u_admin', 'u_bureau', 'u_evaluator', 'u_secretary', 'u_principal', 'u_teacher', 'u_reviewer', 'u_student', 'u_guardian', 'u_partner'];
+  const cal = await insertCalendarTokens(env, [...demoUsers, tOut.id, FOREIGN.user]);
 
   const inT: Targets = {
     region: 'r_0002', school: 's_00001', alliance: 'a_0001', body: 'gb_0001', document: 'd_0001', milestone: 'ms_0001',
@@ -530,6 +599,7 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     ...resIn,
     resCreateSchool: '',
     // ---- search & files (S2) ----
+    calToken: cal.u_admin!,
   };
   const demoOut: Targets = {
     region: 'r_0005', school: 's_00046', alliance: 'a_0005', body: outBody.id, document: outDoc.id, milestone: outMilestone.id,
@@ -546,11 +616,12 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     ...resOut,
     resCreateSchool: 's_00046',
     // ---- search & files (S2) ----
+    calToken: cal[tOut.id]!,
   };
   const foreign: Targets = {
     region: FOREIGN.city, school: FOREIGN.school, alliance: FOREIGN.alliance, body: FOREIGN.body, document: FOREIGN.document, milestone: FOREIGN.milestone,
     partnerToAdd: FOREIGN.partner, partner: FOREIGN.partner,
-    appRead: FOREIGN.application, appEvaluate: FOREIGN.application, appRecommend: FOREIGN.application, appApprove: FOREIGN.application, appWithdraw: FOREIGN.application,
+    appRead: FOREIGN.application, appEvaluate: FOREIGN.application, appRecommend: 'ma_t_xrec', appApprove: FOREIGN.application, appWithdraw: FOREIGN.application,
     memberSchool: FOREIGN.memberSchool, user: FOREIGN.user, grant: FOREIGN.grant, importId: importForeign, importQuery: `kind=schools&regionId=${FOREIGN.city}`,
     auditEntity: FOREIGN.auditMarker,
     // ---- facilities & bookings (S3.1–S3.2) ----
@@ -563,10 +634,29 @@ async function buildTargets(env: TestEnv, admin: Client): Promise<Record<'in' | 
     ...resForeign,
     resCreateSchool: FOREIGN.school,
     // ---- search & files (S2) ----
+    calToken: cal[FOREIGN.user]!,
   };
   // the principal reads its own school's application and imports users of its own school
   const principalIn: Partial<Targets> = { appRead: 'ma_t_own', importId: importInUsers, importQuery: 'kind=users&schoolId=s_00001' };
-  return { in: inT, demoOut, foreign, principalIn };
+  // every role deletes its own calendar link; the partner runs its own venue
+  const roleIn: Partial<Record<RoleName, Partial<Targets>>> = Object.fromEntries(ROLES.filter((r) => r !== 'anon').map((r) => [r, { calToken: cal[`u_${r}`]! }]));
+  const venue = (v: typeof venueOwn): Partial<Targets> => ({ facility: v.facility, equipment: v.equipment, closure: v.closure, booking: v.booking, pendingBooking: v.pendingBooking, loan: v.loan });
+  roleIn.partner = { ...roleIn.partner, ...venue(venueOwn) };
+  const doc = { document: cityDoc.id };
+  const near: Partial<Record<RoleName, Partial<Targets>>> = {
+    // the bureau does not take over the evaluator's account, nor revoke the platform admin
+    bureau: { user: 'u_evaluator', grant: await grantOf('u_admin'), calToken: cal.u_evaluator! },
+    secretary: { ...doc, calToken: cal.u_principal! },
+    // the secretariat's and the reviewer's accounts carry the core school's id, but are not the principal's
+    principal: { ...doc, user: 'u_reviewer', grant: await grantOf('u_reviewer'), calToken: cal.u_secretary! },
+    teacher: { ...doc, calToken: cal.u_student! },
+    reviewer: { ...doc, calToken: cal.u_teacher! },
+    student: { ...doc, calToken: cal.u_guardian! },
+    guardian: { ...doc, calToken: cal.u_student! },
+    partner: { ...doc, ...venue(venueNear), calToken: cal.u_teacher! },
+    evaluator: { calToken: cal.u_bureau! },
+  };
+  return { in: inT, demoOut, foreign, principalIn, roleIn, near };
 }
 
 // ---- the run -----------------------------------------------------------------------------------
@@ -647,10 +737,13 @@ describe('route × role', () => {
       lap('env');
       const client = role === 'anon' ? env.anon() : await env.login(role);
       lap('setup');
-      const inT: Targets = { ...targets.in, ...(role === 'principal' ? targets.principalIn : {}) };
+      const inT: Targets = { ...targets.in, ...(role === 'principal' ? targets.principalIn : {}), ...targets.roleIn[role] };
       // out of scope: the foreign region for region-wide roles, demo records outside the grants for everyone else
       const variants: [Variant, Targets][] = [['in', inT], ['foreign', targets.foreign]];
       if (!['admin', 'bureau', 'evaluator'].includes(role)) variants.splice(1, 0, ['out', targets.demoOut]);
+      const nearT = targets.near[role];
+      if (nearT) variants.push(['near', { ...inT, ...nearT }]);
+      const callKey = (c: Call) => `${c.method} ${c.url} ${JSON.stringify(c.json ?? null)}`;
 
       const here = new Set(env.app.xl.routes.map((r) => `${r.method} ${r.url}`));
       const keys = Object.keys(ROUTES).filter((k) => here.has(k));
@@ -661,7 +754,9 @@ describe('route × role', () => {
         const spec = ROUTES[key]!;
         const exp = spec.expect[role];
         const scoped = Object.values(spec.expect).includes('in') || spec.leak;
-        for (const [variant, t] of scoped ? variants : variants.slice(0, 1)) {
+        for (const [variant, t] of scoped || spec.nearLeak ? variants : variants.slice(0, 1)) {
+          // "near": only where the call reaches a different record (or a list route counts the near record)
+          if (variant === 'near' && !spec.nearLeak && callKey(spec.call(t, 0)) === callKey(spec.call(inT, 0))) continue;
           n++;
           const call = spec.call(t, n);
           // public routes: a fresh browser, so signing in does not change the role's client
@@ -679,10 +774,14 @@ describe('route × role', () => {
             continue;
           }
           // the platform admin's scope is the installation: in scope everywhere
-          const allowed = exp === 'any' || (exp === 'in' && (variant === 'in' || role === 'admin'));
+          const allowed = exp === 'any' || (exp === 'in' && (variant === 'in' || role === 'admin' || (variant === 'near' && !!spec.nearAllowed?.includes(role))));
           if (allowed && got === 'denied') failures.push(`${key} [${variant}] expected allowed, got ${res.statusCode} ${res.body.slice(0, 160)}`);
           if (!allowed && got !== 'denied') failures.push(`${key} [${variant}] expected denied, got ${res.statusCode} ${res.body.slice(0, 160)}`);
-          if (allowed && got !== 'denied' && spec.leak && variant !== 'in') {
+          if (allowed && got !== 'denied' && spec.nearLeak && variant === 'near' && res.statusCode < 300) {
+            const rows = await spec.nearLeak(res, t, inT);
+            if (rows > 0) failures.push(`${key} [near] lists ${rows} rows beyond the role's grants`);
+          }
+          if (allowed && got !== 'denied' && spec.leak && variant !== 'in' && variant !== 'near') {
             const rows = await spec.leak(res, t);
             if (role === 'admin' && rows === 0) failures.push(`${key} [${variant}] the platform admin sees nothing of the foreign region`);
             if (role !== 'admin' && rows > 0) failures.push(`${key} [${variant}] leaks ${rows} out-of-scope rows`);

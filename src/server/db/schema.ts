@@ -22,6 +22,8 @@ export interface UsersTable {
   school_id: string | null;
   /** region the account was created in (for bureau-level user administration) */
   region_id: string | null;
+  /** partner accounts: the partner organisation the account acts for (migration 006) */
+  partner_id?: string | null;
   locale: string;
   status: string; // active | disabled
   failed_logins: number;

@@ -44,6 +44,7 @@ export const PERMISSIONS = [
   'resource.write', // upload and edit one's own resources
   'resource.review', // the review queue (reviewers of a subject)
   'resource.manage', // archive others' resources, remove comments, catalogues
+  'resource.feedback', // rate and comment: the teaching roles (SPEC S2 "use" is a teacher's)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,16 +62,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   alliance_admin: [
     'school.read', 'alliance.read', 'alliance.manage', 'partner.read', 'partner.write', 'application.read',
     'application.decide',
-    'facility.read', 'facility.manage', 'credit.read', 'credit.manage', 'resource.read', 'resource.manage',
+    'facility.read', 'facility.manage', 'credit.read', 'credit.manage', 'resource.read', 'resource.manage', 'resource.feedback',
   ],
   school_admin: [
     'school.read', 'school.update', 'alliance.read', 'partner.read', 'application.read', 'application.create',
     'user.read', 'user.write', 'import.run',
     'facility.read', 'facility.manage', 'booking.create', 'booking.decide', 'credit.read',
-    'resource.read', 'resource.write', 'resource.manage',
+    'resource.read', 'resource.write', 'resource.manage', 'resource.feedback',
   ],
-  teacher: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write'],
-  reviewer: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write', 'resource.review'],
+  teacher: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write', 'resource.feedback'],
+  reviewer: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write', 'resource.review', 'resource.feedback'],
   student: ['school.read', 'alliance.read', 'facility.read', 'resource.read'],
   guardian: ['school.read', 'alliance.read', 'facility.read', 'booking.create', 'resource.read'],
   partner: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'facility.manage', 'booking.decide', 'resource.read'],
@@ -109,6 +110,8 @@ export interface Actor {
   adminSchools: Set<string>;
   /** regions of the actor's schools and all their ancestors (to browse the alliances one may join) */
   homeRegionChain: Set<string>;
+  /** partner organisations the actor acts for: the account's partner link, only while it holds a partner grant */
+  partners: Set<string>;
 }
 
 export function holds(actor: Actor, permission: Permission): boolean {
@@ -119,7 +122,7 @@ export function holds(actor: Actor, permission: Permission): boolean {
 /** Everything about the actor's reach, computed once per request from the grants. */
 export async function resolveScopes(
   db: Db,
-  base: Omit<Actor, 'isPlatformAdmin' | 'bureauRegions' | 'readRegions' | 'adminAlliances' | 'memberAlliances' | 'schools' | 'adminSchools' | 'homeRegionChain'>,
+  base: Omit<Actor, 'isPlatformAdmin' | 'bureauRegions' | 'readRegions' | 'adminAlliances' | 'memberAlliances' | 'schools' | 'adminSchools' | 'homeRegionChain' | 'partners'>,
 ): Promise<Actor> {
   const g = base.grants;
   const bureauRoots = g.filter((x) => x.role === 'bureau_admin' && x.scopeId).map((x) => x.scopeId!);
@@ -146,6 +149,11 @@ export async function resolveScopes(
     const regionRows = await db.selectFrom('schools').select('region_id').where('id', 'in', ids).execute();
     homeRegionChain = await regionAncestors(db, [...new Set(regionRows.map((r) => r.region_id))]);
   }
+  const partners = new Set<string>();
+  if (g.some((x) => x.role === 'partner' && x.scopeId)) {
+    const u = await db.selectFrom('users').select('partner_id').where('id', '=', base.userId).executeTakeFirst();
+    if (u?.partner_id) partners.add(u.partner_id);
+  }
   return {
     ...base,
     isPlatformAdmin: g.some((x) => x.role === 'platform_admin'),
@@ -156,6 +164,7 @@ export async function resolveScopes(
     schools,
     adminSchools,
     homeRegionChain,
+    partners,
   };
 }
 
@@ -226,13 +235,50 @@ export const policy = {
   readApplication: (a: Actor, al: AllianceRef, schoolId: string) =>
     a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.adminAlliances.has(al.id) || a.schools.has(schoolId),
 
-  /** user administration: bureau for its regions, school admin for its school */
-  manageUser: (a: Actor, u: { region_id: string | null; school_id: string | null; school_region_id: string | null }) =>
+  /**
+   * User administration (rename, disable, reset the password, grant, revoke): the account's home lies in
+   * the actor's reach (bureau: its regions; school admin: its school) AND every grant the account holds
+   * does. A school admin manages only accounts whose every grant is a school role of its own school (not
+   * the secretariat's or reviewers' accounts that carry the school's id); a bureau never takes over the
+   * platform's, the evaluators' or the partners' accounts, nor a bureau admin of its own level.
+   */
+  manageUser: (a: Actor, u: { region_id: string | null; school_id: string | null; school_region_id: string | null }, grants: readonly UserGrantRef[] = []) =>
     a.isPlatformAdmin ||
-    (u.region_id != null && a.bureauRegions.has(u.region_id)) ||
-    (u.school_region_id != null && a.bureauRegions.has(u.school_region_id)) ||
-    (u.school_id != null && a.adminSchools.has(u.school_id)),
+    (((u.region_id != null && a.bureauRegions.has(u.region_id)) ||
+      (u.school_region_id != null && a.bureauRegions.has(u.school_region_id)) ||
+      (u.school_id != null && a.adminSchools.has(u.school_id))) &&
+      grants.every((g) => grantWithinReach(a, g))),
 };
+
+/** One grant of a managed account, with the region its scope lies in (alliance's / school's region). */
+export interface UserGrantRef {
+  role: string;
+  scope_type: string;
+  scope_id: string | null;
+  region_id: string | null;
+}
+
+/** Roles a bureau hands out but never manages the holders of (their accounts belong to third parties). */
+export const BUREAU_UNMANAGED: readonly Role[] = ['platform_admin', 'evaluator', 'partner'];
+
+/** The regions where the actor itself is bureau admin (a bureau manages only bureau admins below them). */
+export const bureauRoots = (a: Actor) => new Set(a.grants.filter((g) => g.role === 'bureau_admin' && g.scopeId).map((g) => g.scopeId!));
+
+export function grantWithinReach(a: Actor, g: UserGrantRef): boolean {
+  if (a.isPlatformAdmin) return true;
+  if (g.scope_type === 'school' && g.scope_id != null && a.adminSchools.has(g.scope_id) && SCHOOL_GRANTABLE.includes(g.role as Role)) return true;
+  if (BUREAU_UNMANAGED.includes(g.role as Role) || g.region_id == null || !a.bureauRegions.has(g.region_id)) return false;
+  return g.role !== 'bureau_admin' || !bureauRoots(a).has(g.scope_id ?? '');
+}
+
+/**
+ * Students and guardians book only what SPEC S3.2 opens to the community ("school facilities open to the
+ * community at weekends"): community-open venues at weekends, under no alliance, never charged to a
+ * school. True when the actor's only booking rights come from student / guardian grants.
+ */
+export function communityBookerOnly(a: Actor): boolean {
+  return !a.isPlatformAdmin && !a.grants.some((g) => g.role !== 'student' && g.role !== 'guardian' && ROLE_PERMISSIONS[g.role]?.includes('booking.create'));
+}
 
 /** Roles a school admin may hand out inside the own school. */
 export const SCHOOL_GRANTABLE: readonly Role[] = ['teacher', 'student', 'guardian', 'school_admin'];

@@ -441,6 +441,7 @@ export const DEMO_ACCOUNTS: { username: string; role: string; note: string }[] =
   { username: 'admin', role: 'platform_admin', note: '平台管理员（全平台）' },
   { username: 'bureau', role: 'bureau_admin', note: '临川市教育局管理员' },
   { username: 'secretary', role: 'alliance_admin', note: '临川市实验小学教育集团秘书处' },
+  { username: 'council', role: 'alliance_admin', note: '临川市实验小学教育集团理事（入盟申请的理事会推荐）' },
   { username: 'principal', role: 'school_admin', note: '临川市实验小学校长（集团核心校）' },
   { username: 'principal2', role: 'school_admin', note: '青山县石门镇中心小学校长（农村校，已申请加入集团）' },
   { username: 'teacher', role: 'teacher', note: '城东区新城小学教师（集团成员校）' },
@@ -448,6 +449,7 @@ export const DEMO_ACCOUNTS: { username: string; role: string; note: string }[] =
   { username: 'student', role: 'student', note: '临川市实验小学学生' },
   { username: 'guardian', role: 'guardian', note: '临川市实验小学学生家长' },
   { username: 'partner', role: 'partner', note: '临川科技馆（集团合作方）' },
+  { username: 'partner2', role: 'partner', note: '临川市博物馆（集团合作方）' },
   { username: 'evaluator', role: 'evaluator', note: '第三方评估机构（临川市）' },
 ];
 
@@ -576,7 +578,7 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
   const rngUsers = new Rng('demo/users');
   const userById = new Map<string, UsersTable>();
   let grantSerial = 0;
-  const addUser = (u: { id: string; username: string; name: string; schoolId?: string | null; regionId: string | null; email?: boolean }) => {
+  const addUser = (u: { id: string; username: string; name: string; schoolId?: string | null; regionId: string | null; email?: boolean; partnerId?: string }) => {
     const row: UsersTable = {
       id: u.id,
       username: u.username,
@@ -588,6 +590,7 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
       password_changed_at: instant(today),
       school_id: u.schoolId ?? null,
       region_id: u.regionId,
+      partner_id: u.partnerId ?? null,
       locale: 'zh-CN',
       status: 'active',
       failed_logins: 0,
@@ -625,6 +628,10 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
   grant('u_bureau', 'bureau_admin', CITY.id);
   addUser({ id: 'u_secretary', username: 'secretary', name: ALLIANCES[0].secretaryName, schoolId: core0.id, regionId: CITY.id, email: true });
   grant('u_secretary', 'alliance_admin', a0);
+  // a council member (理事) of the same group: recommends the applications the secretariat evaluated
+  // (separation of duties: the evaluator never also recommends)
+  addUser({ id: 'u_council', username: 'council', name: '韩立新', regionId: CITY.id, email: true });
+  grant('u_council', 'alliance_admin', a0);
   addUser({ id: 'u_principal', username: 'principal', name: core0.principal!, schoolId: core0.id, regionId: core0.region_id, email: true });
   grant('u_principal', 'school_admin', core0.id);
   addUser({ id: 'u_principal2', username: 'principal2', name: rural.principal!, schoolId: rural.id, regionId: rural.region_id, email: true });
@@ -637,8 +644,11 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
   grant('u_student', 'student', core0.id);
   addUser({ id: 'u_guardian', username: 'guardian', name: '张伟', schoolId: core0.id, regionId: core0.region_id, email: true });
   grant('u_guardian', 'guardian', core0.id);
-  addUser({ id: 'u_partner', username: 'partner', name: PARTNERS[0].contact, regionId: CITY.id, email: true });
+  // partner accounts act for their own organisation (科技馆 p_0001, 博物馆 p_0003), both partners of a0
+  addUser({ id: 'u_partner', username: 'partner', name: PARTNERS[0].contact, regionId: CITY.id, email: true, partnerId: 'p_0001' });
   grant('u_partner', 'partner', a0);
+  addUser({ id: 'u_partner2', username: 'partner2', name: PARTNERS[2].contact, regionId: CITY.id, email: true, partnerId: 'p_0003' });
+  grant('u_partner2', 'partner', a0);
   addUser({ id: 'u_evaluator', username: 'evaluator', name: '郑丽华', regionId: CITY.id, email: true });
   grant('u_evaluator', 'evaluator', CITY.id);
   const bureauOf: Record<string, string> = { [CITY.id]: 'u_bureau' };

@@ -67,9 +67,10 @@ export async function seedDemo(database: Database, storage: Storage, opts: SeedO
     await insertBatched(tx, 'regions', data.regions);
     await insertBatched(tx, 'schools', data.schools);
     await insertBatched(tx, 'school_indicators', data.indicators);
+    // partners before users: partner accounts point at their organisation (users.partner_id)
+    await insertBatched(tx, 'partners', data.partners);
     await insertBatched(tx, 'users', data.users);
     await insertBatched(tx, 'role_grants', data.grants);
-    await insertBatched(tx, 'partners', data.partners);
     await insertBatched(tx, 'alliances', data.alliances);
     await insertBatched(tx, 'alliance_members', data.members);
     await insertBatched(tx, 'alliance_partners', data.alliancePartners);

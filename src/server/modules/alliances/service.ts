@@ -115,6 +115,9 @@ export class AllianceService {
 
   async detail(actor: Actor, id: string) {
     const a = await this.getVisible(actor, id);
+    // charters, agreements, the governance bodies' people and assessment comments are the alliance's
+    // internals: members and overseers only (the same rule as the timeline), not the whole region
+    const internals = policy.readAllianceInternals(actor, a);
     const db = this.db;
     const [region, core, members, partners, bodies, bodyMembers, documents, milestones, assessments] = await Promise.all([
       db.selectFrom('regions').select('name').where('id', '=', a.region_id).executeTakeFirstOrThrow(),
@@ -148,13 +151,13 @@ export class AllianceService {
       bodies: bodies.map((b) => ({
         id: b.id, kind: b.kind as 'council', name: b.name, subject: b.subject,
         hostSchool: b.host_school_id ? { id: b.host_school_id, name: b.host_name ?? '' } : null,
-        members: bodyMembers.filter((m) => m.body_id === b.id).map((m) => ({
+        members: bodyMembers.filter((m) => internals && m.body_id === b.id).map((m) => ({
           id: m.id, personName: m.person_name, position: m.position, schoolName: m.school_name, termStart: m.term_start, termEnd: m.term_end,
         })),
       })),
-      documents: documents.map((d) => ({ id: d.id, kind: d.kind, title: d.title, currentVersion: d.current_version, updatedAt: d.updated_at })),
+      documents: documents.filter(() => internals).map((d) => ({ id: d.id, kind: d.kind, title: d.title, currentVersion: d.current_version, updatedAt: d.updated_at })),
       milestones: milestones.map((m) => ({ id: m.id, phase: m.phase, title: m.title, dueOn: m.due_on, doneOn: m.done_on })),
-      assessments: assessments.map((s) => ({ id: s.id, assessedOn: s.assessed_on, score: s.score, result: s.result, comment: s.comment })),
+      assessments: assessments.map((s) => ({ id: s.id, assessedOn: s.assessed_on, score: s.score, result: s.result, comment: internals ? s.comment : null })),
       cycle: { phases: alliancePhases(a.cycle_start_on), current: currentPhase(a.cycle_start_on, today) },
       reassessment: reassessment(a.founded_on, a.last_assessed_on, assessments[0]?.result ?? null, today),
     };
@@ -266,13 +269,17 @@ export class AllianceService {
   }
 
   async createPartner(req: FastifyRequest, actor: Actor, input: z.infer<typeof PartnerCreate>) {
-    const region = await this.db.selectFrom('regions').select('id').where('id', '=', input.regionId).executeTakeFirst();
+    const region = await this.db.selectFrom('regions').select(['id', 'level']).where('id', '=', input.regionId).executeTakeFirst();
     if (!region || !(policy.readRegion(actor, region.id) || actor.homeRegionChain.has(region.id) || actor.adminAlliances.size > 0)) throw badRequest([{ field: 'regionId', code: 'not_found' }]);
-    // bureau of the region, or an alliance secretary whose alliance lies in the region
-    const ownAllianceHere = actor.adminAlliances.size
+    // the bureau of the region, or an alliance secretary whose alliance lies in the region — but a
+    // province-level partner is registered by province-level administrators only
+    const ownAllianceHere = actor.adminAlliances.size && region.level !== 'province'
       ? await this.db.selectFrom('alliances').select('id').where('id', 'in', [...actor.adminAlliances]).where('region_id', 'in', [...(await regionDescendants(this.db, [region.id]))]).executeTakeFirst()
       : undefined;
-    if (!actor.isPlatformAdmin && !actor.bureauRegions.has(region.id) && !ownAllianceHere) throw forbidden();
+    if (!actor.isPlatformAdmin && !actor.bureauRegions.has(region.id) && !ownAllianceHere) {
+      if (region.level === 'province') throw badRequest([{ field: 'regionId', code: 'province_level_only' }]);
+      throw forbidden();
+    }
     const id = newId();
     try {
       await this.db.transaction().execute(async (tx) => {
@@ -387,9 +394,10 @@ export class AllianceService {
   async document(actor: Actor, docId: string) {
     const d = await this.db.selectFrom('documents').selectAll().where('id', '=', docId).executeTakeFirst();
     if (!d) throw notFound('document');
-    await this.getVisible(actor, d.alliance_id).catch(() => {
+    const a = await this.getVisible(actor, d.alliance_id).catch(() => {
       throw notFound('document');
     });
+    if (!policy.readAllianceInternals(actor, a)) throw notFound('document');
     const versions = await this.db.selectFrom('document_versions as v').leftJoin('users as u', 'u.id', 'v.created_by')
       .selectAll('v').select('u.display_name').where('v.document_id', '=', docId).orderBy('v.version', 'desc').execute();
     return {

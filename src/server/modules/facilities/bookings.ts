@@ -72,6 +72,11 @@ export function bookingOut(r: BookingRow) {
   };
 }
 
+/** Students and guardians (SPEC S3.2 community opening): a community-open venue at a weekend, or 403 before anything else. */
+function communityGate(actor: Actor, f: Pick<FacilityRow, 'community_open'>, startMs: number) {
+  if (communityBookerOnly(actor) && (f.community_open !== 1 || !isWeekend(startMs))) throw new AppError(403, 'community_booking_only');
+}
+
 function timingField(p: TimingProblem, prefix = ''): RawFieldError {
   const field = prefix + p.field;
   switch (p.code) {
@@ -119,7 +124,7 @@ export class BookingService {
   private async allianceFor(db: Db | Tx, actor: Actor, f: FacilityRow, ownerAlliances: string[], requested: string | null | undefined, startMs: number) {
     // students and guardians: community-open venues at weekends only, as members of the public (no school pays)
     if (communityBookerOnly(actor)) {
-      if (f.community_open !== 1 || !isWeekend(startMs)) throw new AppError(403, 'community_booking_only');
+      communityGate(actor, f, startMs);
       return { allianceId: null, bookerSchoolId: null };
     }
     const bookerSchoolId = actor.schoolId;
@@ -146,6 +151,7 @@ export class BookingService {
     });
     const startMs = Date.parse(input.start);
     const endMs = Date.parse(input.end);
+    communityGate(actor, f, startMs);
     if (f.status !== 'active') throw badRequest([{ field: 'facilityId', code: 'not_bookable' }]);
     const policy = {
       minMinutes: f.min_minutes, maxMinutes: f.max_minutes, minNoticeHours: f.min_notice_hours, maxDaysAhead: f.max_days_ahead,
@@ -581,6 +587,7 @@ export class BookingService {
     });
     const startMs = Date.parse(input.start);
     const endMs = Date.parse(input.end);
+    communityGate(actor, f, startMs);
     if (!(endMs > startMs)) throw badRequest([{ field: 'end', code: 'end_before_start' }]);
     if (startMs < Date.now()) throw badRequest([{ field: 'start', code: 'in_past' }]);
     // only slots the facility would let one book: within its horizon and its longest booking

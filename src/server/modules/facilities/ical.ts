@@ -1,14 +1,17 @@
 /**
  * iCalendar feeds (S3.2) per facility, school and teacher, behind a private token URL. Only the token's
- * SHA-256 is stored; the feed is re-scoped on every fetch (a disabled account's feed goes dark).
+ * SHA-256 is stored, with its owner. Every fetch re-checks the OWNER'S CURRENT access (account active,
+ * grants as they are now, the same rule as when the link was made): a disabled account's feed, or one
+ * whose grants no longer reach the facility / school, answers 404. Owners list and revoke their links.
  * Times are written with TZID=Asia/Shanghai (a fixed +08:00 zone, VTIMEZONE included).
  */
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { z } from 'zod';
 import type { Database } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { randomToken, sha256 } from '../../platform/ids.js';
-import type { Actor } from '../../platform/policy.js';
+import { holds, resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
 import { BOOKING_STATUSES, DAY, FACILITY_TYPES, TZ_OFFSET_MS } from '../../../common/facilities.js';
 import type { FacilityService } from './service.js';
 
@@ -20,21 +23,51 @@ const VTIMEZONE = [
 /** ical-generator writes a native Date's UTC fields as the wall time of the event's zone: shift by +8 h. */
 const wall = (iso: string) => new Date(Date.parse(iso) + TZ_OFFSET_MS);
 
+type FeedKind = 'facility' | 'school' | 'teacher';
+
+/** A feed link as its owner sees it in the list (the secret URL itself is shown once, at creation). */
+export const CalendarTokenListOut = z.object({
+  items: z.array(z.object({
+    id: z.string(), kind: z.enum(['facility', 'school', 'teacher']), targetId: z.string(), targetName: z.string().nullable(),
+    createdAt: z.string(), lastUsedAt: z.string().nullable(),
+  })),
+});
+/** The public id of a link: the first 16 hex digits of its token's SHA-256 (never the token). */
+export const CalendarTokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/) });
+const publicId = (hash: string) => hash.slice(0, 16);
+
 export class CalendarService {
   constructor(private readonly database: Database, private readonly facilities: FacilityService, private readonly publicUrl: string) {}
 
-  async createToken(actor: Actor, kind: 'facility' | 'school' | 'teacher', id: string) {
-    const db = this.database.db;
-    if (kind === 'facility') {
-      await this.facilities.getVisible(actor, id).catch(() => {
-        throw badRequest([{ field: 'id', code: 'not_found' }]);
-      });
-    } else if (kind === 'school') {
-      const s = await db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', id).executeTakeFirst();
-      if (!s || !(actor.isPlatformAdmin || actor.schools.has(id) || actor.readRegions.has(s.region_id))) throw badRequest([{ field: 'id', code: 'not_found' }]);
-    } else if (id !== actor.userId && !actor.isPlatformAdmin) {
-      throw badRequest([{ field: 'id', code: 'not_found' }]);
+  /** Whether the actor may follow this calendar: the rule at creation AND at every fetch. */
+  private async reaches(actor: Actor, kind: FeedKind, id: string): Promise<boolean> {
+    if (!holds(actor, 'facility.read')) return false;
+    if (kind === 'facility') return this.facilities.getVisible(actor, id).then(() => true, () => false);
+    if (kind === 'school') {
+      const s = await this.database.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', id).executeTakeFirst();
+      return !!s && (actor.isPlatformAdmin || actor.schools.has(id) || actor.readRegions.has(s.region_id));
     }
+    return id === actor.userId || actor.isPlatformAdmin;
+  }
+
+  /** The token owner as an actor with the grants they hold NOW; null when the account is gone or disabled. */
+  private async ownerNow(userId: string): Promise<Actor | null> {
+    const db = this.database.db;
+    const [u, grants] = await Promise.all([
+      db.selectFrom('users').select(['id', 'username', 'display_name', 'school_id', 'region_id', 'status']).where('id', '=', userId).executeTakeFirst(),
+      db.selectFrom('role_grants').select(['id', 'role', 'scope_type', 'scope_id', 'subject']).where('user_id', '=', userId).execute(),
+    ]);
+    if (!u || u.status !== 'active') return null;
+    return resolveScopes(db, {
+      userId: u.id, username: u.username, displayName: u.display_name, schoolId: u.school_id, regionId: u.region_id,
+      grants: grants.map((g): Grant => ({ id: g.id, role: g.role as Grant['role'], scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject })),
+      sessionId: '', csrfToken: '', mustChangePassword: false,
+    });
+  }
+
+  async createToken(actor: Actor, kind: FeedKind, id: string) {
+    const db = this.database.db;
+    if (!(await this.reaches(actor, kind, id))) throw badRequest([{ field: 'id', code: 'not_found' }]);
     const token = randomToken(24);
     await db.insertInto('calendar_tokens').values({ id: sha256(token), user_id: actor.userId, kind, target_id: id, created_at: nowIso(), last_used_at: null }).execute();
     return { url: `${this.publicUrl.replace(/\/$/, '')}/api/calendar/feed/${token}.ics`, kind, id };
@@ -43,9 +76,10 @@ export class CalendarService {
   async feed(file: string): Promise<string> {
     const db = this.database.db;
     const token = file.replace(/\.ics$/, '');
-    const t = await db.selectFrom('calendar_tokens as t').innerJoin('users as u', 'u.id', 't.user_id').select(['t.id', 't.kind', 't.target_id', 'u.status'])
-      .where('t.id', '=', sha256(token)).executeTakeFirst();
-    if (!t || t.status !== 'active') throw notFound('calendar');
+    const t = await db.selectFrom('calendar_tokens').select(['id', 'kind', 'target_id', 'user_id']).where('id', '=', sha256(token)).executeTakeFirst();
+    if (!t) throw notFound('calendar');
+    const owner = await this.ownerNow(t.user_id);
+    if (!owner || !(await this.reaches(owner, t.kind as FeedKind, t.target_id))) throw notFound('calendar');
     await db.updateTable('calendar_tokens').set({ last_used_at: nowIso() }).where('id', '=', t.id).execute();
     const from = Date.now() - 60 * DAY;
     const to = Date.now() + 400 * DAY;
@@ -85,5 +119,31 @@ export class CalendarService {
       });
     }
     return cal.toString();
+  }
+
+  /** The actor's own feed links, newest first. */
+  async listTokens(actor: Actor) {
+    const db = this.database.db;
+    const rows = await db.selectFrom('calendar_tokens as t')
+      .leftJoin('facilities as f', (j) => j.onRef('f.id', '=', 't.target_id').on('t.kind', '=', 'facility'))
+      .leftJoin('schools as s', (j) => j.onRef('s.id', '=', 't.target_id').on('t.kind', '=', 'school'))
+      .select(['t.id', 't.kind', 't.target_id', 't.created_at', 't.last_used_at', 'f.name as facility_name', 's.name as school_name'])
+      .where('t.user_id', '=', actor.userId).orderBy('t.created_at', 'desc').limit(200).execute();
+    return {
+      items: rows.map((r) => ({
+        id: publicId(r.id), kind: r.kind as FeedKind, targetId: r.target_id, createdAt: r.created_at, lastUsedAt: r.last_used_at,
+        targetName: r.kind === 'facility' ? r.facility_name : r.kind === 'school' ? r.school_name : actor.displayName,
+      })),
+    };
+  }
+
+  /** Revokes one of the actor's own links (the platform admin: anyone's); another user's link is "not found". */
+  async revokeToken(actor: Actor, id: string) {
+    const db = this.database.db;
+    // the public id is a prefix of the stored hash: a key range, exact for lower-case hex
+    const hits = await db.selectFrom('calendar_tokens').select(['id', 'user_id']).where('id', '>=', id).where('id', '<', `${id}g`).execute();
+    const hit = hits.find((r) => publicId(r.id) === id && (r.user_id === actor.userId || actor.isPlatformAdmin));
+    if (!hit) throw notFound('calendar');
+    await db.deleteFrom('calendar_tokens').where('id', '=', hit.id).execute();
   }
 }

@@ -5,8 +5,9 @@
  * Who may SEE a facility: the platform admin; bureau / evaluator of its region; the owner school's own
  * people; members of any alliance the owner school belongs to (or, for a partner venue, any alliance the
  * partner works with); and — for community_open facilities — guardians of schools in the region.
- * Who may MANAGE it: the owner school's admin, the partner (its alliance-scoped grant on an alliance the
- * partner works with), the bureau of the region, the platform admin. Mobile kits: the alliance secretariat.
+ * Who may MANAGE it: the owner school's admin; for a partner venue, the accounts of THAT partner
+ * organisation (users.partner_id, while they hold a partner grant); the bureau of the region; the platform
+ * admin. Mobile kits: the alliance secretariat.
  */
 import type { FastifyRequest } from 'fastify';
 import type { ExpressionBuilder } from 'kysely';
@@ -28,7 +29,6 @@ import type {
 export type FacilityRow = FacilitiesTable;
 type FacilityListRow = FacilityRow & { school_name: string | null; partner_name: string | null; lat: number | null; lng: number | null };
 
-const partnerAlliancesOf = (actor: Actor) => actor.grants.filter((g) => g.role === 'partner' && g.scopeId).map((g) => g.scopeId!);
 const isGuardian = (actor: Actor) => actor.grants.some((g) => g.role === 'guardian');
 
 export function toSummary(r: FacilityListRow, distanceKm: number | null = null) {
@@ -81,16 +81,17 @@ export class FacilityService {
       actor.isPlatformAdmin ||
       actor.readRegions.has(f.region_id) ||
       (f.school_id != null && actor.schools.has(f.school_id)) ||
+      (f.partner_id != null && actor.partners.has(f.partner_id)) ||
       ownerAlliances.some((a) => actor.memberAlliances.has(a)) ||
       (f.community_open === 1 && isGuardian(actor) && actor.homeRegionChain.has(f.region_id))
     );
   }
 
-  canManage(actor: Actor, f: Pick<FacilityRow, 'region_id' | 'school_id' | 'partner_id'>, ownerAlliances: string[]): boolean {
+  canManage(actor: Actor, f: Pick<FacilityRow, 'region_id' | 'school_id' | 'partner_id'>, _ownerAlliances?: string[]): boolean {
     if (actor.isPlatformAdmin || actor.bureauRegions.has(f.region_id)) return true;
     if (f.school_id) return actor.adminSchools.has(f.school_id);
-    const mine = partnerAlliancesOf(actor);
-    return ownerAlliances.some((a) => mine.includes(a));
+    // a partner account runs its own organisation's venues only, never another partner's
+    return f.partner_id != null && actor.partners.has(f.partner_id);
   }
 
   /** The facility if the actor may see it, with its owner's alliances; "not found" otherwise. */
@@ -114,6 +115,7 @@ export class FacilityService {
       const ors = [];
       if (actor.readRegions.size) ors.push(eb('f.region_id', 'in', [...actor.readRegions]));
       if (actor.schools.size) ors.push(eb('f.school_id', 'in', [...actor.schools]));
+      if (actor.partners.size) ors.push(eb('f.partner_id', 'in', [...actor.partners]));
       if (actor.memberAlliances.size) {
         const al = [...actor.memberAlliances];
         ors.push(eb('f.school_id', 'in', eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', 'in', al).where('m.status', '=', 'active')));

@@ -134,6 +134,12 @@ export class MembershipService {
           : step === 'withdraw' ? policy.applyForSchool(actor, p.school_id)
           : policy.allianceStep(actor, a);
         if (!allowed) throw forbidden();
+        if (step === 'recommend') {
+          // separation of duties: whoever evaluated the application does not also recommend it
+          const evaluatedBySame = await tx.selectFrom('application_decisions').select('id').where('application_id', '=', id)
+            .where('step', '=', 'evaluate').where('actor_id', '=', actor.userId).executeTakeFirst();
+          if (evaluatedBySame) throw new AppError(403, 'separation_of_duties');
+        }
         const t = TRANSITIONS[step];
         const inState = t.from === 'open' ? OPEN.includes(p.status) : p.status === t.from;
         if (!inState) {

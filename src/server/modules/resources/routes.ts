@@ -181,8 +181,9 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
   }, async (req) => svc.review(req, actorOf(req), req.params.id, req.body));
 
   // use and feedback
+  // rating and commenting: the teaching roles (resource.feedback), not students, guardians, partners, evaluators
   r.put('/api/resources/:id/rating', {
-    config: { permission: 'resource.read' },
+    config: { permission: 'resource.feedback' },
     schema: { tags, summary: '评分 1–5（每人一次，可修改）', params: byId, body: RatingIn, response: { 200: z.object({ myRating: z.number(), rating: z.number().nullable(), ratingCount: z.number() }) } },
   }, async (req) => svc.rate(actorOf(req), req.params.id, req.body.stars));
 
@@ -193,7 +194,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
   }, async (req) => svc.comments(actorOf(req), req.params.id));
 
   r.post('/api/resources/:id/comments', {
-    config: { permission: 'resource.read' },
+    config: { permission: 'resource.feedback' },
     schema: { tags, summary: '发表评论', params: byId, body: CommentIn, response: { 201: CommentsOut } },
   }, async (req, reply) => reply.code(201).send(await svc.addComment(actorOf(req), req.params.id, req.body.body)));
 

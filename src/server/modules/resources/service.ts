@@ -23,7 +23,7 @@ import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type Lang, type RawFieldError } from '../../platform/errors.js';
 import { extractText, libreOfficeAvailable, officeToPdf } from '../../platform/extract.js';
 import { newId } from '../../platform/ids.js';
-import type { Actor } from '../../platform/policy.js';
+import { holds, type Actor } from '../../platform/policy.js';
 import { highlight, queryTerms } from '../../platform/search.js';
 import type { Storage } from '../../platform/storage.js';
 import { CreditService } from '../credits/service.js';
@@ -694,7 +694,7 @@ export class ResourceService {
         review: hasRole('review') && r.created_by !== actor.userId && (status === 'submitted' || status === 'in_review') &&
           (actor.isPlatformAdmin || r.reviewer_id === actor.userId || (r.reviewer_id == null && reviewsAlliance(actor, r.alliance_id))),
         download,
-        rate: live && seesPublished(actor, ref) && r.created_by !== actor.userId,
+        rate: live && seesPublished(actor, ref) && r.created_by !== actor.userId && holds(actor, 'resource.feedback'),
         use: live && seesPublished(actor, ref) && hasRole('write'),
       },
       downloadBlockedReason: download ? null : '该资源的许可为“联盟内使用, 禁止转载”，仅联盟成员校可下载',

@@ -5,14 +5,34 @@ import type { Database, Db } from '../../db/index.js';
 import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
 import type { DB, SchoolsTable } from '../../db/schema.js';
 import { audit, changes } from '../../platform/audit.js';
-import { AppError, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
+import { AppError, badRequest, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
 import { computeIndicators } from '../../../common/org.js';
-import { OPEN_APPLICATION_STATUSES } from '../../../common/vocab.js';
+import { LOCATIONS, OPEN_APPLICATION_STATUSES, SCHOOL_TAGS } from '../../../common/vocab.js';
 import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './schema.js';
 
 type Row = SchoolsTable & { region_name: string };
+
+/**
+ * 薄弱校 / 农村校 (and the 村 location, which counts as rural) drive the extra credit grants and the
+ * equity statistics: only the bureau of the region (or the platform) sets or clears them, never the
+ * school itself. Throws 400 naming the field.
+ */
+const RESERVED_TAGS = ['weak', 'rural'] as const;
+function reservedTagsUnchanged(actor: Actor, row: Pick<SchoolsTable, 'tags' | 'location' | 'region_id'>, input: { tags?: string[]; location?: string }) {
+  if (actor.isPlatformAdmin || actor.bureauRegions.has(row.region_id)) return;
+  const fields: RawFieldError[] = [];
+  const before = fromJson<string[]>(row.tags, []);
+  if (input.tags) {
+    const tags = input.tags;
+    for (const t of RESERVED_TAGS) if (before.includes(t) !== tags.includes(t)) fields.push({ field: 'tags', code: 'tag_reserved', params: { tag: SCHOOL_TAGS.label(t) } });
+  }
+  if (input.location !== undefined && (input.location === 'village') !== (row.location === 'village')) {
+    fields.push({ field: 'location', code: 'tag_reserved', params: { tag: LOCATIONS.label('village') } });
+  }
+  if (fields.length) throw badRequest(fields);
+}
 
 export function toSummary(r: Pick<Row, 'id' | 'code' | 'name' | 'type' | 'ownership' | 'location' | 'tags' | 'region_id' | 'region_name' | 'students' | 'teachers'>) {
   return {
@@ -190,6 +210,7 @@ export class SchoolService {
   async update(req: FastifyRequest, actor: Actor, id: string, input: z.infer<typeof SchoolUpdate>) {
     const { row } = await this.getVisible(actor, id);
     if (!policy.updateSchool(actor, row)) throw forbidden();
+    reservedTagsUnchanged(actor, row, input);
     const patch = toPatch(input);
     try {
       await this.db.transaction().execute(async (tx) => {

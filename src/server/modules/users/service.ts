@@ -7,7 +7,7 @@ import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword } from '../../platform/passwords.js';
-import { policy, SCHOOL_GRANTABLE, type Actor } from '../../platform/policy.js';
+import { BUREAU_UNMANAGED, bureauRoots, policy, SCHOOL_GRANTABLE, type Actor, type UserGrantRef } from '../../platform/policy.js';
 import { ROLE_SCOPE, ROLES, type Role } from '../../../common/vocab.js';
 import { initialPassword } from '../auth/service.js';
 import { Id, Page } from '../schools/schema.js';
@@ -19,6 +19,8 @@ export const UserCreate = z.strictObject({
   displayName: z.string().trim().min(2).max(30),
   schoolId: Id.nullable().optional(),
   regionId: Id.nullable().optional(),
+  /** partner accounts: the partner organisation the account acts for (its region becomes the account's) */
+  partnerId: Id.nullable().optional(),
   email: z.email().max(120).nullable().optional(),
   phone: z.string().regex(/^1\d{10}$/).nullable().optional(),
 });
@@ -30,16 +32,16 @@ export const GrantCreate = z.strictObject({
   subject: z.string().max(30).nullable().optional(),
 });
 
-type UserRow = { id: string; region_id: string | null; school_id: string | null; school_region_id: string | null; username: string; display_name: string };
+type UserRow = { id: string; region_id: string | null; school_id: string | null; school_region_id: string | null; username: string; display_name: string; partner_id?: string | null };
 
 /** A new local account with an initial password that must be changed at the first sign-in. */
 export function newUserRow(
-  u: { id: string; username: string; displayName: string; email?: string | null; phone?: string | null; passwordHash: string; schoolId: string | null; regionId: string | null },
+  u: { id: string; username: string; displayName: string; email?: string | null; phone?: string | null; passwordHash: string; schoolId: string | null; regionId: string | null; partnerId?: string | null },
   now: string,
 ): UsersTable {
   return {
     id: u.id, username: u.username, display_name: u.displayName, email: u.email ?? null, phone: u.phone ?? null,
-    password_hash: u.passwordHash, must_change_password: 1, password_changed_at: null, school_id: u.schoolId, region_id: u.regionId,
+    password_hash: u.passwordHash, must_change_password: 1, password_changed_at: null, school_id: u.schoolId, region_id: u.regionId, partner_id: u.partnerId ?? null,
     locale: 'zh-CN', status: 'active', failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
   };
 }
@@ -50,22 +52,61 @@ export class UserService {
     return this.database.db;
   }
 
+  /**
+   * The accounts the actor manages (policy.manageUser, as SQL): the home within reach, and no grant
+   * outside it (see policy.grantWithinReach).
+   */
   private scope<QB extends { where: any }>(qb: QB, actor: Actor): QB {
     if (actor.isPlatformAdmin) return qb;
+    const regions = [...actor.bureauRegions];
+    const schools = [...actor.adminSchools];
+    const roots = [...bureauRoots(actor)];
     return qb.where((eb: any) => {
       const ors = [];
-      if (actor.bureauRegions.size) {
-        ors.push(eb('u.region_id', 'in', [...actor.bureauRegions]));
-        ors.push(eb('s.region_id', 'in', [...actor.bureauRegions]));
+      if (regions.length) {
+        ors.push(eb('u.region_id', 'in', regions));
+        ors.push(eb('s.region_id', 'in', regions));
       }
-      if (actor.adminSchools.size) ors.push(eb('u.school_id', 'in', [...actor.adminSchools]));
-      return ors.length ? eb.or(ors) : eb.lit(false);
+      if (schools.length) ors.push(eb('u.school_id', 'in', schools));
+      if (!ors.length) return eb.lit(false);
+      const outside = eb.selectFrom('role_grants as g')
+        .leftJoin('alliances as ga', (j: any) => j.onRef('ga.id', '=', 'g.scope_id').on('g.scope_type', '=', 'alliance'))
+        .leftJoin('schools as gs', (j: any) => j.onRef('gs.id', '=', 'g.scope_id').on('g.scope_type', '=', 'school'))
+        .select('g.id')
+        .whereRef('g.user_id', '=', 'u.id')
+        .where((w: any) => {
+          const within = [];
+          if (schools.length) within.push(w.and([w('g.scope_type', '=', 'school'), w('g.scope_id', 'in', schools), w('g.role', 'in', [...SCHOOL_GRANTABLE])]));
+          if (regions.length) {
+            within.push(w.and([
+              w('g.role', 'not in', [...BUREAU_UNMANAGED]),
+              w.or([
+                w.and([w('g.scope_type', '=', 'region'), w('g.scope_id', 'in', regions), roots.length ? w.or([w('g.role', '!=', 'bureau_admin'), w('g.scope_id', 'not in', roots)]) : w.lit(true)]),
+                w('ga.region_id', 'in', regions),
+                w('gs.region_id', 'in', regions),
+              ]),
+            ]));
+          }
+          return w.not(w.or(within));
+        });
+      return eb.and([eb.or(ors), eb.not(eb.exists(outside))]);
     });
   }
 
-  async list(actor: Actor, q: Omit<z.infer<typeof UserQuery>, 'page' | 'pageSize'> & { page: number; pageSize: number; id?: string }) {
-    let qb = this.db.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id');
-    qb = this.scope(qb, actor);
+  /** The account's grants with the region each scope lies in (for policy.manageUser). */
+  private async grantRefs(tx: Db | Tx, userId: string): Promise<UserGrantRef[]> {
+    return tx.selectFrom('role_grants as g')
+      .leftJoin('alliances as ga', (j) => j.onRef('ga.id', '=', 'g.scope_id').on('g.scope_type', '=', 'alliance'))
+      .leftJoin('schools as gs', (j) => j.onRef('gs.id', '=', 'g.scope_id').on('g.scope_type', '=', 'school'))
+      .select(['g.role', 'g.scope_type', 'g.scope_id'])
+      .select((eb) => eb.fn.coalesce('ga.region_id', 'gs.region_id', eb.case().when('g.scope_type', '=', 'region').then(eb.ref('g.scope_id')).else(null).end()).as('region_id'))
+      .where('g.user_id', '=', userId)
+      .execute();
+  }
+
+  async list(actor: Actor, q: Omit<z.infer<typeof UserQuery>, 'page' | 'pageSize'> & { page: number; pageSize: number; id?: string }, unscoped = false) {
+    let qb = this.db.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id').leftJoin('partners as pt', 'pt.id', 'u.partner_id');
+    if (!unscoped) qb = this.scope(qb, actor);
     if (q.id) qb = qb.where('u.id', '=', q.id);
     if (q.schoolId) qb = qb.where('u.school_id', '=', q.schoolId);
     if (q.role) {
@@ -79,7 +120,7 @@ export class UserService {
     }
     const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await qb
-      .select(['u.id', 'u.username', 'u.display_name', 'u.school_id', 's.name as school_name', 'u.region_id', 'u.status', 'u.last_login_at', 'u.email', 'u.phone'])
+      .select(['u.id', 'u.username', 'u.display_name', 'u.school_id', 's.name as school_name', 'u.region_id', 'u.partner_id', 'pt.name as partner_name', 'u.status', 'u.last_login_at', 'u.email', 'u.phone'])
       .orderBy('u.username')
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize)
@@ -88,6 +129,7 @@ export class UserService {
     return {
       items: rows.map((u) => ({
         id: u.id, username: u.username, displayName: u.display_name, schoolId: u.school_id, schoolName: u.school_name, regionId: u.region_id,
+        partnerId: u.partner_id ?? null, partnerName: u.partner_name ?? null,
         status: u.status, lastLoginAt: u.last_login_at, email: u.email, phone: u.phone,
         grants: grants.filter((g) => g.user_id === u.id).map((g) => ({ id: g.id, role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject })),
       })),
@@ -97,11 +139,12 @@ export class UserService {
     };
   }
 
+  /** The account if the actor manages it (home and every grant within reach); "not found" otherwise. */
   private async loadUser(tx: Db | Tx, actor: Actor, id: string): Promise<UserRow> {
     const u = await tx.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id')
-      .select(['u.id', 'u.region_id', 'u.school_id', 's.region_id as school_region_id', 'u.username', 'u.display_name'])
+      .select(['u.id', 'u.region_id', 'u.school_id', 's.region_id as school_region_id', 'u.username', 'u.display_name', 'u.partner_id'])
       .where('u.id', '=', id).executeTakeFirst();
-    if (!u || !policy.manageUser(actor, u)) throw notFound('user');
+    if (!u || !policy.manageUser(actor, u, await this.grantRefs(tx, id))) throw notFound('user');
     return u;
   }
 
@@ -112,7 +155,14 @@ export class UserService {
     try {
       await this.db.transaction().execute(async (tx) => {
         let regionId = input.regionId ?? null;
-        if (input.schoolId) {
+        if (input.partnerId) {
+          // a partner's account belongs to no school; only who oversees the partner's region creates it
+          if (input.schoolId) throw badRequest([{ field: 'schoolId', code: 'invalid', params: { reason: '合作方账号不属于学校 / a partner account has no school' } }]);
+          const p = await tx.selectFrom('partners').select(['id', 'region_id']).where('id', '=', input.partnerId).executeTakeFirst();
+          if (!p) throw badRequest([{ field: 'partnerId', code: 'not_found' }]);
+          if (!actor.isPlatformAdmin && !actor.bureauRegions.has(p.region_id)) throw badRequest([{ field: 'partnerId', code: 'out_of_scope' }]);
+          regionId = p.region_id;
+        } else if (input.schoolId) {
           const s = await tx.selectFrom('schools').select(['id', 'region_id']).where('id', '=', input.schoolId).executeTakeFirst();
           if (!s) throw badRequest([{ field: 'schoolId', code: 'not_found' }]);
           regionId = s.region_id;
@@ -122,12 +172,12 @@ export class UserService {
         } else if (!actor.isPlatformAdmin) {
           throw badRequest([{ field: 'schoolId', code: 'required' }]);
         }
-        if (!policy.manageUser(actor, { region_id: input.schoolId ? null : regionId, school_id: input.schoolId ?? null, school_region_id: input.schoolId ? regionId : null })) {
+        if (!policy.manageUser(actor, { region_id: input.schoolId ? null : regionId, school_id: input.schoolId ?? null, school_region_id: input.schoolId ? regionId : null }, [])) {
           throw badRequest([{ field: input.schoolId ? 'schoolId' : 'regionId', code: 'out_of_scope' }]);
         }
         const now = nowIso();
-        await tx.insertInto('users').values(newUserRow({ id, ...input, passwordHash: hash, schoolId: input.schoolId ?? null, regionId }, now)).execute();
-        await audit(tx, req, { action: 'user.create', entityType: 'user', entityId: id, regionId, schoolId: input.schoolId ?? null, detail: { username: input.username, displayName: input.displayName } });
+        await tx.insertInto('users').values(newUserRow({ id, ...input, passwordHash: hash, schoolId: input.schoolId ?? null, regionId, partnerId: input.partnerId ?? null }, now)).execute();
+        await audit(tx, req, { action: 'user.create', entityType: 'user', entityId: id, regionId, schoolId: input.schoolId ?? null, detail: { username: input.username, displayName: input.displayName, partnerId: input.partnerId ?? null } });
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -196,6 +246,12 @@ export class UserService {
     await this.db.transaction().execute(async (tx) => {
       const u = await this.loadUser(tx, actor, userId);
       const region = await this.grantable(tx, actor, g);
+      if (g.role === 'partner') {
+        // a partner account acts for its own partner organisation, in alliances that organisation works with
+        if (!u.partner_id) throw badRequest([{ field: 'role', code: 'partner_account_required' }]);
+        const link = await tx.selectFrom('alliance_partners').select('alliance_id').where('alliance_id', '=', g.scopeId!).where('partner_id', '=', u.partner_id).executeTakeFirst();
+        if (!link) throw badRequest([{ field: 'scopeId', code: 'partner_not_in_alliance' }]);
+      }
       try {
         await tx.insertInto('role_grants').values({ id: newId(), user_id: userId, role: g.role, scope_type: g.scopeType, scope_id: g.scopeId ?? null, subject: g.subject ?? null, granted_by: actor.userId, granted_at: nowIso() }).execute();
       } catch (err) {
@@ -204,17 +260,24 @@ export class UserService {
       }
       await audit(tx, req, { action: 'user.grant', entityType: 'user', entityId: userId, regionId: region ?? u.region_id, schoolId: u.school_id, detail: { username: u.username, ...g } });
     });
-    return this.byId(actor, userId);
+    // a grant the actor may hand out but not manage afterwards (a bureau making an evaluator): the
+    // answer still shows the account as it now is
+    return (await this.list(actor, { id: userId, page: 1, pageSize: 1 }, true)).items[0]!;
   }
 
   async revoke(req: FastifyRequest, actor: Actor, grantId: string) {
     await this.db.transaction().execute(async (tx) => {
       const g = await tx.selectFrom('role_grants').selectAll().where('id', '=', grantId).executeTakeFirst();
       if (!g) throw notFound('grant');
-      const u = await this.loadUser(tx, actor, g.user_id).catch(() => {
-        throw notFound('grant');
+      // revoking takes access away, never over: the account's home within reach and the grant one the
+      // actor may hand out suffice (a bureau ends an evaluator's engagement without managing the account)
+      const u = await tx.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id')
+        .select(['u.id', 'u.region_id', 'u.school_id', 's.region_id as school_region_id', 'u.username']).where('u.id', '=', g.user_id).executeTakeFirst();
+      if (!u || !policy.manageUser(actor, u, [])) throw notFound('grant');
+      const region = await this.grantable(tx, actor, { role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject }).catch((err) => {
+        if (err instanceof AppError && err.status === 403) throw notFound('grant');
+        throw err;
       });
-      const region = await this.grantable(tx, actor, { role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject });
       if (g.user_id === actor.userId && g.role === 'platform_admin') throw badRequest([{ field: 'grantId', code: 'invalid', params: { reason: '不能撤销自己的平台管理员权限' } }]);
       await tx.deleteFrom('role_grants').where('id', '=', grantId).execute();
       await audit(tx, req, { action: 'user.revoke', entityType: 'user', entityId: g.user_id, regionId: region ?? u.region_id, schoolId: u.school_id, detail: { username: u.username, role: g.role, scopeType: g.scope_type, scopeId: g.scope_id } });
