@@ -214,13 +214,15 @@ function demoBanner(config: Config, summary: { schools: number; alliances: numbe
 }
 
 /** Commands that use the database say which one; these refuse one that is missing or was never migrated. */
-const DB_COMMANDS = new Set(['migrate', 'seed', 'backup', 'restore', 'check', 'create-admin']);
+const DB_COMMANDS = new Set(['migrate', 'seed', 'backup', 'restore', 'check', 'create-admin', 'region']);
 const NEEDS_EXISTING = new Set(['backup', 'check', 'create-admin']);
+/** in production also these: a real installation is migrated first (docs/deploy.md) */
+const NEEDS_EXISTING_IN_PRODUCTION = new Set(['seed', 'region']);
 
 async function announceDatabase(config: Config, cmd: string | undefined) {
   if (!cmd || !DB_COMMANDS.has(cmd)) return;
   console.error(`数据库 database: ${describeDatabase(config)}${config.production ? ' (NODE_ENV=production)' : ''}`);
-  const mustExist = NEEDS_EXISTING.has(cmd) || (config.production && cmd === 'seed');
+  const mustExist = NEEDS_EXISTING.has(cmd) || (config.production && NEEDS_EXISTING_IN_PRODUCTION.has(cmd));
   if (!mustExist) return;
   const hint = `run \`migrate\` (or \`serve\`) against the right database first; is the env file loaded (DATABASE_URL, DATA_DIR)?`;
   if (!config.databaseUrl && !fs.existsSync(config.sqlitePath)) {
