@@ -21,7 +21,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { makeTestEnv, type Client, type TestEnv } from './testing.js';
-import { addForeignRegion, FOREIGN, multipart } from './testkit.js';
+import { addForeignRegion, expectProblem, FOREIGN, multipart } from './testkit.js';
 import type { FacilityTargets } from './modules/facilities/testdata.js';
 import type { ResourceTargets } from './modules/resources/testdata.js';
 
@@ -793,4 +793,213 @@ describe('route × role', () => {
       expect(n - ROLES.indexOf(role) * 1000, 'calls made').toBeGreaterThan(keys.length);
     });
   }
+});
+
+// ---- the safe-to-deploy holes, one by one ------------------------------------------------------
+
+describe('who may do what: the reported holes stay closed', () => {
+  let env: TestEnv;
+  const db = () => env.database.db;
+  afterAll(async () => env?.close());
+
+  it('setup', async () => {
+    env = await makeTestEnv();
+  });
+
+  it('2. a school admin manages only accounts whose every grant is in its school; the bureau never takes over the evaluator or partners', async () => {
+    const principal = await env.login('principal');
+    const bureau = await env.login('bureau');
+    for (const victim of ['u_secretary', 'u_reviewer']) {
+      expectProblem(await principal.post(`/api/users/${victim}/reset-password`), 404, 'not_found');
+      expectProblem(await principal.patch(`/api/users/${victim}`, { status: 'disabled' }), 404, 'not_found');
+      expectProblem(await principal.post(`/api/users/${victim}/grants`, { role: 'teacher', scopeType: 'school', scopeId: 's_00001' }), 404, 'not_found');
+    }
+    const listed = (await principal.get('/api/users?pageSize=100')).json().items.map((u: { id: string }) => u.id);
+    expect(listed).not.toContain('u_secretary');
+    expect(listed).not.toContain('u_reviewer');
+    expect(listed).toContain('u_student');
+    for (const victim of ['u_evaluator', 'u_partner', 'u_admin']) {
+      expectProblem(await bureau.post(`/api/users/${victim}/reset-password`), 404, 'not_found');
+      expectProblem(await bureau.patch(`/api/users/${victim}`, { status: 'disabled' }), 404, 'not_found');
+    }
+    expect((await bureau.get('/api/users?q=evaluator')).json().items).toEqual([]);
+    // the secretary still signs in with the old password: nothing changed
+    await env.login('secretary');
+    const u = await db().selectFrom('users').select(['status', 'must_change_password']).where('id', 'in', ['u_secretary', 'u_reviewer', 'u_evaluator', 'u_partner']).execute();
+    expect(u.every((x) => x.status === 'active' && x.must_change_password === 0)).toBe(true);
+    // what they do manage still works: the principal its teacher, the bureau the secretariat of its city
+    const teacher = await db().selectFrom('users').select('id').where('username', 'like', 't_%').where('school_id', '=', 's_00001').orderBy('username').executeTakeFirstOrThrow();
+    expect((await principal.post(`/api/users/${teacher.id}/reset-password`)).statusCode).toBe(200);
+    expect((await bureau.patch('/api/users/u_reviewer', { displayName: '周文博' })).statusCode).toBe(200);
+  });
+
+  it('3. a partner account runs its own organisation’s venues only', async () => {
+    const partner = await env.login('partner');
+    const museum = await db().selectFrom('facilities').selectAll().where('partner_id', '=', 'p_0003').orderBy('id').executeTakeFirstOrThrow();
+    const own = await db().selectFrom('facilities').selectAll().where('partner_id', '=', 'p_0001').orderBy('id').executeTakeFirstOrThrow();
+    const start = Date.now() + 30 * 864e5;
+    const pending = (id: string, facility: string) => ({
+      id, facility_id: facility, alliance_id: 'a_0001', booker_id: 'u_teacher', booker_school_id: 's_00003', series_id: null,
+      start_at: new Date(start).toISOString(), end_at: new Date(start + 36e5).toISOString(), start_ms: start, end_ms: start + 36e5, block_end_ms: start + 36e5,
+      purpose: '研学', group_size: 20, responsible_teacher: '陈晓燕', status: 'pending', decided_by: null, decided_at: null, decision_reason: null, checked_in_at: null,
+      cancelled_at: null, cancelled_by: null, charge_tx_id: null, charge_amount: 0, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+    });
+    await db().insertInto('bookings').values([pending('b_t_museum', museum.id), pending('b_t_own', own.id)]).execute();
+    expect((await partner.patch(`/api/facilities/${museum.id}`, { name: '科技馆改名' })).statusCode).toBe(403);
+    expect((await partner.put(`/api/facilities/${museum.id}/open-hours`, { hours: [] })).statusCode).toBe(403);
+    expectProblem(await partner.post('/api/facilities', { partnerId: 'p_0003', type: 'community_venue', name: '冒名场馆', capacity: 10 }), 400, 'validation_failed', ['partnerId']);
+    const inbox = (await partner.get('/api/bookings/inbox')).json().items.map((b: { id: string }) => b.id);
+    expect(inbox).toContain('b_t_own');
+    expect(inbox).not.toContain('b_t_museum');
+    expect([403, 404]).toContain((await partner.post('/api/bookings/b_t_museum/reject', { reason: '不行' })).statusCode);
+    const after = await db().selectFrom('facilities').select(['name']).where('id', '=', museum.id).executeTakeFirstOrThrow();
+    expect(after.name).toBe(museum.name);
+    expect((await db().selectFrom('bookings').select('status').where('id', '=', 'b_t_museum').executeTakeFirstOrThrow()).status).toBe('pending');
+    expect((await db().selectFrom('facility_open_hours').select('id').where('facility_id', '=', museum.id).execute()).length).toBeGreaterThan(0);
+    // its own venue it runs; the 博物馆's account runs the museum
+    expect((await partner.patch(`/api/facilities/${own.id}`, { capacity: own.capacity + 1 })).statusCode).toBe(200);
+    expect((await partner.post('/api/bookings/b_t_own/reject', { reason: '闭馆布展' })).statusCode).toBe(200);
+    const partner2 = await env.login('partner2');
+    expect((await partner2.get('/api/bookings/inbox')).json().items.map((b: { id: string }) => b.id)).toContain('b_t_museum');
+    expect((await partner2.post('/api/bookings/b_t_museum/reject', { reason: '闭馆布展' })).statusCode).toBe(200);
+  });
+
+  it('3. partner accounts are created for one partner organisation and granted only in its alliances', async () => {
+    const bureau = await env.login('bureau');
+    const principal = await env.login('principal');
+    expectProblem(await principal.post('/api/users', { username: 'museum.guide', displayName: '讲解员', partnerId: 'p_0003' }), 400, 'validation_failed', ['partnerId']);
+    const res = await bureau.post('/api/users', { username: 'museum.guide', displayName: '讲解员', partnerId: 'p_0003' });
+    expect(res.statusCode, res.body).toBe(201);
+    const user = res.json().user;
+    expect(user).toMatchObject({ partnerId: 'p_0003', regionId: 'r_0002', schoolId: null });
+    // 博物馆 works with a_0001 and a_0002, not with 城东区初中学科联盟 (a_0003)
+    expectProblem(await bureau.post(`/api/users/${user.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0003' }), 400, 'validation_failed', ['scopeId']);
+    const plain = (await bureau.post('/api/users', { username: 'not.a.partner', displayName: '普通账号', regionId: 'r_0002' })).json().user;
+    expectProblem(await bureau.post(`/api/users/${plain.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0001' }), 400, 'validation_failed', ['role']);
+    const granted = await bureau.post(`/api/users/${user.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0001' });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.json().grants.map((g: { role: string }) => g.role)).toEqual(['partner']);
+    // from now on the account is the partner's, not the bureau's to take over
+    expectProblem(await bureau.post(`/api/users/${user.id}/reset-password`), 404, 'not_found');
+  });
+
+  it('6. charters, agreements, governance people and assessment comments are for members and overseers only', async () => {
+    // 石门镇中心小学 applied to the group but is not a member: it may see the group, not its internals
+    const outsider = await env.login('principal2');
+    const member = await env.login('teacher');
+    const doc = await db().selectFrom('documents').select('id').where('alliance_id', '=', 'a_0001').orderBy('id').executeTakeFirstOrThrow();
+    expectProblem(await outsider.get(`/api/documents/${doc.id}`), 404, 'not_found');
+    expectProblem(await outsider.get(`/api/documents/${doc.id}/versions/1/file`), 404, 'not_found');
+    const seen = (await outsider.get('/api/alliances/a_0001')).json();
+    expect(seen.name).toBe('临川市实验小学教育集团');
+    expect(seen.documents).toEqual([]);
+    expect(seen.bodies.length).toBeGreaterThan(0);
+    expect(seen.bodies.flatMap((b: { members: unknown[] }) => b.members)).toEqual([]);
+    expect(seen.assessments.every((a: { comment: string | null }) => a.comment === null)).toBe(true);
+    expect((await member.get(`/api/documents/${doc.id}`)).statusCode).toBe(200);
+    const full = (await member.get('/api/alliances/a_0001')).json();
+    expect(full.documents.length).toBeGreaterThan(0);
+    expect(full.bodies.flatMap((b: { members: unknown[] }) => b.members).length).toBeGreaterThan(0);
+  });
+
+  it('7. a calendar feed follows its owner’s current access; owners list and revoke their links', async () => {
+    const admin = await env.login('admin');
+    const bureau = await env.login('bureau');
+    const grantOf = async (userId: string) => (await db().selectFrom('role_grants').select('id').where('user_id', '=', userId).executeTakeFirstOrThrow()).id;
+    const feedOf = async (username: string, body: unknown) => {
+      const c = await env.login(username);
+      const res = await c.post('/api/calendar/tokens', body);
+      expect(res.statusCode, res.body).toBe(201);
+      return { c, path: new URL(res.json().url).pathname };
+    };
+    // grants revoked → the venue's feed goes dark (the 博物馆's account loses its partner grant)
+    const museum = await db().selectFrom('facilities').select('id').where('partner_id', '=', 'p_0003').orderBy('id').executeTakeFirstOrThrow();
+    const a = await feedOf('partner2', { kind: 'facility', id: museum.id });
+    expect((await env.anon().get(a.path)).statusCode).toBe(200);
+    expect((await admin.delete(`/api/grants/${await grantOf('u_partner2')}`)).statusCode).toBe(204);
+    expectProblem(await env.anon().get(a.path), 404, 'not_found');
+    // account disabled → dark
+    const b = await feedOf('student', { kind: 'school', id: 's_00001' });
+    expect((await env.anon().get(b.path)).statusCode).toBe(200);
+    expect((await bureau.patch('/api/users/u_student', { status: 'disabled' })).statusCode).toBe(200);
+    expectProblem(await env.anon().get(b.path), 404, 'not_found');
+    expect((await bureau.patch('/api/users/u_student', { status: 'active' })).statusCode).toBe(200);
+    // listed and revoked by the owner; another user cannot revoke it
+    const c = await feedOf('teacher', { kind: 'teacher', id: 'u_teacher' });
+    const list = (await c.c.get('/api/calendar/tokens')).json().items;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ kind: 'teacher', targetId: 'u_teacher', lastUsedAt: null });
+    expect(JSON.stringify(list)).not.toContain(c.path.split('/').pop()!.replace('.ics', ''));
+    const other = await env.login('principal');
+    expectProblem(await other.delete(`/api/calendar/tokens/${list[0].id}`), 404, 'not_found');
+    expect((await env.anon().get(c.path)).statusCode).toBe(200);
+    expect((await c.c.delete(`/api/calendar/tokens/${list[0].id}`)).statusCode).toBe(204);
+    expectProblem(await env.anon().get(c.path), 404, 'not_found');
+    expect((await c.c.get('/api/calendar/tokens')).json().items).toEqual([]);
+  });
+
+  it('8. guardians book only community-open venues at weekends, never charged to a school', async () => {
+    const guardian = await env.login('guardian');
+    // a community-open venue of another school the guardian sees, and a school lab of the group it sees too
+    const visible = (await guardian.get('/api/facilities?pageSize=100&communityOpen=1')).json().items.map((f: { id: string }) => f.id);
+    const venue = await db().selectFrom('facilities as f').innerJoin('facility_open_hours as h', 'h.facility_id', 'f.id')
+      .select(['f.id', 'f.min_minutes', 'f.min_notice_hours', 'h.open']).where('f.community_open', '=', 1).where('f.school_id', '!=', 's_00001').where('h.weekday', '=', 6)
+      .where('f.id', 'in', visible).orderBy('f.id').executeTakeFirstOrThrow();
+    const labs = (await guardian.get('/api/facilities?pageSize=100&allianceId=a_0001&communityOpen=0')).json().items.filter((f: { schoolId: string | null }) => f.schoolId && f.schoolId !== 's_00001');
+    const lab = labs[0] as { id: string };
+    // the next Saturday (and the Monday after it) at least a few days ahead, Asia/Shanghai
+    const day = (offset: number, weekday: number) => {
+      for (let i = offset; ; i++) {
+        const d = new Date(Date.now() + 8 * 36e5 + i * 864e5);
+        if ((d.getUTCDay() || 7) === weekday) return d.toISOString().slice(0, 10);
+      }
+    };
+    const sat = day(Math.ceil(venue.min_notice_hours / 24) + 2, 6);
+    const mon = day(Math.ceil(venue.min_notice_hours / 24) + 2, 1);
+    const body = (facilityId: string, date: string) => {
+      const start = Date.parse(`${date}T${venue.open}:00+08:00`);
+      return { facilityId, start: new Date(start).toISOString(), end: new Date(start + Math.max(60, venue.min_minutes) * 6e4).toISOString(), purpose: '亲子运动', groupSize: 3, responsibleTeacher: '张伟', acceptTerms: true };
+    };
+    const before = await db().selectFrom('credit_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expectProblem(await guardian.post('/api/bookings', body(venue.id, mon)), 403, 'community_booking_only');
+    expectProblem(await guardian.post('/api/bookings', body(lab.id, sat)), 403, 'community_booking_only');
+    const ok = await guardian.post('/api/bookings', body(venue.id, sat));
+    expect(ok.statusCode, ok.body).toBe(201);
+    const row = await db().selectFrom('bookings').select(['alliance_id', 'booker_school_id', 'charge_amount', 'charge_tx_id']).where('id', '=', ok.json().bookings[0].id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ alliance_id: null, booker_school_id: null, charge_amount: 0, charge_tx_id: null });
+    const after = await db().selectFrom('credit_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('12. reserved tags, province-level partners, separation of duties, feedback by teaching roles', async () => {
+    const principal = await env.login('principal');
+    const bureau = await env.login('bureau');
+    const secretary = await env.login('secretary');
+    expectProblem(await principal.patch('/api/schools/s_00001', { tags: ['quality', 'weak'] }), 400, 'validation_failed', ['tags']);
+    expectProblem(await principal.patch('/api/schools/s_00001', { location: 'village' }), 400, 'validation_failed', ['location']);
+    expect((await db().selectFrom('schools').select(['tags', 'location']).where('id', '=', 's_00001').executeTakeFirstOrThrow()).tags).not.toContain('weak');
+    expect((await principal.patch('/api/schools/s_00001', { phone: '0799-7654321' })).statusCode).toBe(200);
+    expect((await bureau.patch('/api/schools/s_00001', { tags: ['quality', 'weak'] })).statusCode).toBe(200);
+    expectProblem(await secretary.post('/api/partners', { regionId: 'r_0001', name: '省级冒名合作方', kind: 'enterprise' }), 400, 'validation_failed', ['regionId']);
+    expect(await db().selectFrom('partners').select('id').where('name', '=', '省级冒名合作方').executeTakeFirst()).toBeUndefined();
+    // the secretariat evaluates; the same person cannot recommend; another council member can
+    const app = await db().selectFrom('membership_applications').select('id').where('alliance_id', '=', 'a_0001').where('status', '=', 'submitted').orderBy('id').executeTakeFirstOrThrow();
+    expect((await secretary.post(`/api/applications/${app.id}/evaluate`, { decision: 'pass', comment: '材料齐全' })).statusCode).toBe(200);
+    expectProblem(await secretary.post(`/api/applications/${app.id}/recommend`, { decision: 'pass', comment: '推荐' }), 403, 'separation_of_duties');
+    expect((await db().selectFrom('membership_applications').select('status').where('id', '=', app.id).executeTakeFirstOrThrow()).status).toBe('evaluated');
+    const council = await env.login('council');
+    const rec = await council.post(`/api/applications/${app.id}/recommend`, { decision: 'pass', comment: '理事会同意推荐' });
+    expect(rec.statusCode, rec.body).toBe(200);
+    expect(rec.json().status).toBe('recommended');
+    // students, guardians, partners and evaluators neither rate nor comment; a teacher does
+    const res = await db().selectFrom('resources').select(['id', 'created_by']).where('status', '=', 'published').where('visibility', '=', 'public').orderBy('id').executeTakeFirstOrThrow();
+    for (const who of ['student', 'guardian', 'partner', 'evaluator']) {
+      const c = await env.login(who);
+      expectProblem(await c.put(`/api/resources/${res.id}/rating`, { stars: 1 }), 403, 'forbidden');
+      expectProblem(await c.post(`/api/resources/${res.id}/comments`, { body: '随便评论' }), 403, 'forbidden');
+    }
+    expect(await db().selectFrom('resource_ratings').select('user_id').where('resource_id', '=', res.id).where('user_id', 'in', ['u_student', 'u_guardian', 'u_partner', 'u_evaluator']).execute()).toEqual([]);
+    const teacher = await env.login(res.created_by === 'u_teacher' ? 'reviewer' : 'teacher');
+    expect((await teacher.put(`/api/resources/${res.id}/rating`, { stars: 5 })).statusCode).toBe(200);
+  });
 });

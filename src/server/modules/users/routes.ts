@@ -8,7 +8,8 @@ import { GrantCreate, UserCreate, UserQuery, UserUpdate } from './schema.js';
 
 const UserOut = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), schoolId: z.string().nullable(), schoolName: z.string().nullable(),
-  regionId: z.string().nullable(), status: z.string(), lastLoginAt: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(),
+  regionId: z.string().nullable(), partnerId: z.string().nullable(), partnerName: z.string().nullable(),
+  status: z.string(), lastLoginAt: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(),
   grants: z.array(z.object({ id: z.string(), role: z.enum(ROLES.codes), scopeType: z.string(), scopeId: z.string().nullable(), subject: z.string().nullable() })),
 });
 

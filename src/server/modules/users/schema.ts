@@ -17,6 +17,8 @@ export const UserCreate = z.strictObject({
   displayName: DisplayName,
   schoolId: Id.nullable().optional(),
   regionId: Id.nullable().optional(),
+  /** partner accounts: the partner organisation the account acts for (its region becomes the account's) */
+  partnerId: Id.nullable().optional(),
   email: Email.nullable().optional(),
   phone: Mobile.nullable().optional(),
 });
