@@ -12,6 +12,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { Session } from '../../bench/_booking-lib.js';
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'Xiaolian@2026';
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -311,4 +312,16 @@ export function call(agent: http.Agent, url: string, method: string, p: string, 
     if (payload) req.write(payload);
     req.end();
   });
+}
+
+/** Signs in (bench's Session: cookie + CSRF), waiting out the sign-in throttle (429) a few times. */
+export async function apiSignIn(url: string, username: string, password = DEMO_PASSWORD): Promise<Session> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await Session.login(url, username, password);
+    } catch (err) {
+      if (attempt >= 10 || !/ 429 /.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+  }
 }
