@@ -131,6 +131,7 @@ export default function RegionsPage() {
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const [editing, setEditing] = useState<Editing | null>(null);
+  const [folded, setFolded] = useState<Set<string>>(() => new Set());
   const list = useMemo(() => regions.data ?? [], [regions.data]);
   const tree = useMemo(() => toTree(list), [list]);
   const mayUnder = useMemo(() => manageableParents(me, list), [me, list]);
@@ -182,8 +183,16 @@ export default function RegionsPage() {
           loading={regions.isLoading}
           dataSource={tree}
           pagination={false}
-          expandable={{ defaultExpandAllRows: true }}
-          key={tree.length === 0 ? 'empty' : 'tree'}
+          // everything open (new regions too) except what the user folded
+          expandable={{
+            expandedRowKeys: list.filter((r) => !folded.has(r.id)).map((r) => r.id),
+            onExpand: (open, r) => setFolded((f) => {
+              const next = new Set(f);
+              if (open) next.delete(r.id);
+              else next.add(r.id);
+              return next;
+            }),
+          }}
           locale={{ emptyText: t('regions.empty') }}
           onRow={(r) => ({ 'data-testid': `region-row-${r.code}` }) as never}
           scroll={{ x: 760 }}
