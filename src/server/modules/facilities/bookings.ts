@@ -614,7 +614,10 @@ export class BookingService {
         .where('start_ms', '<', Number(w.end_ms) + bufferMs).where('block_end_ms', '>', Number(w.start_ms)).executeTakeFirst();
       if (busy) continue;
       const expires = Math.min(nowMs + OFFER_HOURS * HOUR, Number(w.start_ms));
-      await tx.updateTable('waitlist').set({ status: 'offered', offer_expires_at: new Date(expires).toISOString(), updated_at: nowIso() }).where('id', '=', w.id).execute();
+      // conditional: a concurrent withdrawal (or another freed slot's offer) wins, and the next in line is tried
+      const upd = await tx.updateTable('waitlist').set({ status: 'offered', offer_expires_at: new Date(expires).toISOString(), updated_at: nowIso() })
+        .where('id', '=', w.id).where('status', '=', 'waiting').executeTakeFirst();
+      if (Number(upd.numUpdatedRows) === 0) continue;
       return w.id;
     }
     return null;
