@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { makeTestEnv, type TestEnv } from '../testing.js';
-import { backup, DatabaseInUseError, restore } from './backup.js';
+import { sql } from 'kysely';
+import { backup, DatabaseInUseError, FILE_COLUMNS, restore } from './backup.js';
 import { checkFiles, runChecks } from './check.js';
 import { createDatabase } from './index.js';
 import { LocalStorage, TRASH_DIR } from '../platform/storage.js';
@@ -165,6 +166,14 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
     expect(problems).toEqual([expect.stringContaining(`${key} is missing (a retired copy is in ${TRASH_DIR}/${key}`)]);
     fs.renameSync(path.join(env.dir, 'files', TRASH_DIR, key), path.join(env.dir, 'files', key));
     expect(await checkFiles(env.database, path.join(env.dir, 'files'))).toEqual([]);
+  });
+
+  it('every column named *_key is a storage key that backups copy and check verifies', async () => {
+    const cols = await sql<{ t: string; c: string }>`select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p
+      where m.type = 'table'`.execute(env.database.db);
+    const keys = cols.rows.filter((r) => r.c.endsWith('_key')).map((r) => `${r.t}.${r.c}`).sort();
+    // a new column holding storage keys belongs in FILE_COLUMNS (db/backup.ts); any other *_key column needs another name
+    expect(keys).toEqual(FILE_COLUMNS.map((f) => `${f.table}.${f.key}`).sort());
   });
 
   it('retired files are purged only after the retention period', async () => {
