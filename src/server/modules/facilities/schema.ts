@@ -236,8 +236,9 @@ export const BookingListQuery = z.strictObject({
   ...Page,
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 }).superRefine(rangeCheck('from', 'to'));
-export const DecideBody = z.strictObject({ reason: Text(200).min(1).optional() });
-export const RejectBody = z.strictObject({ reason: Text(200).min(1) });
+/** reasons are short paragraphs (the web form is a text area) */
+export const DecideBody = z.strictObject({ reason: Para(200).min(1).optional() });
+export const RejectBody = z.strictObject({ reason: Para(200).min(1) });
 
 export const AvailabilityQuery = z.strictObject({ from: Instant, to: Instant }).superRefine(rangeCheck('from', 'to', 400, true));
 export const AvailabilityOut = z.object({

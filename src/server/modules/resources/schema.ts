@@ -224,7 +224,7 @@ export const StepIn = z.strictObject({ comment: Para(2000).optional() }).optiona
 export const AssignIn = z.strictObject({ reviewerId: Id });
 export const RatingIn = z.strictObject({ stars: z.number().int().min(1).max(5) });
 export const CommentIn = z.strictObject({ body: Para(2000).min(1) });
-export const UseIn = z.strictObject({ classNote: Line(200).optional(), usedOn: DateStr.optional() });
+export const UseIn = z.strictObject({ classNote: Para(200).optional(), usedOn: DateStr.optional() });
 
 export const QueueItem = z.object({
   id: z.string(),
