@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
 import { useBookingAction, useBookings, useCalendarLink, type Booking } from './api';
 import { addDaysW, localIso, mondayOf, WeekCalendar } from './WeekCalendar';
+import { CalendarLinks } from './CalendarLinks';
 
 export const STATUS_COLORS: Record<string, string> = {
   pending: 'gold', accepted: 'blue', checked_in: 'green', rejected: 'red', cancelled: 'default', no_show: 'volcano',
@@ -86,6 +87,7 @@ export default function MyBookingsPage() {
           </Space.Compact>
         </Card>
       )}
+      <CalendarLinks />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={11}>
           <Card

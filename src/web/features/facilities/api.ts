@@ -95,8 +95,30 @@ export function useBookingAction() {
 }
 
 export function useCalendarLink() {
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: { kind: 'facility' | 'school' | 'teacher'; id: string }) => api.post<{ url: string; kind: string; id: string }>('/api/calendar/tokens', body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['calendar-tokens'] }),
+  });
+}
+
+export interface CalendarLink {
+  id: string;
+  kind: 'facility' | 'school' | 'teacher';
+  targetId: string;
+  targetName: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+/** The actor's own calendar links (never the secret URL) and their revocation. */
+export function useCalendarLinks() {
+  return useQuery({ queryKey: ['calendar-tokens'], queryFn: () => api.get<{ items: CalendarLink[] }>('/api/calendar/tokens') });
+}
+export function useRevokeCalendarLink() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete<unknown>(`/api/calendar/tokens/${id}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['calendar-tokens'] }),
   });
 }
 
