@@ -126,3 +126,8 @@ export async function rememberDevice(db: Db, cookie: string | undefined, account
   await sql`insert into login_devices (token_hash, account, created_ms, last_used_ms) values (${sha256(token)}, ${account}, ${now}, ${now})`.execute(db);
   return token;
 }
+
+/** An administrator reset the password: the account's back-off ends (call inside or after the reset). */
+export async function clearAccountThrottle(db: Db, username: string): Promise<void> {
+  await clearKey(db, accountKey(username));
+}
