@@ -199,6 +199,38 @@ describe('regions API', () => {
     expect(JSON.parse(last.detail)).toEqual({ code: { from: '361002', to: '361003' }, name: { from: '临川区', to: '东乡区' } });
   });
 
+  it('races keep the tree consistent: delete vs a new child, re-code vs a new child (10 rounds each)', async () => {
+    const db = env.database.db;
+    const hb = await admin.post('/api/regions', { code: '430000', name: '湖南省' });
+    for (let i = 0; i < 10; i++) {
+      const cityCode = `43${String(10 + i).padStart(2, '0')}00`;
+      const city = await admin.post('/api/regions', { code: cityCode, name: `竞速市${i}`, parentId: hb.json().id });
+      const [del, child] = await Promise.all([
+        admin.delete(`/api/regions/${city.json().id}`),
+        admin.post('/api/regions', { code: `${cityCode.slice(0, 4)}01`, name: `竞速县${i}`, parentId: city.json().id }),
+      ]);
+      // exactly one wins: the city is deleted and the county refused, or the county is created and the deletion refused
+      expect(['204/400', '409/201'], `${del.body} ${child.body}`).toContain(`${del.statusCode}/${child.statusCode}`);
+    }
+    for (let i = 0; i < 10; i++) {
+      const cityCode = `43${String(30 + i).padStart(2, '0')}00`;
+      const city = await admin.post('/api/regions', { code: cityCode, name: `改码市${i}`, parentId: hb.json().id });
+      const [recode] = await Promise.all([
+        admin.patch(`/api/regions/${city.json().id}`, { code: `43${String(50 + i).padStart(2, '0')}00` }),
+        admin.post('/api/regions', { code: `${cityCode.slice(0, 4)}01`, name: `改码县${i}`, parentId: city.json().id }),
+      ]);
+      expect([200, 409]).toContain(recode.statusCode);
+    }
+    // every child's code still starts with its parent's prefix, and every parent exists
+    const rows = await db.selectFrom('regions').select(['id', 'code', 'level', 'parent_id']).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const r of rows.filter((x) => x.code.startsWith('43') && x.parent_id)) {
+      const parent = byId.get(r.parent_id!);
+      expect(parent, r.code).toBeDefined();
+      expect(r.code.startsWith(parent!.code.slice(0, parent!.level === 'province' ? 2 : 4)), `${r.code} under ${parent!.code}`).toBe(true);
+    }
+  });
+
   it('two simultaneous creations of one code: one 201, one 409', async () => {
     const before = await countRows(env.database, 'regions');
     const [a, b] = await Promise.all([
