@@ -237,6 +237,11 @@ describe('seedDemo', async () => {
     for (const name of ['principal', 'principal2', 'teacher', 'student', 'guardian']) {
       expect(users.find((u) => u.username === name)!.school_id).toBeTruthy();
     }
+    // partner accounts act for their own organisation (科技馆, 博物馆), both partners of the demo group
+    const partnerOf = Object.fromEntries(users.filter((u) => u.partner_id).map((u) => [u.username, u.partner_id]));
+    expect(partnerOf).toEqual({ partner: 'p_0001', partner2: 'p_0003' });
+    const links = await db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', 'a_0001').execute();
+    expect(links.map((l) => l.partner_id)).toEqual(expect.arrayContaining(['p_0001', 'p_0003']));
     const principal = users.find((u) => u.username === 'principal')!;
     const secretaryAlliance = grants.find((g) => g.user_id === 'u_secretary')!.scope_id!;
     const core = await db.selectFrom('alliances').select('core_school_id').where('id', '=', secretaryAlliance).executeTakeFirstOrThrow();

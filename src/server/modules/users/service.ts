@@ -144,7 +144,9 @@ export class UserService {
     const u = await tx.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id')
       .select(['u.id', 'u.region_id', 'u.school_id', 's.region_id as school_region_id', 'u.username', 'u.display_name', 'u.partner_id'])
       .where('u.id', '=', id).executeTakeFirst();
-    if (!u || !policy.manageUser(actor, u, await this.grantRefs(tx, id))) throw notFound('user');
+    if (!u) throw notFound('user');
+    // one's own account (its grants are the actor's own) or an account wholly within reach
+    if (u.id !== actor.userId && !policy.manageUser(actor, u, await this.grantRefs(tx, id))) throw notFound('user');
     return u;
   }
 
@@ -274,10 +276,7 @@ export class UserService {
       const u = await tx.selectFrom('users as u').leftJoin('schools as s', 's.id', 'u.school_id')
         .select(['u.id', 'u.region_id', 'u.school_id', 's.region_id as school_region_id', 'u.username']).where('u.id', '=', g.user_id).executeTakeFirst();
       if (!u || !policy.manageUser(actor, u, [])) throw notFound('grant');
-      const region = await this.grantable(tx, actor, { role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject }).catch((err) => {
-        if (err instanceof AppError && err.status === 403) throw notFound('grant');
-        throw err;
-      });
+      const region = await this.grantable(tx, actor, { role: g.role as Role, scopeType: g.scope_type as 'school', scopeId: g.scope_id, subject: g.subject });
       if (g.user_id === actor.userId && g.role === 'platform_admin') throw badRequest([{ field: 'grantId', code: 'invalid', params: { reason: '不能撤销自己的平台管理员权限' } }]);
       await tx.deleteFrom('role_grants').where('id', '=', grantId).execute();
       await audit(tx, req, { action: 'user.revoke', entityType: 'user', entityId: g.user_id, regionId: region ?? u.region_id, schoolId: u.school_id, detail: { username: u.username, role: g.role, scopeType: g.scope_type, scopeId: g.scope_id } });
