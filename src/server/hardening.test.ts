@@ -106,6 +106,23 @@ describe('sign-in throttling', () => {
     expectProblem(await loginFrom(forged, OWNER, 'bureau', TEST_PASSWORD), 429, 'too_many_attempts');
   });
 
+  it("behind a school's shared address, strangers' failures do not hold up an owner on a browser they used before", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const school = '198.51.100.30';
+    const owner = env.anon();
+    expect((await loginFrom(owner, school, 'rural_teacher', TEST_PASSWORD)).statusCode).toBe(200);
+    const device = owner.cookies.get('xl_dev')!;
+    // many mistyped passwords of many accounts from the same NAT address put the address in back-off…
+    for (let i = 0; i < 40; i++) await loginFrom(env.anon(), school, `colleague-${i}`, `Wrong#Typo${i}`);
+    expectProblem(await loginFrom(env.anon(), school, 'rural_teacher', TEST_PASSWORD), 429, 'too_many_attempts');
+    // …but the owner's known browser is counted on its own, and its sign-in gives the address nothing back
+    const before = (await throttleRow(env, `ip:${school}`))!.failures;
+    const again = env.anon();
+    again.cookies.set('xl_dev', device);
+    expect((await loginFrom(again, school, 'rural_teacher', TEST_PASSWORD)).statusCode).toBe(200);
+    expect((await throttleRow(env, `ip:${school}`))!.failures).toBe(before);
+  });
+
   it('backs off exponentially up to the ceiling, and a quiet account decays back to zero', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const waits: number[] = [];

@@ -8,7 +8,7 @@ import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
 import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
 import type { Role } from '../../../common/vocab.js';
-import { accountKey, admit, clearKey, DEVICE_COOKIE, DEVICE_DAYS, deviceKey, forgiveOne, ipKey, purgeThrottle, rememberDevice } from './throttle.js';
+import { type Admission, accountKey, admit, clearKey, DEVICE_COOKIE, DEVICE_DAYS, deviceKey, forgiveOne, ipKey, purgeThrottle, rememberDevice } from './throttle.js';
 
 export const SESSION_COOKIE = 'xl_sid';
 export const CSRF_COOKIE = 'xl_csrf';
@@ -62,13 +62,16 @@ export class AuthService {
     const account = accountKey(username);
     const device = req.cookies[DEVICE_COOKIE];
     // on a browser the owner signed in with before, this browser's own counter stands in for the account's
-    const acctK = (await deviceKey(this.db, device, account)) ?? account;
-    const byIp = await admit(this.db, ipK, rules.ip);
+    const known = await deviceKey(this.db, device, account);
+    const acctK = known ?? account;
+    // A browser the owner signed in with is not counted against its address either: a school's teachers share
+    // one NAT address, and strangers' typos there must not make the owner wait on their own device.
+    const byIp: Admission = known ? { admitted: true, failures: 0, delayMs: 0 } : await admit(this.db, ipK, rules.ip);
     if (!byIp.admitted) throw tooMany(req, byIp.retryMs, 'ip');
     const byAccount = await admit(this.db, acctK, rules.account);
     if (!byAccount.admitted) {
       // a refused attempt checks nothing, so it counts for nothing
-      await forgiveOne(this.db, ipK, rules.ip);
+      if (!known) await forgiveOne(this.db, ipK, rules.ip);
       throw tooMany(req, byAccount.retryMs, 'account');
     }
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -101,7 +104,7 @@ export class AuthService {
     // the password was right: the owner's account starts again from zero, the address gets this attempt back
     await clearKey(this.db, account);
     if (acctK !== account) await clearKey(this.db, acctK);
-    await forgiveOne(this.db, ipK, rules.ip);
+    if (!known) await forgiveOne(this.db, ipK, rules.ip);
     // only someone who knows the password learns that the account is disabled
     if (user.status !== 'active') throw new AppError(403, 'account_disabled');
     const newDevice = await rememberDevice(this.db, device, account);
