@@ -4,8 +4,9 @@
  *    every migration is recorded once, and a later `migrate` finds nothing to do;
  *  - 10 times, two `migrate` commands run at the same moment: both succeed, exactly one applies the
  *    migrations and the other reports the database up to date;
- *  - 10 times, three connections pools of one process call ensureSchema + migrate in the same tick (the
- *    tightest race, where a process start's jitter does not spread the contenders apart).
+ *  - 10 times, three connection pools of one process call ensureSchema + migrate in the same tick (the
+ *    tightest race, where a process start's jitter does not spread the contenders apart);
+ *  - SQLite (always): two `migrate` commands on one new file at the same moment (BEGIN IMMEDIATE) both succeed.
  * Before the fix the bookkeeping table was created before the advisory lock was taken (and the schema with
  * a bare `create schema if not exists`), so a pair could die on a duplicate key in the catalog.
  */
@@ -103,4 +104,26 @@ describe.skipIf(!PG_URL)('migrations race, PostgreSQL', () => {
       }
     }
   }, 180_000);
+});
+
+describe('migrations race, SQLite (one file, two processes)', () => {
+  it('two `migrate` commands on one new file at the same moment, 5 times: both succeed, every migration recorded once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-migrate-sqlite-'));
+      try {
+        const e = { DATABASE_URL: undefined, DATABASE_SCHEMA: undefined, DATA_DIR: dir };
+        const [a, b] = await Promise.all([runCli(['migrate'], e), runCli(['migrate'], e)]);
+        expect([a.status, b.status], `round ${round}:\n${a.out}\n${b.out}`).toEqual([0, 0]);
+        const database = createDatabase({ sqlitePath: path.join(dir, 'xiaolian.sqlite') });
+        const rows = database.sqlite!.prepare('select name from xl_migrations').all() as { name: string }[];
+        await database.close();
+        // what the two reported as applied, together, is exactly what is recorded
+        const applied = [a.out, b.out].flatMap((o) => /applied: (.*)/.exec(o)?.[1].split(', ') ?? []).sort();
+        expect(applied).toEqual(rows.map((r) => r.name).sort());
+        expect(rows.length).toBeGreaterThan(5);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
 });

@@ -5,7 +5,8 @@
  * docs/deploy.md's upstream does (`proxy_next_upstream error timeout http_503; proxy_next_upstream_tries 2`).
  * The restart is docs/deploy.md's procedure, one instance at a time: SIGTERM (the instance drains and exits
  * 0), start it again on the same port, wait until /readyz answers 200, then the next one.
- * Expected: 0 failed requests, both old processes exit 0 within the drain limit.
+ * Expected: 0 failed requests, not a single 503 even at the first attempt, both old processes exit 0 within
+ * the drain limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -40,7 +41,7 @@ describe.skipIf(!PG_URL)('rolling restart of two instances under load, PostgreSQ
 
   it('SIGTERM, restart, wait for /readyz, one instance at a time: 0 failed idempotent requests', async () => {
     const paths = ['/api/schools?pageSize=5', '/api/facilities?pageSize=5', '/api/alliances?pageSize=5', '/api/auth/me'];
-    const stats = { requests: 0, failed: [] as string[], passedOn: 0, firstAttempt: { connectionErrors: 0, unavailable: 0 }, byPhase: [0, 0, 0] };
+    const stats = { requests: 0, failed: [] as string[], passedOn: 0, firstAttempt: { connectionErrors: 0, unavailable: 0 }, byPhase: [0, 0, 0], errorCodes: {} as Record<string, number> };
     let phase = 0; // 0 before, 1 during, 2 after the roll
     let rr = 0;
     let running = true;
@@ -63,7 +64,11 @@ describe.skipIf(!PG_URL)('rolling restart of two instances under load, PostgreSQ
           if (t > 0) stats.passedOn++;
           break;
         } catch (err) {
-          if (t === 0) stats.firstAttempt.connectionErrors++;
+          if (t === 0) {
+            stats.firstAttempt.connectionErrors++;
+            const code = String((err as { code?: string }).code ?? (err as Error).message);
+            stats.errorCodes[code] = (stats.errorCodes[code] ?? 0) + 1;
+          }
           last = `connection error ${String(err)}`;
         }
       }
@@ -97,6 +102,9 @@ describe.skipIf(!PG_URL)('rolling restart of two instances under load, PostgreSQ
 
     console.log(`rolling restart: ${JSON.stringify({ ...stats, failed: stats.failed.length, drainMs: drains })}`);
     expect(stats.failed.slice(0, 5)).toEqual([]);
+    // a draining instance still serves what arrives on its open connections (with Connection: close) instead
+    // of answering 503, so even nginx's default `proxy_next_upstream error timeout` (no http_503) loses nothing
+    expect(stats.firstAttempt.unavailable).toBe(0);
     expect(stats.byPhase.every((n) => n > 0)).toBe(true);
     for (const u of upstreams) expect((await fetch(`${u.url}/readyz`)).status).toBe(200);
   }, 300_000);
