@@ -68,6 +68,11 @@ interface Targets extends FacilityTargets, ResourceTargets {
   // ---- calendar feeds (S3.2) ----
   /** public id of a calendar link; in scope: one of the acting user's own */
   calToken: string;
+  // ---- regions (first run) ----
+  /** the 6-digit code of `region` (new child regions take its first four digits) */
+  regionCode: string;
+  /** a region below `region` (a bureau manages only regions below its own) */
+  regionChild: string;
 }
 
 interface Call {
@@ -162,6 +167,13 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: signedIn('any'),
     leak: countIds((t) => t.region),
   },
+  'POST /api/regions': {
+    call: (t, n) => ({ method: 'POST', url: '/api/regions', json: { parentId: t.region, code: `${t.regionCode.slice(0, 4)}${String(50 + (n % 50)).padStart(2, '0')}`, name: `权限测试区${n}` } }),
+    expect: only(['admin', 'bureau'], 'in'),
+  },
+  'PATCH /api/regions/:id': { call: (t, n) => ({ method: 'PATCH', url: `/api/regions/${t.regionChild}`, json: { name: `改名区${n}` } }), expect: only(['admin', 'bureau'], 'in') },
+  // every target region holds schools: deleting answers 409 region_in_use where allowed
+  'DELETE /api/regions/:id': { call: (t) => ({ method: 'DELETE', url: `/api/regions/${t.regionChild}` }), expect: only(['admin', 'bureau'], 'in') },
   'GET /api/regions/:id/overview': { call: (t) => ({ method: 'GET', url: `/api/regions/${t.region}/overview` }), expect: only(['admin', 'bureau', 'evaluator'], 'in') },
 
   // ---- schools ----
@@ -600,6 +612,8 @@ async function buildTargets(
     resCreateSchool: '',
     // ---- search & files (S2) ----
     calToken: cal.u_admin!,
+    regionCode: '390100',
+    regionChild: 'r_0003',
   };
   const demoOut: Targets = {
     region: 'r_0005', school: 's_00046', alliance: 'a_0005', body: outBody.id, document: outDoc.id, milestone: outMilestone.id,
@@ -617,6 +631,8 @@ async function buildTargets(
     resCreateSchool: 's_00046',
     // ---- search & files (S2) ----
     calToken: cal[tOut.id]!,
+    regionCode: '390100',
+    regionChild: 'r_0005',
   };
   const foreign: Targets = {
     region: FOREIGN.city, school: FOREIGN.school, alliance: FOREIGN.alliance, body: FOREIGN.body, document: FOREIGN.document, milestone: FOREIGN.milestone,
@@ -635,6 +651,8 @@ async function buildTargets(
     resCreateSchool: FOREIGN.school,
     // ---- search & files (S2) ----
     calToken: cal[FOREIGN.user]!,
+    regionCode: '880100',
+    regionChild: FOREIGN.city,
   };
   // the principal reads its own school's application and imports users of its own school
   const principalIn: Partial<Targets> = { appRead: 'ma_t_own', importId: importInUsers, importQuery: 'kind=users&schoolId=s_00001' };
