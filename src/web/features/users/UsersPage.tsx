@@ -35,6 +35,9 @@ export interface UserItem {
   schoolId: string | null;
   schoolName: string | null;
   regionId: string | null;
+  /** partner accounts: the partner organisation the account acts for */
+  partnerId?: string | null;
+  partnerName?: string | null;
   status: 'active' | 'disabled' | string;
   lastLoginAt: string | null;
   email: string | null;
@@ -183,7 +186,7 @@ export default function UsersPage() {
           columns={[
             { title: t('users.username'), dataIndex: 'username', width: 130, className: 'xl-nowrap' },
             { title: t('users.displayName'), dataIndex: 'displayName', width: 110 },
-            { title: t('users.school'), dataIndex: 'schoolName', width: 180, render: (n: string | null, u) => n ?? (u.regionId ? names.get(u.regionId) : null) ?? '—' },
+            { title: t('users.school'), dataIndex: 'schoolName', width: 180, render: (n: string | null, u) => n ?? u.partnerName ?? (u.regionId ? names.get(u.regionId) : null) ?? '—' },
             {
               title: t('users.roles'),
               key: 'grants',
