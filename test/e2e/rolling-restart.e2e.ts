@@ -11,9 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Session } from '../../bench/_booking-lib.js';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
 import { apiSignIn, call, dropSchema, freshSchema, spawnServe, waitFor, type Instance } from './harness';
 
 const PG_URL = process.env.DATABASE_URL || undefined;
@@ -108,4 +111,63 @@ describe.skipIf(!PG_URL)('rolling restart of two instances under load, PostgreSQ
     expect(stats.byPhase.every((n) => n > 0)).toBe(true);
     for (const u of upstreams) expect((await fetch(`${u.url}/readyz`)).status).toBe(200);
   }, 300_000);
+});
+
+/** Raw HTTP/1.1 over one socket: the requests written so far and the bytes answered. */
+function rawConnection(port: number) {
+  const socket = net.connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (b: Buffer) => (received += b.toString()));
+  const closed = new Promise<void>((r) => socket.on('close', () => r()));
+  socket.on('error', () => undefined);
+  return {
+    send: (p: string) => socket.write(`GET ${p} HTTP/1.1\r\nHost: localhost\r\nAccept-Language: en\r\n\r\n`),
+    received: () => received,
+    closed,
+  };
+}
+
+describe('draining (in process, SQLite)', () => {
+  it('during shutdown a request in flight completes, a request on its open connection gets /readyz 503 shutting_down, then the connection closes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-drain-'));
+    const config = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_SCHEMA: undefined, DATA_DIR: dir, LOG_LEVEL: 'silent', SEED_ON_START: '0' });
+    const app = await buildApp(config, { logger: false });
+    let release!: () => void;
+    const started = new Promise<void>((resolveStarted) => {
+      app.get('/test-slow', async () => {
+        resolveStarted();
+        await new Promise<void>((r) => (release = r));
+        return { done: true };
+      });
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const port = (app.server.address() as net.AddressInfo).port;
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      const conn = rawConnection(port);
+      conn.send('/test-slow');
+      await started;
+      const closing = app.close(); // what SIGTERM does
+      await new Promise((r) => setTimeout(r, 100));
+      // no new connections
+      await expect(fetch(`http://127.0.0.1:${port}/readyz`)).rejects.toThrow();
+      conn.send('/readyz'); // arrives on the open connection while the instance drains
+      await new Promise((r) => setTimeout(r, 100));
+      release();
+      await conn.closed;
+      await closing;
+      const answers = conn.received().split(/(?=HTTP\/1\.1 )/);
+      expect(answers).toHaveLength(2);
+      expect(answers[0]).toMatch(/^HTTP\/1\.1 200/);
+      expect(answers[0]).toContain('{"done":true}');
+      expect(answers[1]).toMatch(/^HTTP\/1\.1 503/);
+      expect(answers[1]).toMatch(/retry-after: \d+/i);
+      expect(answers[1]).toMatch(/connection: close/i);
+      expect(answers[1]).toContain('"code":"shutting_down"');
+    } finally {
+      release?.();
+      await app.close().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
