@@ -25,8 +25,12 @@ const Env = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   /** Sign-in failures per account before the back-off starts. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  /** Sign-in failures per client address (IPv6: per /64) before the back-off starts. */
-  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  /**
+   * Sign-in failures per client address (IPv6: per /64) before the back-off starts. Attempts are counted while
+   * they are checked, and a whole school (a computer room of 50 first-time sign-ins) often shares one NAT
+   * address: the default leaves room for that.
+   */
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** First back-off; it doubles with every further failure. */
   LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Ceiling of the back-off. */
