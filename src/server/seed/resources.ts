@@ -397,6 +397,7 @@ export async function seedResources(database: Database, storage: Storage, opts: 
     favourites: [] as Insertable<DB['resource_favourites']>[],
     uses: [] as Insertable<DB['resource_uses']>[],
     contributions: [] as Insertable<DB['resource_contributions']>[],
+    rewards: [] as Insertable<DB['resource_use_rewards']>[],
     notifications: [] as Insertable<DB['resource_notifications']>[],
   };
   const blobs: { key: string; body: Buffer; fileIndex: number }[] = [];
@@ -563,6 +564,8 @@ export async function seedResources(database: Database, storage: Storage, opts: 
         uses++;
         if (userSchool && userSchool !== school.id) {
           rows.contributions.push({ id: hid('rk'), resource_id: id, use_id: useId, owner_school_id: school.id, author_id: author, using_school_id: userSchool, alliance_id: alliance, at: at(day, 11), transaction_id: null, amount: 0 });
+          // the one reward per user and resource is taken (migration 009)
+          rows.rewards.push({ resource_id: id, user_id: u, use_id: useId, created_at: at(day, 11) });
         }
       }
       views = ratingCount + uses + rng.int(3, 60);
@@ -615,6 +618,7 @@ export async function seedResources(database: Database, storage: Storage, opts: 
     await insertBatched(tx, 'resource_favourites', rows.favourites);
     await insertBatched(tx, 'resource_uses', rows.uses);
     await insertBatched(tx, 'resource_contributions', rows.contributions);
+    await insertBatched(tx, 'resource_use_rewards', rows.rewards);
     await insertBatched(tx, 'resource_notifications', rows.notifications);
     await ftsInsertMany(tx, dialect, fts);
   });

@@ -153,7 +153,7 @@ describe('bookings', () => {
     expect((await guardian.get(`/api/facilities/${venue.json().id}`)).statusCode).toBe(200);
     const wed = nextWeekday(2, 3);
     const count = await countRows(env.database, 'bookings');
-    expectProblem(await guardian.post('/api/bookings', body(venue.json().id, at(wed, '10:00'), at(wed, '11:00'))), 403, 'no_common_alliance');
+    expectProblem(await guardian.post('/api/bookings', body(venue.json().id, at(wed, '10:00'), at(wed, '11:00'))), 403, 'community_booking_only');
     expect(await countRows(env.database, 'bookings')).toBe(count);
     const sat = nextWeekday(2, 6);
     const ok = await guardian.post('/api/bookings', body(venue.json().id, at(sat, '10:00'), at(sat, '11:00')));

@@ -96,7 +96,11 @@ describe('membership lifecycle', () => {
     expectProblem(await secretary.post(`/api/applications/${appId}/approve`, { decision: 'pass' }), 403, 'forbidden');
     expect(await snapshot(appId)).toEqual(before);
 
-    const rec = await secretary.post(`/api/applications/${appId}/recommend`, { decision: 'pass', comment: '理事会一致同意推荐' });
+    // separation of duties: who evaluated may not also recommend
+    expectProblem(await secretary.post(`/api/applications/${appId}/recommend`, { decision: 'pass' }), 403, 'separation_of_duties');
+    expect(await snapshot(appId)).toEqual(before);
+    const council = await env.login('council');
+    const rec = await council.post(`/api/applications/${appId}/recommend`, { decision: 'pass', comment: '理事会一致同意推荐' });
     expect(rec.json().status).toBe('recommended');
     const bureauCd = await env.login('bureau_cd');
     expectProblem(await bureauCd.post(`/api/applications/${appId}/approve`, { decision: 'pass' }), 404, 'not_found');
@@ -113,11 +117,11 @@ describe('membership lifecycle', () => {
 
     const db = env.database.db;
     const rows = await db.selectFrom('application_decisions').select(['step', 'actor_id', 'ip', 'at']).where('application_id', '=', appId).orderBy('at').orderBy('id').execute();
-    expect(rows.map((r) => [r.step, r.actor_id])).toEqual([['submit', 'u_principal2'], ['evaluate', 'u_secretary'], ['recommend', 'u_secretary'], ['approve', 'u_bureau']]);
+    expect(rows.map((r) => [r.step, r.actor_id])).toEqual([['submit', 'u_principal2'], ['evaluate', 'u_secretary'], ['recommend', 'u_council'], ['approve', 'u_bureau']]);
     expect(rows.every((r) => r.ip && /^\d{4}-\d{2}-\d{2}T/.test(r.at))).toBe(true);
     const audit = await db.selectFrom('audit_log').select(['action', 'actor_id', 'ip']).where('entity_id', '=', appId).orderBy('id').execute();
     expect(audit.map((a) => [a.action, a.actor_id])).toEqual([
-      ['application.submit', 'u_principal2'], ['application.evaluate', 'u_secretary'], ['application.recommend', 'u_secretary'], ['application.approve', 'u_bureau'],
+      ['application.submit', 'u_principal2'], ['application.evaluate', 'u_secretary'], ['application.recommend', 'u_council'], ['application.approve', 'u_bureau'],
     ]);
     expect(audit.every((a) => a.ip)).toBe(true);
 
@@ -153,7 +157,7 @@ describe('membership lifecycle', () => {
     const again = await principal.post('/api/applications', { allianceId: 'a_0002', schoolId: 's_00001', reason: '再次申请加入城乡共同体' });
     const id2 = again.json().id;
     await sec2.post(`/api/applications/${id2}/evaluate`, { decision: 'pass' });
-    await sec2.post(`/api/applications/${id2}/recommend`, { decision: 'pass' });
+    expect((await (await env.login('admin')).post(`/api/applications/${id2}/recommend`, { decision: 'pass' })).statusCode).toBe(200);
     const no = await bureau.post(`/api/applications/${id2}/approve`, { decision: 'fail', comment: '名额已满' });
     expect(no.json().status).toBe('rejected');
     expect(await env.database.db.selectFrom('alliance_members').select('id').where('alliance_id', '=', 'a_0002').where('school_id', '=', 's_00001').execute()).toHaveLength(0);
