@@ -10,27 +10,11 @@ import { hashPassword } from '../../platform/passwords.js';
 import { BUREAU_UNMANAGED, bureauRoots, policy, SCHOOL_GRANTABLE, type Actor, type UserGrantRef } from '../../platform/policy.js';
 import { ROLE_SCOPE, ROLES, type Role } from '../../../common/vocab.js';
 import { initialPassword } from '../auth/service.js';
-import { Id, Page } from '../schools/schema.js';
+import { clearAccountThrottle } from '../auth/throttle.js';
+import type { GrantCreate, UserCreate, UserQuery, UserUpdate } from './schema.js';
 
-export const Username = z.string().trim().regex(/^[a-zA-Z0-9_.-]{3,40}$/);
-export const UserQuery = z.strictObject({ q: z.string().trim().max(40).optional(), schoolId: Id.optional(), role: z.enum(ROLES.codes).optional(), ...Page });
-export const UserCreate = z.strictObject({
-  username: Username,
-  displayName: z.string().trim().min(2).max(30),
-  schoolId: Id.nullable().optional(),
-  regionId: Id.nullable().optional(),
-  /** partner accounts: the partner organisation the account acts for (its region becomes the account's) */
-  partnerId: Id.nullable().optional(),
-  email: z.email().max(120).nullable().optional(),
-  phone: z.string().regex(/^1\d{10}$/).nullable().optional(),
-});
-export const UserUpdate = z.strictObject({ displayName: z.string().trim().min(2).max(30).optional(), status: z.enum(['active', 'disabled']).optional() });
-export const GrantCreate = z.strictObject({
-  role: z.enum(ROLES.codes),
-  scopeType: z.enum(['installation', 'region', 'alliance', 'school']),
-  scopeId: Id.nullable().optional(),
-  subject: z.string().max(30).nullable().optional(),
-});
+// request shapes live in schema.ts (the routes and the Excel import validate with the same ones)
+export { GrantCreate, UserCreate, UserQuery, UserUpdate, Username } from './schema.js';
 
 type UserRow = { id: string; region_id: string | null; school_id: string | null; school_region_id: string | null; username: string; display_name: string; partner_id?: string | null };
 
@@ -216,6 +200,8 @@ export class UserService {
       const u = await this.loadUser(tx, actor, id);
       await tx.updateTable('users').set({ password_hash: hash, must_change_password: 1, failed_logins: 0, locked_until: null, updated_at: nowIso() }).where('id', '=', id).execute();
       await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      // a new initial password ends the account's sign-in back-off (auth/throttle.ts)
+      await clearAccountThrottle(tx, u.username);
       await audit(tx, req, { action: 'user.reset_password', entityType: 'user', entityId: id, regionId: u.region_id ?? u.school_region_id, schoolId: u.school_id });
     });
     return { initialPassword: password };

@@ -76,6 +76,15 @@ describe('users and grants', () => {
     expectProblem(await principal.post('/api/users/u_admin/reset-password'), 404, 'not_found');
   });
 
+  it('a password reset ends the sign-in back-off someone else started on the account', async () => {
+    const username = 't_' + (await env.database.db.selectFrom('schools').select('code').where('id', '=', 's_00001').executeTakeFirstOrThrow()).code + '_2';
+    const target = (await env.database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+    for (let i = 0; i < 8; i++) await env.anon().post('/api/auth/login', { username, password: `Wrong#Guess${i}` });
+    expectProblem(await env.anon().post('/api/auth/login', { username, password: TEST_PASSWORD }), 429, 'too_many_attempts');
+    const pw = (await principal.post(`/api/users/${target}/reset-password`)).json().initialPassword;
+    expect((await env.anon().post('/api/auth/login', { username, password: pw })).statusCode).toBe(200);
+  });
+
   it('grants and revokes roles within the scope', async () => {
     const u = (await principal.post('/api/users', { username: 'zhao.lei', displayName: '赵磊', schoolId: 's_00001' })).json().user;
     const g = await principal.post(`/api/users/${u.id}/grants`, { role: 'teacher', scopeType: 'school', scopeId: 's_00001' });
