@@ -32,6 +32,9 @@ export function hasRole(me: Me | null | undefined, roles: Role[], scope?: ScopeR
 
 export const isPlatformAdmin = (me: Me | null | undefined) => !!me?.grants.some((g) => g.role === 'platform_admin');
 
+/** Roles that hold the server's `resource.feedback` permission (rate and comment on resources). */
+export const FEEDBACK_ROLES: Role[] = ['platform_admin', 'alliance_admin', 'school_admin', 'teacher', 'reviewer'];
+
 /** Who sees which menu entry. */
 export const MENU_ROLES: Record<string, Role[] | 'all'> = {
   overview: ['platform_admin', 'bureau_admin', 'evaluator'],

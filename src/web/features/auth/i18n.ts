@@ -13,7 +13,7 @@ const strings: Strings = {
       submit: '登录',
       or: '或',
       sso: '统一身份认证登录',
-      hint: '忘记密码请联系本单位管理员重置。连续多次输错密码，账号将被暂时锁定。',
+      hint: '忘记密码请联系本单位管理员重置。连续多次输错密码后，需等待一段时间才能再次尝试。',
       ssoError: {
         title: '统一身份认证登录未成功',
         provider_unavailable: '暂时无法连接统一身份认证服务，请稍后再试，或使用账号密码登录。',
@@ -57,7 +57,7 @@ const strings: Strings = {
       submit: 'Sign in',
       or: 'or',
       sso: 'Sign in with single sign-on',
-      hint: 'Forgot your password? Ask your administrator to reset it. Repeated wrong passwords lock the account for a while.',
+      hint: 'Forgot your password? Ask your administrator to reset it. After repeated wrong passwords you have to wait a while before trying again.',
       ssoError: {
         title: 'Single sign-on did not succeed',
         provider_unavailable: 'The identity provider cannot be reached. Try again later or sign in with your password.',

@@ -11,7 +11,9 @@ import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { SUBJECTS } from '../../../common/vocab';
 import { ApiError } from '../../api';
+import { useMe } from '../../app/auth';
 import { fmtDateTime, fmtNum } from '../../app/format';
+import { FEEDBACK_ROLES, hasRole } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
@@ -99,9 +101,11 @@ function Comments({ r }: { r: ResourceDetail }) {
   const [body, setBody] = useState('');
   const list = useComments(r.id);
   const comments = list.data ?? [];
+  // rating and commenting are for the teaching roles (the server's resource.feedback permission)
+  const mayComment = hasRole(useMe(), FEEDBACK_ROLES);
   return (
     <div data-testid="resource-comments">
-      {r.status === 'published' && (
+      {r.status === 'published' && mayComment && (
         <Flex vertical gap={8} style={{ marginBottom: 16 }}>
           <Input.TextArea rows={2} value={body} onChange={(e) => setBody(e.target.value)} maxLength={1000} placeholder={t('resource.commentPlaceholder')} data-testid="comment-input" />
           <Button
