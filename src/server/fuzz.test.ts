@@ -17,7 +17,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { makeTestEnv, type Client, type TestEnv } from './testing.js';
 import { addForeignRegion } from './testkit.js';
 import { operations, type FuzzCase, type Operation } from './fuzz/gen.js';
-import { caseArb, seedOf, type IdPools } from './fuzz/cases.js';
+import { caseArb, seedOf, sharpCases, type IdPools } from './fuzz/cases.js';
 import { loadPools } from './fuzz/pools.js';
 import { diff, StateProbe, type Snapshot } from './fuzz/state.js';
 
@@ -142,11 +142,12 @@ describe('fuzz: every route × every role', () => {
     for (const op of ops) {
       const k = key(op);
       const arb = caseArb(op, pools);
+      const sharp = sharpCases(op, pools);
       for (const role of ROLES) {
         pairs++;
         // the platform admin passes every permission check: it gets twice the inputs, so that routes only
         // it may call are fuzzed as deeply as the others
-        const cases = fc.sample(arb, { seed: seedOf(`${k} ${role}`, SEED), numRuns: role === 'admin' ? 2 * RUNS : RUNS });
+        const cases = [...sharp, ...fc.sample(arb, { seed: seedOf(`${k} ${role}`, SEED), numRuns: role === 'admin' ? 2 * RUNS : RUNS })];
         let hookRefusals = 0;
         let sent = 0;
         let sessionGone = false;

@@ -162,6 +162,27 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
   return fc.oneof(...kinds);
 }
 
+/**
+ * Requests every role sends first, whatever the seed: a multipart body cut off inside its file part
+ * (seen to hang or crash upload routes), a file name with a path, and a body over the 1 MB limit.
+ */
+export function sharpCases(op: Operation, pools: IdPools): FuzzCase[] {
+  if (op.method === 'GET') return [];
+  const [pp] = fc.sample(pathParams(op, pools), { seed: 1, numRuns: 1 });
+  const [q] = fc.sample(plausibleQuery(op, pools), { seed: 1, numRuns: 1 });
+  const url = buildUrl(op, pp ?? {}, q ?? []);
+  const out: FuzzCase[] = [];
+  if (op.multipart) {
+    const file = (name: string, body: Buffer, truncate: boolean) => multipartBody({ parts: [{ name: 'file', value: '', file: true, fileName: name, fileBody: body }], truncate });
+    const cut = file('cut.txt', Buffer.from('第一条 成员校每月联合教研不少于两次。\n'.repeat(50), 'utf8'), true);
+    const trick = file('../../../../tmp/evil.txt', Buffer.from('x\n'), false);
+    out.push({ kind: 'sharp:multipart-cut', method: op.method, url, headers: { 'content-type': cut.type }, payload: cut.payload });
+    out.push({ kind: 'sharp:multipart-path', method: op.method, url, headers: { 'content-type': trick.type }, payload: trick.payload });
+  }
+  out.push({ kind: 'sharp:too-large', method: op.method, url, headers: { 'content-type': 'application/json' }, payload: `{"a":"${'x'.repeat(1024 * 1024)}"}` });
+  return out;
+}
+
 /** A fixed seed per route, so a run is repeatable and each route gets its own inputs. */
 export function seedOf(key: string, base: number): number {
   let h = base | 0;
