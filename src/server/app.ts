@@ -21,7 +21,7 @@ import { createDatabase, databaseAnswers, ensureSchema, isDatabaseUnavailable, R
 import { migrate } from './db/migrate.js';
 import { AppError, fieldMessage, langOf, message, zodIssueToField, type RawFieldError } from './platform/errors.js';
 import { holds } from './platform/policy.js';
-import { LocalStorage, type Storage } from './platform/storage.js';
+import { isUploadCutOff, LocalStorage, type Storage } from './platform/storage.js';
 import { installMetrics } from './platform/metrics.js';
 import type { AppContext } from './platform/context.js';
 import { newId } from './platform/ids.js';
@@ -238,6 +238,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       status = 413;
       code = 'payload_too_large';
       detail = message('payload_too_large', lang);
+    } else if (isUploadCutOff(err)) {
+      // a multipart body that ended before its closing boundary, whichever module read it
+      status = 400;
+      code = 'upload_incomplete';
+      detail = message('upload_incomplete', lang);
+      fields = [{ field: 'file', code: 'invalid_format' }];
     } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       status = 400;
       code = 'validation_failed';

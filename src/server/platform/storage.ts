@@ -37,6 +37,31 @@ export class FileTooLargeError extends Error {
   }
 }
 
+/**
+ * An upload whose body ended before its closing multipart boundary (a dropped connection, a cut-off
+ * request). The multipart parser then destroys the file stream without an error, and Node's pipeline()
+ * would wait for it forever: `put` refuses such a stream at once.
+ */
+export class UploadCutOffError extends Error {
+  readonly code = 'ERR_STREAM_PREMATURE_CLOSE';
+  constructor() {
+    super('upload cut off before its end');
+  }
+}
+
+/** A readable that was closed before its end: nothing more will ever come from it. */
+export const closedBeforeEnd = (s: Readable) => s.destroyed && !s.readableEnded;
+
+/** Whether `err` says the upload's body was cut off (the parser's, the stream's or ours). */
+export function isUploadCutOff(err: unknown): boolean {
+  const msg = (err as Error)?.message ?? '';
+  return (
+    err instanceof UploadCutOffError ||
+    (err as { code?: string })?.code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    /unexpected end of (form|multipart)|premature close/i.test(msg)
+  );
+}
+
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*(\/[a-zA-Z0-9][a-zA-Z0-9._-]*)*$/;
 
 export function validKey(key: string): boolean {
@@ -82,6 +107,7 @@ export class LocalStorage implements Storage {
       },
     });
     const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    if (closedBeforeEnd(source)) throw new UploadCutOffError();
     try {
       await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
       await fs.promises.rename(tmp, target);

@@ -12,7 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isCleanText } from '../../platform/input.js';
-import { FileTooLargeError, safeFileName, type Storage, type StoredFile } from '../../platform/storage.js';
+import { closedBeforeEnd, FileTooLargeError, isUploadCutOff, safeFileName, UploadCutOffError, type Storage, type StoredFile } from '../../platform/storage.js';
 
 // ---- HTTP Range ---------------------------------------------------------------------------------
 
@@ -102,6 +102,8 @@ async function peek(src: Readable, n: number): Promise<{ head: Buffer; complete:
       ended = true;
       break;
     }
+    // closed before its end (the body was cut off): no event will ever come
+    if (closedBeforeEnd(src)) throw new UploadCutOffError();
     await new Promise<void>((resolve, reject) => {
       const cleanup = () => {
         src.off('readable', onReadable);
@@ -119,6 +121,7 @@ async function peek(src: Readable, n: number): Promise<{ head: Buffer; complete:
     });
   }
   const head = Buffer.concat(chunks);
+  if (closedBeforeEnd(src)) throw new UploadCutOffError();
   if (ended || src.destroyed) return { head: head.subarray(0, n), complete: true, stream: Readable.from([head]) };
   if (head.length) src.unshift(head);
   return { head: head.subarray(0, n), complete: false, stream: src };
@@ -180,10 +183,9 @@ function overQuota(q: Quota, size: string) {
     [{ field: 'file', code: 'too_big', params: { max: formatBytes(Math.max(0, q.left)) } }]);
 }
 
-/** Busboy's complaint about a body that ended before its closing boundary. */
+/** A body that ended before its closing boundary, or a connection dropped mid-upload. */
 function isCutOff(err: unknown): boolean {
-  const msg = (err as Error)?.message ?? '';
-  return /unexpected end of (form|multipart)|aborted|premature close|ECONNRESET/i.test(msg) || (err as { code?: string })?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+  return isUploadCutOff(err) || /aborted|ECONNRESET/i.test((err as Error)?.message ?? '');
 }
 
 /**
