@@ -71,12 +71,24 @@ describe('membership application', () => {
     await sec.getByTestId('application-comment').fill('办学条件核查属实，同意纳入集团帮扶。');
     await sec.getByTestId('application-pass').click();
     await waitStatus(sec, '待理事会推荐');
-    await sec.getByTestId('application-comment').fill('理事会审议同意，推荐报教育局审批。');
+    // separation of duties: the secretary who evaluated cannot also recommend; the server says why
+    await sec.getByTestId('application-comment').fill('我也推荐。');
     await sec.getByTestId('application-pass').click();
-    await waitStatus(sec, '待教育局审批');
-    // the approval belongs to the bureau: no buttons for the secretariat now
-    await sec.getByTestId('application-drawer').getByText('等待教育局审批办理').waitFor();
-    expect(await sec.getByTestId('application-pass').count()).toBe(0);
+    await sec.getByText('职责分离').first().waitFor();
+    await waitStatus(sec, '待理事会推荐');
+
+    // ---- a council member (理事) of the group recommends
+    const co = await (await openContext()).newPage();
+    diagnose(co, 'membership-council');
+    await signIn(co, 'council');
+    await co.goto(`/applications?open=${id}`);
+    await waitStatus(co, '待理事会推荐');
+    await co.getByTestId('application-comment').fill('理事会审议同意，推荐报教育局审批。');
+    await co.getByTestId('application-pass').click();
+    await waitStatus(co, '待教育局审批');
+    // the approval belongs to the bureau: no buttons for the alliance now
+    await co.getByTestId('application-drawer').getByText('等待教育局审批办理').waitFor();
+    expect(await co.getByTestId('application-pass').count()).toBe(0);
 
     // ---- the bureau approves
     const bu = await (await openContext()).newPage();
@@ -90,7 +102,7 @@ describe('membership application', () => {
     await waitStatus(bu, '已批准');
     // the decision history: who, when, why for every step
     const history = await bu.getByTestId('application-history').innerText();
-    for (const s of ['提交申请', '联盟评估', '理事会推荐', '教育局审批', reason, '办学条件核查属实', '王建国', secretaryName]) {
+    for (const s of ['提交申请', '联盟评估', '理事会推荐', '教育局审批', reason, '办学条件核查属实', '王建国', secretaryName, '韩立新']) {
       expect(history).toContain(s);
     }
     expect(history).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
