@@ -5,11 +5,10 @@
  * reach a backup, `check` finds missing or truncated files, restore refuses while the database is in use,
  * and a failed backup leaves nothing under the backup's name.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runDoc } from './doc-blocks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -19,33 +18,6 @@ import { backup, DatabaseInUseError, FILE_COLUMNS, restore } from './backup.js';
 import { checkFiles, runChecks } from './check.js';
 import { createDatabase } from './index.js';
 import { LocalStorage, TRASH_DIR } from '../platform/storage.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The shell block of docs/backup.md marked `<!-- tested: name -->`. */
-function docBlock(name: string): string {
-  const doc = fs.readFileSync(path.join(ROOT, 'docs/backup.md'), 'utf8');
-  const m = new RegExp(`<!-- tested: ${name} -->\\s*\`\`\`bash\\n([\\s\\S]*?)\`\`\``).exec(doc);
-  if (!m) throw new Error(`docs/backup.md has no block "${name}"`);
-  return m[1]!;
-}
-
-/** Runs a documented block with bash (`xiaolian` is this checkout's CLI); resolves with its output. */
-function runDoc(name: string, env: Record<string, string>, cwd: string): Promise<{ code: number; out: string }> {
-  const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-shim-'));
-  fs.writeFileSync(path.join(shim, 'xiaolian'), `#!/bin/sh\nexec "${ROOT}/node_modules/.bin/tsx" "${ROOT}/src/server/main.ts" "$@"\n`, { mode: 0o755 });
-  const base = { ...process.env };
-  delete base.DATABASE_URL;
-  delete base.DATABASE_SCHEMA;
-  return new Promise((resolve) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', docBlock(name)], {
-      cwd, env: { ...base, PATH: `${shim}:${process.env.PATH}`, LOG_LEVEL: 'silent', SEED_ON_START: '0', ...env }, maxBuffer: 1 << 24,
-    }, (err, stdout, stderr) => {
-      fs.rmSync(shim, { recursive: true, force: true });
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
 
 const minimalPdf = (n: number) => Buffer.from(`%PDF-1.4\n% version ${n}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 

@@ -4,45 +4,17 @@
  * role, pg_dump + `xiaolian backup`, a fresh database created by a superuser with btree_gist, pg_restore
  * as the app role, `xiaolian restore` of the files into an empty data directory, and `check` passing.
  */
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runDoc } from './doc-blocks.js';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from './index.js';
 import { migrate } from './migrate.js';
 import { LocalStorage } from '../platform/storage.js';
 import { seedDemo } from '../seed/index.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The shell block of docs/backup.md marked `<!-- tested: name -->`. */
-function docBlock(name: string): string {
-  const doc = fs.readFileSync(path.join(ROOT, 'docs/backup.md'), 'utf8');
-  const m = new RegExp(`<!-- tested: ${name} -->\\s*\`\`\`bash\\n([\\s\\S]*?)\`\`\``).exec(doc);
-  if (!m) throw new Error(`docs/backup.md has no block "${name}"`);
-  return m[1]!;
-}
-
-/** Runs a documented block with bash (`xiaolian` is this checkout's CLI). */
-function runDoc(name: string, env: Record<string, string>, cwd: string): Promise<{ code: number; out: string }> {
-  const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-shim-'));
-  fs.writeFileSync(path.join(shim, 'xiaolian'), `#!/bin/sh\nexec "${ROOT}/node_modules/.bin/tsx" "${ROOT}/src/server/main.ts" "$@"\n`, { mode: 0o755 });
-  const base = { ...process.env };
-  delete base.DATABASE_URL;
-  delete base.DATABASE_SCHEMA;
-  return new Promise((resolve) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', docBlock(name)], {
-      cwd, env: { ...base, PATH: `${shim}:${process.env.PATH}`, LOG_LEVEL: 'silent', SEED_ON_START: '0', ...env }, maxBuffer: 1 << 24,
-    }, (err, stdout, stderr) => {
-      fs.rmSync(shim, { recursive: true, force: true });
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
 
 const url = process.env.DATABASE_URL;
 
