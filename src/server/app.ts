@@ -238,6 +238,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       status = 413;
       code = 'payload_too_large';
       detail = message('payload_too_large', lang);
+    } else if (/^Multipart: Boundary not found$|^Unsupported Content-Type/.test(err.message ?? '')) {
+      // the multipart parser refuses a content-type without a usable boundary
+      status = 400;
+      code = 'validation_failed';
+      detail = message('validation_failed', lang);
+      fields = [{ field: 'headers.content-type', code: 'invalid_format' }];
     } else if (isUploadCutOff(err)) {
       // a multipart body that ended before its closing boundary, whichever module read it
       status = 400;

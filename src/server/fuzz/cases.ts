@@ -164,7 +164,8 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
 
 /**
  * Requests every role sends first, whatever the seed: a multipart body cut off inside its file part
- * (seen to hang or crash upload routes), a file name with a path, and a body over the 1 MB limit.
+ * (seen to hang or crash upload routes), a file name with a path, a multipart content-type without its
+ * boundary (seen to answer 500), and a body over the 1 MB limit.
  */
 export function sharpCases(op: Operation, pools: IdPools): FuzzCase[] {
   if (op.method === 'GET') return [];
@@ -178,6 +179,8 @@ export function sharpCases(op: Operation, pools: IdPools): FuzzCase[] {
     const trick = file('../../../../tmp/evil.txt', Buffer.from('x\n'), false);
     out.push({ kind: 'sharp:multipart-cut', method: op.method, url, headers: { 'content-type': cut.type }, payload: cut.payload });
     out.push({ kind: 'sharp:multipart-path', method: op.method, url, headers: { 'content-type': trick.type }, payload: trick.payload });
+    // a multipart content-type without its boundary (the parser throws while it is being built)
+    out.push({ kind: 'sharp:multipart-no-boundary', method: op.method, url, headers: { 'content-type': 'multipart/form-data' }, payload: '--x\r\n' });
   }
   out.push({ kind: 'sharp:too-large', method: op.method, url, headers: { 'content-type': 'application/json' }, payload: `{"a":"${'x'.repeat(1024 * 1024)}"}` });
   return out;
