@@ -24,7 +24,14 @@ try {
   const principal = await env.login('principal');
   const secretary = await env.login('secretary');
   await secretary.post('/api/alliances/a_0001/credit-grants', { type: 'extra', amount: 100_000, reason: '计数用追加积分' });
-  const f = await principal.post('/api/facilities', { schoolId: 's_00001', type: 'chemistry_lab', name: '计数化学实验室', capacity: 40, policy: 'auto', minNoticeHours: 0 });
+  const f = await principal.post('/api/facilities', {
+    schoolId: 's_00001',
+    type: 'chemistry_lab',
+    name: '计数化学实验室',
+    capacity: 40,
+    policy: 'auto',
+    minNoticeHours: 0,
+  });
   const facilityId = f.json().id as string;
   const teacher = await env.login('teacher');
   const closures = await env.database.db.selectFrom('closures').select(['start_date', 'end_date']).where('school_id', '=', 's_00001').execute();
@@ -34,10 +41,20 @@ try {
   }
   const book = (i: number, key: string) => {
     const s = localToMs(days[Math.floor(i / 8)], 8 * 60 + (i % 8) * 60);
-    return teacher.post('/api/bookings', {
-      facilityId, allianceId: 'a_0001', start: new Date(s).toISOString(), end: new Date(s + 3600_000).toISOString(),
-      purpose: '计数', groupSize: 20, responsibleTeacher: '王老师', acceptTerms: true,
-    }, { 'idempotency-key': key });
+    return teacher.post(
+      '/api/bookings',
+      {
+        facilityId,
+        allianceId: 'a_0001',
+        start: new Date(s).toISOString(),
+        end: new Date(s + 3600_000).toISOString(),
+        purpose: '计数',
+        groupSize: 20,
+        responsibleTeacher: '王老师',
+        acceptTerms: true,
+      },
+      { 'idempotency-key': key },
+    );
   };
   await book(0, 'warm');
   const N = 40;
@@ -50,10 +67,20 @@ try {
   count = 0;
   for (let i = 1; i <= N; i++) {
     const s = localToMs(days[Math.floor(i / 8)], 8 * 60 + (i % 8) * 60 + 30);
-    const r = await teacher.post('/api/bookings', {
-      facilityId, allianceId: 'a_0001', start: new Date(s).toISOString(), end: new Date(s + 3600_000).toISOString(),
-      purpose: '计数', groupSize: 20, responsibleTeacher: '王老师', acceptTerms: true,
-    }, { 'idempotency-key': `clash-${i}` });
+    const r = await teacher.post(
+      '/api/bookings',
+      {
+        facilityId,
+        allianceId: 'a_0001',
+        start: new Date(s).toISOString(),
+        end: new Date(s + 3600_000).toISOString(),
+        purpose: '计数',
+        groupSize: 20,
+        responsibleTeacher: '王老师',
+        acceptTerms: true,
+      },
+      { 'idempotency-key': `clash-${i}` },
+    );
     if (r.statusCode !== 409) throw new Error(r.body);
   }
   console.log(JSON.stringify({ statementsPerAcceptedBooking: accepted, statementsPerConflict: count / N }));

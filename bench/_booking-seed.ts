@@ -35,10 +35,23 @@ const LAB_BY_SCHOOL_TYPE: Record<string, string[]> = {
 };
 const VENUES = ['gym', 'track_field', 'lecture_hall', 'meeting_room'];
 const TYPE_ZH: Record<string, string> = {
-  science_lab: '科学实验室', computer_room: '计算机教室', music_room: '音乐教室', art_room: '美术教室', library: '图书馆',
-  physics_lab: '物理实验室', chemistry_lab: '化学实验室', biology_lab: '生物实验室', maker_space: '创客空间', recording_studio: '录播教室',
-  smart_classroom: '智慧教室', labor_base: '劳动实践基地', dance_room: '舞蹈室', gym: '体育馆', track_field: '田径场',
-  lecture_hall: '报告厅', meeting_room: '会议室',
+  science_lab: '科学实验室',
+  computer_room: '计算机教室',
+  music_room: '音乐教室',
+  art_room: '美术教室',
+  library: '图书馆',
+  physics_lab: '物理实验室',
+  chemistry_lab: '化学实验室',
+  biology_lab: '生物实验室',
+  maker_space: '创客空间',
+  recording_studio: '录播教室',
+  smart_classroom: '智慧教室',
+  labor_base: '劳动实践基地',
+  dance_room: '舞蹈室',
+  gym: '体育馆',
+  track_field: '田径场',
+  lecture_hall: '报告厅',
+  meeting_room: '会议室',
 };
 
 export async function seedBookingData(database: Database, opts: { minFacilities: number; teachers: number }): Promise<BookingSeed> {
@@ -65,7 +78,10 @@ export async function seedBookingData(database: Database, opts: { minFacilities:
   const schools = new Map<string, (typeof alliances)[number]>();
   for (const [allianceId, members] of byAlliance) {
     if (schools.size * 2 >= opts.minFacilities) break;
-    chosen.set(allianceId, members.map((m) => m.schoolId));
+    chosen.set(
+      allianceId,
+      members.map((m) => m.schoolId),
+    );
     for (const m of members) schools.set(m.schoolId, m);
   }
 
@@ -80,11 +96,32 @@ export async function seedBookingData(database: Database, opts: { minFacilities:
       serial++;
       const id = `bf_${String(serial).padStart(6, '0')}`;
       facilities.push({
-        id, school_id: s.schoolId, partner_id: null, region_id: s.region_id, type, subject: null,
-        name: `${s.name}${TYPE_ZH[type] ?? type}`.slice(0, 60), capacity: type === 'gym' || type === 'track_field' || type === 'lecture_hall' ? 300 : 48,
-        location: null, photos: '[]', equipment_text: null, safety_rules: '进入实验室须遵守安全操作规程。', responsibility_terms: '预约方负责带队教师的安全管理责任。',
-        community_open: 0, policy: 'auto', min_minutes: 30, max_minutes: 240, min_notice_hours: 0, max_days_ahead: 400,
-        buffer_minutes: 0, weekly_quota_hours: null, cancel_deadline_hours: 24, status: 'active', created_by: null, created_at: now, updated_at: now,
+        id,
+        school_id: s.schoolId,
+        partner_id: null,
+        region_id: s.region_id,
+        type,
+        subject: null,
+        name: `${s.name}${TYPE_ZH[type] ?? type}`.slice(0, 60),
+        capacity: type === 'gym' || type === 'track_field' || type === 'lecture_hall' ? 300 : 48,
+        location: null,
+        photos: '[]',
+        equipment_text: null,
+        safety_rules: '进入实验室须遵守安全操作规程。',
+        responsibility_terms: '预约方负责带队教师的安全管理责任。',
+        community_open: 0,
+        policy: 'auto',
+        min_minutes: 30,
+        max_minutes: 240,
+        min_notice_hours: 0,
+        max_days_ahead: 400,
+        buffer_minutes: 0,
+        weekly_quota_hours: null,
+        cancel_deadline_hours: 24,
+        status: 'active',
+        created_by: null,
+        created_at: now,
+        updated_at: now,
       });
       for (let weekday = 1; weekday <= 5; weekday++) hours.push({ id: `${id}_h${weekday}`, facility_id: id, weekday, open: '08:00', close: '18:00' });
       const list = bySchool.get(s.schoolId) ?? [];
@@ -111,11 +148,35 @@ export async function seedBookingData(database: Database, opts: { minFacilities:
       const username = `bench_t${String(n).padStart(4, '0')}`;
       const s = schools.get(schoolId)!;
       teacherRows.push({
-        id, username, display_name: `压测教师${n}`, email: null, phone: null, password_hash: hash, must_change_password: 0,
-        password_changed_at: now, school_id: schoolId, region_id: s.region_id, locale: 'zh-CN', status: 'active', failed_logins: 0,
-        locked_until: null, oidc_subject: null, last_login_at: null, created_at: now, updated_at: now,
+        id,
+        username,
+        display_name: `压测教师${n}`,
+        email: null,
+        phone: null,
+        password_hash: hash,
+        must_change_password: 0,
+        password_changed_at: now,
+        school_id: schoolId,
+        region_id: s.region_id,
+        locale: 'zh-CN',
+        status: 'active',
+        failed_logins: 0,
+        locked_until: null,
+        oidc_subject: null,
+        last_login_at: null,
+        created_at: now,
+        updated_at: now,
       });
-      grants.push({ id: `bg_${String(n).padStart(5, '0')}`, user_id: id, role: 'teacher', scope_type: 'school', scope_id: schoolId, subject: null, granted_by: null, granted_at: now });
+      grants.push({
+        id: `bg_${String(n).padStart(5, '0')}`,
+        user_id: id,
+        role: 'teacher',
+        scope_type: 'school',
+        scope_id: schoolId,
+        subject: null,
+        granted_by: null,
+        granted_at: now,
+      });
       teachers.push({ username, schoolId, allianceId: q.a });
     }
   }

@@ -95,7 +95,10 @@ export async function signIn(url: string, username: string, password: string): P
     body: JSON.stringify({ username, password }),
   });
   if (!res.ok) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 /** Resident and peak memory of a process, from /proc (Linux). */
@@ -180,6 +183,6 @@ export async function dropPgSchema(url: string, schema: string): Promise<void> {
 export function writeResult(name: string, result: unknown): string {
   const file = path.join(ROOT, 'bench/results', `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }

@@ -17,8 +17,7 @@ const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'po
 const CITY = 'pr_0002'; // 海川省 first city; bench_city is its bureau
 const PAGES = 40;
 
-const randomPath = () =>
-  `/api/schools?regionId=${CITY}&page=${1 + Math.floor(Math.random() * PAGES)}&pageSize=20`;
+const randomPath = () => `/api/schools?regionId=${CITY}&page=${1 + Math.floor(Math.random() * PAGES)}&pageSize=20`;
 
 async function hello() {
   const port = await freePort();
@@ -84,7 +83,9 @@ async function schoolsList(kind: 'sqlite' | 'postgres') {
 
 const report = (name: string, r: { requestsPerSec: number; p50Ms: number; p99Ms: number; non2xx: number; rssMiB: number } | null) =>
   r
-    ? console.log(`${name.padEnd(26)} ${String(r.requestsPerSec).padStart(7)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   non-2xx ${r.non2xx}   rss ${r.rssMiB} MiB`)
+    ? console.log(
+        `${name.padEnd(26)} ${String(r.requestsPerSec).padStart(7)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   non-2xx ${r.non2xx}   rss ${r.rssMiB} MiB`,
+      )
     : console.log(`${name.padEnd(26)} skipped`);
 
 const m = machine();
@@ -93,7 +94,8 @@ const ceiling = await hello();
 report('bare Fastify hello', ceiling);
 const sqlite = await schoolsList('sqlite');
 report('schools list, SQLite', sqlite);
-if (sqlite) console.log(`  start-up ${sqlite.startupMs} ms, province seed ${sqlite.seedMs} ms (${sqlite.seeded.schools} schools, ${sqlite.seeded.alliances} alliances)`);
+if (sqlite)
+  console.log(`  start-up ${sqlite.startupMs} ms, province seed ${sqlite.seedMs} ms (${sqlite.seeded.schools} schools, ${sqlite.seeded.alliances} alliances)`);
 const postgres = await schoolsList('postgres');
 report('schools list, PostgreSQL', postgres);
 if (postgres) console.log(`  start-up ${postgres.startupMs} ms, province seed ${postgres.seedMs} ms`);

@@ -94,8 +94,14 @@ async function drive(instances: Instance[], clients: Client[], seconds: number, 
         }
         const inst = instances[rr++ % instances.length];
         const body = {
-          facilityId, allianceId: c.allianceId, start: new Date(start).toISOString(), end: new Date(start + 3600_000).toISOString(),
-          purpose: '联盟走班实验课', groupSize: 30, responsibleTeacher: '带队教师', acceptTerms: true,
+          facilityId,
+          allianceId: c.allianceId,
+          start: new Date(start).toISOString(),
+          end: new Date(start + 3600_000).toISOString(),
+          purpose: '联盟走班实验课',
+          groupSize: 30,
+          responsibleTeacher: '带队教师',
+          acceptTerms: true,
         };
         try {
           const res = await c.session.post(inst.url, '/api/bookings', body, { 'idempotency-key': `bench-${RUN_TAG}-${++seq}` });
@@ -130,7 +136,9 @@ async function afterwards(database: Database) {
     select count(*) as n from bookings b join facilities f on f.id = b.facility_id
     where b.status in ('accepted','checked_in') and b.alliance_id is not null and f.school_id is not null
       and b.booker_school_id <> f.school_id
-      and (b.charge_tx_id is null or not exists (select 1 from credit_transactions t where t.id = b.charge_tx_id and t.amount = b.charge_amount))`.execute(database.db);
+      and (b.charge_tx_id is null or not exists (select 1 from credit_transactions t where t.id = b.charge_tx_id and t.amount = b.charge_amount))`.execute(
+    database.db,
+  );
   const counts = await sql<{ bookings: number; charged: number }>`
     select (select count(*) from bookings) as bookings,
            (select count(*) from bookings where charge_amount > 0) as charged`.execute(database.db);
@@ -161,7 +169,11 @@ async function run(kind: 'sqlite' | 'postgres') {
   }
   const t0 = performance.now();
   const province = JSON.parse(cli(['seed', '--scale', 'province'], env).trim().split('\n').pop()!);
-  const database = createDatabase({ databaseUrl: env.DATABASE_URL || undefined, databaseSchema: kind === 'postgres' ? schema : undefined, sqlitePath: path.join(dataDir, 'xiaolian.sqlite') });
+  const database = createDatabase({
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: kind === 'postgres' ? schema : undefined,
+    sqlitePath: path.join(dataDir, 'xiaolian.sqlite'),
+  });
   const instances: Instance[] = [];
   try {
     const seed: BookingSeed = await seedBookingData(database, { minFacilities: MIN_FACILITIES, teachers: CLIENTS });
@@ -196,7 +208,9 @@ async function run(kind: 'sqlite' | 'postgres') {
     const tally: Tally = { accepted: 0, rejected: 0, other: 0, otherSamples: [], latencies: [], acceptedLat: [] };
     // PostgreSQL: deadlocks detected in the database during the run (the whole database, so also other users')
     const deadlocks = async () =>
-      kind === 'postgres' ? Number((await sql<{ n: number }>`select deadlocks as n from pg_stat_database where datname = current_database()`.execute(database.db)).rows[0]!.n) : 0;
+      kind === 'postgres'
+        ? Number((await sql<{ n: number }>`select deadlocks as n from pg_stat_database where datname = current_database()`.execute(database.db)).rows[0]!.n)
+        : 0;
     const deadlocksBefore = await deadlocks();
     const started = performance.now();
     await drive(instances, clients, durationSec, days, tally);
@@ -249,7 +263,9 @@ const report = (name: string, r: Result) => {
       `p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   other ${r.otherErrors}   overlaps ${r.overlaps}   ledger drift ${r.ledgerDrift}   unpaid ${r.unpaidPricedBookings}`,
   );
   if (r.deadlocksDuringRun != null) console.log(`  deadlocks detected by PostgreSQL during the run: ${r.deadlocksDuringRun}`);
-  console.log(`  ${r.facilities} facilities at ${r.schoolsWithFacilities} schools in ${r.alliances} alliances; ${r.requests} requests in ${r.durationSec} s; rss ${r.rssMiB.join(' / ')} MiB`);
+  console.log(
+    `  ${r.facilities} facilities at ${r.schoolsWithFacilities} schools in ${r.alliances} alliances; ${r.requests} requests in ${r.durationSec} s; rss ${r.rssMiB.join(' / ')} MiB`,
+  );
   for (const s of r.otherSamples) console.log(`  other: ${s}`);
   for (const p of r.ledgerProblems) console.log(`  ledger: ${p}`);
 };
@@ -261,7 +277,14 @@ report('SQLite, 1 process', sqlite);
 const postgres = only && only !== 'postgres' ? null : await run('postgres');
 report('PostgreSQL, 3 processes', postgres);
 const file = writeResult('booking', {
-  benchmark: 'booking', machine: m, clients: CLIENTS, durationSec, warmupSec: WARMUP_SEC, collideShare: COLLIDE, ownSchoolShare: OWN_SCHOOL,
-  sqlite, postgres,
+  benchmark: 'booking',
+  machine: m,
+  clients: CLIENTS,
+  durationSec,
+  warmupSec: WARMUP_SEC,
+  collideShare: COLLIDE,
+  ownSchoolShare: OWN_SCHOOL,
+  sqlite,
+  postgres,
 });
 console.log(`written ${path.relative(ROOT, file)}`);

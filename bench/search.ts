@@ -48,8 +48,12 @@ interface Context {
 }
 
 const STAGES_OF_TYPE: Record<string, string[]> = {
-  primary: ['primary'], junior: ['junior'], senior: ['senior'], nine_year: ['primary', 'junior'],
-  complete_secondary: ['junior', 'senior'], twelve_year: ['primary', 'junior', 'senior'],
+  primary: ['primary'],
+  junior: ['junior'],
+  senior: ['senior'],
+  nine_year: ['primary', 'junior'],
+  complete_secondary: ['junior', 'senior'],
+  twelve_year: ['primary', 'junior', 'senior'],
 };
 
 async function readContext(db: Database['db']): Promise<Context> {
@@ -64,7 +68,10 @@ async function readContext(db: Database['db']): Promise<Context> {
     schools: schools
       .filter((s) => allianceOf.has(s.id) && STAGES_OF_TYPE[s.type])
       .map((s) => ({
-        id: s.id, type: s.type, region: cityOf.get(s.region_id) ?? s.region_id, alliance: allianceOf.get(s.id)!,
+        id: s.id,
+        type: s.type,
+        region: cityOf.get(s.region_id) ?? s.region_id,
+        alliance: allianceOf.get(s.id)!,
         teachers: teachers.filter((t) => t.scope_id === s.id).map((t) => t.user_id),
       }))
       .filter((s) => s.teachers.length > 0),
@@ -83,14 +90,37 @@ function generate(ctx: Context, n: number) {
     const published = instant(addDays(TODAY, -rng.int(1, 1100)), rng.int(0, 600));
     const ratings = rng.int(0, 12);
     rows.push({
-      id, kind: g.kind, title: g.title, description: g.description, subject: g.topic.subject, stage: g.topic.stage, grade: g.topic.grade,
-      textbook_edition: g.edition, chapter: g.chapter, difficulty: g.difficulty, tags: JSON.stringify(g.tags), language: 'zh',
+      id,
+      kind: g.kind,
+      title: g.title,
+      description: g.description,
+      subject: g.topic.subject,
+      stage: g.topic.stage,
+      grade: g.topic.grade,
+      textbook_edition: g.edition,
+      chapter: g.chapter,
+      difficulty: g.difficulty,
+      tags: JSON.stringify(g.tags),
+      language: 'zh',
       licence: rng.pick(['cc_by', 'cc_by_nc_sa', 'alliance_only', 'cc_by_nc']),
-      visibility: rng.pick(['alliance', 'alliance', 'region', 'public', 'school']), alliance_id: school.alliance, school_id: school.id,
-      region_id: school.region, created_by: rng.pick(school.teachers), status: 'published', current_version_id: `rbv_${pad(i + 1, 7)}`,
-      draft_version_id: null, reviewer_id: null, submitted_at: published, published_at: published,
-      views: rng.int(0, 500), downloads: rng.int(0, 100), uses: rng.int(0, 40), rating_sum: ratings * rng.int(3, 5), rating_count: ratings,
-      created_at: published, updated_at: published,
+      visibility: rng.pick(['alliance', 'alliance', 'region', 'public', 'school']),
+      alliance_id: school.alliance,
+      school_id: school.id,
+      region_id: school.region,
+      created_by: rng.pick(school.teachers),
+      status: 'published',
+      current_version_id: `rbv_${pad(i + 1, 7)}`,
+      draft_version_id: null,
+      reviewer_id: null,
+      submitted_at: published,
+      published_at: published,
+      views: rng.int(0, 500),
+      downloads: rng.int(0, 100),
+      uses: rng.int(0, 40),
+      rating_sum: ratings * rng.int(3, 5),
+      rating_count: ratings,
+      created_at: published,
+      updated_at: published,
     });
     docs.push({ id, title: g.title, body: [g.description, g.tags.join(' '), g.chapter, ...g.paragraphs].join('\n') });
   }
@@ -104,7 +134,14 @@ interface Query {
   kind?: string;
 }
 
-const KIND_WORDS: [string, string][] = [['教学设计', 'lesson_plan'], ['课件', 'courseware'], ['微课', 'micro_lesson'], ['试卷', 'exam'], ['教案', 'lesson_plan'], ['课例', 'lesson_video']];
+const KIND_WORDS: [string, string][] = [
+  ['教学设计', 'lesson_plan'],
+  ['课件', 'courseware'],
+  ['微课', 'micro_lesson'],
+  ['试卷', 'exam'],
+  ['教案', 'lesson_plan'],
+  ['课例', 'lesson_video'],
+];
 
 function queries(n: number): Query[] {
   const rng = new Rng('bench/search/queries');
@@ -135,7 +172,12 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
 };
-const stats = (xs: number[]) => ({ p50Ms: pct(xs, 50), p95Ms: pct(xs, 95), maxMs: pct(xs, 100), meanMs: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 });
+const stats = (xs: number[]) => ({
+  p50Ms: pct(xs, 50),
+  p95Ms: pct(xs, 95),
+  maxMs: pct(xs, 100),
+  meanMs: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10,
+});
 
 type Dbx = Database['db'];
 
@@ -151,13 +193,15 @@ function facets<T extends { where: (...a: never[]) => T }>(b: T, q: Query): T {
 async function ftsSearch(db: Dbx, dialect: Database['dialect'], q: Query): Promise<number> {
   const terms = queryTerms(q.q);
   const base = () =>
-    facets(
-      db.selectFrom('resources as r').innerJoin(ftsMatch(dialect, terms).as('m'), 'm.doc_id', 'r.id').where('r.status', '=', 'published'),
-      q,
-    );
-  const total = await base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    facets(db.selectFrom('resources as r').innerJoin(ftsMatch(dialect, terms).as('m'), 'm.doc_id', 'r.id').where('r.status', '=', 'published'), q);
+  const total = await base()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const page = await base().select(['r.id', 'r.title', 'm.rank']).orderBy('m.rank', 'desc').orderBy('r.id').limit(20).execute();
-  const texts = await ftsTexts(db, page.map((p) => p.id));
+  const texts = await ftsTexts(
+    db,
+    page.map((p) => p.id),
+  );
   for (const p of page) highlight(texts.get(p.id) ?? '', terms);
   return Number(total.n);
 }
@@ -170,7 +214,9 @@ async function likeSearch(db: Dbx, dialect: Database['dialect'], q: Query): Prom
     for (const w of words) b = b.where((eb) => eb.or([containsText(dialect, 'd.title', w), containsText(dialect, 'd.body', w)]));
     return facets(b, q);
   };
-  const total = await base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = await base()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   await base().select(['r.id', 'r.title']).orderBy('r.published_at', 'desc').limit(20).execute();
   return Number(total.n);
 }
@@ -189,8 +235,11 @@ async function timeAll(qs: Query[], run: (q: Query) => Promise<number>, warm: bo
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 5);
   return {
-    ...stats(times), meanHits: Math.round(hits.reduce((a, b) => a + b, 0) / hits.length), maxHits: Math.max(...hits),
-    zeroHitQueries: hits.filter((h) => h === 0).length, slowest,
+    ...stats(times),
+    meanHits: Math.round(hits.reduce((a, b) => a + b, 0) / hits.length),
+    maxHits: Math.max(...hits),
+    zeroHitQueries: hits.filter((h) => h === 0).length,
+    slowest,
   };
 }
 
@@ -225,7 +274,11 @@ async function run(kind: 'sqlite' | 'postgres', qs: Query[]) {
   }
   let t = performance.now();
   await db.transaction().execute(async (tx) => {
-    for (let i = 0; i < shared!.rows.length; i += 500) await tx.insertInto('resources').values(shared!.rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < shared!.rows.length; i += 500)
+      await tx
+        .insertInto('resources')
+        .values(shared!.rows.slice(i, i + 500))
+        .execute();
   });
   const rowsMs = Math.round(performance.now() - t);
   t = performance.now();
@@ -241,7 +294,10 @@ async function run(kind: 'sqlite' | 'postgres', qs: Query[]) {
   const optimizeMs = Math.round(performance.now() - t);
   const sizeMiB =
     dialect === 'postgres'
-      ? Math.round(Number((await sql<{ n: number }>`select pg_total_relation_size('search_docs') + pg_total_relation_size('search_text') as n`.execute(db)).rows[0]!.n) / 2 ** 20)
+      ? Math.round(
+          Number((await sql<{ n: number }>`select pg_total_relation_size('search_docs') + pg_total_relation_size('search_text') as n`.execute(db)).rows[0]!.n) /
+            2 ** 20,
+        )
       : Math.round(fs.statSync(config.sqlitePath).size / 2 ** 20);
   console.log(`[${kind}] resources rows ${rowsMs} ms, index insert ${indexInsertMs} ms, optimize/analyze ${optimizeMs} ms, size ${sizeMiB} MiB`);
 
@@ -250,7 +306,9 @@ async function run(kind: 'sqlite' | 'postgres', qs: Query[]) {
   const likeQs = qs.slice(0, LIKE_QUERIES);
   const like = await timeAll(likeQs, (q) => likeSearch(db, dialect, q), false);
   const ftsSame = await timeAll(likeQs, (q) => ftsSearch(db, dialect, q), false);
-  console.log(`[${kind}] LIKE  p50 ${like.p50Ms} ms, p95 ${like.p95Ms} ms over the first ${likeQs.length} queries (FTS on the same: p50 ${ftsSame.p50Ms} ms, p95 ${ftsSame.p95Ms} ms)`);
+  console.log(
+    `[${kind}] LIKE  p50 ${like.p50Ms} ms, p95 ${like.p95Ms} ms over the first ${likeQs.length} queries (FTS on the same: p50 ${ftsSame.p50Ms} ms, p95 ${ftsSame.p95Ms} ms)`,
+  );
   // PostgreSQL's default random_page_cost (4, for spinning disks) makes the planner hash-join the
   // matches with a sequential scan of resources; with 1.1 (SSD / cached data) it looks them up by key
   let ftsSsdCosts: unknown = null;
@@ -258,7 +316,9 @@ async function run(kind: 'sqlite' | 'postgres', qs: Query[]) {
     const tuned = createDatabase(config);
     tuned.pool!.on('connect', (c) => void c.query('set random_page_cost = 1.1'));
     ftsSsdCosts = await timeAll(qs, (q) => ftsSearch(tuned.db, dialect, q), true);
-    console.log(`[${kind}] FTS with random_page_cost 1.1: p50 ${(ftsSsdCosts as { p50Ms: number }).p50Ms} ms, p95 ${(ftsSsdCosts as { p95Ms: number }).p95Ms} ms`);
+    console.log(
+      `[${kind}] FTS with random_page_cost 1.1: p50 ${(ftsSsdCosts as { p50Ms: number }).p50Ms} ms, p95 ${(ftsSsdCosts as { p95Ms: number }).p95Ms} ms`,
+    );
     await tuned.close();
   }
   await database.close();

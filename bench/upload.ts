@@ -21,7 +21,7 @@ const PASSWORD = 'Bench@2026xl';
 function chunkAt(offset: number): Buffer {
   const n = Math.min(CHUNK, SIZE - offset);
   const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i += 4) b.writeUInt32LE((offset + i) * 2654435761 >>> 0, i);
+  for (let i = 0; i < n; i += 4) b.writeUInt32LE(((offset + i) * 2654435761) >>> 0, i);
   if (offset === 0) {
     const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2')]);
     ftyp.copy(b, 0);
@@ -59,7 +59,15 @@ async function main() {
     const created = await fetch(`${server.url}/api/resources`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'lesson_video', title: '基准测试：1 GiB 课堂实录', subject: 'math', stage: 'junior', grade: 'g8', licence: 'cc_by', visibility: 'school' }),
+      body: JSON.stringify({
+        kind: 'lesson_video',
+        title: '基准测试：1 GiB 课堂实录',
+        subject: 'math',
+        stage: 'junior',
+        grade: 'g8',
+        licence: 'cc_by',
+        visibility: 'school',
+      }),
     });
     if (created.status !== 201) throw new Error(`create failed: ${created.status} ${await created.text()}`);
     const id = ((await created.json()) as { id: string }).id;
@@ -74,14 +82,20 @@ async function main() {
     const upStarted = performance.now();
     const uploadRes = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const u = new URL(`${server.url}/api/resources/${id}/files`);
-      const req = http.request({
-        hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST',
-        headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + SIZE + tail.length) },
-      }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        {
+          hostname: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + SIZE + tail.length) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       let offset = 0;
       const pump = () => {
@@ -110,15 +124,17 @@ async function main() {
     const downStarted = performance.now();
     let received = 0;
     await new Promise<void>((resolve, reject) => {
-      http.get(`${server.url}/api/resources/${id}/files/${file.id}/download`, { headers }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`download ${res.statusCode}`));
-        res.on('data', (d: Buffer) => {
-          received += d.length;
-          got.update(d);
-        });
-        res.on('end', () => resolve());
-        res.on('error', reject);
-      }).on('error', reject);
+      http
+        .get(`${server.url}/api/resources/${id}/files/${file.id}/download`, { headers }, (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`download ${res.statusCode}`));
+          res.on('data', (d: Buffer) => {
+            received += d.length;
+            got.update(d);
+          });
+          res.on('end', () => resolve());
+          res.on('error', reject);
+        })
+        .on('error', reject);
     });
     const downloadMs = performance.now() - downStarted;
     const downloadPeak = down.stop();
@@ -127,7 +143,9 @@ async function main() {
     // ---- seek ----
     const mid = Math.floor(SIZE / 2);
     const seekStarted = performance.now();
-    const ranged = await fetch(`${server.url}/api/resources/${id}/files/${file.id}/preview`, { headers: { ...headers, range: `bytes=${mid}-${mid + CHUNK - 1}` } });
+    const ranged = await fetch(`${server.url}/api/resources/${id}/files/${file.id}/preview`, {
+      headers: { ...headers, range: `bytes=${mid}-${mid + CHUNK - 1}` },
+    });
     const part = Buffer.from(await ranged.arrayBuffer());
     const seekMs = performance.now() - seekStarted;
     if (ranged.status !== 206 || part.length !== CHUNK) throw new Error(`range failed: ${ranged.status} ${part.length}`);

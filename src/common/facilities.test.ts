@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  DAY, DEFAULT_POLICY, FACILITY_TYPES, HOUR, MINUTE, cancellationTimely, checkTiming, closureHit, haversineKm, isWeekend, localParts, localToMs,
-  occurrenceStatus, overlaps, parseHm, quotaExceeded, weekStart, weeklyOccurrences, withinOpenHours, type OpenHour,
+  DAY,
+  DEFAULT_POLICY,
+  FACILITY_TYPES,
+  HOUR,
+  MINUTE,
+  cancellationTimely,
+  checkTiming,
+  closureHit,
+  haversineKm,
+  isWeekend,
+  localParts,
+  localToMs,
+  occurrenceStatus,
+  overlaps,
+  parseHm,
+  quotaExceeded,
+  weekStart,
+  weeklyOccurrences,
+  withinOpenHours,
+  type OpenHour,
 } from './facilities.js';
 
 const at = (local: string) => Date.parse(`${local}+08:00`); // local Asia/Shanghai wall time
@@ -10,7 +28,24 @@ const WEEKDAYS: OpenHour[] = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: 
 
 describe('vocabulary', () => {
   it('has every facility type of SPEC Appendix A, community venues included', () => {
-    for (const zh of ['物理实验室', '化学实验室', '生物实验室', '科学实验室', '计算机教室', '智慧教室', '录播教室', '体育馆', '田径场', '游泳馆', '音乐教室', '美术教室', '舞蹈室', '报告厅', '会议室', '劳动实践基地']) {
+    for (const zh of [
+      '物理实验室',
+      '化学实验室',
+      '生物实验室',
+      '科学实验室',
+      '计算机教室',
+      '智慧教室',
+      '录播教室',
+      '体育馆',
+      '田径场',
+      '游泳馆',
+      '音乐教室',
+      '美术教室',
+      '舞蹈室',
+      '报告厅',
+      '会议室',
+      '劳动实践基地',
+    ]) {
       expect(FACILITY_TYPES.parse(zh), zh).toBeDefined();
     }
     expect(FACILITY_TYPES.label('community_venue')).toContain('社区场馆');
@@ -50,12 +85,18 @@ describe('open hours', () => {
     expect(withinOpenHours(at('2026-11-28T09:00:00'), at('2026-11-28T10:00:00'), WEEKDAYS)).toBe(false);
   });
   it('needs one interval to hold the whole booking (a lunch break splits the day)', () => {
-    const split: OpenHour[] = [{ weekday: 1, open: '08:00', close: '12:00' }, { weekday: 1, open: '14:00', close: '18:00' }];
+    const split: OpenHour[] = [
+      { weekday: 1, open: '08:00', close: '12:00' },
+      { weekday: 1, open: '14:00', close: '18:00' },
+    ];
     expect(withinOpenHours(at('2026-11-23T11:00:00'), at('2026-11-23T12:00:00'), split)).toBe(true);
     expect(withinOpenHours(at('2026-11-23T11:00:00'), at('2026-11-23T14:30:00'), split)).toBe(false);
   });
   it('never spans midnight, except ending exactly at 24:00', () => {
-    const late: OpenHour[] = [{ weekday: 1, open: '20:00', close: '24:00' }, { weekday: 2, open: '00:00', close: '06:00' }];
+    const late: OpenHour[] = [
+      { weekday: 1, open: '20:00', close: '24:00' },
+      { weekday: 2, open: '00:00', close: '06:00' },
+    ];
     expect(withinOpenHours(at('2026-11-23T22:00:00'), at('2026-11-24T00:00:00'), late)).toBe(true);
     expect(withinOpenHours(at('2026-11-23T23:00:00'), at('2026-11-24T01:00:00'), late)).toBe(false);
   });
@@ -85,11 +126,19 @@ describe('overlap with buffer (half-open)', () => {
     expect(overlaps(14, 20, 0, 10, 5)).toBe(true);
   });
   it('is symmetric and agrees with a point-wise definition (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 20 }), (a, la, b, lb) => {
-      const pointwise = Array.from({ length: 100 }, (_, t) => t).some((t) => t >= a && t < a + la && t >= b && t < b + lb);
-      expect(overlaps(a, a + la, b, b + lb)).toBe(pointwise);
-      expect(overlaps(a, a + la, b, b + lb)).toBe(overlaps(b, b + lb, a, a + la));
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 20 }),
+        (a, la, b, lb) => {
+          const pointwise = Array.from({ length: 100 }, (_, t) => t).some((t) => t >= a && t < a + la && t >= b && t < b + lb);
+          expect(overlaps(a, a + la, b, b + lb)).toBe(pointwise);
+          expect(overlaps(a, a + la, b, b + lb)).toBe(overlaps(b, b + lb, a, a + la));
+        },
+      ),
+    );
   });
 });
 

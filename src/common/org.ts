@@ -62,8 +62,12 @@ export function computeIndicators(r: IndicatorRaw): Record<string, number | null
   const n = r.students;
   if (!n) {
     return {
-      teachers_above_degree_per100: null, key_teachers_per100: null, pe_art_teachers_per100: null,
-      teaching_area_per_student: null, sports_area_per_student: null, equipment_value_per_student: null,
+      teachers_above_degree_per100: null,
+      key_teachers_per100: null,
+      pe_art_teachers_per100: null,
+      teaching_area_per_student: null,
+      sports_area_per_student: null,
+      equipment_value_per_student: null,
       multimedia_rooms_per100: null,
     };
   }

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  canAfford, DEFAULT_RULES, isRuralSchool, isWeakSchool, noShowPenaltyOf, peakMillis, quoteBooking, rateFor, refundOf, splitCharge,
-  startingGrantOf, withDefaults, type CreditRules, type PriceInput,
+  canAfford,
+  DEFAULT_RULES,
+  isRuralSchool,
+  isWeakSchool,
+  noShowPenaltyOf,
+  peakMillis,
+  quoteBooking,
+  rateFor,
+  refundOf,
+  splitCharge,
+  startingGrantOf,
+  withDefaults,
+  type CreditRules,
+  type PriceInput,
 } from './pricing.js';
 
 const H = 3_600_000;
@@ -12,7 +24,13 @@ const ms = (local: string) => Date.parse(at(local));
 
 const rules: CreditRules = withDefaults({ rates: { chemistry_lab: { offPeak: 20, peak: 30 } }, defaultRate: { offPeak: 10, peak: 15 } });
 const booking = (start: string, end: string, over: Partial<PriceInput> = {}): PriceInput => ({
-  facilityType: 'chemistry_lab', startAt: at(start), endAt: at(end), allianceId: 'a1', hostSchoolId: 's_host', bookerSchoolId: 's_booker', ...over,
+  facilityType: 'chemistry_lab',
+  startAt: at(start),
+  endAt: at(end),
+  allianceId: 'a1',
+  hostSchoolId: 's_host',
+  bookerSchoolId: 's_booker',
+  ...over,
 });
 
 describe('peak windows (weekday 08:00–17:00 Asia/Shanghai)', () => {
@@ -41,7 +59,10 @@ describe('peak windows (weekday 08:00–17:00 Asia/Shanghai)', () => {
     expect(peakMillis(ms('2026-11-23T11:00'), ms('2026-11-23T10:00'), w, 480)).toBe(0);
   });
   it('overlapping windows are not counted twice', () => {
-    const two = [{ days: [1], from: '08:00', to: '12:00' }, { days: [1], from: '10:00', to: '14:00' }];
+    const two = [
+      { days: [1], from: '08:00', to: '12:00' },
+      { days: [1], from: '10:00', to: '14:00' },
+    ];
     expect(peakMillis(ms('2026-11-23T00:00'), ms('2026-11-24T00:00'), two, 480) / H).toBe(6);
   });
   it('windows to 24:00 reach midnight; to <= from is empty', () => {
@@ -53,15 +74,17 @@ describe('peak windows (weekday 08:00–17:00 Asia/Shanghai)', () => {
     expect(peakMillis(ms('2026-11-23T09:00'), ms('2026-11-23T11:00'), w, 0)).toBe(0);
   });
   it('property: peak time is never negative nor longer than the interval, and adds up over a split', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 14 * 24 * 4 }), fc.integer({ min: 1, max: 3 * 24 * 4 }), fc.integer({ min: 0, max: 96 }), (s15, d15, cut15) => {
-      const start = ms('2026-11-20T00:00') + s15 * 900_000;
-      const end = start + d15 * 900_000;
-      const p = peakMillis(start, end, w, 480);
-      expect(p).toBeGreaterThanOrEqual(0);
-      expect(p).toBeLessThanOrEqual(end - start);
-      const mid = Math.min(end, start + cut15 * 900_000);
-      expect(peakMillis(start, mid, w, 480) + peakMillis(mid, end, w, 480)).toBe(p);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 14 * 24 * 4 }), fc.integer({ min: 1, max: 3 * 24 * 4 }), fc.integer({ min: 0, max: 96 }), (s15, d15, cut15) => {
+        const start = ms('2026-11-20T00:00') + s15 * 900_000;
+        const end = start + d15 * 900_000;
+        const p = peakMillis(start, end, w, 480);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(end - start);
+        const mid = Math.min(end, start + cut15 * 900_000);
+        expect(peakMillis(start, mid, w, 480) + peakMillis(mid, end, w, 480)).toBe(p);
+      }),
+    );
   });
 });
 
@@ -103,7 +126,11 @@ describe('quoteBooking', () => {
   });
   it('a zero rate makes a priced booking free', () => {
     const r = withDefaults({ rates: { library: { offPeak: 0, peak: 0 } } });
-    expect(quoteBooking(r, booking('2026-11-23T09:00', '2026-11-23T11:00', { facilityType: 'library' }))).toMatchObject({ amount: 0, free: true, reason: 'priced' });
+    expect(quoteBooking(r, booking('2026-11-23T09:00', '2026-11-23T11:00', { facilityType: 'library' }))).toMatchObject({
+      amount: 0,
+      free: true,
+      reason: 'priced',
+    });
   });
   it('refuses an empty or reversed interval', () => {
     expect(() => quoteBooking(rules, booking('2026-11-23T11:00', '2026-11-23T11:00'))).toThrow();
@@ -111,15 +138,21 @@ describe('quoteBooking', () => {
     expect(() => quoteBooking(rules, { ...booking('2026-11-23T09:00', '2026-11-23T10:00'), startAt: 'nonsense' })).toThrow();
   });
   it('property: price is monotone in duration and between the off-peak and peak price', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 7 * 96 }), fc.integer({ min: 1, max: 48 }), (s15, d15) => {
-      const start = ms('2026-11-23T00:00') + s15 * 900_000;
-      const mk = (d: number) => ({ ...booking('2026-11-23T00:00', '2026-11-23T01:00'), startAt: new Date(start).toISOString(), endAt: new Date(start + d * 900_000).toISOString() });
-      const q = quoteBooking(rules, mk(d15));
-      const hours = d15 / 4;
-      expect(q.amount).toBeGreaterThanOrEqual(Math.floor(hours * 20));
-      expect(q.amount).toBeLessThanOrEqual(Math.ceil(hours * 30));
-      expect(quoteBooking(rules, mk(d15 + 1)).amount).toBeGreaterThanOrEqual(q.amount);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 7 * 96 }), fc.integer({ min: 1, max: 48 }), (s15, d15) => {
+        const start = ms('2026-11-23T00:00') + s15 * 900_000;
+        const mk = (d: number) => ({
+          ...booking('2026-11-23T00:00', '2026-11-23T01:00'),
+          startAt: new Date(start).toISOString(),
+          endAt: new Date(start + d * 900_000).toISOString(),
+        });
+        const q = quoteBooking(rules, mk(d15));
+        const hours = d15 / 4;
+        expect(q.amount).toBeGreaterThanOrEqual(Math.floor(hours * 20));
+        expect(q.amount).toBeLessThanOrEqual(Math.ceil(hours * 30));
+        expect(quoteBooking(rules, mk(d15 + 1)).amount).toBeGreaterThanOrEqual(q.amount);
+      }),
+    );
   });
 });
 
@@ -132,12 +165,14 @@ describe('host share, refunds, no-shows', () => {
     expect(splitCharge(50, 0)).toEqual({ host: 0, pool: 50 });
   });
   it('property: a split always adds up and stays within the amount', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100 }), (amount, pct) => {
-      const s = splitCharge(amount, pct);
-      expect(s.host + s.pool).toBe(amount);
-      expect(s.host).toBeGreaterThanOrEqual(0);
-      expect(s.pool).toBeGreaterThanOrEqual(0);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100 }), (amount, pct) => {
+        const s = splitCharge(amount, pct);
+        expect(s.host + s.pool).toBe(amount);
+        expect(s.host).toBeGreaterThanOrEqual(0);
+        expect(s.pool).toBeGreaterThanOrEqual(0);
+      }),
+    );
   });
   it('a full refund reverses the charge exactly', () => {
     expect(refundOf({ booker: 60, host: 42, pool: 18 }, 100)).toEqual({ booker: 60, host: 42, pool: 18 });
@@ -150,16 +185,18 @@ describe('host share, refunds, no-shows', () => {
     expect(refundOf({ booker: 0, host: 0, pool: 0 }, 100)).toEqual({ booker: 0, host: 0, pool: 0 });
   });
   it('property: a refund balances and never takes back more than was received', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), (amount, share, pct) => {
-      const s = splitCharge(amount, share);
-      const r = refundOf({ booker: amount, host: s.host, pool: s.pool }, pct);
-      expect(r.host + r.pool).toBe(r.booker);
-      expect(r.booker).toBeLessThanOrEqual(amount);
-      expect(r.host).toBeLessThanOrEqual(s.host);
-      expect(r.pool).toBeLessThanOrEqual(s.pool);
-      expect(r.host).toBeGreaterThanOrEqual(0);
-      expect(r.pool).toBeGreaterThanOrEqual(0);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), (amount, share, pct) => {
+        const s = splitCharge(amount, share);
+        const r = refundOf({ booker: amount, host: s.host, pool: s.pool }, pct);
+        expect(r.host + r.pool).toBe(r.booker);
+        expect(r.booker).toBeLessThanOrEqual(amount);
+        expect(r.host).toBeLessThanOrEqual(s.host);
+        expect(r.pool).toBeLessThanOrEqual(s.pool);
+        expect(r.host).toBeGreaterThanOrEqual(0);
+        expect(r.pool).toBeGreaterThanOrEqual(0);
+      }),
+    );
   });
   it('no-show penalty as a percentage of the price or a fixed amount', () => {
     expect(noShowPenaltyOf(withDefaults({ noShowPenalty: { mode: 'percent', value: 50 } }), 60)).toBe(30);

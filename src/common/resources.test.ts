@@ -1,8 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import {
-  KIND_RULES, LICENCES, MAX_UPLOAD_BYTES, RESOURCE_KINDS, RESOURCE_STATUS, RUBRICS, VISIBILITY, WORKFLOW_STEPS,
-  acceptedFamily, checkScores, downloadAllowed, formatBytes, monthRange, nextStatus, previewable, convertible, stageOfGrade, stepsFrom, visibleTo,
-  type ReachFacts, type ResourceStatus, type WorkflowStep,
+  KIND_RULES,
+  LICENCES,
+  MAX_UPLOAD_BYTES,
+  RESOURCE_KINDS,
+  RESOURCE_STATUS,
+  RUBRICS,
+  VISIBILITY,
+  WORKFLOW_STEPS,
+  acceptedFamily,
+  checkScores,
+  downloadAllowed,
+  formatBytes,
+  monthRange,
+  nextStatus,
+  previewable,
+  convertible,
+  stageOfGrade,
+  stepsFrom,
+  visibleTo,
+  type ReachFacts,
+  type ResourceStatus,
+  type WorkflowStep,
 } from './resources.js';
 
 describe('vocabularies', () => {
@@ -61,12 +80,14 @@ describe('rubric scores', () => {
   });
   it('names missing, unknown and out-of-range items', () => {
     const { errors } = checkScores('exam', { ...full, accuracy: 0, standards: 2.5, av_quality: 3, answers: undefined as never });
-    expect(errors).toEqual(expect.arrayContaining([
-      { item: 'answers', reason: 'missing' },
-      { item: 'av_quality', reason: 'unknown' },
-      { item: 'accuracy', reason: 'range' },
-      { item: 'standards', reason: 'range' },
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { item: 'answers', reason: 'missing' },
+        { item: 'av_quality', reason: 'unknown' },
+        { item: 'accuracy', reason: 'range' },
+        { item: 'standards', reason: 'range' },
+      ]),
+    );
   });
   it('each kind has its own items (a video is judged on picture and sound, a test paper on answers)', () => {
     expect(RUBRICS.lesson_video.map((i) => i.code)).toContain('av_quality');

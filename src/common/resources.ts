@@ -271,7 +271,10 @@ export const SCORE_MAX = 5;
  * Checks a review's scores against the kind's rubric: every item scored 1–5, no unknown item.
  * Returns the problems by item code (empty when valid) and the average.
  */
-export function checkScores(kind: ResourceKind, scores: Record<string, number>): { errors: { item: string; reason: 'missing' | 'unknown' | 'range' }[]; average: number } {
+export function checkScores(
+  kind: ResourceKind,
+  scores: Record<string, number>,
+): { errors: { item: string; reason: 'missing' | 'unknown' | 'range' }[]; average: number } {
   const items = RUBRICS[kind];
   const known = new Set(items.map((i) => i.code));
   const errors: { item: string; reason: 'missing' | 'unknown' | 'range' }[] = [];

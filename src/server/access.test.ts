@@ -99,8 +99,7 @@ interface RouteSpec {
   nearLeak?: (res: LightMyRequestResponse, t: Targets, inT: Targets) => Promise<number>;
 }
 
-const signedIn = (e: Expect): Record<RoleName, Expect> =>
-  Object.fromEntries(ROLES.map((r) => [r, r === 'anon' ? 'none' : e])) as Record<RoleName, Expect>;
+const signedIn = (e: Expect): Record<RoleName, Expect> => Object.fromEntries(ROLES.map((r) => [r, r === 'anon' ? 'none' : e])) as Record<RoleName, Expect>;
 /** the listed roles get `e`, everybody else `none` */
 const only = (roles: RoleName[], e: Expect): Record<RoleName, Expect> =>
   Object.fromEntries(ROLES.map((r) => [r, roles.includes(r) ? e : 'none'])) as Record<RoleName, Expect>;
@@ -110,7 +109,8 @@ const items = (res: LightMyRequestResponse) => (JSON.parse(res.body).items ?? []
 const countItems = async (res: LightMyRequestResponse) => items(res).length;
 const countIds = (id: (t: Targets) => string) => async (res: LightMyRequestResponse, t: Targets) => items(res).filter((x) => x.id === id(t)).length;
 /** rows of the near record, where it differs from the role's own */
-const countNear = (id: (t: Targets) => string) => async (res: LightMyRequestResponse, t: Targets, inT: Targets) => (id(t) === id(inT) ? 0 : countIds(id)(res, t));
+const countNear = (id: (t: Targets) => string) => async (res: LightMyRequestResponse, t: Targets, inT: Targets) =>
+  id(t) === id(inT) ? 0 : countIds(id)(res, t);
 async function xlsxRows(res: LightMyRequestResponse): Promise<number> {
   expect(res.headers['content-type']).toMatch(/spreadsheetml/);
   const wb = new ExcelJS.Workbook();
@@ -118,7 +118,7 @@ async function xlsxRows(res: LightMyRequestResponse): Promise<number> {
   return Math.max(0, wb.worksheets[0]!.actualRowCount - 1);
 }
 
-const READERS_ALL: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'student', 'guardian', 'partner'];
+const _READERS_ALL: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal', 'teacher', 'reviewer', 'student', 'guardian', 'partner'];
 const ALLIANCE_MANAGERS: RoleName[] = ['admin', 'bureau', 'secretary'];
 const USER_ADMINS: RoleName[] = ['admin', 'bureau', 'principal'];
 const APP_READERS: RoleName[] = ['admin', 'bureau', 'evaluator', 'secretary', 'principal'];
@@ -134,7 +134,12 @@ const FEEDBACK: RoleName[] = ['admin', 'secretary', 'principal', 'teacher', 'rev
 
 const docUpload = (title: string, withMeta: boolean) =>
   multipart([
-    ...(withMeta ? [{ name: 'kind', value: 'agreement' }, { name: 'title', value: title }] : []),
+    ...(withMeta
+      ? [
+          { name: 'kind', value: 'agreement' },
+          { name: 'title', value: title },
+        ]
+      : []),
     { name: 'terms', value: JSON.stringify([{ kind: 'joint_research_per_month', op: '>=', value: 2, unit: '次/月' }]) },
     { name: 'effectiveFrom', value: '2025-09-01' },
     { name: 'file', value: Buffer.from(`${title}\n第一条 成员校每月联合教研不少于两次。\n`, 'utf8'), filename: 'agreement.txt', contentType: 'text/plain' },
@@ -148,7 +153,11 @@ const importCsv = (query: string, n: number) => {
 
 export const ROUTES: Record<string, RouteSpec> = {
   // ---- auth ----
-  'POST /api/auth/login': { call: () => ({ method: 'POST', url: '/api/auth/login', json: { username: 'teacher', password: 'Xiaolian@2026' } }), expect: publicRoute, public: true },
+  'POST /api/auth/login': {
+    call: () => ({ method: 'POST', url: '/api/auth/login', json: { username: 'teacher', password: 'Xiaolian@2026' } }),
+    expect: publicRoute,
+    public: true,
+  },
   'POST /api/auth/logout': { call: () => ({ method: 'POST', url: '/api/auth/logout' }), expect: signedIn('any'), last: true },
   'GET /api/auth/me': { call: () => ({ method: 'GET', url: '/api/auth/me' }), expect: signedIn('any') },
   'PATCH /api/auth/me': { call: () => ({ method: 'PATCH', url: '/api/auth/me', json: { locale: 'zh-CN' } }), expect: signedIn('any') },
@@ -158,7 +167,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /api/auth/sso': { call: () => ({ method: 'GET', url: '/api/auth/sso' }), expect: publicRoute, public: true, pending: true },
   'GET /api/auth/sso/start': { call: () => ({ method: 'GET', url: '/api/auth/sso/start' }), expect: publicRoute, public: true, pending: true },
-  'GET /api/auth/sso/callback': { call: () => ({ method: 'GET', url: '/api/auth/sso/callback?code=x&state=y' }), expect: publicRoute, public: true, pending: true },
+  'GET /api/auth/sso/callback': {
+    call: () => ({ method: 'GET', url: '/api/auth/sso/callback?code=x&state=y' }),
+    expect: publicRoute,
+    public: true,
+    pending: true,
+  },
   'GET /api/openapi.json': { call: () => ({ method: 'GET', url: '/api/openapi.json' }), expect: publicRoute, public: true },
 
   // ---- regions ----
@@ -168,46 +182,92 @@ export const ROUTES: Record<string, RouteSpec> = {
     leak: countIds((t) => t.region),
   },
   'POST /api/regions': {
-    call: (t, n) => ({ method: 'POST', url: '/api/regions', json: { parentId: t.region, code: `${t.regionCode.slice(0, 4)}${String(50 + (n % 50)).padStart(2, '0')}`, name: `权限测试区${n}` } }),
+    call: (t, n) => ({
+      method: 'POST',
+      url: '/api/regions',
+      json: { parentId: t.region, code: `${t.regionCode.slice(0, 4)}${String(50 + (n % 50)).padStart(2, '0')}`, name: `权限测试区${n}` },
+    }),
     expect: only(['admin', 'bureau'], 'in'),
   },
-  'PATCH /api/regions/:id': { call: (t, n) => ({ method: 'PATCH', url: `/api/regions/${t.regionChild}`, json: { name: `改名区${n}` } }), expect: only(['admin', 'bureau'], 'in') },
+  'PATCH /api/regions/:id': {
+    call: (t, n) => ({ method: 'PATCH', url: `/api/regions/${t.regionChild}`, json: { name: `改名区${n}` } }),
+    expect: only(['admin', 'bureau'], 'in'),
+  },
   // every target region holds schools: deleting answers 409 region_in_use where allowed
   'DELETE /api/regions/:id': { call: (t) => ({ method: 'DELETE', url: `/api/regions/${t.regionChild}` }), expect: only(['admin', 'bureau'], 'in') },
-  'GET /api/regions/:id/overview': { call: (t) => ({ method: 'GET', url: `/api/regions/${t.region}/overview` }), expect: only(['admin', 'bureau', 'evaluator'], 'in') },
+  'GET /api/regions/:id/overview': {
+    call: (t) => ({ method: 'GET', url: `/api/regions/${t.region}/overview` }),
+    expect: only(['admin', 'bureau', 'evaluator'], 'in'),
+  },
 
   // ---- schools ----
   'GET /api/schools': { call: (t) => ({ method: 'GET', url: `/api/schools?regionId=${t.region}` }), expect: signedIn('any'), leak: countItems },
-  'GET /api/schools/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/schools/export.xlsx?regionId=${t.region}` }), expect: signedIn('any'), leak: xlsxRows },
+  'GET /api/schools/export.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/schools/export.xlsx?regionId=${t.region}` }),
+    expect: signedIn('any'),
+    leak: xlsxRows,
+  },
   'GET /api/schools/:id': { call: (t) => ({ method: 'GET', url: `/api/schools/${t.school}` }), expect: signedIn('in') },
   'POST /api/schools': {
     call: (t, n) => ({
-      method: 'POST', url: '/api/schools',
+      method: 'POST',
+      url: '/api/schools',
       json: { regionId: t.region, code: `96${String(n).padStart(8, '0')}`, name: `权限测试学校${n}`, type: 'primary', ownership: 'public', location: 'urban' },
     }),
     expect: only(['admin', 'bureau'], 'in'),
   },
-  'PATCH /api/schools/:id': { call: (t) => ({ method: 'PATCH', url: `/api/schools/${t.school}`, json: { phone: '0799-1234567' } }), expect: only(['admin', 'bureau', 'principal'], 'in') },
+  'PATCH /api/schools/:id': {
+    call: (t) => ({ method: 'PATCH', url: `/api/schools/${t.school}`, json: { phone: '0799-1234567' } }),
+    expect: only(['admin', 'bureau', 'principal'], 'in'),
+  },
   'PUT /api/schools/:id/indicators/:year': {
     call: (t) => ({
-      method: 'PUT', url: `/api/schools/${t.school}/indicators/2025`,
-      json: { students: 800, teachers: 60, teachersAboveDegree: 40, keyTeachers: 10, peArtTeachers: 8, teachingAreaM2: 5000, sportsAreaM2: 6000, equipmentValueYuan: 2_000_000, multimediaRooms: 20, books: 30000 },
+      method: 'PUT',
+      url: `/api/schools/${t.school}/indicators/2025`,
+      json: {
+        students: 800,
+        teachers: 60,
+        teachersAboveDegree: 40,
+        keyTeachers: 10,
+        peArtTeachers: 8,
+        teachingAreaM2: 5000,
+        sportsAreaM2: 6000,
+        equipmentValueYuan: 2_000_000,
+        multimediaRooms: 20,
+        books: 30000,
+      },
     }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
 
   // ---- alliances ----
   'GET /api/alliances': { call: (t) => ({ method: 'GET', url: `/api/alliances?regionId=${t.region}` }), expect: signedIn('any'), leak: countItems },
-  'GET /api/alliances/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/alliances/export.xlsx?regionId=${t.region}` }), expect: signedIn('any'), leak: xlsxRows },
+  'GET /api/alliances/export.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/alliances/export.xlsx?regionId=${t.region}` }),
+    expect: signedIn('any'),
+    leak: xlsxRows,
+  },
   'GET /api/alliances/:id': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}` }), expect: signedIn('in') },
   'POST /api/alliances': {
     call: (t, n) => ({
-      method: 'POST', url: '/api/alliances',
-      json: { regionId: t.region, name: `权限测试联盟${n}`, kind: 'union', pattern: 'partner', coreSchoolId: t.school, foundedOn: '2025-09-01', cycleStartOn: '2025-09-01' },
+      method: 'POST',
+      url: '/api/alliances',
+      json: {
+        regionId: t.region,
+        name: `权限测试联盟${n}`,
+        kind: 'union',
+        pattern: 'partner',
+        coreSchoolId: t.school,
+        foundedOn: '2025-09-01',
+        cycleStartOn: '2025-09-01',
+      },
     }),
     expect: only(['admin', 'bureau'], 'in'),
   },
-  'PATCH /api/alliances/:id': { call: (t, n) => ({ method: 'PATCH', url: `/api/alliances/${t.alliance}`, json: { description: `说明 ${n}` } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'PATCH /api/alliances/:id': {
+    call: (t, n) => ({ method: 'PATCH', url: `/api/alliances/${t.alliance}`, json: { description: `说明 ${n}` } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
   'GET /api/alliances/:id/timeline': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/timeline` }), expect: signedIn('in') },
   'POST /api/alliances/:id/partners': {
     call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/partners`, json: { partnerId: t.partnerToAdd, offers: '场馆与讲解员' } }),
@@ -218,16 +278,31 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
   'POST /api/bodies/:id/members': {
-    call: (t) => ({ method: 'POST', url: `/api/bodies/${t.body}/members`, json: { personName: '李四', position: '委员', termStart: '2025-09-01', termEnd: '2028-08-31' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/bodies/${t.body}/members`,
+      json: { personName: '李四', position: '委员', termStart: '2025-09-01', termEnd: '2028-08-31' },
+    }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
   'POST /api/alliances/:id/milestones': {
-    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/milestones`, json: { phase: 'implementation', title: '联合教研周', dueOn: '2026-05-01' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/alliances/${t.alliance}/milestones`,
+      json: { phase: 'implementation', title: '联合教研周', dueOn: '2026-05-01' },
+    }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
-  'PATCH /api/milestones/:id': { call: (t) => ({ method: 'PATCH', url: `/api/milestones/${t.milestone}`, json: { doneOn: '2025-10-02' } }), expect: only(ALLIANCE_MANAGERS, 'in') },
+  'PATCH /api/milestones/:id': {
+    call: (t) => ({ method: 'PATCH', url: `/api/milestones/${t.milestone}`, json: { doneOn: '2025-10-02' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
   'POST /api/alliances/:id/assessments': {
-    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/assessments`, json: { assessedOn: '2025-06-01', score: 82, result: 'good', comment: '运行良好' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/alliances/${t.alliance}/assessments`,
+      json: { assessedOn: '2025-06-01', score: 82, result: 'good', comment: '运行良好' },
+    }),
     expect: only(['admin', 'bureau'], 'in'),
   },
   'POST /api/alliances/:id/documents': {
@@ -239,18 +314,29 @@ export const ROUTES: Record<string, RouteSpec> = {
     call: (t, n) => ({ method: 'POST', url: `/api/documents/${t.document}/versions`, multipart: docUpload(`新版本${n}`, false) }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
-  'GET /api/documents/:id/versions/:version/file': { call: (t) => ({ method: 'GET', url: `/api/documents/${t.document}/versions/1/file` }), expect: signedIn('in') },
+  'GET /api/documents/:id/versions/:version/file': {
+    call: (t) => ({ method: 'GET', url: `/api/documents/${t.document}/versions/1/file` }),
+    expect: signedIn('in'),
+  },
 
   // ---- partners ----
   'GET /api/partners': { call: (t) => ({ method: 'GET', url: `/api/partners?regionId=${t.region}` }), expect: only(PARTNER_READERS, 'any'), leak: countItems },
-  'GET /api/partners/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/partners/export.xlsx?regionId=${t.region}` }), expect: only(PARTNER_READERS, 'any'), leak: xlsxRows },
+  'GET /api/partners/export.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/partners/export.xlsx?regionId=${t.region}` }),
+    expect: only(PARTNER_READERS, 'any'),
+    leak: xlsxRows,
+  },
   'POST /api/partners': {
     call: (t, n) => ({ method: 'POST', url: '/api/partners', json: { regionId: t.region, name: `权限测试合作方${n}`, kind: 'enterprise' } }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
 
   // ---- memberships ----
-  'GET /api/applications': { call: (t) => ({ method: 'GET', url: `/api/applications?allianceId=${t.alliance}` }), expect: only(APP_READERS, 'any'), leak: countItems },
+  'GET /api/applications': {
+    call: (t) => ({ method: 'GET', url: `/api/applications?allianceId=${t.alliance}` }),
+    expect: only(APP_READERS, 'any'),
+    leak: countItems,
+  },
   'GET /api/applications/export.xlsx': {
     call: (t) => ({ method: 'GET', url: `/api/applications/export.xlsx?allianceId=${t.alliance}` }),
     expect: only(APP_READERS, 'any'),
@@ -274,20 +360,35 @@ export const ROUTES: Record<string, RouteSpec> = {
     call: (t) => ({ method: 'POST', url: `/api/applications/${t.appApprove}/approve`, json: { decision: 'pass', comment: '同意加入' } }),
     expect: only(['admin', 'bureau'], 'in'),
   },
-  'POST /api/applications/:id/withdraw': { call: (t) => ({ method: 'POST', url: `/api/applications/${t.appWithdraw}/withdraw` }), expect: only(['admin', 'principal'], 'in') },
+  'POST /api/applications/:id/withdraw': {
+    call: (t) => ({ method: 'POST', url: `/api/applications/${t.appWithdraw}/withdraw` }),
+    expect: only(['admin', 'principal'], 'in'),
+  },
   'POST /api/alliances/:id/members/:schoolId/exit': {
     call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/members/${t.memberSchool}/exit`, json: { reason: '学校撤并，不再参加集团活动' } }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
 
   // ---- users ----
-  'GET /api/users': { call: (t) => ({ method: 'GET', url: `/api/users?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: countItems, nearLeak: countNear((t) => t.user) },
-  'GET /api/users/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/users/export.xlsx?schoolId=${t.school}` }), expect: only(USER_ADMINS, 'any'), leak: xlsxRows },
+  'GET /api/users': {
+    call: (t) => ({ method: 'GET', url: `/api/users?schoolId=${t.school}` }),
+    expect: only(USER_ADMINS, 'any'),
+    leak: countItems,
+    nearLeak: countNear((t) => t.user),
+  },
+  'GET /api/users/export.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/users/export.xlsx?schoolId=${t.school}` }),
+    expect: only(USER_ADMINS, 'any'),
+    leak: xlsxRows,
+  },
   'POST /api/users': {
     call: (t, n) => ({ method: 'POST', url: '/api/users', json: { username: `acc_user_${n}`, displayName: '新同事', schoolId: t.school } }),
     expect: only(USER_ADMINS, 'in'),
   },
-  'PATCH /api/users/:id': { call: (t) => ({ method: 'PATCH', url: `/api/users/${t.user}`, json: { displayName: '改名教师' } }), expect: only(USER_ADMINS, 'in') },
+  'PATCH /api/users/:id': {
+    call: (t) => ({ method: 'PATCH', url: `/api/users/${t.user}`, json: { displayName: '改名教师' } }),
+    expect: only(USER_ADMINS, 'in'),
+  },
   'POST /api/users/:id/reset-password': { call: (t) => ({ method: 'POST', url: `/api/users/${t.user}/reset-password` }), expect: only(USER_ADMINS, 'in') },
   'POST /api/users/:id/grants': {
     call: (t) => ({ method: 'POST', url: `/api/users/${t.user}/grants`, json: { role: 'guardian', scopeType: 'school', scopeId: t.school } }),
@@ -296,8 +397,16 @@ export const ROUTES: Record<string, RouteSpec> = {
   'DELETE /api/grants/:id': { call: (t) => ({ method: 'DELETE', url: `/api/grants/${t.grant}` }), expect: only(USER_ADMINS, 'in') },
 
   // ---- audit ----
-  'GET /api/audit': { call: (t) => ({ method: 'GET', url: `/api/audit?entityId=${t.auditEntity}` }), expect: only(['admin', 'bureau'], 'any'), leak: countItems },
-  'GET /api/audit/export.xlsx': { call: (t) => ({ method: 'GET', url: `/api/audit/export.xlsx?entityId=${t.auditEntity}` }), expect: only(['admin', 'bureau'], 'any'), leak: xlsxRows },
+  'GET /api/audit': {
+    call: (t) => ({ method: 'GET', url: `/api/audit?entityId=${t.auditEntity}` }),
+    expect: only(['admin', 'bureau'], 'any'),
+    leak: countItems,
+  },
+  'GET /api/audit/export.xlsx': {
+    call: (t) => ({ method: 'GET', url: `/api/audit/export.xlsx?entityId=${t.auditEntity}` }),
+    expect: only(['admin', 'bureau'], 'any'),
+    leak: xlsxRows,
+  },
 
   // ---- imports (schools: bureau of the region; users: school admin of the school) ----
   'GET /api/imports/template': { call: () => ({ method: 'GET', url: '/api/imports/template?kind=schools' }), expect: only(USER_ADMINS, 'any'), pending: true },
@@ -306,49 +415,92 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: only(USER_ADMINS, 'in'),
     pending: true,
   },
-  'GET /api/imports': { call: () => ({ method: 'GET', url: '/api/imports' }), expect: only(USER_ADMINS, 'any'), leak: countIds((t) => t.importId), pending: true },
+  'GET /api/imports': {
+    call: () => ({ method: 'GET', url: '/api/imports' }),
+    expect: only(USER_ADMINS, 'any'),
+    leak: countIds((t) => t.importId),
+    pending: true,
+  },
   'GET /api/imports/:id': { call: (t) => ({ method: 'GET', url: `/api/imports/${t.importId}` }), expect: only(USER_ADMINS, 'in'), pending: true },
-  'POST /api/imports/:id/commit': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/commit`, json: { onlyValid: true } }), expect: only(USER_ADMINS, 'in'), pending: true },
-  'POST /api/imports/:id/discard': { call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/discard` }), expect: only(USER_ADMINS, 'in'), pending: true },
+  'POST /api/imports/:id/commit': {
+    call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/commit`, json: { onlyValid: true } }),
+    expect: only(USER_ADMINS, 'in'),
+    pending: true,
+  },
+  'POST /api/imports/:id/discard': {
+    call: (t) => ({ method: 'POST', url: `/api/imports/${t.importId}/discard` }),
+    expect: only(USER_ADMINS, 'in'),
+    pending: true,
+  },
 
   // ---- facilities & bookings (S3.1–S3.2) ----
-  'GET /api/facilities': { call: (t) => ({ method: 'GET', url: `/api/facilities?pageSize=100&schoolId=${t.facilitySchool}` }), expect: signedIn('any'), leak: countIds((t) => t.facility) },
+  'GET /api/facilities': {
+    call: (t) => ({ method: 'GET', url: `/api/facilities?pageSize=100&schoolId=${t.facilitySchool}` }),
+    expect: signedIn('any'),
+    leak: countIds((t) => t.facility),
+  },
   'GET /api/facilities/:id': { call: (t) => ({ method: 'GET', url: `/api/facilities/${t.facility}` }), expect: signedIn('in'), nearAllowed: ['partner'] },
   'POST /api/facilities': {
     call: (t, n) => ({ method: 'POST', url: '/api/facilities', json: { schoolId: t.facilitySchool, type: 'gym', name: `权限测试场馆${n}`, capacity: 100 } }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
-  'PATCH /api/facilities/:id': { call: (t) => ({ method: 'PATCH', url: `/api/facilities/${t.facility}`, json: { capacity: 61 } }), expect: only(FACILITY_MANAGERS, 'in') },
+  'PATCH /api/facilities/:id': {
+    call: (t) => ({ method: 'PATCH', url: `/api/facilities/${t.facility}`, json: { capacity: 61 } }),
+    expect: only(FACILITY_MANAGERS, 'in'),
+  },
   'PUT /api/facilities/:id/open-hours': {
-    call: (t) => ({ method: 'PUT', url: `/api/facilities/${t.facility}/open-hours`, json: { hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' })) } }),
+    call: (t) => ({
+      method: 'PUT',
+      url: `/api/facilities/${t.facility}/open-hours`,
+      json: { hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' })) },
+    }),
     expect: only(FACILITY_MANAGERS, 'in'),
   },
   'POST /api/facilities/:id/closures': {
-    call: (t) => ({ method: 'POST', url: `/api/facilities/${t.facility}/closures`, json: { startDate: '2098-01-01', endDate: '2098-01-02', kind: 'repair', reason: '检修' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/facilities/${t.facility}/closures`,
+      json: { startDate: '2098-01-01', endDate: '2098-01-02', kind: 'repair', reason: '检修' },
+    }),
     expect: only(FACILITY_MANAGERS, 'in'),
   },
   'POST /api/schools/:id/closures': {
-    call: (t) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/closures`, json: { startDate: '2098-02-01', endDate: '2098-02-02', kind: 'exam', reason: '考试' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/schools/${t.facilitySchool}/closures`,
+      json: { startDate: '2098-02-01', endDate: '2098-02-02', kind: 'exam', reason: '考试' },
+    }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
   'DELETE /api/closures/:id': { call: (t) => ({ method: 'DELETE', url: `/api/closures/${t.closure}` }), expect: only(FACILITY_MANAGERS, 'in') },
   'GET /api/schools/:id/terms': { call: (t) => ({ method: 'GET', url: `/api/schools/${t.facilitySchool}/terms` }), expect: signedIn('in') },
   'POST /api/schools/:id/terms': {
-    call: (t, n) => ({ method: 'POST', url: `/api/schools/${t.facilitySchool}/terms`, json: { name: `测试学期${n}`, startDate: `${2030 + (n % 60)}-09-01`, endDate: `${2031 + (n % 60)}-01-20` } }),
+    call: (t, n) => ({
+      method: 'POST',
+      url: `/api/schools/${t.facilitySchool}/terms`,
+      json: { name: `测试学期${n}`, startDate: `${2030 + (n % 60)}-09-01`, endDate: `${2031 + (n % 60)}-01-20` },
+    }),
     expect: only(['admin', 'bureau', 'principal'], 'in'),
   },
   'POST /api/facilities/:id/equipment': {
     call: (t) => ({ method: 'POST', url: `/api/facilities/${t.facility}/equipment`, json: { type: '烧杯', name: '烧杯套装', quantity: 20 } }),
     expect: only(FACILITY_MANAGERS, 'in'),
   },
-  'PATCH /api/equipment/:id': { call: (t) => ({ method: 'PATCH', url: `/api/equipment/${t.equipment}`, json: { note: '已校准' } }), expect: only(FACILITY_MANAGERS, 'in') },
+  'PATCH /api/equipment/:id': {
+    call: (t) => ({ method: 'PATCH', url: `/api/equipment/${t.equipment}`, json: { note: '已校准' } }),
+    expect: only(FACILITY_MANAGERS, 'in'),
+  },
   'GET /api/alliances/:id/kits': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/kits` }), expect: signedIn('in') },
   'POST /api/alliances/:id/kits': {
     call: (t, n) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/kits`, json: { kind: 'mobile_sports_kit', name: `移动体育器材箱${n}` } }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
   'POST /api/kits/:id/rotations': {
-    call: (t, n) => ({ method: 'POST', url: `/api/kits/${t.kit}/rotations`, json: { schoolId: t.school, fromDate: `${2030 + (n % 60)}-03-01`, toDate: `${2030 + (n % 60)}-03-31` } }),
+    call: (t, n) => ({
+      method: 'POST',
+      url: `/api/kits/${t.kit}/rotations`,
+      json: { schoolId: t.school, fromDate: `${2030 + (n % 60)}-03-01`, toDate: `${2030 + (n % 60)}-03-31` },
+    }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
   'GET /api/facilities/:id/availability': {
@@ -357,62 +509,128 @@ export const ROUTES: Record<string, RouteSpec> = {
     nearAllowed: ['partner'],
   },
   'POST /api/bookings/preview': {
-    call: (t) => ({ method: 'POST', url: '/api/bookings/preview', json: { facilityId: t.facility, start: '2099-06-01T02:00:00.000Z', end: '2099-06-01T03:00:00.000Z' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: '/api/bookings/preview',
+      json: { facilityId: t.facility, start: '2099-06-01T02:00:00.000Z', end: '2099-06-01T03:00:00.000Z' },
+    }),
     expect: only(BOOKERS, 'in'),
   },
   'POST /api/bookings': {
     // a distinct half-hour per call, so that every allowed call can succeed
     call: (t, n) => ({
-      method: 'POST', url: '/api/bookings',
-      json: ((s: number) => ({ facilityId: t.facility, start: new Date(s).toISOString(), end: new Date(s + 18e5).toISOString(), purpose: '权限测试', groupSize: 10, responsibleTeacher: '测试教师', acceptTerms: true }))(
-        Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4,
-      ),
+      method: 'POST',
+      url: '/api/bookings',
+      json: ((s: number) => ({
+        facilityId: t.facility,
+        start: new Date(s).toISOString(),
+        end: new Date(s + 18e5).toISOString(),
+        purpose: '权限测试',
+        groupSize: 10,
+        responsibleTeacher: '测试教师',
+        acceptTerms: true,
+      }))(Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4),
     }),
     expect: only(BOOKERS, 'in'),
   },
   'GET /api/bookings': { call: (t) => ({ method: 'GET', url: `/api/bookings?scope=mine&facilityId=${t.facility}` }), expect: signedIn('any') },
   'GET /api/bookings/inbox': {
-    call: () => ({ method: 'GET', url: '/api/bookings/inbox' }), expect: only(BOOKING_DECIDERS, 'any'), leak: countIds((t) => t.pendingBooking), nearLeak: countNear((t) => t.pendingBooking),
+    call: () => ({ method: 'GET', url: '/api/bookings/inbox' }),
+    expect: only(BOOKING_DECIDERS, 'any'),
+    leak: countIds((t) => t.pendingBooking),
+    nearLeak: countNear((t) => t.pendingBooking),
   },
-  'GET /api/bookings/reminders': { call: () => ({ method: 'GET', url: '/api/bookings/reminders' }), expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any') },
+  'GET /api/bookings/reminders': {
+    call: () => ({ method: 'GET', url: '/api/bookings/reminders' }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any'),
+  },
   'GET /api/bookings/:id': { call: (t) => ({ method: 'GET', url: `/api/bookings/${t.booking}` }), expect: signedIn('in'), nearAllowed: ['partner'] },
-  'POST /api/bookings/:id/approve': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/approve` }), expect: only(BOOKING_DECIDERS, 'in') },
-  'POST /api/bookings/:id/reject': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/reject`, json: { reason: '时段另有安排' } }), expect: only(BOOKING_DECIDERS, 'in') },
+  'POST /api/bookings/:id/approve': {
+    call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/approve` }),
+    expect: only(BOOKING_DECIDERS, 'in'),
+  },
+  'POST /api/bookings/:id/reject': {
+    call: (t) => ({ method: 'POST', url: `/api/bookings/${t.pendingBooking}/reject`, json: { reason: '时段另有安排' } }),
+    expect: only(BOOKING_DECIDERS, 'in'),
+  },
   // the booker (the target teacher) or the owner
-  'POST /api/bookings/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/cancel`, json: {} }), expect: only([...BOOKING_DECIDERS, 'teacher'], 'in') },
+  'POST /api/bookings/:id/cancel': {
+    call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/cancel`, json: {} }),
+    expect: only([...BOOKING_DECIDERS, 'teacher'], 'in'),
+  },
   'POST /api/bookings/:id/check-in': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/check-in` }), expect: only(BOOKING_DECIDERS, 'in') },
   'POST /api/bookings/:id/no-show': { call: (t) => ({ method: 'POST', url: `/api/bookings/${t.booking}/no-show` }), expect: only(BOOKING_DECIDERS, 'in') },
   'POST /api/waitlist': {
-    call: (t) => ({ method: 'POST', url: '/api/waitlist', json: { facilityId: t.facility, start: '2099-07-01T02:00:00.000Z', end: '2099-07-01T03:00:00.000Z', purpose: '候补', groupSize: 5, responsibleTeacher: '测试教师' } }),
+    call: (t) => ({
+      method: 'POST',
+      url: '/api/waitlist',
+      json: {
+        facilityId: t.facility,
+        start: '2099-07-01T02:00:00.000Z',
+        end: '2099-07-01T03:00:00.000Z',
+        purpose: '候补',
+        groupSize: 5,
+        responsibleTeacher: '测试教师',
+      },
+    }),
     expect: only(BOOKERS, 'in'),
   },
-  'GET /api/waitlist': { call: () => ({ method: 'GET', url: '/api/waitlist' }), expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any') },
+  'GET /api/waitlist': {
+    call: () => ({ method: 'GET', url: '/api/waitlist' }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer', 'guardian'], 'any'),
+  },
   // a waitlist entry is its owner's (the target teacher's) alone
-  'POST /api/waitlist/:id/accept': { call: (t) => ({ method: 'POST', url: `/api/waitlist/${t.waitlistEntry}/accept`, json: { acceptTerms: true } }), expect: only(['teacher'], 'in') },
+  'POST /api/waitlist/:id/accept': {
+    call: (t) => ({ method: 'POST', url: `/api/waitlist/${t.waitlistEntry}/accept`, json: { acceptTerms: true } }),
+    expect: only(['teacher'], 'in'),
+  },
   'POST /api/waitlist/:id/withdraw': { call: (t) => ({ method: 'POST', url: `/api/waitlist/${t.waitlistEntry}/withdraw` }), expect: only(['teacher'], 'in') },
   'POST /api/equipment/:id/loans': {
     call: (t, n) => ({
-      method: 'POST', url: `/api/equipment/${t.equipment}/loans`,
-      json: ((s: number) => ({ quantity: 1, from: new Date(s).toISOString(), to: new Date(s + 36e5).toISOString() }))(Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4),
+      method: 'POST',
+      url: `/api/equipment/${t.equipment}/loans`,
+      json: ((s: number) => ({ quantity: 1, from: new Date(s).toISOString(), to: new Date(s + 36e5).toISOString() }))(
+        Math.floor((Date.now() + 864e5 + n * 18e5) / 6e4) * 6e4,
+      ),
     }),
     expect: only(BOOKERS, 'in'),
   },
   'POST /api/loans/:id/return': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/return` }), expect: only(BOOKING_DECIDERS, 'in') },
   // the borrower (the target teacher) or the owner
   'POST /api/loans/:id/cancel': { call: (t) => ({ method: 'POST', url: `/api/loans/${t.loan}/cancel` }), expect: only([...BOOKING_DECIDERS, 'teacher'], 'in') },
-  'POST /api/calendar/tokens': { call: (t) => ({ method: 'POST', url: '/api/calendar/tokens', json: { kind: 'facility', id: t.facility } }), expect: signedIn('in'), nearAllowed: ['partner'] },
+  'POST /api/calendar/tokens': {
+    call: (t) => ({ method: 'POST', url: '/api/calendar/tokens', json: { kind: 'facility', id: t.facility } }),
+    expect: signedIn('in'),
+    nearAllowed: ['partner'],
+  },
   'GET /api/calendar/tokens': { call: () => ({ method: 'GET', url: '/api/calendar/tokens' }), expect: signedIn('any'), nearLeak: countNear((t) => t.calToken) },
   'DELETE /api/calendar/tokens/:id': { call: (t) => ({ method: 'DELETE', url: `/api/calendar/tokens/${t.calToken}` }), expect: signedIn('in') },
   'GET /api/calendar/feed/:file': { call: () => ({ method: 'GET', url: '/api/calendar/feed/no-such-calendar-token.ics' }), expect: publicRoute, public: true },
   // ---- credits (S3.3) ----
-  'GET /api/alliances/:id/credit-rules': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-rules` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
-  'PUT /api/alliances/:id/credit-rules': { call: (t) => ({ method: 'PUT', url: `/api/alliances/${t.alliance}/credit-rules`, json: { refundLatePct: 0 } }), expect: only(ALLIANCE_MANAGERS, 'in') },
-  'POST /api/alliances/:id/credit-grants': { call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/credit-grants`, json: { type: 'starting' } }), expect: only(ALLIANCE_MANAGERS, 'in') },
-  'POST /api/alliances/:id/credit-adjustments': {
-    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/credit-adjustments`, json: { ownerType: 'school', ownerId: t.school, amount: 5, reason: '权限测试调整' } }),
+  'GET /api/alliances/:id/credit-rules': {
+    call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-rules` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
+  },
+  'PUT /api/alliances/:id/credit-rules': {
+    call: (t) => ({ method: 'PUT', url: `/api/alliances/${t.alliance}/credit-rules`, json: { refundLatePct: 0 } }),
     expect: only(ALLIANCE_MANAGERS, 'in'),
   },
-  'GET /api/alliances/:id/credit-accounts': { call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-accounts` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
+  'POST /api/alliances/:id/credit-grants': {
+    call: (t) => ({ method: 'POST', url: `/api/alliances/${t.alliance}/credit-grants`, json: { type: 'starting' } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'POST /api/alliances/:id/credit-adjustments': {
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/alliances/${t.alliance}/credit-adjustments`,
+      json: { ownerType: 'school', ownerId: t.school, amount: 5, reason: '权限测试调整' },
+    }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'GET /api/alliances/:id/credit-accounts': {
+    call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/credit-accounts` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
+  },
   'GET /api/credit/statements': {
     call: (t) => ({ method: 'GET', url: `/api/credit/statements?allianceId=${t.alliance}&schoolId=${t.school}` }),
     expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
@@ -421,8 +639,14 @@ export const ROUTES: Record<string, RouteSpec> = {
     call: (t) => ({ method: 'GET', url: `/api/credit/statements.xlsx?allianceId=${t.alliance}&schoolId=${t.school}` }),
     expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
   },
-  'PATCH /api/credit/accounts/:id': { call: (t) => ({ method: 'PATCH', url: `/api/credit/accounts/${t.creditAccount}`, json: { overdraftLimit: 150 } }), expect: only(ALLIANCE_MANAGERS, 'in') },
-  'GET /api/credit/transactions/:id': { call: (t) => ({ method: 'GET', url: `/api/credit/transactions/${t.creditTx}` }), expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in') },
+  'PATCH /api/credit/accounts/:id': {
+    call: (t) => ({ method: 'PATCH', url: `/api/credit/accounts/${t.creditAccount}`, json: { overdraftLimit: 150 } }),
+    expect: only(ALLIANCE_MANAGERS, 'in'),
+  },
+  'GET /api/credit/transactions/:id': {
+    call: (t) => ({ method: 'GET', url: `/api/credit/transactions/${t.creditTx}` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
+  },
   // ---- utilization (S3.4) ----
   'GET /api/alliances/:id/utilization': {
     call: (t) => ({ method: 'GET', url: `/api/alliances/${t.alliance}/utilization?from=2026-09-01&to=2026-11-29&by=week` }),
@@ -433,45 +657,105 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: only(['admin', 'bureau', 'evaluator', 'secretary', 'principal'], 'in'),
   },
   // ---- resources (S2) ----
-  'GET /api/resources': { call: (t) => ({ method: 'GET', url: `/api/resources?schoolId=${t.school}&pageSize=100` }), expect: signedIn('any'), leak: countIds((t) => t.resource) },
+  'GET /api/resources': {
+    call: (t) => ({ method: 'GET', url: `/api/resources?schoolId=${t.school}&pageSize=100` }),
+    expect: signedIn('any'),
+    leak: countIds((t) => t.resource),
+  },
   'GET /api/resources/mine': { call: () => ({ method: 'GET', url: '/api/resources/mine' }), expect: signedIn('any') },
   'GET /api/resources/favourites': { call: () => ({ method: 'GET', url: '/api/resources/favourites' }), expect: signedIn('any') },
   'GET /api/resources/recommended': { call: () => ({ method: 'GET', url: '/api/resources/recommended' }), expect: signedIn('any') },
   'GET /api/resources/catalogue': { call: () => ({ method: 'GET', url: '/api/resources/catalogue?month=2026-09' }), expect: signedIn('any') },
   'GET /api/resources/catalogue.xlsx': { call: () => ({ method: 'GET', url: '/api/resources/catalogue.xlsx?month=2026-09' }), expect: signedIn('any') },
-  'GET /api/resources/contributions': { call: (t) => ({ method: 'GET', url: `/api/resources/contributions?schoolId=${t.school}` }), expect: only(['admin', 'bureau', 'evaluator', 'principal'], 'in') },
+  'GET /api/resources/contributions': {
+    call: (t) => ({ method: 'GET', url: `/api/resources/contributions?schoolId=${t.school}` }),
+    expect: only(['admin', 'bureau', 'evaluator', 'principal'], 'in'),
+  },
   'POST /api/resources': {
     call: (t, n) => ({
-      method: 'POST', url: '/api/resources',
-      json: { kind: 'lesson_plan', title: `权限测试资源 ${n}`, subject: 'math', stage: 'primary', licence: 'cc_by', visibility: 'school', ...(t.resCreateSchool ? { schoolId: t.resCreateSchool } : {}) },
+      method: 'POST',
+      url: '/api/resources',
+      json: {
+        kind: 'lesson_plan',
+        title: `权限测试资源 ${n}`,
+        subject: 'math',
+        stage: 'primary',
+        licence: 'cc_by',
+        visibility: 'school',
+        ...(t.resCreateSchool ? { schoolId: t.resCreateSchool } : {}),
+      },
     }),
     expect: only(['admin', 'principal', 'teacher', 'reviewer'], 'in'),
   },
   'GET /api/resources/:id': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}` }), expect: signedIn('in') },
-  'PATCH /api/resources/:id': { call: (t, n) => ({ method: 'PATCH', url: `/api/resources/${t.resEdit}`, json: { description: `说明 ${n}` } }), expect: only(['admin', 'teacher'], 'in') },
-  'POST /api/resources/:id/files': {
-    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resEdit}/files`, multipart: multipart([{ name: 'file', value: Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1'), filename: '教案.pdf', contentType: 'application/pdf' }]) }),
+  'PATCH /api/resources/:id': {
+    call: (t, n) => ({ method: 'PATCH', url: `/api/resources/${t.resEdit}`, json: { description: `说明 ${n}` } }),
     expect: only(['admin', 'teacher'], 'in'),
   },
-  'DELETE /api/resources/:id/files/:fileId': { call: (t) => ({ method: 'DELETE', url: `/api/resources/${t.resFileDel}/files/${t.resFileDelFile}` }), expect: only(['admin', 'teacher'], 'in') },
-  'GET /api/resources/:id/files/:fileId/preview': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/files/${t.resourceFile}/preview` }), expect: signedIn('in') },
-  'GET /api/resources/:id/files/:fileId/download': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/files/${t.resourceFile}/download` }), expect: signedIn('in') },
-  'POST /api/resources/:id/submit': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resSubmit}/submit`, json: {} }), expect: only(['admin', 'teacher'], 'in') },
-  'POST /api/resources/:id/withdraw': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resWithdraw}/withdraw`, json: {} }), expect: only(['admin', 'teacher'], 'in') },
-  'POST /api/resources/:id/archive': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resArchive}/archive`, json: {} }), expect: only(['admin', 'bureau', 'secretary', 'teacher'], 'in') },
-  'POST /api/resources/:id/assign': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resAssign}/assign`, json: { reviewerId: 'u_reviewer' } }), expect: only(['admin', 'bureau', 'secretary'], 'in') },
+  'POST /api/resources/:id/files': {
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/resources/${t.resEdit}/files`,
+      multipart: multipart([{ name: 'file', value: Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1'), filename: '教案.pdf', contentType: 'application/pdf' }]),
+    }),
+    expect: only(['admin', 'teacher'], 'in'),
+  },
+  'DELETE /api/resources/:id/files/:fileId': {
+    call: (t) => ({ method: 'DELETE', url: `/api/resources/${t.resFileDel}/files/${t.resFileDelFile}` }),
+    expect: only(['admin', 'teacher'], 'in'),
+  },
+  'GET /api/resources/:id/files/:fileId/preview': {
+    call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/files/${t.resourceFile}/preview` }),
+    expect: signedIn('in'),
+  },
+  'GET /api/resources/:id/files/:fileId/download': {
+    call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/files/${t.resourceFile}/download` }),
+    expect: signedIn('in'),
+  },
+  'POST /api/resources/:id/submit': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resSubmit}/submit`, json: {} }),
+    expect: only(['admin', 'teacher'], 'in'),
+  },
+  'POST /api/resources/:id/withdraw': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resWithdraw}/withdraw`, json: {} }),
+    expect: only(['admin', 'teacher'], 'in'),
+  },
+  'POST /api/resources/:id/archive': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resArchive}/archive`, json: {} }),
+    expect: only(['admin', 'bureau', 'secretary', 'teacher'], 'in'),
+  },
+  'POST /api/resources/:id/assign': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resAssign}/assign`, json: { reviewerId: 'u_reviewer' } }),
+    expect: only(['admin', 'bureau', 'secretary'], 'in'),
+  },
   'GET /api/reviews/queue': { call: () => ({ method: 'GET', url: '/api/reviews/queue' }), expect: only(['admin', 'reviewer'], 'any') },
   'POST /api/resources/:id/review': {
-    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resReview}/review`, json: { decision: 'publish', scores: { accuracy: 5, standards: 5, ethics: 5, objectives: 4, design: 4, assessment: 4 } } }),
+    call: (t) => ({
+      method: 'POST',
+      url: `/api/resources/${t.resReview}/review`,
+      json: { decision: 'publish', scores: { accuracy: 5, standards: 5, ethics: 5, objectives: 4, design: 4, assessment: 4 } },
+    }),
     expect: only(['admin', 'reviewer'], 'in'),
   },
-  'PUT /api/resources/:id/rating': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/rating`, json: { stars: 4 } }), expect: only(FEEDBACK, 'in') },
+  'PUT /api/resources/:id/rating': {
+    call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/rating`, json: { stars: 4 } }),
+    expect: only(FEEDBACK, 'in'),
+  },
   'GET /api/resources/:id/comments': { call: (t) => ({ method: 'GET', url: `/api/resources/${t.resource}/comments` }), expect: signedIn('in') },
-  'POST /api/resources/:id/comments': { call: (t, n) => ({ method: 'POST', url: `/api/resources/${t.resource}/comments`, json: { body: `评论 ${n}` } }), expect: only(FEEDBACK, 'in') },
-  'DELETE /api/resource-comments/:id': { call: (t) => ({ method: 'DELETE', url: `/api/resource-comments/${t.resourceComment}` }), expect: only(['admin', 'bureau', 'secretary'], 'in') },
+  'POST /api/resources/:id/comments': {
+    call: (t, n) => ({ method: 'POST', url: `/api/resources/${t.resource}/comments`, json: { body: `评论 ${n}` } }),
+    expect: only(FEEDBACK, 'in'),
+  },
+  'DELETE /api/resource-comments/:id': {
+    call: (t) => ({ method: 'DELETE', url: `/api/resource-comments/${t.resourceComment}` }),
+    expect: only(['admin', 'bureau', 'secretary'], 'in'),
+  },
   'PUT /api/resources/:id/favourite': { call: (t) => ({ method: 'PUT', url: `/api/resources/${t.resource}/favourite` }), expect: signedIn('in') },
   'DELETE /api/resources/:id/favourite': { call: (t) => ({ method: 'DELETE', url: `/api/resources/${t.resource}/favourite` }), expect: signedIn('in') },
-  'POST /api/resources/:id/uses': { call: (t) => ({ method: 'POST', url: `/api/resources/${t.resource}/uses`, json: { classNote: '三年级（1）班' } }), expect: only(['admin', 'principal', 'teacher', 'reviewer'], 'in') },
+  'POST /api/resources/:id/uses': {
+    call: (t) => ({ method: 'POST', url: `/api/resources/${t.resource}/uses`, json: { classNote: '三年级（1）班' } }),
+    expect: only(['admin', 'principal', 'teacher', 'reviewer'], 'in'),
+  },
   'GET /api/notifications': { call: () => ({ method: 'GET', url: '/api/notifications' }), expect: signedIn('any') },
   'POST /api/notifications/:id/read': { call: () => ({ method: 'POST', url: '/api/notifications/all/read' }), expect: signedIn('any') },
   // ---- search & files (S2) ----
@@ -483,30 +767,70 @@ export const ROUTES: Record<string, RouteSpec> = {
 async function addApplications(env: TestEnv) {
   const at = '2025-09-01T00:00:00.000Z';
   const row = (id: string, alliance: string, school: string, status: string) => ({
-    id, alliance_id: alliance, school_id: school, status, reason: '测试用申请', applied_by: null, created_at: at, updated_at: at,
+    id,
+    alliance_id: alliance,
+    school_id: school,
+    status,
+    reason: '测试用申请',
+    applied_by: null,
+    created_at: at,
+    updated_at: at,
   });
-  await env.database.db.insertInto('membership_applications').values([
-    // 临川一中 → 实验小学教育集团, evaluated (for the recommendation step)
-    row('ma_t_eval', 'a_0001', 's_00010', 'evaluated'),
-    // 临川市实验小学 → 城乡教育共同体, submitted (the principal may withdraw it)
-    row('ma_t_own', 'a_0002', 's_00001', 'submitted'),
-    // 河口县第二小学 → 河口县第一小学教育集团 is a member already; 河口县第一中学 applies (out of scope, submitted)
-    row('ma_t_out', 'a_0005', 's_00048', 'submitted'),
-  ]).execute();
+  await env.database.db
+    .insertInto('membership_applications')
+    .values([
+      // 临川一中 → 实验小学教育集团, evaluated (for the recommendation step)
+      row('ma_t_eval', 'a_0001', 's_00010', 'evaluated'),
+      // 临川市实验小学 → 城乡教育共同体, submitted (the principal may withdraw it)
+      row('ma_t_own', 'a_0002', 's_00001', 'submitted'),
+      // 河口县第二小学 → 河口县第一小学教育集团 is a member already; 河口县第一中学 applies (out of scope, submitted)
+      row('ma_t_out', 'a_0005', 's_00048', 'submitted'),
+    ])
+    .execute();
   // a fourth foreign school whose application waits for the council's recommendation (evaluated by someone
   // else: whoever evaluated may not also recommend)
-  await env.database.db.insertInto('schools').values({
-    id: 's_t_x004', region_id: FOREIGN.city, code: '8800000004', credit_code: null, name: '外市第四小学', short_name: null, type: 'primary', ownership: 'public',
-    location: 'urban', tags: '[]', address: null, lat: null, lng: null, principal: null, phone: null, founded_year: 2000, students: 500, teachers: 40, classes: 12,
-    created_at: at, updated_at: at,
-  }).execute();
-  await env.database.db.insertInto('membership_applications').values(row('ma_t_xrec', FOREIGN.alliance, 's_t_x004', 'evaluated')).execute();
+  await env.database.db
+    .insertInto('schools')
+    .values({
+      id: 's_t_x004',
+      region_id: FOREIGN.city,
+      code: '8800000004',
+      credit_code: null,
+      name: '外市第四小学',
+      short_name: null,
+      type: 'primary',
+      ownership: 'public',
+      location: 'urban',
+      tags: '[]',
+      address: null,
+      lat: null,
+      lng: null,
+      principal: null,
+      phone: null,
+      founded_year: 2000,
+      students: 500,
+      teachers: 40,
+      classes: 12,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  await env.database.db
+    .insertInto('membership_applications')
+    .values(row('ma_t_xrec', FOREIGN.alliance, 's_t_x004', 'evaluated'))
+    .execute();
 }
 
 async function teacherOf(env: TestEnv, schoolId: string) {
-  const u = await env.database.db.selectFrom('users as u').innerJoin('role_grants as g', 'g.user_id', 'u.id')
-    .select(['u.id', 'g.id as grant']).where('u.school_id', '=', schoolId).where('g.role', '=', 'teacher').where('u.username', 'like', 't_%')
-    .orderBy('u.username').executeTakeFirstOrThrow();
+  const u = await env.database.db
+    .selectFrom('users as u')
+    .innerJoin('role_grants as g', 'g.user_id', 'u.id')
+    .select(['u.id', 'g.id as grant'])
+    .where('u.school_id', '=', schoolId)
+    .where('g.role', '=', 'teacher')
+    .where('u.username', 'like', 't_%')
+    .orderBy('u.username')
+    .executeTakeFirstOrThrow();
   return u;
 }
 
@@ -518,9 +842,17 @@ async function createImport(admin: Client, query: string, n: number): Promise<st
 }
 
 /** A school-owned facility target set turned into a partner's venue (owner: the partner organisation). */
-async function asPartnerVenue(env: TestEnv, t: Awaited<ReturnType<typeof import('./modules/facilities/testdata.js').insertFacilityTargets>>, partnerId: string) {
+async function asPartnerVenue(
+  env: TestEnv,
+  t: Awaited<ReturnType<typeof import('./modules/facilities/testdata.js').insertFacilityTargets>>,
+  partnerId: string,
+) {
   const db = env.database.db;
-  await db.updateTable('facilities').set({ school_id: null, partner_id: partnerId, region_id: 'r_0002', type: 'community_venue', subject: null }).where('id', '=', t.facility).execute();
+  await db
+    .updateTable('facilities')
+    .set({ school_id: null, partner_id: partnerId, region_id: 'r_0002', type: 'community_venue', subject: null })
+    .where('id', '=', t.facility)
+    .execute();
   await db.updateTable('equipment').set({ school_id: null, partner_id: partnerId, region_id: 'r_0002' }).where('id', '=', t.equipment).execute();
   return t;
 }
@@ -531,7 +863,10 @@ async function insertCalendarTokens(env: TestEnv, userIds: string[]) {
   const out: Record<string, string> = {};
   for (const u of userIds) {
     const hash = sha256(`access-calendar-${u}`);
-    await env.database.db.insertInto('calendar_tokens').values({ id: hash, user_id: u, kind: 'teacher', target_id: u, created_at: '2026-01-01T00:00:00.000Z', last_used_at: null }).execute();
+    await env.database.db
+      .insertInto('calendar_tokens')
+      .values({ id: hash, user_id: u, kind: 'teacher', target_id: u, created_at: '2026-01-01T00:00:00.000Z', last_used_at: null })
+      .execute();
     out[u] = hash.slice(0, 16);
   }
   return out;
@@ -540,19 +875,40 @@ async function insertCalendarTokens(env: TestEnv, userIds: string[]) {
 async function buildTargets(
   env: TestEnv,
   admin: Client,
-): Promise<Record<'in' | 'demoOut' | 'foreign', Targets> & { principalIn: Partial<Targets>; roleIn: Partial<Record<RoleName, Partial<Targets>>>; near: Partial<Record<RoleName, Partial<Targets>>> }> {
+): Promise<
+  Record<'in' | 'demoOut' | 'foreign', Targets> & {
+    principalIn: Partial<Targets>;
+    roleIn: Partial<Record<RoleName, Partial<Targets>>>;
+    near: Partial<Record<RoleName, Partial<Targets>>>;
+  }
+> {
   const db = env.database.db;
   const tIn = await teacherOf(env, 's_00001');
   const tOut = await teacherOf(env, 's_00046');
-  const linked = new Set((await db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', 'a_0001').execute()).map((r) => r.partner_id));
+  const linked = new Set(
+    (await db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', 'a_0001').execute()).map((r) => r.partner_id),
+  );
   const free = (await db.selectFrom('partners').select('id').where('region_id', '=', 'r_0002').orderBy('id').execute()).find((p) => !linked.has(p.id))!;
   const outMilestone = await db.selectFrom('milestones').select('id').where('alliance_id', '=', 'a_0005').orderBy('id').executeTakeFirstOrThrow();
   const outBody = await db.selectFrom('governance_bodies').select('id').where('alliance_id', '=', 'a_0005').orderBy('id').executeTakeFirstOrThrow();
   const outDoc = await db.selectFrom('documents').select('id').where('alliance_id', '=', 'a_0005').orderBy('id').executeTakeFirstOrThrow();
-  await db.insertInto('audit_log').values({
-    at: '2025-01-02T00:00:00.000Z', actor_id: null, actor_name: null, ip: null, request_id: null, action: 'school.update', entity_type: 'school',
-    entity_id: 'in-audit-marker', region_id: 'r_0003', alliance_id: null, school_id: 's_00001', detail: '{}',
-  }).execute();
+  await db
+    .insertInto('audit_log')
+    .values({
+      at: '2025-01-02T00:00:00.000Z',
+      actor_id: null,
+      actor_name: null,
+      ip: null,
+      request_id: null,
+      action: 'school.update',
+      entity_type: 'school',
+      entity_id: 'in-audit-marker',
+      region_id: 'r_0003',
+      alliance_id: null,
+      school_id: 's_00001',
+      detail: '{}',
+    })
+    .execute();
   const importIn = await createImport(admin, 'kind=schools&regionId=r_0002', 900001);
   const importInUsers = await createImport(admin, 'kind=users&schoolId=s_00001', 900002);
   const importOutUsers = await createImport(admin, 'kind=users&schoolId=s_00046', 900003);
@@ -560,47 +916,157 @@ async function buildTargets(
 
   // ---- facilities & bookings (S3.1–S3.2) ----
   const { insertFacilityTargets } = await import('./modules/facilities/testdata.js');
-  const facIn = await insertFacilityTargets(env.database, { tag: 'in', schoolId: 's_00001', regionId: 'r_0003', allianceId: 'a_0001', booker: 'u_teacher', bookerSchool: 's_00003' });
-  const facOut = await insertFacilityTargets(env.database, { tag: 'out', schoolId: 's_00046', regionId: 'r_0005', allianceId: 'a_0005', booker: tOut.id, bookerSchool: 's_00046' });
-  const facForeign = await insertFacilityTargets(env.database, { tag: 'x', schoolId: FOREIGN.school, regionId: FOREIGN.city, allianceId: FOREIGN.alliance, booker: FOREIGN.user, bookerSchool: FOREIGN.school });
+  const facIn = await insertFacilityTargets(env.database, {
+    tag: 'in',
+    schoolId: 's_00001',
+    regionId: 'r_0003',
+    allianceId: 'a_0001',
+    booker: 'u_teacher',
+    bookerSchool: 's_00003',
+  });
+  const facOut = await insertFacilityTargets(env.database, {
+    tag: 'out',
+    schoolId: 's_00046',
+    regionId: 'r_0005',
+    allianceId: 'a_0005',
+    booker: tOut.id,
+    bookerSchool: 's_00046',
+  });
+  const facForeign = await insertFacilityTargets(env.database, {
+    tag: 'x',
+    schoolId: FOREIGN.school,
+    regionId: FOREIGN.city,
+    allianceId: FOREIGN.alliance,
+    booker: FOREIGN.user,
+    bookerSchool: FOREIGN.school,
+  });
   // ---- credits (S3.3) ----
   const { post: postCredit } = await import('./modules/credits/ledger.js');
-  const creditTx = (alliance: string, school: string) => db.transaction().execute(async (tx) => (await postCredit(tx, env.database.dialect, {
-    allianceId: alliance, kind: 'adjustment', causeType: 'test', causeId: `access-${alliance}`, memo: '权限测试',
-    legs: [{ owner: { type: 'school', id: school }, amount: 1 }, { owner: { type: 'issuance', id: alliance }, amount: -1 }],
-  })).transactionId);
+  const creditTx = (alliance: string, school: string) =>
+    db.transaction().execute(
+      async (tx) =>
+        (
+          await postCredit(tx, env.database.dialect, {
+            allianceId: alliance,
+            kind: 'adjustment',
+            causeType: 'test',
+            causeId: `access-${alliance}`,
+            memo: '权限测试',
+            legs: [
+              { owner: { type: 'school', id: school }, amount: 1 },
+              { owner: { type: 'issuance', id: alliance }, amount: -1 },
+            ],
+          })
+        ).transactionId,
+    );
   const creditIn = await creditTx('a_0001', 's_00001');
   const creditOut = await creditTx('a_0005', 's_00046');
   const creditForeign = await creditTx(FOREIGN.alliance, FOREIGN.school);
-  const creditAccount = async (alliance: string, school: string) => (await db.selectFrom('credit_accounts').select('id')
-    .where('alliance_id', '=', alliance).where('owner_type', '=', 'school').where('owner_id', '=', school).executeTakeFirstOrThrow()).id;
+  const creditAccount = async (alliance: string, school: string) =>
+    (
+      await db
+        .selectFrom('credit_accounts')
+        .select('id')
+        .where('alliance_id', '=', alliance)
+        .where('owner_type', '=', 'school')
+        .where('owner_id', '=', school)
+        .executeTakeFirstOrThrow()
+    ).id;
   // ---- utilization (S3.4) ----
   // ---- resources (S2) ----
   const { insertResourceTargets } = await import('./modules/resources/testdata.js');
   const teacherSchool = (await db.selectFrom('users').select('school_id').where('username', '=', 'teacher').executeTakeFirstOrThrow()).school_id!;
-  const staff = async (schoolId: string) => (await db.selectFrom('users').select('id').where('school_id', '=', schoolId).where('username', 'like', 't_%').orderBy('username').execute()).map((u) => u.id);
+  const staff = async (schoolId: string) =>
+    (await db.selectFrom('users').select('id').where('school_id', '=', schoolId).where('username', 'like', 't_%').orderBy('username').execute()).map(
+      (u) => u.id,
+    );
   const [inOther, inCommenter] = await staff(teacherSchool);
   const [outAuthor, outOther, outCommenter] = await staff('s_00046');
-  const resIn = await insertResourceTargets(env.database, env.storage, { schoolId: teacherSchool, allianceId: 'a_0001', regionId: 'r_0002', author: 'u_teacher', other: inOther!, commenter: inCommenter!, reviewer: 'u_reviewer', tag: 'in' });
-  const resOut = await insertResourceTargets(env.database, env.storage, { schoolId: 's_00046', allianceId: 'a_0005', regionId: 'r_0002', author: outAuthor!, other: outOther!, commenter: outCommenter!, reviewer: null, tag: 'out' });
-  const resForeign = await insertResourceTargets(env.database, env.storage, { schoolId: FOREIGN.school, allianceId: FOREIGN.alliance, regionId: FOREIGN.city, author: FOREIGN.user, other: FOREIGN.user, commenter: FOREIGN.user, reviewer: null, tag: 'x' });
+  const resIn = await insertResourceTargets(env.database, env.storage, {
+    schoolId: teacherSchool,
+    allianceId: 'a_0001',
+    regionId: 'r_0002',
+    author: 'u_teacher',
+    other: inOther!,
+    commenter: inCommenter!,
+    reviewer: 'u_reviewer',
+    tag: 'in',
+  });
+  const resOut = await insertResourceTargets(env.database, env.storage, {
+    schoolId: 's_00046',
+    allianceId: 'a_0005',
+    regionId: 'r_0002',
+    author: outAuthor!,
+    other: outOther!,
+    commenter: outCommenter!,
+    reviewer: null,
+    tag: 'out',
+  });
+  const resForeign = await insertResourceTargets(env.database, env.storage, {
+    schoolId: FOREIGN.school,
+    allianceId: FOREIGN.alliance,
+    regionId: FOREIGN.city,
+    author: FOREIGN.user,
+    other: FOREIGN.user,
+    commenter: FOREIGN.user,
+    reviewer: null,
+    tag: 'x',
+  });
   // ---- search & files (S2) ----
   // ---- partners' venues (the 科技馆 partner's own, and the 博物馆's next door in the same alliance) ----
-  const venueOwn = await asPartnerVenue(env, await insertFacilityTargets(env.database, { tag: 'pv', schoolId: 's_00001', regionId: 'r_0003', allianceId: 'a_0001', booker: 'u_teacher', bookerSchool: 's_00003' }), 'p_0001');
-  const venueNear = await asPartnerVenue(env, await insertFacilityTargets(env.database, { tag: 'pn', schoolId: 's_00001', regionId: 'r_0003', allianceId: 'a_0001', booker: 'u_teacher', bookerSchool: 's_00003' }), 'p_0003');
+  const venueOwn = await asPartnerVenue(
+    env,
+    await insertFacilityTargets(env.database, {
+      tag: 'pv',
+      schoolId: 's_00001',
+      regionId: 'r_0003',
+      allianceId: 'a_0001',
+      booker: 'u_teacher',
+      bookerSchool: 's_00003',
+    }),
+    'p_0001',
+  );
+  const venueNear = await asPartnerVenue(
+    env,
+    await insertFacilityTargets(env.database, {
+      tag: 'pn',
+      schoolId: 's_00001',
+      regionId: 'r_0003',
+      allianceId: 'a_0001',
+      booker: 'u_teacher',
+      bookerSchool: 's_00003',
+    }),
+    'p_0003',
+  );
   // ---- another alliance's charter in the same city (临川一中城乡教育共同体): readable alliance, private documents ----
   const cityDoc = await db.selectFrom('documents').select('id').where('alliance_id', '=', 'a_0002').orderBy('id').executeTakeFirstOrThrow();
   // ---- accounts next to the principal's and the bureau's that they must not take over ----
-  const grantOf = async (userId: string) => (await db.selectFrom('role_grants').select('id').where('user_id', '=', userId).orderBy('id').executeTakeFirstOrThrow()).id;
+  const grantOf = async (userId: string) =>
+    (await db.selectFrom('role_grants').select('id').where('user_id', '=', userId).orderBy('id').executeTakeFirstOrThrow()).id;
   // ---- calendar links ----
   const demoUsers = ['u_admin', 'u_bureau', 'u_evaluator', 'u_secretary', 'u_principal', 'u_teacher', 'u_reviewer', 'u_student', 'u_guardian', 'u_partner'];
   const cal = await insertCalendarTokens(env, [...demoUsers, tOut.id, FOREIGN.user]);
 
   const inT: Targets = {
-    region: 'r_0002', school: 's_00001', alliance: 'a_0001', body: 'gb_0001', document: 'd_0001', milestone: 'ms_0001',
-    partnerToAdd: free.id, partner: free.id,
-    appRead: 'ma_0001', appEvaluate: 'ma_0001', appRecommend: 'ma_t_eval', appApprove: 'ma_0009', appWithdraw: 'ma_t_own',
-    memberSchool: 's_00002', user: tIn.id, grant: tIn.grant, importId: importIn, importQuery: 'kind=schools&regionId=r_0002', auditEntity: 'in-audit-marker',
+    region: 'r_0002',
+    school: 's_00001',
+    alliance: 'a_0001',
+    body: 'gb_0001',
+    document: 'd_0001',
+    milestone: 'ms_0001',
+    partnerToAdd: free.id,
+    partner: free.id,
+    appRead: 'ma_0001',
+    appEvaluate: 'ma_0001',
+    appRecommend: 'ma_t_eval',
+    appApprove: 'ma_0009',
+    appWithdraw: 'ma_t_own',
+    memberSchool: 's_00002',
+    user: tIn.id,
+    grant: tIn.grant,
+    importId: importIn,
+    importQuery: 'kind=schools&regionId=r_0002',
+    auditEntity: 'in-audit-marker',
     // ---- facilities & bookings (S3.1–S3.2) ----
     ...facIn,
     // ---- credits (S3.3) ----
@@ -616,10 +1082,25 @@ async function buildTargets(
     regionChild: 'r_0003',
   };
   const demoOut: Targets = {
-    region: 'r_0005', school: 's_00046', alliance: 'a_0005', body: outBody.id, document: outDoc.id, milestone: outMilestone.id,
-    partnerToAdd: free.id, partner: FOREIGN.partner,
-    appRead: 'ma_t_out', appEvaluate: 'ma_t_out', appRecommend: 'ma_0011', appApprove: 'ma_0011', appWithdraw: 'ma_t_out',
-    memberSchool: 's_00047', user: tOut.id, grant: tOut.grant, importId: importOutUsers, importQuery: 'kind=users&schoolId=s_00046', auditEntity: FOREIGN.auditMarker,
+    region: 'r_0005',
+    school: 's_00046',
+    alliance: 'a_0005',
+    body: outBody.id,
+    document: outDoc.id,
+    milestone: outMilestone.id,
+    partnerToAdd: free.id,
+    partner: FOREIGN.partner,
+    appRead: 'ma_t_out',
+    appEvaluate: 'ma_t_out',
+    appRecommend: 'ma_0011',
+    appApprove: 'ma_0011',
+    appWithdraw: 'ma_t_out',
+    memberSchool: 's_00047',
+    user: tOut.id,
+    grant: tOut.grant,
+    importId: importOutUsers,
+    importQuery: 'kind=users&schoolId=s_00046',
+    auditEntity: FOREIGN.auditMarker,
     // ---- facilities & bookings (S3.1–S3.2) ----
     ...facOut,
     // ---- credits (S3.3) ----
@@ -635,10 +1116,24 @@ async function buildTargets(
     regionChild: 'r_0005',
   };
   const foreign: Targets = {
-    region: FOREIGN.city, school: FOREIGN.school, alliance: FOREIGN.alliance, body: FOREIGN.body, document: FOREIGN.document, milestone: FOREIGN.milestone,
-    partnerToAdd: FOREIGN.partner, partner: FOREIGN.partner,
-    appRead: FOREIGN.application, appEvaluate: FOREIGN.application, appRecommend: 'ma_t_xrec', appApprove: FOREIGN.application, appWithdraw: FOREIGN.application,
-    memberSchool: FOREIGN.memberSchool, user: FOREIGN.user, grant: FOREIGN.grant, importId: importForeign, importQuery: `kind=schools&regionId=${FOREIGN.city}`,
+    region: FOREIGN.city,
+    school: FOREIGN.school,
+    alliance: FOREIGN.alliance,
+    body: FOREIGN.body,
+    document: FOREIGN.document,
+    milestone: FOREIGN.milestone,
+    partnerToAdd: FOREIGN.partner,
+    partner: FOREIGN.partner,
+    appRead: FOREIGN.application,
+    appEvaluate: FOREIGN.application,
+    appRecommend: 'ma_t_xrec',
+    appApprove: FOREIGN.application,
+    appWithdraw: FOREIGN.application,
+    memberSchool: FOREIGN.memberSchool,
+    user: FOREIGN.user,
+    grant: FOREIGN.grant,
+    importId: importForeign,
+    importQuery: `kind=schools&regionId=${FOREIGN.city}`,
     auditEntity: FOREIGN.auditMarker,
     // ---- facilities & bookings (S3.1–S3.2) ----
     ...facForeign,
@@ -657,8 +1152,17 @@ async function buildTargets(
   // the principal reads its own school's application and imports users of its own school
   const principalIn: Partial<Targets> = { appRead: 'ma_t_own', importId: importInUsers, importQuery: 'kind=users&schoolId=s_00001' };
   // every role deletes its own calendar link; the partner runs its own venue
-  const roleIn: Partial<Record<RoleName, Partial<Targets>>> = Object.fromEntries(ROLES.filter((r) => r !== 'anon').map((r) => [r, { calToken: cal[`u_${r}`]! }]));
-  const venue = (v: typeof venueOwn): Partial<Targets> => ({ facility: v.facility, equipment: v.equipment, closure: v.closure, booking: v.booking, pendingBooking: v.pendingBooking, loan: v.loan });
+  const roleIn: Partial<Record<RoleName, Partial<Targets>>> = Object.fromEntries(
+    ROLES.filter((r) => r !== 'anon').map((r) => [r, { calToken: cal[`u_${r}`]! }]),
+  );
+  const venue = (v: typeof venueOwn): Partial<Targets> => ({
+    facility: v.facility,
+    equipment: v.equipment,
+    closure: v.closure,
+    booking: v.booking,
+    pendingBooking: v.pendingBooking,
+    loan: v.loan,
+  });
   roleIn.partner = { ...roleIn.partner, ...venue(venueOwn) };
   const doc = { document: cityDoc.id };
   const near: Partial<Record<RoleName, Partial<Targets>>> = {
@@ -757,7 +1261,10 @@ describe('route × role', () => {
       lap('setup');
       const inT: Targets = { ...targets.in, ...(role === 'principal' ? targets.principalIn : {}), ...targets.roleIn[role] };
       // out of scope: the foreign region for region-wide roles, demo records outside the grants for everyone else
-      const variants: [Variant, Targets][] = [['in', inT], ['foreign', targets.foreign]];
+      const variants: [Variant, Targets][] = [
+        ['in', inT],
+        ['foreign', targets.foreign],
+      ];
       if (!['admin', 'bureau', 'evaluator'].includes(role)) variants.splice(1, 0, ['out', targets.demoOut]);
       const nearT = targets.near[role];
       if (nearT) variants.push(['near', { ...inT, ...nearT }]);
@@ -792,7 +1299,8 @@ describe('route × role', () => {
             continue;
           }
           // the platform admin's scope is the installation: in scope everywhere
-          const allowed = exp === 'any' || (exp === 'in' && (variant === 'in' || role === 'admin' || (variant === 'near' && !!spec.nearAllowed?.includes(role))));
+          const allowed =
+            exp === 'any' || (exp === 'in' && (variant === 'in' || role === 'admin' || (variant === 'near' && !!spec.nearAllowed?.includes(role))));
           if (allowed && got === 'denied') failures.push(`${key} [${variant}] expected allowed, got ${res.statusCode} ${res.body.slice(0, 160)}`);
           if (!allowed && got !== 'denied') failures.push(`${key} [${variant}] expected denied, got ${res.statusCode} ${res.body.slice(0, 160)}`);
           if (allowed && got !== 'denied' && spec.nearLeak && variant === 'near' && res.statusCode < 300) {
@@ -843,10 +1351,20 @@ describe('who may do what: the reported holes stay closed', () => {
     expect((await bureau.get('/api/users?q=evaluator')).json().items).toEqual([]);
     // the secretary still signs in with the old password: nothing changed
     await env.login('secretary');
-    const u = await db().selectFrom('users').select(['status', 'must_change_password']).where('id', 'in', ['u_secretary', 'u_reviewer', 'u_evaluator', 'u_partner']).execute();
+    const u = await db()
+      .selectFrom('users')
+      .select(['status', 'must_change_password'])
+      .where('id', 'in', ['u_secretary', 'u_reviewer', 'u_evaluator', 'u_partner'])
+      .execute();
     expect(u.every((x) => x.status === 'active' && x.must_change_password === 0)).toBe(true);
     // what they do manage still works: the principal its teacher, the bureau the secretariat of its city
-    const teacher = await db().selectFrom('users').select('id').where('username', 'like', 't_%').where('school_id', '=', 's_00001').orderBy('username').executeTakeFirstOrThrow();
+    const teacher = await db()
+      .selectFrom('users')
+      .select('id')
+      .where('username', 'like', 't_%')
+      .where('school_id', '=', 's_00001')
+      .orderBy('username')
+      .executeTakeFirstOrThrow();
     expect((await principal.post(`/api/users/${teacher.id}/reset-password`)).statusCode).toBe(200);
     expect((await bureau.patch('/api/users/u_reviewer', { displayName: '周文博' })).statusCode).toBe(200);
   });
@@ -857,15 +1375,44 @@ describe('who may do what: the reported holes stay closed', () => {
     const own = await db().selectFrom('facilities').selectAll().where('partner_id', '=', 'p_0001').orderBy('id').executeTakeFirstOrThrow();
     const start = Date.now() + 30 * 864e5;
     const pending = (id: string, facility: string) => ({
-      id, facility_id: facility, alliance_id: 'a_0001', booker_id: 'u_teacher', booker_school_id: 's_00003', series_id: null,
-      start_at: new Date(start).toISOString(), end_at: new Date(start + 36e5).toISOString(), start_ms: start, end_ms: start + 36e5, block_end_ms: start + 36e5,
-      purpose: '研学', group_size: 20, responsible_teacher: '陈晓燕', status: 'pending', decided_by: null, decided_at: null, decision_reason: null, checked_in_at: null,
-      cancelled_at: null, cancelled_by: null, charge_tx_id: null, charge_amount: 0, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+      id,
+      facility_id: facility,
+      alliance_id: 'a_0001',
+      booker_id: 'u_teacher',
+      booker_school_id: 's_00003',
+      series_id: null,
+      start_at: new Date(start).toISOString(),
+      end_at: new Date(start + 36e5).toISOString(),
+      start_ms: start,
+      end_ms: start + 36e5,
+      block_end_ms: start + 36e5,
+      purpose: '研学',
+      group_size: 20,
+      responsible_teacher: '陈晓燕',
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      checked_in_at: null,
+      cancelled_at: null,
+      cancelled_by: null,
+      charge_tx_id: null,
+      charge_amount: 0,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
     });
-    await db().insertInto('bookings').values([pending('b_t_museum', museum.id), pending('b_t_own', own.id)]).execute();
+    await db()
+      .insertInto('bookings')
+      .values([pending('b_t_museum', museum.id), pending('b_t_own', own.id)])
+      .execute();
     expect((await partner.patch(`/api/facilities/${museum.id}`, { name: '科技馆改名' })).statusCode).toBe(403);
     expect((await partner.put(`/api/facilities/${museum.id}/open-hours`, { hours: [] })).statusCode).toBe(403);
-    expectProblem(await partner.post('/api/facilities', { partnerId: 'p_0003', type: 'community_venue', name: '冒名场馆', capacity: 10 }), 400, 'validation_failed', ['partnerId']);
+    expectProblem(
+      await partner.post('/api/facilities', { partnerId: 'p_0003', type: 'community_venue', name: '冒名场馆', capacity: 10 }),
+      400,
+      'validation_failed',
+      ['partnerId'],
+    );
     const inbox = (await partner.get('/api/bookings/inbox')).json().items.map((b: { id: string }) => b.id);
     expect(inbox).toContain('b_t_own');
     expect(inbox).not.toContain('b_t_museum');
@@ -885,15 +1432,21 @@ describe('who may do what: the reported holes stay closed', () => {
   it('3. partner accounts are created for one partner organisation and granted only in its alliances', async () => {
     const bureau = await env.login('bureau');
     const principal = await env.login('principal');
-    expectProblem(await principal.post('/api/users', { username: 'museum.guide', displayName: '讲解员', partnerId: 'p_0003' }), 400, 'validation_failed', ['partnerId']);
+    expectProblem(await principal.post('/api/users', { username: 'museum.guide', displayName: '讲解员', partnerId: 'p_0003' }), 400, 'validation_failed', [
+      'partnerId',
+    ]);
     const res = await bureau.post('/api/users', { username: 'museum.guide', displayName: '讲解员', partnerId: 'p_0003' });
     expect(res.statusCode, res.body).toBe(201);
     const user = res.json().user;
     expect(user).toMatchObject({ partnerId: 'p_0003', regionId: 'r_0002', schoolId: null });
     // 博物馆 works with a_0001 and a_0002, not with 城东区初中学科联盟 (a_0003)
-    expectProblem(await bureau.post(`/api/users/${user.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0003' }), 400, 'validation_failed', ['scopeId']);
+    expectProblem(await bureau.post(`/api/users/${user.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0003' }), 400, 'validation_failed', [
+      'scopeId',
+    ]);
     const plain = (await bureau.post('/api/users', { username: 'not.a.partner', displayName: '普通账号', regionId: 'r_0002' })).json().user;
-    expectProblem(await bureau.post(`/api/users/${plain.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0001' }), 400, 'validation_failed', ['role']);
+    expectProblem(await bureau.post(`/api/users/${plain.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0001' }), 400, 'validation_failed', [
+      'role',
+    ]);
     const granted = await bureau.post(`/api/users/${user.id}/grants`, { role: 'partner', scopeType: 'alliance', scopeId: 'a_0001' });
     expect(granted.statusCode, granted.body).toBe(200);
     expect(granted.json().grants.map((g: { role: string }) => g.role)).toEqual(['partner']);
@@ -960,10 +1513,19 @@ describe('who may do what: the reported holes stay closed', () => {
     const guardian = await env.login('guardian');
     // a community-open venue of another school the guardian sees, and a school lab of the group it sees too
     const visible = (await guardian.get('/api/facilities?pageSize=100&communityOpen=1')).json().items.map((f: { id: string }) => f.id);
-    const venue = await db().selectFrom('facilities as f').innerJoin('facility_open_hours as h', 'h.facility_id', 'f.id')
-      .select(['f.id', 'f.min_minutes', 'f.min_notice_hours', 'h.open']).where('f.community_open', '=', 1).where('f.school_id', '!=', 's_00001').where('h.weekday', '=', 6)
-      .where('f.id', 'in', visible).orderBy('f.id').executeTakeFirstOrThrow();
-    const labs = (await guardian.get('/api/facilities?pageSize=100&allianceId=a_0001&communityOpen=0')).json().items.filter((f: { schoolId: string | null }) => f.schoolId && f.schoolId !== 's_00001');
+    const venue = await db()
+      .selectFrom('facilities as f')
+      .innerJoin('facility_open_hours as h', 'h.facility_id', 'f.id')
+      .select(['f.id', 'f.min_minutes', 'f.min_notice_hours', 'h.open'])
+      .where('f.community_open', '=', 1)
+      .where('f.school_id', '!=', 's_00001')
+      .where('h.weekday', '=', 6)
+      .where('f.id', 'in', visible)
+      .orderBy('f.id')
+      .executeTakeFirstOrThrow();
+    const labs = (await guardian.get('/api/facilities?pageSize=100&allianceId=a_0001&communityOpen=0'))
+      .json()
+      .items.filter((f: { schoolId: string | null }) => f.schoolId && f.schoolId !== 's_00001');
     const lab = labs[0] as { id: string };
     // the next Saturday (and the Monday after it) at least a few days ahead, Asia/Shanghai
     const day = (offset: number, weekday: number) => {
@@ -976,16 +1538,34 @@ describe('who may do what: the reported holes stay closed', () => {
     const mon = day(Math.ceil(venue.min_notice_hours / 24) + 2, 1);
     const body = (facilityId: string, date: string) => {
       const start = Date.parse(`${date}T${venue.open}:00+08:00`);
-      return { facilityId, start: new Date(start).toISOString(), end: new Date(start + Math.max(60, venue.min_minutes) * 6e4).toISOString(), purpose: '亲子运动', groupSize: 3, responsibleTeacher: '张伟', acceptTerms: true };
+      return {
+        facilityId,
+        start: new Date(start).toISOString(),
+        end: new Date(start + Math.max(60, venue.min_minutes) * 6e4).toISOString(),
+        purpose: '亲子运动',
+        groupSize: 3,
+        responsibleTeacher: '张伟',
+        acceptTerms: true,
+      };
     };
-    const before = await db().selectFrom('credit_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await db()
+      .selectFrom('credit_transactions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expectProblem(await guardian.post('/api/bookings', body(venue.id, mon)), 403, 'community_booking_only');
     expectProblem(await guardian.post('/api/bookings', body(lab.id, sat)), 403, 'community_booking_only');
     const ok = await guardian.post('/api/bookings', body(venue.id, sat));
     expect(ok.statusCode, ok.body).toBe(201);
-    const row = await db().selectFrom('bookings').select(['alliance_id', 'booker_school_id', 'charge_amount', 'charge_tx_id']).where('id', '=', ok.json().bookings[0].id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('bookings')
+      .select(['alliance_id', 'booker_school_id', 'charge_amount', 'charge_tx_id'])
+      .where('id', '=', ok.json().bookings[0].id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ alliance_id: null, booker_school_id: null, charge_amount: 0, charge_tx_id: null });
-    const after = await db().selectFrom('credit_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db()
+      .selectFrom('credit_transactions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -998,10 +1578,18 @@ describe('who may do what: the reported holes stay closed', () => {
     expect((await db().selectFrom('schools').select(['tags', 'location']).where('id', '=', 's_00001').executeTakeFirstOrThrow()).tags).not.toContain('weak');
     expect((await principal.patch('/api/schools/s_00001', { phone: '0799-7654321' })).statusCode).toBe(200);
     expect((await bureau.patch('/api/schools/s_00001', { tags: ['quality', 'weak'] })).statusCode).toBe(200);
-    expectProblem(await secretary.post('/api/partners', { regionId: 'r_0001', name: '省级冒名合作方', kind: 'enterprise' }), 400, 'validation_failed', ['regionId']);
+    expectProblem(await secretary.post('/api/partners', { regionId: 'r_0001', name: '省级冒名合作方', kind: 'enterprise' }), 400, 'validation_failed', [
+      'regionId',
+    ]);
     expect(await db().selectFrom('partners').select('id').where('name', '=', '省级冒名合作方').executeTakeFirst()).toBeUndefined();
     // the secretariat evaluates; the same person cannot recommend; another council member can
-    const app = await db().selectFrom('membership_applications').select('id').where('alliance_id', '=', 'a_0001').where('status', '=', 'submitted').orderBy('id').executeTakeFirstOrThrow();
+    const app = await db()
+      .selectFrom('membership_applications')
+      .select('id')
+      .where('alliance_id', '=', 'a_0001')
+      .where('status', '=', 'submitted')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     expect((await secretary.post(`/api/applications/${app.id}/evaluate`, { decision: 'pass', comment: '材料齐全' })).statusCode).toBe(200);
     expectProblem(await secretary.post(`/api/applications/${app.id}/recommend`, { decision: 'pass', comment: '推荐' }), 403, 'separation_of_duties');
     expect((await db().selectFrom('membership_applications').select('status').where('id', '=', app.id).executeTakeFirstOrThrow()).status).toBe('evaluated');
@@ -1010,13 +1598,26 @@ describe('who may do what: the reported holes stay closed', () => {
     expect(rec.statusCode, rec.body).toBe(200);
     expect(rec.json().status).toBe('recommended');
     // students, guardians, partners and evaluators neither rate nor comment; a teacher does
-    const res = await db().selectFrom('resources').select(['id', 'created_by']).where('status', '=', 'published').where('visibility', '=', 'public').orderBy('id').executeTakeFirstOrThrow();
+    const res = await db()
+      .selectFrom('resources')
+      .select(['id', 'created_by'])
+      .where('status', '=', 'published')
+      .where('visibility', '=', 'public')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     for (const who of ['student', 'guardian', 'partner', 'evaluator']) {
       const c = await env.login(who);
       expectProblem(await c.put(`/api/resources/${res.id}/rating`, { stars: 1 }), 403, 'forbidden');
       expectProblem(await c.post(`/api/resources/${res.id}/comments`, { body: '随便评论' }), 403, 'forbidden');
     }
-    expect(await db().selectFrom('resource_ratings').select('user_id').where('resource_id', '=', res.id).where('user_id', 'in', ['u_student', 'u_guardian', 'u_partner', 'u_evaluator']).execute()).toEqual([]);
+    expect(
+      await db()
+        .selectFrom('resource_ratings')
+        .select('user_id')
+        .where('resource_id', '=', res.id)
+        .where('user_id', 'in', ['u_student', 'u_guardian', 'u_partner', 'u_evaluator'])
+        .execute(),
+    ).toEqual([]);
     const teacher = await env.login(res.created_by === 'u_teacher' ? 'reviewer' : 'teacher');
     expect((await teacher.put(`/api/resources/${res.id}/rating`, { stars: 5 })).statusCode).toBe(200);
   });

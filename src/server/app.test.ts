@@ -24,7 +24,9 @@ describe('app', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/# TYPE xiaolian_http_requests_total counter/);
-    const line = res.body.split('\n').find((l) => l.startsWith('xiaolian_http_requests_total') && l.includes('route="/api/schools"') && l.includes('status="200"'));
+    const line = res.body
+      .split('\n')
+      .find((l) => l.startsWith('xiaolian_http_requests_total') && l.includes('route="/api/schools"') && l.includes('status="200"'));
     expect(line).toBeTruthy();
     expect(Number(line!.split(' ').pop())).toBeGreaterThanOrEqual(1);
     expect(res.body).toMatch(/xiaolian_http_request_duration_seconds_bucket/);
@@ -81,7 +83,12 @@ describe('app', () => {
     expectProblem(route, 404, 'route_not_found');
     const json = JSON.parse(route.body);
     expect(json.type).toBe('urn:xiaolian:error:route_not_found');
-    const malformed = await bureau.request({ method: 'PATCH', url: '/api/auth/me', payload: '{"displayName":', headers: { 'content-type': 'application/json' } });
+    const malformed = await bureau.request({
+      method: 'PATCH',
+      url: '/api/auth/me',
+      payload: '{"displayName":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(malformed, 400, 'malformed_json', ['body']);
     const empty = await bureau.request({ method: 'PATCH', url: '/api/auth/me', payload: '', headers: { 'content-type': 'application/json' } });
     expect(empty.statusCode).toBe(400);

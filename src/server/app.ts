@@ -25,7 +25,7 @@ import { isUploadCutOff, LocalStorage, type Storage } from './platform/storage.j
 import { installMetrics } from './platform/metrics.js';
 import type { AppContext } from './platform/context.js';
 import { newId } from './platform/ids.js';
-import { AuthService, CSRF_COOKIE, SESSION_COOKIE } from './modules/auth/service.js';
+import { AuthService, SESSION_COOKIE } from './modules/auth/service.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { registerModules } from './modules/index.js';
 
@@ -69,9 +69,19 @@ function serializeRequest(req: FastifyRequest) {
  * file previews are framed by the app itself (the resource page shows PDFs and text in an iframe).
  */
 const CSP_APP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "font-src 'self' data:", "connect-src 'self'", "media-src 'self' blob:", "frame-src 'self'", "worker-src 'self' blob:",
-  "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "media-src 'self' blob:",
+  "frame-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 const CSP_OTHER = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -97,11 +107,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const ctx: AppContext = { config, database, storage };
 
   const app = Fastify({
-    logger: opts.logger === false ? false : {
-      level: config.logLevel,
-      serializers: { req: serializeRequest as never },
-      ...(opts.logStream ? { stream: opts.logStream } : {}),
-    },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            serializers: { req: serializeRequest as never },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          },
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && CLIENT_REQUEST_ID.test(h) ? h : newId();
@@ -118,10 +131,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const lang = langOf(req.headers['accept-language']);
       const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : err.code === 'FST_ERR_BAD_URL' ? 400 : 500;
       const code = status === 500 ? 'internal' : 'validation_failed';
-      void (reply as FastifyReply).code(status).type('application/problem+json').send({
-        type: `urn:xiaolian:error:${code}`, title: code, status, code, detail: message(code, lang), instance: req.url, requestId: String(req.id),
-        ...(status < 500 ? { errors: [{ field: 'url', code: 'invalid_format', message: fieldMessage('invalid_format', lang) }] } : {}),
-      });
+      void (reply as FastifyReply)
+        .code(status)
+        .type('application/problem+json')
+        .send({
+          type: `urn:xiaolian:error:${code}`,
+          title: code,
+          status,
+          code,
+          detail: message(code, lang),
+          instance: req.url,
+          requestId: String(req.id),
+          ...(status < 500 ? { errors: [{ field: 'url', code: 'invalid_format', message: fieldMessage('invalid_format', lang) }] } : {}),
+        });
     },
   });
   if (applied.length) app.log.info({ migrations: applied, database: describeDatabase(config) }, 'migrations applied');
@@ -217,13 +239,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const where = (err as FastifyError & { validationContext?: string }).validationContext;
       const prefix = where === 'querystring' ? 'query' : where === 'params' ? 'params' : where === 'headers' ? 'headers' : '';
       const input = where === 'querystring' ? req.query : where === 'params' ? req.params : where === 'headers' ? req.headers : req.body;
-      fields = err.validation.flatMap((v) => zodIssueToField(v as never, prefix)).map((f) => {
-        // a missing value reads "required", whatever check zod reported first
-        const parts = (prefix ? f.field.slice(prefix.length + 1) : f.field).split('.').filter(Boolean);
-        const value = parts.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), input);
-        if (!f.field) return { ...f, field: 'body' }; // the body as a whole (e.g. not an object)
-        return value === undefined && f.code !== 'unknown_field' && parts.length ? { field: f.field, code: 'required' as const } : f;
-      });
+      fields = err.validation
+        .flatMap((v) => zodIssueToField(v as never, prefix))
+        .map((f) => {
+          // a missing value reads "required", whatever check zod reported first
+          const parts = (prefix ? f.field.slice(prefix.length + 1) : f.field).split('.').filter(Boolean);
+          const value = parts.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), input);
+          if (!f.field) return { ...f, field: 'body' }; // the body as a whole (e.g. not an object)
+          return value === undefined && f.code !== 'unknown_field' && parts.length ? { field: f.field, code: 'required' as const } : f;
+        });
       detail = message('validation_failed', lang);
     } else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) {
       status = 400;
@@ -278,9 +302,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         detail,
         instance: req.url,
         requestId: String(req.id),
-        ...(fields.length
-          ? { errors: fields.map((f) => ({ field: f.field, code: f.code, message: fieldMessage(f.code, lang, f.params) })) }
-          : {}),
+        ...(fields.length ? { errors: fields.map((f) => ({ field: f.field, code: f.code, message: fieldMessage(f.code, lang, f.params) })) } : {}),
       });
   });
 
@@ -293,30 +315,38 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.addHook('preClose', async () => {
     draining = true;
   });
-  zr.get('/healthz', {
-    schema: {
-      hide: true,
-      response: {
-        200: z.object({
-          status: z.enum(['ok', 'degraded', 'draining']),
-          database: z.enum(['sqlite', 'postgres']),
-          version: z.string(),
-          problem: z.literal('database_unavailable').optional(),
-        }),
+  zr.get(
+    '/healthz',
+    {
+      schema: {
+        hide: true,
+        response: {
+          200: z.object({
+            status: z.enum(['ok', 'degraded', 'draining']),
+            database: z.enum(['sqlite', 'postgres']),
+            version: z.string(),
+            problem: z.literal('database_unavailable').optional(),
+          }),
+        },
       },
     },
-  }, async () => {
-    const up = await databaseAnswers(database);
-    const status = !up ? ('degraded' as const) : draining ? ('draining' as const) : ('ok' as const);
-    return { status, database: database.dialect, version: config.version, ...(up ? {} : { problem: 'database_unavailable' as const }) };
-  });
-  zr.get('/readyz', {
-    schema: { hide: true, response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['sqlite', 'postgres']), version: z.string() }) } },
-  }, async () => {
-    if (draining) throw new AppError(503, 'shutting_down');
-    if (!(await databaseAnswers(database))) throw new AppError(503, 'database_unavailable');
-    return { status: 'ready' as const, database: database.dialect, version: config.version };
-  });
+    async () => {
+      const up = await databaseAnswers(database);
+      const status = !up ? ('degraded' as const) : draining ? ('draining' as const) : ('ok' as const);
+      return { status, database: database.dialect, version: config.version, ...(up ? {} : { problem: 'database_unavailable' as const }) };
+    },
+  );
+  zr.get(
+    '/readyz',
+    {
+      schema: { hide: true, response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['sqlite', 'postgres']), version: z.string() }) } },
+    },
+    async () => {
+      if (draining) throw new AppError(503, 'shutting_down');
+      if (!(await databaseAnswers(database))) throw new AppError(503, 'database_unavailable');
+      return { status: 'ready' as const, database: database.dialect, version: config.version };
+    },
+  );
   app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
     metricsAccess(config, req, reply);
     reply.type(registry.contentType);
@@ -336,10 +366,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !webRoot || (req.method !== 'GET' && req.method !== 'HEAD')) {
       const lang = langOf(req.headers['accept-language']);
-      return reply.code(404).type('application/problem+json').send({
-        type: 'urn:xiaolian:error:route_not_found', title: 'route_not_found', status: 404, code: 'route_not_found',
-        detail: message('route_not_found', lang), instance: req.url,
-      });
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({
+          type: 'urn:xiaolian:error:route_not_found',
+          title: 'route_not_found',
+          status: 404,
+          code: 'route_not_found',
+          detail: message('route_not_found', lang),
+          instance: req.url,
+        });
     }
     // client-side routes: hand over the single-page app (hashed assets are served by @fastify/static)
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
@@ -361,7 +398,10 @@ function metricsAccess(config: Config, req: FastifyRequest, reply: FastifyReply)
   const h = req.headers.authorization;
   if (typeof h === 'string' && h.startsWith('Bearer ')) {
     const sent = crypto.createHash('sha256').update(h.slice(7)).digest();
-    const want = crypto.createHash('sha256').update(config.metricsToken ?? crypto.randomBytes(32)).digest();
+    const want = crypto
+      .createHash('sha256')
+      .update(config.metricsToken ?? crypto.randomBytes(32))
+      .digest();
     if (config.metricsToken && crypto.timingSafeEqual(sent, want)) return;
     throw new AppError(403, 'forbidden');
   }

@@ -12,7 +12,9 @@ const MIN = 60_000;
 describe('auth', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await makeTestEnv({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_BACKOFF_SECONDS: '60', LOGIN_LOCK_MINUTES: '10', SESSION_IDLE_MINUTES: '30', SESSION_ABSOLUTE_HOURS: '2' } });
+    env = await makeTestEnv({
+      env: { LOGIN_MAX_FAILURES: '3', LOGIN_BACKOFF_SECONDS: '60', LOGIN_LOCK_MINUTES: '10', SESSION_IDLE_MINUTES: '30', SESSION_ABSOLUTE_HOURS: '2' },
+    });
   });
   afterAll(async () => env.close());
   afterEach(() => {
@@ -38,7 +40,12 @@ describe('auth', () => {
     const rows = await env.database.db.selectFrom('sessions').select('id').execute();
     expect(rows.map((r) => r.id)).not.toContain(c.cookies.get('xl_sid'));
     // the sign-in is in the audit log under the person who signed in
-    const entry = await env.database.db.selectFrom('audit_log').select(['actor_id', 'actor_name', 'ip']).where('action', '=', 'auth.login').where('entity_id', '=', 'u_teacher').executeTakeFirstOrThrow();
+    const entry = await env.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'actor_name', 'ip'])
+      .where('action', '=', 'auth.login')
+      .where('entity_id', '=', 'u_teacher')
+      .executeTakeFirstOrThrow();
     expect(entry.actor_id).toBe('u_teacher');
     expect(entry.actor_name).toBeTruthy();
   });
@@ -157,7 +164,9 @@ describe('auth', () => {
     expectProblem(await u.patch('/api/auth/me', { displayName: '改名' }), 403, 'password_change_required');
     // the policy applies to the new password
     expectProblem(await u.post('/api/auth/password', { currentPassword: initial, newPassword: 'short1A!' }), 400, 'weak_password', ['newPassword']);
-    expectProblem(await u.post('/api/auth/password', { currentPassword: 'Wrong#Passw0rd', newPassword: 'Fresh#Passw0rd2' }), 400, 'wrong_password', ['currentPassword']);
+    expectProblem(await u.post('/api/auth/password', { currentPassword: 'Wrong#Passw0rd', newPassword: 'Fresh#Passw0rd2' }), 400, 'wrong_password', [
+      'currentPassword',
+    ]);
     expect((await u.post('/api/auth/password', { currentPassword: initial, newPassword: 'Fresh#Passw0rd2' })).statusCode).toBe(204);
     expect((await u.get('/api/auth/me')).json().user.mustChangePassword).toBe(false);
     expect((await u.get('/api/regions')).statusCode).toBe(200);
@@ -176,13 +185,16 @@ describe('auth', () => {
       ['lowercase1234567', 'two classes'],
       ['Student#2026abc', 'contains the username'],
       [TEST_PASSWORD, 'same as the current one'],
-      ['A'.repeat(120) + 'b1!' + 'c'.repeat(10), 'too long'],
+      [`${'A'.repeat(120)}b1!${'c'.repeat(10)}`, 'too long'],
     ];
     for (const [pw, why] of weak) {
       const res = await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: pw });
       expect(res.statusCode, why).toBe(400);
       expect(['weak_password', 'validation_failed'], why).toContain(res.json().code);
-      expect(res.json().errors.map((e: { field: string }) => e.field), why).toContain('newPassword');
+      expect(
+        res.json().errors.map((e: { field: string }) => e.field),
+        why,
+      ).toContain('newPassword');
     }
     expect(await hash()).toEqual(before);
   });
@@ -213,13 +225,17 @@ describe('auth', () => {
   it('explains each broken password rule in the language of the request', async () => {
     const c = await env.login('secretary');
     c.lang = 'en';
-    const en = expectProblem(await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'secretary' }), 400, 'weak_password', ['newPassword']);
+    const en = expectProblem(await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'secretary' }), 400, 'weak_password', [
+      'newPassword',
+    ]);
     const codes = en.errors!.map((f) => f.code);
     expect(codes).toEqual(expect.arrayContaining(['password_too_short', 'password_too_simple', 'password_contains_username']));
     expect(en.errors!.map((f) => f.message).join(' ')).toMatch(/at least 10 characters/);
     expect(JSON.stringify(en)).not.toMatch(/[\u4e00-\u9fff]/);
     c.lang = 'zh-CN';
-    const zh = expectProblem(await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'secretary' }), 400, 'weak_password', ['newPassword']);
+    const zh = expectProblem(await c.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'secretary' }), 400, 'weak_password', [
+      'newPassword',
+    ]);
     expect(zh.errors!.map((f) => f.message).join(' ')).toMatch(/至少 10 个字符/);
   });
 });

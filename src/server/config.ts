@@ -16,11 +16,18 @@ const Env = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   /** PostgreSQL schema to use (tests run each file in its own schema). */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
   DEMO_PASSWORD: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The address users open; cookies carry `Secure` when it is https. Required in production. */
-  PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'http:// or https://').optional(),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'http:// or https://')
+    .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   /** Sign-in failures per account before the back-off starts. */
@@ -42,7 +49,10 @@ const Env = z.object({
   /** Bearer token for GET /metrics from anywhere but loopback. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Build identification (set by CI; otherwise baked in at build time or read from git). */
-  GIT_COMMIT: z.string().regex(/^[0-9a-f]{4,40}$/i).optional(),
+  GIT_COMMIT: z
+    .string()
+    .regex(/^[0-9a-f]{4,40}$/i)
+    .optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -57,8 +67,16 @@ const Env = z.object({
   /** Create the demo region on start (empty database only). Off unless asked: `npm start` asks on a fresh checkout. */
   SEED_ON_START: z.enum(['0', '1']).default('0'),
   /** Storage quota for resource uploads, in bytes: per uploader and per school (default 5 GiB / 50 GiB). */
-  UPLOAD_QUOTA_USER_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
-  UPLOAD_QUOTA_SCHOOL_BYTES: z.coerce.number().int().min(0).default(50 * 1024 ** 3),
+  UPLOAD_QUOTA_USER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 1024 ** 3),
+  UPLOAD_QUOTA_SCHOOL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(50 * 1024 ** 3),
 });
 
 export interface Config {
@@ -124,7 +142,9 @@ export function buildInfo(): { version: string; commit: string } {
   }
   if (!commit || commit === 'unknown') {
     try {
-      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'], timeout: 3000 }).toString().trim();
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'], timeout: 3000 })
+        .toString()
+        .trim();
     } catch {
       commit = 'unknown';
     }
@@ -168,15 +188,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (tp && tp !== 'false' && tp !== '0') {
     if (tp === 'true') {
       if (production) {
-        refuse("TRUST_PROXY: 'true' believes X-Forwarded-For from anyone, so any client can fake the address in the audit log and the sign-in throttle; give the proxy's address(es) or CIDR(s), e.g. TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.5,10.0.0.6");
+        refuse(
+          "TRUST_PROXY: 'true' believes X-Forwarded-For from anyone, so any client can fake the address in the audit log and the sign-in throttle; give the proxy's address(es) or CIDR(s), e.g. TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.5,10.0.0.6",
+        );
       } else {
         warnings.push("TRUST_PROXY=true believes X-Forwarded-For from any client; give the proxy's address instead (refused when NODE_ENV=production)");
         trustProxy = true;
       }
     } else {
-      const list = tp.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = tp
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = list.filter((s) => !isProxyAddress(s));
-      if (bad.length) refuse(`TRUST_PROXY: ${bad.join(', ')} is not an IP address or CIDR (give the reverse proxy's address(es), comma-separated, e.g. 127.0.0.1,10.0.0.0/24)`);
+      if (bad.length)
+        refuse(
+          `TRUST_PROXY: ${bad.join(', ')} is not an IP address or CIDR (give the reverse proxy's address(es), comma-separated, e.g. 127.0.0.1,10.0.0.0/24)`,
+        );
       trustProxy = list;
     }
   }
@@ -184,7 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const demoPassword = e.DEMO_PASSWORD ?? PUBLIC_DEMO_PASSWORD;
   const seedOnStart = e.SEED_ON_START === '1';
   if (production && seedOnStart && demoPassword === PUBLIC_DEMO_PASSWORD) {
-    refuse(`SEED_ON_START=1: demo accounts (admin, bureau…) with the published password ${PUBLIC_DEMO_PASSWORD} are refused when NODE_ENV=production; leave SEED_ON_START unset and create the first administrator with \`create-admin\`, or set a private DEMO_PASSWORD for a demonstration server`);
+    refuse(
+      `SEED_ON_START=1: demo accounts (admin, bureau…) with the published password ${PUBLIC_DEMO_PASSWORD} are refused when NODE_ENV=production; leave SEED_ON_START unset and create the first administrator with \`create-admin\`, or set a private DEMO_PASSWORD for a demonstration server`,
+    );
   }
   if (problems.length) throw new Error(`unsafe or invalid environment:\n${problems.join('\n')}`);
 

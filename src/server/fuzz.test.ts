@@ -31,7 +31,14 @@ const ONLY = process.env.FUZZ_ROUTES ? new RegExp(process.env.FUZZ_ROUTES) : nul
 /** refusals the onRequest hook gives before any handler runs (they depend on the session only) */
 const HOOK_CODES = new Set(['unauthenticated', 'session_expired', 'forbidden', 'csrf_failed', 'password_change_required']);
 /** routes that may end or weaken the session of the role being fuzzed run after all others, logout last */
-const LATE = ['POST /api/auth/login', 'POST /api/auth/password', 'PATCH /api/auth/me', 'PATCH /api/users/{id}', 'POST /api/users/{id}/reset-password', 'DELETE /api/grants/{id}'];
+const LATE = [
+  'POST /api/auth/login',
+  'POST /api/auth/password',
+  'PATCH /api/auth/me',
+  'PATCH /api/users/{id}',
+  'POST /api/users/{id}/reset-password',
+  'DELETE /api/grants/{id}',
+];
 const LAST = ['POST /api/auth/logout'];
 /**
  * Writes a refused request may legitimately make: a failed sign-in (or wrong current password) counts
@@ -52,7 +59,8 @@ interface Failure {
 }
 
 const show = (c: FuzzCase) => {
-  const p = c.payload === undefined ? '' : Buffer.isBuffer(c.payload) ? `<${c.payload.length} bytes ${c.payload.subarray(0, 80).toString('latin1')}>` : c.payload;
+  const p =
+    c.payload === undefined ? '' : Buffer.isBuffer(c.payload) ? `<${c.payload.length} bytes ${c.payload.subarray(0, 80).toString('latin1')}>` : c.payload;
   const body = JSON.stringify(p.length > 240 ? `${p.slice(0, 240)}…(${p.length} chars)` : p);
   const url = c.url.length > 240 ? `${c.url.slice(0, 240)}…(${c.url.length} chars)` : c.url;
   return `[${c.kind}] ${c.method} ${url} ${JSON.stringify(c.headers['content-type'] ?? '')} ${body}`;
@@ -97,7 +105,10 @@ describe('fuzz: every route × every role', () => {
       errorsLogged.push(err ? `${err.message}\n${(err.stack ?? '').split('\n').slice(1, 6).join('\n')}` : String(obj));
     };
     for (const role of ROLES) clients.set(role, role === 'anon' ? env.anon() : await env.login(role));
-    pools = await loadPools(env.database, ROLES.filter((r) => r !== 'anon').map((r) => `u_${r}`));
+    pools = await loadPools(
+      env.database,
+      ROLES.filter((r) => r !== 'anon').map((r) => `u_${r}`),
+    );
     probe = new StateProbe(env.database, env.dir, env.storage);
   }, 120_000);
   afterAll(async () => {
@@ -111,10 +122,14 @@ describe('fuzz: every route × every role', () => {
     // every registered route is fuzzed: the documented operation, or (hidden routes) its bare path
     const ops: Operation[] = env.app.xl.routes.map((r) => {
       const p = r.url.replace(/:(\w+)/g, '{$1}');
-      return documented.find((o) => o.method === r.method && o.path === p) ?? {
-        method: r.method, path: p, multipart: false,
-        params: [...p.matchAll(/\{(\w+)\}/g)].map((m) => ({ in: 'path' as const, name: m[1]!, required: true, schema: { type: 'string' } })),
-      };
+      return (
+        documented.find((o) => o.method === r.method && o.path === p) ?? {
+          method: r.method,
+          path: p,
+          multipart: false,
+          params: [...p.matchAll(/\{(\w+)\}/g)].map((m) => ({ in: 'path' as const, name: m[1]!, required: true, schema: { type: 'string' } })),
+        }
+      );
     });
     const key = (o: Operation) => `${o.method} ${o.path}`;
     const rank = (o: Operation) => (LAST.includes(key(o)) ? 3 : LATE.includes(key(o)) ? 2 : o.method === 'GET' ? 0 : 1);
@@ -174,7 +189,13 @@ describe('fuzz: every route × every role', () => {
             const now = await snap();
             const left = changes(base, now);
             base = now;
-            failures.push({ what: 'hung', route: k, role, detail: `no answer within ${LIMIT_MS} ms${left.length ? `; left behind: ${left.join('; ')}` : ''}`, input: show(c) });
+            failures.push({
+              what: 'hung',
+              route: k,
+              role,
+              detail: `no answer within ${LIMIT_MS} ms${left.length ? `; left behind: ${left.join('; ')}` : ''}`,
+              input: show(c),
+            });
             continue;
           }
           const res = r.value!;
@@ -190,7 +211,14 @@ describe('fuzz: every route × every role', () => {
           }
           if (s >= 400) {
             if (!/^application\/problem\+json/.test(String(res.headers['content-type'])) || !code) {
-              failures.push({ what: 'not-problem-json', route: k, role, status: s, detail: `${res.headers['content-type']} ${res.body.slice(0, 160)}`, input: show(c) });
+              failures.push({
+                what: 'not-problem-json',
+                route: k,
+                role,
+                status: s,
+                detail: `${res.headers['content-type']} ${res.body.slice(0, 160)}`,
+                input: show(c),
+              });
             }
             if (code === 'unauthenticated' || code === 'session_expired') sessionGone = role !== 'anon';
             if (code && HOOK_CODES.has(code)) {
@@ -203,7 +231,8 @@ describe('fuzz: every route × every role', () => {
             }
             const now = await snap();
             const changed = changes(base, now);
-            if (changed.length) failures.push({ what: 'wrote-on-4xx', route: k, role, status: s, detail: `${code} wrote: ${changed.join('; ')}`, input: show(c) });
+            if (changed.length)
+              failures.push({ what: 'wrote-on-4xx', route: k, role, status: s, detail: `${code} wrote: ${changed.join('; ')}`, input: show(c) });
             base = now;
           } else if (!lazy) {
             base = await snap(); // a 2xx may change things: the next request compares against after
@@ -224,7 +253,14 @@ describe('fuzz: every route × every role', () => {
             const after = await snap();
             const again = changes(base, after);
             if (again.length && !r.hung && r.value!.statusCode >= 400) {
-              failures.push({ what: 'wrote-on-4xx', route: k, role, status: r.value!.statusCode, detail: `${p.code} wrote: ${again.join('; ')}`, input: show(p.c) });
+              failures.push({
+                what: 'wrote-on-4xx',
+                route: k,
+                role,
+                status: r.value!.statusCode,
+                detail: `${p.code} wrote: ${again.join('; ')}`,
+                input: show(p.c),
+              });
             }
             base = after;
           }
@@ -235,7 +271,8 @@ describe('fuzz: every route × every role', () => {
         }
       }
       const h = await timed(env.anon().get('/healthz'));
-      if (h.hung || h.value!.statusCode !== 200) failures.push({ what: 'healthz', route: k, role: '-', detail: h.hung ? 'hung' : `${h.value!.statusCode} ${h.value!.body.slice(0, 120)}` });
+      if (h.hung || h.value!.statusCode !== 200)
+        failures.push({ what: 'healthz', route: k, role: '-', detail: h.hung ? 'hung' : `${h.value!.statusCode} ${h.value!.body.slice(0, 120)}` });
     }
 
     // the report: counts, then each distinct failure once (route, what, status, role list, one input)
@@ -250,12 +287,16 @@ describe('fuzz: every route × every role', () => {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const lines = [
       `fuzz (${env.database.dialect}): ${ops.length} routes × ${ROLES.length} roles = ${pairs} pairs, ${RUNS} inputs each at most, ` +
-        `${requests} requests (${[...statusCount].sort().map(([c, n]) => `${c}: ${n}`).join(', ')}), ${snapshots} state snapshots (${(snapMs / 1000).toFixed(1)} s), requests ${(requestMs / 1000).toFixed(1)} s, total ${seconds} s`,
+        `${requests} requests (${[...statusCount]
+          .sort()
+          .map(([c, n]) => `${c}: ${n}`)
+          .join(', ')}), ${snapshots} state snapshots (${(snapMs / 1000).toFixed(1)} s), requests ${(requestMs / 1000).toFixed(1)} s, total ${seconds} s`,
       `  5xx: ${failures.filter((f) => f.what === 'status>=500').length}, hung: ${failures.filter((f) => f.what === 'hung').length}, ` +
         `writes on 4xx: ${failures.filter((f) => f.what === 'wrote-on-4xx').length}, not problem+json: ${failures.filter((f) => f.what === 'not-problem-json').length}, ` +
         `slowest ${Math.round(maxMs)} ms (${slowest})`,
       ...[...distinct.values()].map(
-        ({ f, roles, n }) => `  ✗ ${f.what} ${f.status ?? ''} ${f.route} ×${n} as ${[...roles].join(',')}\n      ${f.input ?? ''}\n      ${f.detail.replace(/\n/g, '\n      ')}`,
+        ({ f, roles, n }) =>
+          `  ✗ ${f.what} ${f.status ?? ''} ${f.route} ×${n} as ${[...roles].join(',')}\n      ${f.input ?? ''}\n      ${f.detail.replace(/\n/g, '\n      ')}`,
       ),
     ];
     console.log(lines.join('\n'));
@@ -268,7 +309,10 @@ describe('fuzz: every route × every role', () => {
     await env.database.db.updateTable('schools').set({ updated_at: '2099-01-01T00:00:00.000Z' }).where('id', '=', 's_00001').execute();
     const updated = await probe.snapshot();
     expect(diff(before, updated)).toEqual([expect.stringMatching(/^schools: /)]);
-    await env.database.db.insertInto('regions').values({ id: 'r_fz01', parent_id: null, level: 'province', code: '870000', name: '探针省', created_at: '2025-01-01T00:00:00.000Z' }).execute();
+    await env.database.db
+      .insertInto('regions')
+      .values({ id: 'r_fz01', parent_id: null, level: 'province', code: '870000', name: '探针省', created_at: '2025-01-01T00:00:00.000Z' })
+      .execute();
     await env.storage.put('probe/fz.txt', Buffer.from('x'));
     const added = await probe.snapshot();
     expect(diff(updated, added).sort()).toEqual(['+file files/probe/fz.txt', expect.stringMatching(/^regions: /)]);
@@ -279,7 +323,11 @@ describe('fuzz: every route × every role', () => {
 
   it('refuses a URL the router cannot read as problem+json (bad percent-encoding, a path param over 100 characters)', async () => {
     const admin = clients.get('admin')!;
-    for (const [url, status] of [['/api/schools/%', 400], ['/api/schools/%ZZ/terms', 400], [`/api/schools/${'x'.repeat(5000)}`, 414]] as const) {
+    for (const [url, status] of [
+      ['/api/schools/%', 400],
+      ['/api/schools/%ZZ/terms', 400],
+      [`/api/schools/${'x'.repeat(5000)}`, 414],
+    ] as const) {
       const res = await admin.get(url);
       expect(res.statusCode, url).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

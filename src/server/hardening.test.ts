@@ -24,7 +24,9 @@ const OUTSIDER = '203.0.113.66';
 const OWNER = '198.51.100.20';
 
 async function throttleRow(env: TestEnv, key: string) {
-  const r = await sql<{ failures: number; blocked_until_ms: number }>`select failures, blocked_until_ms from login_throttle where key = ${key}`.execute(env.database.db);
+  const r = await sql<{ failures: number; blocked_until_ms: number }>`select failures, blocked_until_ms from login_throttle where key = ${key}`.execute(
+    env.database.db,
+  );
   return r.rows[0] ? { failures: Number(r.rows[0].failures), blockedUntil: Number(r.rows[0].blocked_until_ms) } : undefined;
 }
 
@@ -56,8 +58,12 @@ describe('sign-in throttling', () => {
     }
     expect((await throttleRow(env, 'acct:teacher'))!.failures).toBe(5);
     // exactly five passwords were checked (each check leaves one audit row)
-    const checked = await env.database.db.selectFrom('audit_log').select('id').where('action', 'in', ['auth.login_failed', 'auth.backoff'])
-      .where('entity_id', '=', 'u_teacher').execute();
+    const checked = await env.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', 'in', ['auth.login_failed', 'auth.backoff'])
+      .where('entity_id', '=', 'u_teacher')
+      .execute();
     expect(checked).toHaveLength(5);
   });
 
@@ -201,15 +207,26 @@ describe('headers, metrics, request ids, cookies behind a proxy', () => {
     hardened(await env.anon().get('/api/schools'), '401');
     hardened(await admin.get('/api/no-such-route'), '404');
     // a document download
-    const doc = await env.database.db.selectFrom('document_versions').select(['document_id', 'version']).orderBy('document_id').limit(1).executeTakeFirstOrThrow();
+    const doc = await env.database.db
+      .selectFrom('document_versions')
+      .select(['document_id', 'version'])
+      .orderBy('document_id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const file = await admin.get(`/api/documents/${doc.document_id}/versions/${doc.version}/file`);
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-disposition']).toMatch(/^attachment/);
     hardened(file, 'document download');
     expect(file.headers['x-frame-options']).toBe('DENY');
     // an inline preview may be framed by the app itself, by nobody else
-    const rf = await env.database.db.selectFrom('resource_files as f').innerJoin('resource_versions as v', 'v.id', 'f.version_id')
-      .innerJoin('resources as r', 'r.current_version_id', 'v.id').select(['r.id as rid', 'f.id as fid']).where('f.mime', '=', 'application/pdf').limit(1).executeTakeFirst();
+    const rf = await env.database.db
+      .selectFrom('resource_files as f')
+      .innerJoin('resource_versions as v', 'v.id', 'f.version_id')
+      .innerJoin('resources as r', 'r.current_version_id', 'v.id')
+      .select(['r.id as rid', 'f.id as fid'])
+      .where('f.mime', '=', 'application/pdf')
+      .limit(1)
+      .executeTakeFirst();
     if (rf) {
       const preview = await admin.get(`/api/resources/${rf.rid}/files/${rf.fid}/preview`);
       expect(preview.statusCode).toBe(200);
@@ -223,7 +240,11 @@ describe('headers, metrics, request ids, cookies behind a proxy', () => {
     const outside = await env.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5' });
     expectProblem(outside, 401, 'unauthenticated');
     expect(outside.headers['www-authenticate']).toMatch(/^Bearer/);
-    expectProblem(await env.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5', headers: { authorization: 'Bearer wrong-token-wrong-token' } }), 403, 'forbidden');
+    expectProblem(
+      await env.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5', headers: { authorization: 'Bearer wrong-token-wrong-token' } }),
+      403,
+      'forbidden',
+    );
     // a local reverse proxy forwarding someone from outside is not "this machine"
     expectProblem(await env.app.inject({ method: 'GET', url: '/metrics', headers: { 'x-forwarded-for': '203.0.113.5' } }), 401, 'unauthenticated');
     const withToken = await env.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5', headers: { authorization: `Bearer ${token}` } });
@@ -259,15 +280,24 @@ describe('headers, metrics, request ids, cookies behind a proxy', () => {
 
   it('cookies are Secure when a trusted proxy says https, and the audit records the address it forwards', async () => {
     const login = (headers: Record<string, string>, remoteAddress?: string) =>
-      env.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'student', password: TEST_PASSWORD }, headers, ...(remoteAddress ? { remoteAddress } : {}) });
-    const sid = (res: { headers: Record<string, unknown> }) => ([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('xl_sid='))!;
+      env.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'student', password: TEST_PASSWORD },
+        headers,
+        ...(remoteAddress ? { remoteAddress } : {}),
+      });
+    const sid = (res: { headers: Record<string, unknown> }) =>
+      ([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('xl_sid='))!;
     expect(sid(await login({}))).not.toMatch(/;\s*Secure/i);
     const proxied = await login({ 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.41' });
     expect(sid(proxied)).toMatch(/;\s*Secure/i);
     // the same headers from a client that is not the proxy are not believed
     const direct = await login({ 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.42' }, '203.0.113.8');
     expect(sid(direct)).not.toMatch(/;\s*Secure/i);
-    const ips = (await env.database.db.selectFrom('audit_log').select('ip').where('action', '=', 'auth.login').where('entity_id', '=', 'u_student').execute()).map((r) => r.ip);
+    const ips = (
+      await env.database.db.selectFrom('audit_log').select('ip').where('action', '=', 'auth.login').where('entity_id', '=', 'u_student').execute()
+    ).map((r) => r.ip);
     expect(ips).toContain('198.51.100.41');
     expect(ips).toContain('203.0.113.8');
     expect(ips).not.toContain('198.51.100.42');
@@ -333,7 +363,13 @@ describe('logs', () => {
     });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-logs-'));
     const schema = process.env.DATABASE_URL ? `t_${crypto.randomBytes(6).toString('hex')}` : undefined;
-    const config = loadConfig({ ...process.env, DATA_DIR: dir, LOG_LEVEL: 'info', DEMO_PASSWORD: TEST_PASSWORD, ...(schema ? { DATABASE_SCHEMA: schema } : {}) });
+    const config = loadConfig({
+      ...process.env,
+      DATA_DIR: dir,
+      LOG_LEVEL: 'info',
+      DEMO_PASSWORD: TEST_PASSWORD,
+      ...(schema ? { DATABASE_SCHEMA: schema } : {}),
+    });
     const database = createDatabase(config);
     await ensureSchema(database, schema);
     const storage = new LocalStorage(path.join(dir, 'files'));
@@ -348,10 +384,18 @@ describe('logs', () => {
       const cookies = login.cookies as { name: string; value: string }[];
       const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
       const csrf = cookies.find((c) => c.name === 'xl_csrf')!.value;
-      const tok = await app.inject({ method: 'POST', url: '/api/calendar/tokens', payload: { kind: 'teacher', id: 'u_teacher' }, headers: { cookie, 'x-csrf-token': csrf } });
+      const tok = await app.inject({
+        method: 'POST',
+        url: '/api/calendar/tokens',
+        payload: { kind: 'teacher', id: 'u_teacher' },
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
       expect(tok.statusCode).toBe(201);
       const feedPath = new URL(tok.json().url).pathname;
-      const secret = feedPath.split('/').pop()!.replace(/\.ics$/, '');
+      const secret = feedPath
+        .split('/')
+        .pop()!
+        .replace(/\.ics$/, '');
       expect((await app.inject({ method: 'GET', url: feedPath })).statusCode).toBe(200);
       await app.inject({ method: 'GET', url: `/api/calendar/feed/${secret}x.ics` });
       await app.inject({ method: 'GET', url: '/api/auth/sso/callback?code=SECRETCODE123&state=SECRETSTATE456' });
@@ -381,7 +425,9 @@ describe('command line', () => {
   const run = (args: string[], env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...args], {
-        cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
       let err = '';
@@ -395,7 +441,10 @@ describe('command line', () => {
     const sqlite = path.join(dir, 'xiaolian.sqlite');
     const prod = { NODE_ENV: 'production', PUBLIC_URL: 'https://xl.example.cn', DATA_DIR: dir };
     try {
-      const [admin, seedMissing] = await Promise.all([run(['create-admin', 'alice'], { DATA_DIR: dir }), run(['seed'], { ...prod, DEMO_PASSWORD: 'Private#Demo2026' })]);
+      const [admin, seedMissing] = await Promise.all([
+        run(['create-admin', 'alice'], { DATA_DIR: dir }),
+        run(['seed'], { ...prod, DEMO_PASSWORD: 'Private#Demo2026' }),
+      ]);
       expect(admin.code).toBe(1);
       expect(admin.err).toContain(`database: sqlite ${sqlite}`);
       expect(admin.err).toMatch(/create-admin: refused — there is no database at/);
@@ -426,7 +475,9 @@ describe('command line', () => {
   }, 180_000);
 
   it('names a PostgreSQL target without its password', () => {
-    expect(describeDatabase({ databaseUrl: 'postgres://xiaolian:s3cret@db.internal:5432/xiaolian', sqlitePath: '' })).toBe('postgres db.internal:5432/xiaolian (user xiaolian)');
+    expect(describeDatabase({ databaseUrl: 'postgres://xiaolian:s3cret@db.internal:5432/xiaolian', sqlitePath: '' })).toBe(
+      'postgres db.internal:5432/xiaolian (user xiaolian)',
+    );
     expect(describeDatabase({ databaseUrl: 'postgres://xiaolian:s3cret@db.internal/xl', databaseSchema: 'tenant1', sqlitePath: '' })).not.toContain('s3cret');
   });
 });

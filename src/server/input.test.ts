@@ -22,7 +22,7 @@ const at = (date: string, hm: string) => new Date(Date.parse(`${date}T${hm}:00+0
 
 let env: TestEnv;
 let admin: Client;
-let bureau: Client;
+let _bureau: Client;
 let principal: Client; // school admin of s_00001 (core of a_0001)
 let secretary: Client; // secretariat of a_0001
 let teacher: Client; // 陈晓燕, teacher of s_00003 (member of a_0001)
@@ -31,11 +31,21 @@ let regionId: string;
 
 beforeAll(async () => {
   env = await makeTestEnv();
-  [admin, bureau, principal, secretary, teacher] = await Promise.all(['admin', 'bureau', 'principal', 'secretary', 'teacher'].map((u) => env.login(u)));
+  [admin, _bureau, principal, secretary, teacher] = await Promise.all(['admin', 'bureau', 'principal', 'secretary', 'teacher'].map((u) => env.login(u)));
   regionId = (await env.database.db.selectFrom('schools').select('region_id').where('id', '=', 's_00001').executeTakeFirstOrThrow()).region_id;
   const f = await principal.post('/api/facilities', {
-    schoolId: 's_00001', type: 'chemistry_lab', subject: 'chemistry', name: '输入校验实验室', capacity: 48, location: '实验楼101',
-    minNoticeHours: 0, maxDaysAhead: 30, maxMinutes: 240, openHours: ALL_WEEK, safetyRules: '进入实验室须穿实验服', responsibilityTerms: '借用方负责学生安全',
+    schoolId: 's_00001',
+    type: 'chemistry_lab',
+    subject: 'chemistry',
+    name: '输入校验实验室',
+    capacity: 48,
+    location: '实验楼101',
+    minNoticeHours: 0,
+    maxDaysAhead: 30,
+    maxMinutes: 240,
+    openHours: ALL_WEEK,
+    safetyRules: '进入实验室须穿实验服',
+    responsibilityTerms: '借用方负责学生安全',
   });
   expect(f.statusCode, f.body).toBe(201);
   facilityId = f.json().id;
@@ -79,7 +89,9 @@ describe('absurd dates in report queries', () => {
     expectProblem(await admin.get('/api/audit?from=2020-01-01&to=2026-01-01'), 400, 'validation_failed', ['query.to']);
     expectProblem(await admin.get('/api/audit?from=2026-03-01&to=2026-02-01'), 400, 'validation_failed', ['query.to']);
     expect((await admin.get('/api/audit?from=2025-03-01&to=2026-02-01')).statusCode).toBe(200);
-    expectProblem(await secretary.get('/api/credit/statements?allianceId=a_0001&schoolId=s_00001&from=2020-01-01&to=2026-01-01'), 400, 'validation_failed', ['query.to']);
+    expectProblem(await secretary.get('/api/credit/statements?allianceId=a_0001&schoolId=s_00001&from=2020-01-01&to=2026-01-01'), 400, 'validation_failed', [
+      'query.to',
+    ]);
   });
 });
 
@@ -102,55 +114,254 @@ describe('garbage is refused with 400 naming the field, and nothing is written',
     table: string;
   };
   const cases: Case[] = [
-    { name: 'profile displayName NUL', as: () => teacher, method: 'PATCH', url: () => '/api/auth/me', body: () => ({ displayName: NUL }), field: 'displayName', code: 'control_characters', table: 'users' },
-    { name: 'user displayName CR/LF', as: () => admin, method: 'POST', url: () => '/api/users', body: () => ({ username: 'hostile.user', displayName: `张三${CRLF}李四`, schoolId: 's_00001' }), field: 'displayName', code: 'control_characters', table: 'users' },
     {
-      name: 'school name CR/LF', as: () => admin, method: 'POST', url: () => '/api/schools', field: 'name', code: 'control_characters', table: 'schools',
+      name: 'profile displayName NUL',
+      as: () => teacher,
+      method: 'PATCH',
+      url: () => '/api/auth/me',
+      body: () => ({ displayName: NUL }),
+      field: 'displayName',
+      code: 'control_characters',
+      table: 'users',
+    },
+    {
+      name: 'user displayName CR/LF',
+      as: () => admin,
+      method: 'POST',
+      url: () => '/api/users',
+      body: () => ({ username: 'hostile.user', displayName: `张三${CRLF}李四`, schoolId: 's_00001' }),
+      field: 'displayName',
+      code: 'control_characters',
+      table: 'users',
+    },
+    {
+      name: 'school name CR/LF',
+      as: () => admin,
+      method: 'POST',
+      url: () => '/api/schools',
+      field: 'name',
+      code: 'control_characters',
+      table: 'schools',
       body: () => ({ regionId, code: '3399999901', name: `测试${CRLF}学校`, type: 'primary', ownership: 'public', location: 'urban' }),
     },
     {
-      name: 'alliance foundedOn 2026-02-30', as: () => admin, method: 'POST', url: () => '/api/alliances', field: 'foundedOn', code: 'invalid_date', table: 'alliances',
-      body: () => ({ regionId, name: '输入校验联盟', kind: ALLIANCE_KINDS.codes[0], pattern: ALLIANCE_PATTERNS.codes[0], coreSchoolId: 's_00001', foundedOn: '2026-02-30', cycleStartOn: '2026-09-01' }),
+      name: 'alliance foundedOn 2026-02-30',
+      as: () => admin,
+      method: 'POST',
+      url: () => '/api/alliances',
+      field: 'foundedOn',
+      code: 'invalid_date',
+      table: 'alliances',
+      body: () => ({
+        regionId,
+        name: '输入校验联盟',
+        kind: ALLIANCE_KINDS.codes[0],
+        pattern: ALLIANCE_PATTERNS.codes[0],
+        coreSchoolId: 's_00001',
+        foundedOn: '2026-02-30',
+        cycleStartOn: '2026-09-01',
+      }),
     },
     {
-      name: 'alliance cycleStartOn 0001-01-01', as: () => admin, method: 'POST', url: () => '/api/alliances', field: 'cycleStartOn', code: 'invalid_date', table: 'alliances',
-      body: () => ({ regionId, name: '输入校验联盟', kind: ALLIANCE_KINDS.codes[0], pattern: ALLIANCE_PATTERNS.codes[0], coreSchoolId: 's_00001', foundedOn: '2026-02-01', cycleStartOn: '0001-01-01' }),
-    },
-    { name: 'partner name bidi', as: () => admin, method: 'POST', url: () => '/api/partners', body: () => ({ regionId, name: `科技馆${BIDI}gpj.exe`, kind: PARTNER_KINDS.codes[0] }), field: 'name', code: 'control_characters', table: 'partners' },
-    { name: 'milestone title bell', as: () => secretary, method: 'POST', url: () => '/api/alliances/a_0001/milestones', body: () => ({ phase: PHASES.codes[0], title: `完成${BELL}章程`, dueOn: '2026-10-01' }), field: 'title', code: 'control_characters', table: 'milestones' },
-    { name: 'milestone dueOn 2026-02-30', as: () => secretary, method: 'POST', url: () => '/api/alliances/a_0001/milestones', body: () => ({ phase: PHASES.codes[0], title: '完成章程', dueOn: '2026-02-30' }), field: 'dueOn', code: 'invalid_date', table: 'milestones' },
-    { name: 'application reason NUL', as: () => principal, method: 'POST', url: () => '/api/applications', body: () => ({ allianceId: 'a_0002', schoolId: 's_00001', reason: `希望加入联盟${NUL}共享资源` }), field: 'reason', code: 'control_characters', table: 'membership_applications' },
-    { name: 'credit adjustment reason CR/LF', as: () => secretary, method: 'POST', url: () => '/api/alliances/a_0001/credit-adjustments', body: () => ({ ownerType: 'school', ownerId: 's_00001', amount: 10, reason: `补录${CRLF}积分` }), field: 'reason', code: 'control_characters', table: 'credit_transactions' },
-    { name: 'closure startDate 0001-01-01', as: () => principal, method: 'POST', url: () => `/api/facilities/${facilityId}/closures`, body: () => ({ startDate: '0001-01-01', endDate: '2026-12-01', kind: 'repair' }), field: 'startDate', code: 'invalid_date', table: 'closures' },
-    { name: 'closure endDate before startDate', as: () => principal, method: 'POST', url: () => `/api/facilities/${facilityId}/closures`, body: () => ({ startDate: '2026-12-05', endDate: '2026-12-01', kind: 'repair' }), field: 'endDate', code: 'before_from', table: 'closures' },
-    { name: 'equipment name bidi isolate', as: () => principal, method: 'POST', url: () => `/api/facilities/${facilityId}/equipment`, body: () => ({ type: '显微镜', name: '显微镜\u2066', quantity: 1 }), field: 'name', code: 'control_characters', table: 'equipment' },
-    {
-      name: 'booking start T24:00', as: () => teacher, method: 'POST', url: () => '/api/bookings', field: 'start', code: 'invalid_instant', table: 'bookings',
-      body: () => ({ facilityId, start: `${dayFrom(5)}T24:00+08:00`, end, purpose: '化学分组实验', groupSize: 40, responsibleTeacher: '陈晓燕', acceptTerms: true }),
-    },
-    {
-      name: 'booking end 2026-02-30', as: () => teacher, method: 'POST', url: () => '/api/bookings', field: 'end', code: 'invalid_instant', table: 'bookings',
-      body: () => ({ facilityId, start, end: '2026-02-30T11:00+08:00', purpose: '化学分组实验', groupSize: 40, responsibleTeacher: '陈晓燕', acceptTerms: true }),
+      name: 'alliance cycleStartOn 0001-01-01',
+      as: () => admin,
+      method: 'POST',
+      url: () => '/api/alliances',
+      field: 'cycleStartOn',
+      code: 'invalid_date',
+      table: 'alliances',
+      body: () => ({
+        regionId,
+        name: '输入校验联盟',
+        kind: ALLIANCE_KINDS.codes[0],
+        pattern: ALLIANCE_PATTERNS.codes[0],
+        coreSchoolId: 's_00001',
+        foundedOn: '2026-02-01',
+        cycleStartOn: '0001-01-01',
+      }),
     },
     {
-      name: 'booking purpose CR/LF', as: () => teacher, method: 'POST', url: () => '/api/bookings', field: 'purpose', code: 'control_characters', table: 'bookings',
+      name: 'partner name bidi',
+      as: () => admin,
+      method: 'POST',
+      url: () => '/api/partners',
+      body: () => ({ regionId, name: `科技馆${BIDI}gpj.exe`, kind: PARTNER_KINDS.codes[0] }),
+      field: 'name',
+      code: 'control_characters',
+      table: 'partners',
+    },
+    {
+      name: 'milestone title bell',
+      as: () => secretary,
+      method: 'POST',
+      url: () => '/api/alliances/a_0001/milestones',
+      body: () => ({ phase: PHASES.codes[0], title: `完成${BELL}章程`, dueOn: '2026-10-01' }),
+      field: 'title',
+      code: 'control_characters',
+      table: 'milestones',
+    },
+    {
+      name: 'milestone dueOn 2026-02-30',
+      as: () => secretary,
+      method: 'POST',
+      url: () => '/api/alliances/a_0001/milestones',
+      body: () => ({ phase: PHASES.codes[0], title: '完成章程', dueOn: '2026-02-30' }),
+      field: 'dueOn',
+      code: 'invalid_date',
+      table: 'milestones',
+    },
+    {
+      name: 'application reason NUL',
+      as: () => principal,
+      method: 'POST',
+      url: () => '/api/applications',
+      body: () => ({ allianceId: 'a_0002', schoolId: 's_00001', reason: `希望加入联盟${NUL}共享资源` }),
+      field: 'reason',
+      code: 'control_characters',
+      table: 'membership_applications',
+    },
+    {
+      name: 'credit adjustment reason CR/LF',
+      as: () => secretary,
+      method: 'POST',
+      url: () => '/api/alliances/a_0001/credit-adjustments',
+      body: () => ({ ownerType: 'school', ownerId: 's_00001', amount: 10, reason: `补录${CRLF}积分` }),
+      field: 'reason',
+      code: 'control_characters',
+      table: 'credit_transactions',
+    },
+    {
+      name: 'closure startDate 0001-01-01',
+      as: () => principal,
+      method: 'POST',
+      url: () => `/api/facilities/${facilityId}/closures`,
+      body: () => ({ startDate: '0001-01-01', endDate: '2026-12-01', kind: 'repair' }),
+      field: 'startDate',
+      code: 'invalid_date',
+      table: 'closures',
+    },
+    {
+      name: 'closure endDate before startDate',
+      as: () => principal,
+      method: 'POST',
+      url: () => `/api/facilities/${facilityId}/closures`,
+      body: () => ({ startDate: '2026-12-05', endDate: '2026-12-01', kind: 'repair' }),
+      field: 'endDate',
+      code: 'before_from',
+      table: 'closures',
+    },
+    {
+      name: 'equipment name bidi isolate',
+      as: () => principal,
+      method: 'POST',
+      url: () => `/api/facilities/${facilityId}/equipment`,
+      body: () => ({ type: '显微镜', name: '显微镜\u2066', quantity: 1 }),
+      field: 'name',
+      code: 'control_characters',
+      table: 'equipment',
+    },
+    {
+      name: 'booking start T24:00',
+      as: () => teacher,
+      method: 'POST',
+      url: () => '/api/bookings',
+      field: 'start',
+      code: 'invalid_instant',
+      table: 'bookings',
+      body: () => ({
+        facilityId,
+        start: `${dayFrom(5)}T24:00+08:00`,
+        end,
+        purpose: '化学分组实验',
+        groupSize: 40,
+        responsibleTeacher: '陈晓燕',
+        acceptTerms: true,
+      }),
+    },
+    {
+      name: 'booking end 2026-02-30',
+      as: () => teacher,
+      method: 'POST',
+      url: () => '/api/bookings',
+      field: 'end',
+      code: 'invalid_instant',
+      table: 'bookings',
+      body: () => ({
+        facilityId,
+        start,
+        end: '2026-02-30T11:00+08:00',
+        purpose: '化学分组实验',
+        groupSize: 40,
+        responsibleTeacher: '陈晓燕',
+        acceptTerms: true,
+      }),
+    },
+    {
+      name: 'booking purpose CR/LF',
+      as: () => teacher,
+      method: 'POST',
+      url: () => '/api/bookings',
+      field: 'purpose',
+      code: 'control_characters',
+      table: 'bookings',
       body: () => ({ facilityId, start, end, purpose: `化学${CRLF}实验`, groupSize: 40, responsibleTeacher: '陈晓燕', acceptTerms: true }),
     },
     {
-      name: 'booking recurrence until 9999-12-31', as: () => teacher, method: 'POST', url: () => '/api/bookings', field: 'recurrence.until', code: 'invalid_date', table: 'bookings',
-      body: () => ({ facilityId, start, end, purpose: '化学实验', groupSize: 40, responsibleTeacher: '陈晓燕', acceptTerms: true, recurrence: { until: '9999-12-31' } }),
+      name: 'booking recurrence until 9999-12-31',
+      as: () => teacher,
+      method: 'POST',
+      url: () => '/api/bookings',
+      field: 'recurrence.until',
+      code: 'invalid_date',
+      table: 'bookings',
+      body: () => ({
+        facilityId,
+        start,
+        end,
+        purpose: '化学实验',
+        groupSize: 40,
+        responsibleTeacher: '陈晓燕',
+        acceptTerms: true,
+        recurrence: { until: '9999-12-31' },
+      }),
     },
     {
-      name: 'loan to +010000', as: () => teacher, method: 'POST', url: () => `/api/equipment/eq_none/loans`, field: 'to', code: 'invalid_instant', table: 'equipment_loans',
+      name: 'loan to +010000',
+      as: () => teacher,
+      method: 'POST',
+      url: () => `/api/equipment/eq_none/loans`,
+      field: 'to',
+      code: 'invalid_instant',
+      table: 'equipment_loans',
       body: () => ({ quantity: 1, from: start, to: '+010000-01-01T00:00:00.000Z' }),
     },
     {
-      name: 'resource title bell', as: () => teacher, method: 'POST', url: () => '/api/resources', field: 'title', code: 'control_characters', table: 'resources',
+      name: 'resource title bell',
+      as: () => teacher,
+      method: 'POST',
+      url: () => '/api/resources',
+      field: 'title',
+      code: 'control_characters',
+      table: 'resources',
       body: () => ({ kind: 'lesson_plan', title: `二次函数${BELL}教学设计`, subject: 'math', stage: 'junior', licence: 'cc_by_nc', visibility: 'alliance' }),
     },
     {
-      name: 'resource tag LF', as: () => teacher, method: 'POST', url: () => '/api/resources', field: 'tags.0', code: 'control_characters', table: 'resources',
-      body: () => ({ kind: 'lesson_plan', title: '二次函数教学设计', subject: 'math', stage: 'junior', licence: 'cc_by_nc', visibility: 'alliance', tags: ['函数\n图像'] }),
+      name: 'resource tag LF',
+      as: () => teacher,
+      method: 'POST',
+      url: () => '/api/resources',
+      field: 'tags.0',
+      code: 'control_characters',
+      table: 'resources',
+      body: () => ({
+        kind: 'lesson_plan',
+        title: '二次函数教学设计',
+        subject: 'math',
+        stage: 'junior',
+        licence: 'cc_by_nc',
+        visibility: 'alliance',
+        tags: ['函数\n图像'],
+      }),
     },
   ];
 
@@ -199,7 +410,9 @@ describe('horizons', () => {
     const p = expectProblem(res, 400, 'validation_failed', ['to']);
     expect(p.errors![0]!.code).toBe('loan_too_long');
     expect(p.errors![0]!.message).toContain('30');
-    expectProblem(await teacher.post(`/api/equipment/${equipmentId}/loans`, { quantity: 1, from, to: at(dayFrom(33), '09:00') }), 400, 'validation_failed', ['to']);
+    expectProblem(await teacher.post(`/api/equipment/${equipmentId}/loans`, { quantity: 1, from, to: at(dayFrom(33), '09:00') }), 400, 'validation_failed', [
+      'to',
+    ]);
     expect(await countRows(env.database, 'equipment_loans')).toBe(before);
     const week = await teacher.post(`/api/equipment/${equipmentId}/loans`, { quantity: 1, from, to: at(dayFrom(9), '09:00') });
     expect(week.statusCode, week.body).toBe(201);
@@ -216,12 +429,33 @@ describe('horizons', () => {
 
   it('a waitlist entry far beyond the booking horizon, or longer than a booking may last, is refused', async () => {
     const before = await countRows(env.database, 'waitlist');
-    const far = await teacher.post('/api/waitlist', { facilityId, start: at(dayFrom(300), '15:00'), end: at(dayFrom(300), '16:00'), purpose: '候补实验', groupSize: 30, responsibleTeacher: '陈晓燕' });
+    const far = await teacher.post('/api/waitlist', {
+      facilityId,
+      start: at(dayFrom(300), '15:00'),
+      end: at(dayFrom(300), '16:00'),
+      purpose: '候补实验',
+      groupSize: 30,
+      responsibleTeacher: '陈晓燕',
+    });
     expect(expectProblem(far, 400, 'validation_failed', ['start']).errors![0]!.code).toBe('too_far_ahead');
-    const long = await teacher.post('/api/waitlist', { facilityId, start: at(dayFrom(3), '08:00'), end: at(dayFrom(3), '20:00'), purpose: '候补实验', groupSize: 30, responsibleTeacher: '陈晓燕' });
+    const long = await teacher.post('/api/waitlist', {
+      facilityId,
+      start: at(dayFrom(3), '08:00'),
+      end: at(dayFrom(3), '20:00'),
+      purpose: '候补实验',
+      groupSize: 30,
+      responsibleTeacher: '陈晓燕',
+    });
     expect(expectProblem(long, 400, 'validation_failed', ['end']).errors![0]!.code).toBe('booking_too_long');
     expect(await countRows(env.database, 'waitlist')).toBe(before);
-    const near = await teacher.post('/api/waitlist', { facilityId, start: at(dayFrom(3), '15:00'), end: at(dayFrom(3), '16:00'), purpose: '候补实验', groupSize: 30, responsibleTeacher: '陈晓燕' });
+    const near = await teacher.post('/api/waitlist', {
+      facilityId,
+      start: at(dayFrom(3), '15:00'),
+      end: at(dayFrom(3), '16:00'),
+      purpose: '候补实验',
+      groupSize: 30,
+      responsibleTeacher: '陈晓燕',
+    });
     expect(near.statusCode, near.body).toBeLessThan(300);
     expect(await countRows(env.database, 'waitlist')).toBe(before + 1);
   });
@@ -235,11 +469,20 @@ describe('upload quota', () => {
   };
   const used = async (where: 'user' | 'school') => {
     const db = env.database.db;
-    const r = where === 'user'
-      ? await db.selectFrom('resource_files as f').innerJoin('resource_versions as v', 'v.id', 'f.version_id').where('v.created_by', '=', 'u_teacher')
-        .select((eb) => eb.fn.sum<number>('f.size').as('n')).executeTakeFirst()
-      : await db.selectFrom('resource_files as f').innerJoin('resources as r', 'r.id', 'f.resource_id').where('r.school_id', '=', 's_00003')
-        .select((eb) => eb.fn.sum<number>('f.size').as('n')).executeTakeFirst();
+    const r =
+      where === 'user'
+        ? await db
+            .selectFrom('resource_files as f')
+            .innerJoin('resource_versions as v', 'v.id', 'f.version_id')
+            .where('v.created_by', '=', 'u_teacher')
+            .select((eb) => eb.fn.sum<number>('f.size').as('n'))
+            .executeTakeFirst()
+        : await db
+            .selectFrom('resource_files as f')
+            .innerJoin('resources as r', 'r.id', 'f.resource_id')
+            .where('r.school_id', '=', 's_00003')
+            .select((eb) => eb.fn.sum<number>('f.size').as('n'))
+            .executeTakeFirst();
     return Number(r?.n ?? 0);
   };
 
@@ -254,7 +497,14 @@ describe('upload quota', () => {
 
   beforeAll(async () => {
     Object.assign(saved, env.config.uploadQuota);
-    const r = await teacher.post('/api/resources', { kind: 'lesson_plan', title: '配额测试教学设计', subject: 'math', stage: 'junior', licence: 'cc_by_nc', visibility: 'alliance' });
+    const r = await teacher.post('/api/resources', {
+      kind: 'lesson_plan',
+      title: '配额测试教学设计',
+      subject: 'math',
+      stage: 'junior',
+      licence: 'cc_by_nc',
+      visibility: 'alliance',
+    });
     expect(r.statusCode, r.body).toBe(201);
     resourceId = r.json().id;
   });

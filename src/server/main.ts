@@ -52,9 +52,16 @@ async function main() {
         app.log.fatal({ err }, 'uncaught exception');
         process.exit(1);
       });
-      app.log.info({ database: describeDatabase(config), migrations: applied, version: config.version, production: config.production }, applied.length ? 'migrations applied' : 'database is up to date');
+      app.log.info(
+        { database: describeDatabase(config), migrations: applied, version: config.version, production: config.production },
+        applied.length ? 'migrations applied' : 'database is up to date',
+      );
       for (const w of config.warnings) app.log.warn({ setting: true }, w);
-      if (seeded) app.log.warn({ demo: true, schools: seeded.schools, publicPassword: config.demoPassword === PUBLIC_DEMO_PASSWORD }, 'DEMO DATA SEEDED: demo accounts exist; never use this database in production');
+      if (seeded)
+        app.log.warn(
+          { demo: true, schools: seeded.schools, publicPassword: config.demoPassword === PUBLIC_DEMO_PASSWORD },
+          'DEMO DATA SEEDED: demo accounts exist; never use this database in production',
+        );
       // expired sessions and unfinished sign-in flows are deleted every 10 minutes (by every instance: harmless)
       const { AuthService } = await import('./modules/auth/service.js');
       const auth = new AuthService(database.db, config);
@@ -99,7 +106,9 @@ async function main() {
     case 'seed': {
       const scale = args.includes('--scale') ? args[args.indexOf('--scale') + 1] : 'demo';
       if (config.production && config.demoPassword === PUBLIC_DEMO_PASSWORD) {
-        throw new Error(`seed: refused — NODE_ENV=production and the demo accounts would get the published password ${PUBLIC_DEMO_PASSWORD}; set a private DEMO_PASSWORD`);
+        throw new Error(
+          `seed: refused — NODE_ENV=production and the demo accounts would get the published password ${PUBLIC_DEMO_PASSWORD}; set a private DEMO_PASSWORD`,
+        );
       }
       const database = createDatabase(config);
       await ensureSchema(database, config.databaseSchema);
@@ -108,7 +117,10 @@ async function main() {
       const summary =
         scale === 'province'
           ? await seed.seedProvince(database, { password: config.demoPassword })
-          : await seed.seedDemo(database, new LocalStorage(path.join(config.dataDir, 'files')), { password: config.demoPassword, mustChangePassword: config.demoMustChangePassword });
+          : await seed.seedDemo(database, new LocalStorage(path.join(config.dataDir, 'files')), {
+              password: config.demoPassword,
+              mustChangePassword: config.demoMustChangePassword,
+            });
       if (!summary.skipped && scale !== 'province') demoBanner(config, summary);
       console.log(JSON.stringify(summary));
       if (scale !== 'province') printAccounts(seed.DEMO_ACCOUNTS, config.demoPassword);
@@ -123,7 +135,8 @@ async function main() {
       try {
         const res = await backup(config, path.resolve(dir), database);
         console.log(`backup written: ${res.dir} (database ${res.dbBytes} bytes, ${res.files} files ${res.fileBytes} bytes, ${res.ms} ms)`);
-        if (res.missing.length) console.error(`warning: ${res.missing.length} referenced file(s) were missing in storage: ${res.missing.slice(0, 10).join(', ')}`);
+        if (res.missing.length)
+          console.error(`warning: ${res.missing.length} referenced file(s) were missing in storage: ${res.missing.slice(0, 10).join(', ')}`);
       } finally {
         await database?.close();
       }
@@ -163,16 +176,40 @@ async function main() {
       const now = new Date().toISOString();
       const userId = newId();
       await database.db.transaction().execute(async (tx) => {
-        await tx.insertInto('users').values(
-          newUserRow({ id: userId, username, displayName: '平台管理员', passwordHash, schoolId: null, regionId: null }, now),
-        ).execute();
-        await tx.insertInto('role_grants').values({
-          id: newId(), user_id: userId, role: 'platform_admin', scope_type: 'installation', scope_id: null, subject: null, granted_by: null, granted_at: now,
-        }).execute();
-        await tx.insertInto('audit_log').values({
-          at: now, actor_id: null, actor_name: 'cli', ip: null, request_id: null, action: 'user.create', entity_type: 'user',
-          entity_id: userId, region_id: null, alliance_id: null, school_id: null, detail: JSON.stringify({ username, role: 'platform_admin', via: 'create-admin' }),
-        }).execute();
+        await tx
+          .insertInto('users')
+          .values(newUserRow({ id: userId, username, displayName: '平台管理员', passwordHash, schoolId: null, regionId: null }, now))
+          .execute();
+        await tx
+          .insertInto('role_grants')
+          .values({
+            id: newId(),
+            user_id: userId,
+            role: 'platform_admin',
+            scope_type: 'installation',
+            scope_id: null,
+            subject: null,
+            granted_by: null,
+            granted_at: now,
+          })
+          .execute();
+        await tx
+          .insertInto('audit_log')
+          .values({
+            at: now,
+            actor_id: null,
+            actor_name: 'cli',
+            ip: null,
+            request_id: null,
+            action: 'user.create',
+            entity_type: 'user',
+            entity_id: userId,
+            region_id: null,
+            alliance_id: null,
+            school_id: null,
+            detail: JSON.stringify({ username, role: 'platform_admin', via: 'create-admin' }),
+          })
+          .execute();
       });
       console.log(`platform admin ${username} created; initial password (change it at first sign-in): ${password}`);
       await database.close();
@@ -201,16 +238,20 @@ function printAccounts(accounts: { username: string; role: string; note: string 
 /** A banner nobody overlooks whenever demo accounts are created. */
 function demoBanner(config: Config, summary: { schools: number; alliances: number; ms: number }) {
   const line = '!'.repeat(78);
-  console.error([
-    line,
-    `!! 演示数据已生成 DEMO DATA SEEDED into ${describeDatabase(config)}`,
-    `!! ${summary.schools} 所学校, ${summary.alliances} 个联盟 (${summary.ms} ms); demo accounts such as admin exist.`,
-    config.demoPassword === PUBLIC_DEMO_PASSWORD
-      ? `!! 密码是公开的 THE PASSWORD IS PUBLIC (${PUBLIC_DEMO_PASSWORD}): for trying out only, never for real data.`
-      : '!! Their password is $DEMO_PASSWORD.',
-    config.demoMustChangePassword ? '!! NODE_ENV=production: every demo account must change its password at first sign-in.' : '!! Real deployments: SEED_ON_START unset, first admin with `create-admin` (docs/deploy.md).',
-    line,
-  ].join('\n'));
+  console.error(
+    [
+      line,
+      `!! 演示数据已生成 DEMO DATA SEEDED into ${describeDatabase(config)}`,
+      `!! ${summary.schools} 所学校, ${summary.alliances} 个联盟 (${summary.ms} ms); demo accounts such as admin exist.`,
+      config.demoPassword === PUBLIC_DEMO_PASSWORD
+        ? `!! 密码是公开的 THE PASSWORD IS PUBLIC (${PUBLIC_DEMO_PASSWORD}): for trying out only, never for real data.`
+        : '!! Their password is $DEMO_PASSWORD.',
+      config.demoMustChangePassword
+        ? '!! NODE_ENV=production: every demo account must change its password at first sign-in.'
+        : '!! Real deployments: SEED_ON_START unset, first admin with `create-admin` (docs/deploy.md).',
+      line,
+    ].join('\n'),
+  );
 }
 
 /** Commands that use the database say which one; these refuse one that is missing or was never migrated. */
@@ -230,9 +271,10 @@ async function announceDatabase(config: Config, cmd: string | undefined) {
   }
   const database = createDatabase(config);
   try {
-    const found = database.dialect === 'postgres'
-      ? await sql<{ t: string | null }>`select to_regclass('xl_migrations')::text as t`.execute(database.db)
-      : await sql<{ t: string | null }>`select name as t from sqlite_master where type = 'table' and name = 'xl_migrations'`.execute(database.db);
+    const found =
+      database.dialect === 'postgres'
+        ? await sql<{ t: string | null }>`select to_regclass('xl_migrations')::text as t`.execute(database.db)
+        : await sql<{ t: string | null }>`select name as t from sqlite_master where type = 'table' and name = 'xl_migrations'`.execute(database.db);
     if (!found.rows[0]?.t) throw new Error(`${cmd}: refused — ${describeDatabase(config)} is empty (never migrated); ${hint}`);
   } finally {
     await database.close();

@@ -45,7 +45,10 @@ describe('browsing alliances', () => {
     await tabs.locator('.ant-tabs-tab[data-node-key="documents"]').click();
     const docs = tabs.locator('.ant-tabs-tabpane-active');
     await docs.getByText('临川市实验小学教育集团章程').first().waitFor();
-    await docs.getByText(/临川市实验小学教育集团合作协议（\d{4}—\d{4}年）/).first().waitFor();
+    await docs
+      .getByText(/临川市实验小学教育集团合作协议（\d{4}—\d{4}年）/)
+      .first()
+      .waitFor();
     await shot(page, 'alliance-documents');
     await ctx.close();
   });

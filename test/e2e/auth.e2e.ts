@@ -64,9 +64,12 @@ describe('phone width', () => {
     await drawer.getByTestId('menu-alliances').click();
     await page.waitForURL((u) => u.pathname === '/alliances');
     // the drawer closes after navigating
-    await page.locator('.ant-drawer-open').waitFor({ state: 'detached' }).catch(async () => {
-      await page.locator('.ant-drawer-content-wrapper').waitFor({ state: 'hidden' });
-    });
+    await page
+      .locator('.ant-drawer-open')
+      .waitFor({ state: 'detached' })
+      .catch(async () => {
+        await page.locator('.ant-drawer-content-wrapper').waitFor({ state: 'hidden' });
+      });
     await page.getByTestId('alliances-table').getByText('临川市实验小学教育集团').first().waitFor();
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
     expect(widths.view).toBe(390);

@@ -119,7 +119,8 @@ async function openWorld(kind: 'sqlite' | 'postgres', instanceCount: number): Pr
       .orderBy('u.username')
       .execute();
     const teachers: { session: Session; schoolId: string }[] = [];
-    for (const [i, r] of rows.slice(0, 12).entries()) teachers.push({ session: await signIn(instances[i % instances.length].url, r.username), schoolId: r.school_id });
+    for (const [i, r] of rows.slice(0, 12).entries())
+      teachers.push({ session: await signIn(instances[i % instances.length].url, r.username), schoolId: r.school_id });
     return { kind, env, dataDir, schema, instances, database, principal, bureau, secretary, teachers, close };
   } catch (err) {
     await close();
@@ -129,15 +130,32 @@ async function openWorld(kind: 'sqlite' | 'postgres', instanceCount: number): Pr
 
 async function createFacility(w: World, by: Session, schoolId: string, name: string, policy: 'auto' | 'manual' = 'auto'): Promise<string> {
   const res = await by.post(w.instances[0].url, '/api/facilities', {
-    schoolId, type: 'chemistry_lab', subject: 'chemistry', name, capacity: 48, policy, minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
-    minMinutes: 30, maxMinutes: 240,
+    schoolId,
+    type: 'chemistry_lab',
+    subject: 'chemistry',
+    name,
+    capacity: 48,
+    policy,
+    minNoticeHours: 0,
+    maxDaysAhead: 120,
+    bufferMinutes: 0,
+    minMinutes: 30,
+    maxMinutes: 240,
   });
   if (res.status !== 201) throw new Error(`create facility: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
 
 const body = (facilityId: string, start: number, end: number, i: number, extra: Record<string, unknown> = {}) => ({
-  facilityId, allianceId: ALLIANCE, start: iso(start), end: iso(end), purpose: `分组实验 ${i}`, groupSize: 30, responsibleTeacher: '王老师', acceptTerms: true, ...extra,
+  facilityId,
+  allianceId: ALLIANCE,
+  start: iso(start),
+  end: iso(end),
+  purpose: `分组实验 ${i}`,
+  groupSize: 30,
+  responsibleTeacher: '王老师',
+  acceptTerms: true,
+  ...extra,
 });
 
 async function overlapPairs(database: Database): Promise<number> {
@@ -214,7 +232,12 @@ async function raceOn(w: World) {
   const held = await w.database.db.selectFrom('bookings').select(['id', 'status', 'charge_tx_id']).where('facility_id', '=', facilityId).execute();
   expect(held.map((b) => [b.id, b.status])).toEqual([[winner.id, 'accepted']]);
   expect(await overlapPairs(w.database)).toBe(0);
-  const charges = await w.database.db.selectFrom('credit_transactions').select(['id', 'cause_id']).where('cause_type', '=', 'booking').where('cause_id', '=', winner.id).execute();
+  const charges = await w.database.db
+    .selectFrom('credit_transactions')
+    .select(['id', 'cause_id'])
+    .where('cause_type', '=', 'booking')
+    .where('cause_id', '=', winner.id)
+    .execute();
   expect(charges.length).toBe(1);
   expect(held[0].charge_tx_id).toBe(charges[0].id);
   const after = await checkLedger(w.database.db);
@@ -244,8 +267,11 @@ async function decisionRaceOn(w: World) {
   const [date] = await openWeekdays(w.database, [HOST], 3, 1);
   const seen: Record<string, number> = {};
   const moveTo = (id: string, start: number) =>
-    db.updateTable('bookings').set({ start_ms: start, end_ms: start + 3_600_000, block_end_ms: start + 3_600_000, start_at: iso(start), end_at: iso(start + 3_600_000) })
-      .where('id', '=', id).execute();
+    db
+      .updateTable('bookings')
+      .set({ start_ms: start, end_ms: start + 3_600_000, block_end_ms: start + 3_600_000, start_at: iso(start), end_at: iso(start + 3_600_000) })
+      .where('id', '=', id)
+      .execute();
   for (let round = 0; round < ROUNDS; round++) {
     const s = localToMs(date, 9 * 60);
     const created = await booker.post(url(round), '/api/bookings', body(facilityId, s, s + 60 * 60_000, round));
@@ -257,12 +283,18 @@ async function decisionRaceOn(w: World) {
     const fire = (a: Action, i: number) => {
       const u = url(round + i);
       switch (a) {
-        case 'approve': return w.principal.post(u, `/api/bookings/${id}/approve`, {});
-        case 'reject': return w.principal.post(u, `/api/bookings/${id}/reject`, { reason: '时间冲突' });
-        case 'cancelBooker': return booker.post(u, `/api/bookings/${id}/cancel`, { reason: '课程调整' });
-        case 'cancelOwner': return w.principal.post(u, `/api/bookings/${id}/cancel`, { reason: '设备检修' });
-        case 'noShow': return w.principal.post(u, `/api/bookings/${id}/no-show`, {});
-        case 'checkIn': return w.principal.post(u, `/api/bookings/${id}/check-in`, {});
+        case 'approve':
+          return w.principal.post(u, `/api/bookings/${id}/approve`, {});
+        case 'reject':
+          return w.principal.post(u, `/api/bookings/${id}/reject`, { reason: '时间冲突' });
+        case 'cancelBooker':
+          return booker.post(u, `/api/bookings/${id}/cancel`, { reason: '课程调整' });
+        case 'cancelOwner':
+          return w.principal.post(u, `/api/bookings/${id}/cancel`, { reason: '设备检修' });
+        case 'noShow':
+          return w.principal.post(u, `/api/bookings/${id}/no-show`, {});
+        case 'checkIn':
+          return w.principal.post(u, `/api/bookings/${id}/check-in`, {});
       }
     };
     const order = ACTIONS.map((_, i) => ACTIONS[(i + round) % ACTIONS.length]!);
@@ -280,18 +312,32 @@ async function decisionRaceOn(w: World) {
     const outcome = `${b.status}${ok.has('approve') ? '+approved' : ''}`;
     seen[outcome] = (seen[outcome] ?? 0) + 1;
     switch (b.status) {
-      case 'rejected': expect([...ok], label).toEqual(['reject']); break;
-      case 'accepted': expect([...ok], label).toEqual(['approve']); break;
-      case 'no_show': expect([...ok].sort(), label).toEqual(['approve', 'noShow']); break;
-      case 'checked_in': expect([...ok].sort(), label).toEqual(['approve', 'checkIn']); break;
+      case 'rejected':
+        expect([...ok], label).toEqual(['reject']);
+        break;
+      case 'accepted':
+        expect([...ok], label).toEqual(['approve']);
+        break;
+      case 'no_show':
+        expect([...ok].sort(), label).toEqual(['approve', 'noShow']);
+        break;
+      case 'checked_in':
+        expect([...ok].sort(), label).toEqual(['approve', 'checkIn']);
+        break;
       case 'cancelled':
         expect(cancels, label).toBe(1);
         expect(ok.has('reject') || ok.has('noShow'), label).toBe(false);
         break;
-      default: throw new Error(`illegal final state ${label}`);
+      default:
+        throw new Error(`illegal final state ${label}`);
     }
     // the ledger matches the state
-    const txs = await db.selectFrom('credit_transactions').select(['id', 'kind', 'amount']).where('cause_type', '=', 'booking').where('cause_id', '=', id).execute();
+    const txs = await db
+      .selectFrom('credit_transactions')
+      .select(['id', 'kind', 'amount'])
+      .where('cause_type', '=', 'booking')
+      .where('cause_id', '=', id)
+      .execute();
     const of = (k: string) => txs.filter((t) => t.kind === k);
     expect(of('booking_charge').length, label).toBe(ok.has('approve') ? 1 : 0);
     if (ok.has('approve')) {
@@ -308,8 +354,15 @@ async function decisionRaceOn(w: World) {
     // one audit entry per effective transition
     const audits = await db.selectFrom('audit_log').select('action').where('entity_type', '=', 'booking').where('entity_id', '=', id).execute();
     const n = (a: string) => audits.filter((x) => x.action === a).length;
-    expect({ approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show'), checkIn: n('booking.check_in') }, label).toEqual({
-      approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0, checkIn: ok.has('checkIn') ? 1 : 0,
+    expect(
+      { approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show'), checkIn: n('booking.check_in') },
+      label,
+    ).toEqual({
+      approve: ok.has('approve') ? 1 : 0,
+      reject: ok.has('reject') ? 1 : 0,
+      cancel: cancels,
+      noShow: ok.has('noShow') ? 1 : 0,
+      checkIn: ok.has('checkIn') ? 1 : 0,
     });
     // out of the way of the next round's running booking: its own hour in the past
     await moveTo(id, Date.now() - (round + 2) * 2 * 3_600_000);
@@ -366,7 +419,11 @@ async function killDuringBurst(w: World, victimIndex: number) {
     const date = starts[k % starts.length];
     const s = localToMs(date, 8 * 60 + Math.floor(k / starts.length) * 60);
     const until = addDays(date, 14);
-    plan.push({ key: `kill-${tag}-s${k}`, teacher: k % w.teachers.length, body: body(seriesFacility, s, s + 60 * 60_000, 1000 + k, { recurrence: { until }, mode: 'all_or_nothing' }) });
+    plan.push({
+      key: `kill-${tag}-s${k}`,
+      teacher: k % w.teachers.length,
+      body: body(seriesFacility, s, s + 60 * 60_000, 1000 + k, { recurrence: { until }, mode: 'all_or_nothing' }),
+    });
   }
   // interleave series with singles (a fixed shuffle)
   for (let i = plan.length - 1; i > 0; i--) {
@@ -382,8 +439,7 @@ async function killDuringBurst(w: World, victimIndex: number) {
   let inFlight = 0;
   let killed = false;
   const killAfter = Math.floor(plan.length / 4);
-  const send = (p: Planned, url: string) =>
-    w.teachers[p.teacher].session.post(url, '/api/bookings', p.body, { 'idempotency-key': p.key });
+  const send = (p: Planned, url: string) => w.teachers[p.teacher].session.post(url, '/api/bookings', p.body, { 'idempotency-key': p.key });
   const survivor = w.instances.length > 1 ? w.instances[(victimIndex + 1) % w.instances.length] : null;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {

@@ -103,8 +103,9 @@ describe('booking a lab across schools', () => {
     await tch.getByTestId('book-submit').click();
     await tch.waitForURL((u) => u.pathname === '/bookings');
     const mine = await tch.request.get(`/api/bookings?scope=mine&from=${new Date().toISOString()}&pageSize=200`);
-    const booked = ((await mine.json()).items as { id: string; purpose: string; status: string; start: string; seriesId: string | null }[])
-      .filter((b) => b.purpose === PURPOSE);
+    const booked = ((await mine.json()).items as { id: string; purpose: string; status: string; start: string; seriesId: string | null }[]).filter(
+      (b) => b.purpose === PURPOSE,
+    );
     expect(booked.length).toBe(free);
     expect(booked.every((b) => b.status === 'pending' && b.seriesId)).toBe(true);
     await tch.getByTestId('my-bookings').getByText(LAB).first().waitFor();
@@ -153,7 +154,10 @@ describe('booking a lab across schools', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/calendar/);
     const cal = new ICAL.Component(ICAL.parse(await res.text()));
-    const events = cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v)).filter((e) => e.summary.includes(PURPOSE));
+    const events = cal
+      .getAllSubcomponents('vevent')
+      .map((v) => new ICAL.Event(v))
+      .filter((e) => e.summary.includes(PURPOSE));
     expect(events.length).toBe(approved.length);
     const starts = events.map((e) => e.startDate.toJSDate().toISOString()).sort();
     expect(starts).toEqual(approved.map((b) => new Date(b.start).toISOString()).sort());

@@ -68,7 +68,11 @@ async function openWorld(): Promise<World> {
     // generous credits: the burst must not hit the overdraft limit
     const rules = await call(agent, url, 'PUT', `/api/alliances/${ALLIANCE}/credit-rules`, secretary.headers(), { overdraftLimit: 1000 });
     expect(rules.status, JSON.stringify(rules.body)).toBe(200);
-    const grant = await call(agent, url, 'POST', `/api/alliances/${ALLIANCE}/credit-grants`, secretary.headers(), { type: 'extra', amount: 1_000_000, reason: '故障演练追加积分' });
+    const grant = await call(agent, url, 'POST', `/api/alliances/${ALLIANCE}/credit-grants`, secretary.headers(), {
+      type: 'extra',
+      amount: 1_000_000,
+      reason: '故障演练追加积分',
+    });
     expect([200, 201], JSON.stringify(grant.body)).toContain(grant.status);
     const rows = await database.db
       .selectFrom('alliance_members as m')
@@ -104,16 +108,32 @@ async function openWeekdays(database: Database, schoolIds: string[], minDays: nu
 
 async function createFacility(w: World, schoolId: string, name: string): Promise<string> {
   const res = await call(w.agent, w.instances[0].url, 'POST', '/api/facilities', w.bureau.headers(), {
-    schoolId, type: 'chemistry_lab', subject: 'chemistry', name, capacity: 48, policy: 'auto', minNoticeHours: 0, maxDaysAhead: 120,
-    bufferMinutes: 0, minMinutes: 30, maxMinutes: 240,
+    schoolId,
+    type: 'chemistry_lab',
+    subject: 'chemistry',
+    name,
+    capacity: 48,
+    policy: 'auto',
+    minNoticeHours: 0,
+    maxDaysAhead: 120,
+    bufferMinutes: 0,
+    minMinutes: 30,
+    maxMinutes: 240,
   });
   if (res.status !== 201) throw new Error(`create facility: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
 
 const bookingBody = (facilityId: string, start: number, i: number, extra: Record<string, unknown> = {}) => ({
-  facilityId, allianceId: ALLIANCE, start: iso(start), end: iso(start + 60 * 60_000), purpose: `故障演练 ${i}`, groupSize: 30,
-  responsibleTeacher: '王老师', acceptTerms: true, ...extra,
+  facilityId,
+  allianceId: ALLIANCE,
+  start: iso(start),
+  end: iso(start + 60 * 60_000),
+  purpose: `故障演练 ${i}`,
+  groupSize: 30,
+  responsibleTeacher: '王老师',
+  acceptTerms: true,
+  ...extra,
 });
 
 /** Ends every connection the instances hold (their application_name); returns how many. */
@@ -187,12 +207,18 @@ describe.skipIf(!PG_URL)('database faults, PostgreSQL (two instances)', () => {
     }
     // weekly series over three weeks (all or nothing), distinct weekday and hour each
     const open = new Set(days);
-    const starts = [...new Map(days.filter((d) => open.has(addDays(d, 7)) && open.has(addDays(d, 14))).map((d) => [localParts(localToMs(d, 720)).weekday, d])).values()];
+    const starts = [
+      ...new Map(days.filter((d) => open.has(addDays(d, 7)) && open.has(addDays(d, 14))).map((d) => [localParts(localToMs(d, 720)).weekday, d])).values(),
+    ];
     expect(starts.length).toBeGreaterThan(0);
     for (let k = 0; k < 20; k++) {
       const date = starts[k % starts.length];
       const s = localToMs(date, 8 * 60 + Math.floor(k / starts.length) * 60);
-      plan.push({ key: `fault-${tag}-s${k}`, teacher: k % w.teachers.length, body: bookingBody(seriesFacility, s, 1000 + k, { recurrence: { until: addDays(date, 14) }, mode: 'all_or_nothing' }) });
+      plan.push({
+        key: `fault-${tag}-s${k}`,
+        teacher: k % w.teachers.length,
+        body: bookingBody(seriesFacility, s, 1000 + k, { recurrence: { until: addDays(date, 14) }, mode: 'all_or_nothing' }),
+      });
     }
     for (let i = plan.length - 1; i > 0; i--) {
       const j = (i * 7919) % (i + 1);
@@ -239,7 +265,10 @@ describe.skipIf(!PG_URL)('database faults, PostgreSQL (two instances)', () => {
     const unavailable = plan.filter((p) => p.reply!.status === 503);
     const createdBeforeRetry = plan.filter((p) => p.reply!.status === 201).length;
     for (const p of unavailable) expectUnavailable(p.reply!);
-    expect(terminated.every((n) => n > 0), JSON.stringify(terminated)).toBe(true);
+    expect(
+      terminated.every((n) => n > 0),
+      JSON.stringify(terminated),
+    ).toBe(true);
 
     // nothing half-written, before any retry
     expect(await integrityProblems(w.database, ids)).toEqual([]);
@@ -259,9 +288,15 @@ describe.skipIf(!PG_URL)('database faults, PostgreSQL (two instances)', () => {
     expect(await integrityProblems(w.database, ids)).toEqual([]);
     const check = await runCli(['check'], w.env);
     expect(check.status, check.out).toBe(0);
-    console.log(`pg_terminate_backend during a burst: ${JSON.stringify({
-      requests: plan.length, terminated, createdBeforeRetry, unavailableBeforeRetry: unavailable.length, bookings: stored.length,
-    })}`);
+    console.log(
+      `pg_terminate_backend during a burst: ${JSON.stringify({
+        requests: plan.length,
+        terminated,
+        createdBeforeRetry,
+        unavailableBeforeRetry: unavailable.length,
+        bookings: stored.length,
+      })}`,
+    );
   }, 240_000);
 
   it('database unreachable, then back: 503 + Retry-After, /healthz degraded, /readyz 503; the instance reconnects by itself', async () => {
@@ -314,7 +349,10 @@ class TcpProxy {
   port = 0;
   private server: net.Server | null = null;
   private sockets = new Set<net.Socket>();
-  constructor(private host: string, private targetPort: number) {}
+  constructor(
+    private host: string,
+    private targetPort: number,
+  ) {}
 
   listen(): Promise<void> {
     const server = net.createServer((client) => {

@@ -89,10 +89,12 @@ describe.skipIf(!PG_URL)('migrations race, PostgreSQL', () => {
       schemas.push(schema);
       const databases = [0, 1, 2].map(() => createDatabase({ databaseUrl: PG_URL, databaseSchema: schema, sqlitePath: ':memory:' }));
       try {
-        const results = await Promise.allSettled(databases.map(async (d) => {
-          await ensureSchema(d, schema);
-          return migrate(d);
-        }));
+        const results = await Promise.allSettled(
+          databases.map(async (d) => {
+            await ensureSchema(d, schema);
+            return migrate(d);
+          }),
+        );
         const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => String(r.reason));
         expect(failures, `round ${round}`).toEqual([]);
         const applied = results.map((r) => (r as PromiseFulfilledResult<string[]>).value);

@@ -42,7 +42,13 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_ON_START: '0', LOG_LEVEL: 'warn', PUBLIC_URL: baseUrl,
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SEED_ON_START: '0',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: baseUrl,
   };
   if (schema) env.DATABASE_SCHEMA = schema;
   else delete env.DATABASE_URL;

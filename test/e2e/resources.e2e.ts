@@ -46,12 +46,17 @@ async function uploadAndSubmit(
   await page.getByTestId('resource-save-submit').click();
   await page.waitForURL((u) => /^\/resources\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'), { timeout: 30_000 });
   const id = new URL(page.url()).pathname.split('/').pop()!;
-  await page.getByTestId('resource-status').filter({ hasText: /已提交|审核中/ }).waitFor();
+  await page
+    .getByTestId('resource-status')
+    .filter({ hasText: /已提交|审核中/ })
+    .waitFor();
   return id;
 }
 
 describe('course resources: upload → review → share → find', () => {
-  test('a teacher shares a PDF and a video; the reviewer publishes; a member school finds, previews, seeks and rates; outsiders see nothing', { timeout: 300_000 }, async () => {
+  test('a teacher shares a PDF and a video; the reviewer publishes; a member school finds, previews, seeks and rates; outsiders see nothing', {
+    timeout: 300_000,
+  }, async () => {
     const pdf = makePdf({
       title: '轴对称图形 教学设计',
       paragraphs: [
@@ -113,7 +118,12 @@ describe('course resources: upload → review → share → find', () => {
       const items = form.locator('[data-testid^="review-score-"]');
       const n = await items.count();
       expect(n).toBeGreaterThanOrEqual(3);
-      for (let i = 0; i < n; i++) await items.nth(i).locator('li.ant-rate-star').nth(i % 2 ? 3 : 4).click();
+      for (let i = 0; i < n; i++)
+        await items
+          .nth(i)
+          .locator('li.ant-rate-star')
+          .nth(i % 2 ? 3 : 4)
+          .click();
       await reviewer.getByTestId('review-comment').fill('目标明确，操作性强，同意发布。');
       if (id === pdfId) await shot(reviewer, 'review-form-1366');
       await reviewer.getByTestId('review-publish').click();

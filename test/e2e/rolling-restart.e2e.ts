@@ -44,7 +44,14 @@ describe.skipIf(!PG_URL)('rolling restart of two instances under load, PostgreSQ
 
   it('SIGTERM, restart, wait for /readyz, one instance at a time: 0 failed idempotent requests', async () => {
     const paths = ['/api/schools?pageSize=5', '/api/facilities?pageSize=5', '/api/alliances?pageSize=5', '/api/auth/me'];
-    const stats = { requests: 0, failed: [] as string[], passedOn: 0, firstAttempt: { connectionErrors: 0, unavailable: 0 }, byPhase: [0, 0, 0], errorCodes: {} as Record<string, number> };
+    const stats = {
+      requests: 0,
+      failed: [] as string[],
+      passedOn: 0,
+      firstAttempt: { connectionErrors: 0, unavailable: 0 },
+      byPhase: [0, 0, 0],
+      errorCodes: {} as Record<string, number>,
+    };
     let phase = 0; // 0 before, 1 during, 2 after the roll
     let rr = 0;
     let running = true;

@@ -41,18 +41,34 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(env.app.server.address() as { port: number }).port}`;
     // sign in over HTTP like a browser
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'teacher', password: 'Xiaolian@2026' }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'teacher', password: 'Xiaolian@2026' }),
+    });
     expect(login.status).toBe(200);
     const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]!);
     const csrf = cookies.find((c) => c.startsWith('xl_csrf='))!.slice('xl_csrf='.length);
     const headers = { cookie: cookies.join('; '), 'x-csrf-token': csrf, 'accept-language': 'zh-CN' };
-    const lib = await (await fetch(`${base}/api/resources?pageSize=1`, { headers })).json() as { items: { id: string }[] };
+    const lib = (await (await fetch(`${base}/api/resources?pageSize=1`, { headers })).json()) as { items: { id: string }[] };
     const target = lib.items[0]!.id;
     const draft = await fetch(`${base}/api/resources`, {
-      method: 'POST', headers: { ...headers, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({
-        kind: 'lesson_plan', title: '备份测试教案', description: '备份期间反复替换文件', subject: 'math', stage: 'junior', grade: 'g9',
-        textbookEdition: 'pep', chapter: '第二十二章 二次函数', difficulty: 'medium', tags: ['备份'], licence: 'cc_by_nc', visibility: 'alliance', allianceId: 'a_0001',
+        kind: 'lesson_plan',
+        title: '备份测试教案',
+        description: '备份期间反复替换文件',
+        subject: 'math',
+        stage: 'junior',
+        grade: 'g9',
+        textbookEdition: 'pep',
+        chapter: '第二十二章 二次函数',
+        difficulty: 'medium',
+        tags: ['备份'],
+        licence: 'cc_by_nc',
+        visibility: 'alliance',
+        allianceId: 'a_0001',
       }),
     });
     expect(draft.status, await draft.clone().text()).toBe(201);
@@ -67,7 +83,11 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
     const writeComments = async () => {
       for (let i = 0; i < 5000 && after < 30; i++) {
         const body = `负载写入 w${String(i).padStart(5, '0')}`;
-        const res = await fetch(`${base}/api/resources/${target}/comments`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ body }) });
+        const res = await fetch(`${base}/api/resources/${target}/comments`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ body }),
+        });
         expect(res.status).toBe(201);
         acked.push(body);
         if (backupDone) after++;
@@ -111,7 +131,13 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
     const app = await buildApp(config, { database, logger: false });
     try {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-      const rows = await database.db.selectFrom('resource_comments').select('body').where('resource_id', '=', target).where('body', 'like', '负载写入 w%').orderBy('body').execute();
+      const rows = await database.db
+        .selectFrom('resource_comments')
+        .select('body')
+        .where('resource_id', '=', target)
+        .where('body', 'like', '负载写入 w%')
+        .orderBy('body')
+        .execute();
       const got = rows.map((r) => r.body);
       expect(got.length).toBeGreaterThanOrEqual(ackedBeforeBackup);
       expect(got).toEqual(acked.slice(0, got.length));
@@ -125,7 +151,11 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
 
   it('a file retired after the snapshot still reaches the backup (it was deleted at once before)', async () => {
     const storage = env.storage;
-    const row = await env.database.db.selectFrom('document_versions').select(['file_key', 'file_size']).where('file_key', 'is not', null).executeTakeFirstOrThrow();
+    const row = await env.database.db
+      .selectFrom('document_versions')
+      .select(['file_key', 'file_size'])
+      .where('file_key', 'is not', null)
+      .executeTakeFirstOrThrow();
     const key = row.file_key!;
     // the state a backup meets when a replace lands between its snapshot and its file copy: the snapshot's
     // row still names the key, the storage has retired the bytes
@@ -146,7 +176,10 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
   it('every column named *_key is a storage key that backups copy and check verifies', async () => {
     const cols = await sql<{ t: string; c: string }>`select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p
       where m.type = 'table'`.execute(env.database.db);
-    const keys = cols.rows.filter((r) => r.c.endsWith('_key')).map((r) => `${r.t}.${r.c}`).sort();
+    const keys = cols.rows
+      .filter((r) => r.c.endsWith('_key'))
+      .map((r) => `${r.t}.${r.c}`)
+      .sort();
     // a new column holding storage keys belongs in FILE_COLUMNS (db/backup.ts); any other *_key column needs another name
     expect(keys).toEqual(FILE_COLUMNS.map((f) => `${f.table}.${f.key}`).sort());
   });
@@ -168,7 +201,13 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
   });
 
   it('check reports a file row whose bytes are missing or of another size', async () => {
-    const rows = await env.database.db.selectFrom('document_versions').select(['file_key', 'file_size']).where('file_key', 'is not', null).orderBy('id').limit(2).execute();
+    const rows = await env.database.db
+      .selectFrom('document_versions')
+      .select(['file_key', 'file_size'])
+      .where('file_key', 'is not', null)
+      .orderBy('id')
+      .limit(2)
+      .execute();
     const [a, b] = rows.map((r) => path.join(env.dir, 'files', r.file_key!));
     const saved = [fs.readFileSync(a!), fs.readFileSync(b!)];
     try {
@@ -193,7 +232,10 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
     expect(fs.statSync(env.config.sqlitePath).ino).toBe(before);
     expect(fs.readdirSync(path.dirname(env.config.sqlitePath)).filter((n) => n.includes('.restore-'))).toEqual([]);
     // the server goes on writing to the same database
-    const n = await env.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await env.database.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBeGreaterThan(0);
   });
 
@@ -215,6 +257,8 @@ describe.skipIf(!!process.env.DATABASE_URL)('backup and restore (SQLite)', () =>
     await expect(backup(env.config, path.join(work, 'b3'))).rejects.toThrow(/exists already/);
     // a directory without a manifest is not a backup
     fs.mkdirSync(path.join(work, 'half'));
-    await expect(restore({ ...env.config, dataDir: path.join(work, 'x'), sqlitePath: path.join(work, 'x', 'xiaolian.sqlite') }, path.join(work, 'half'))).rejects.toThrow(/not a complete xiaolian backup/);
+    await expect(
+      restore({ ...env.config, dataDir: path.join(work, 'x'), sqlitePath: path.join(work, 'x', 'xiaolian.sqlite') }, path.join(work, 'half')),
+    ).rejects.toThrow(/not a complete xiaolian backup/);
   });
 });

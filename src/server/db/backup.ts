@@ -212,7 +212,7 @@ export async function backup(config: Config, target: string, database?: { db: Ky
       files: { count, bytes, missing: missing.slice(0, 1000) },
     };
     const mf = path.join(partial, MANIFEST);
-    fs.writeFileSync(mf, JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(mf, `${JSON.stringify(manifest, null, 2)}\n`);
     fsyncPath(mf);
     fsyncPath(partial);
     fs.renameSync(partial, target);
@@ -241,8 +241,12 @@ export function readBackup(source: string): Manifest {
 function legacyManifest(file: string): Manifest {
   checkSqliteFile(file);
   return {
-    format: BACKUP_FORMAT, version: 1, createdAt: '', dialect: 'sqlite',
-    database: { file: path.basename(file), bytes: fs.statSync(file).size, sha256: '' }, files: { count: 0, bytes: 0, missing: [] },
+    format: BACKUP_FORMAT,
+    version: 1,
+    createdAt: '',
+    dialect: 'sqlite',
+    database: { file: path.basename(file), bytes: fs.statSync(file).size, sha256: '' },
+    files: { count: 0, bytes: 0, missing: [] },
   };
 }
 

@@ -46,7 +46,13 @@ export async function runChecks(database: Database): Promise<string[]> {
     .selectFrom('membership_applications as p')
     .select(['p.id'])
     .where('p.status', '=', 'approved')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('alliance_members as m').select('m.id').whereRef('m.alliance_id', '=', 'p.alliance_id').whereRef('m.school_id', '=', 'p.school_id'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('alliance_members as m').select('m.id').whereRef('m.alliance_id', '=', 'p.alliance_id').whereRef('m.school_id', '=', 'p.school_id'),
+        ),
+      ),
+    )
     .execute();
   for (const a of approved) problems.push(`approved application ${a.id} has no membership`);
 
@@ -55,7 +61,17 @@ export async function runChecks(database: Database): Promise<string[]> {
     .selectFrom('membership_applications as p')
     .select(['p.id', 'p.status'])
     .where('p.status', 'in', ['approved', 'rejected', 'withdrawn'])
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('application_decisions as d').select('d.id').whereRef('d.application_id', '=', 'p.id').where('d.step', 'in', ['approve', 'reject', 'withdraw']))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('application_decisions as d')
+            .select('d.id')
+            .whereRef('d.application_id', '=', 'p.id')
+            .where('d.step', 'in', ['approve', 'reject', 'withdraw']),
+        ),
+      ),
+    )
     .execute();
   for (const u of undecided) problems.push(`application ${u.id} is ${u.status} without a recorded decision`);
 

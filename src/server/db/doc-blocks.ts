@@ -26,11 +26,18 @@ export function runDoc(name: string, env: Record<string, string>, cwd: string): 
   delete base.DATABASE_URL;
   delete base.DATABASE_SCHEMA;
   return new Promise((resolve) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', docBlock(name)], {
-      cwd, env: { ...base, PATH: `${shim}:${process.env.PATH}`, LOG_LEVEL: 'silent', SEED_ON_START: '0', ...env }, maxBuffer: 1 << 24,
-    }, (err, stdout, stderr) => {
-      fs.rmSync(shim, { recursive: true, force: true });
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      'bash',
+      ['-euo', 'pipefail', '-c', docBlock(name)],
+      {
+        cwd,
+        env: { ...base, PATH: `${shim}:${process.env.PATH}`, LOG_LEVEL: 'silent', SEED_ON_START: '0', ...env },
+        maxBuffer: 1 << 24,
+      },
+      (err, stdout, stderr) => {
+        fs.rmSync(shim, { recursive: true, force: true });
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }

@@ -59,9 +59,7 @@ describe(`full-text search helpers (${process.env.DATABASE_URL ? 'PostgreSQL' : 
     });
     const text = await extractText({ buffer: pdf, mime: 'application/pdf' });
     expect(text).toContain('并联电路');
-    await database.db.transaction().execute((tx) =>
-      ftsUpsert(tx, database.dialect, { id: 'pdf1', title: '电流和电路 教学设计', body: `附件正文 ${text}` }),
-    );
+    await database.db.transaction().execute((tx) => ftsUpsert(tx, database.dialect, { id: 'pdf1', title: '电流和电路 教学设计', body: `附件正文 ${text}` }));
     expect(await search('函数')).toContain('pdf1');
     expect(await search('电路')).toContain('pdf1');
     expect(await search('电流表 并联')).toContain('pdf1');
@@ -109,15 +107,36 @@ describe(`full-text search helpers (${process.env.DATABASE_URL ? 'PostgreSQL' : 
     const bodies = ['教学设计 课件', '微课 视频', '试题 试卷 答案', '函数 电路 综合', '课堂实录 反思', 'PDF 讲义 v2.0'];
     const docs: FtsDoc[] = [];
     for (let i = 0; i < 48; i++) {
-      docs.push({ id: `c${String(i).padStart(2, '0')}`, title: `${titles[i % titles.length]} 第${i}课`, body: `${bodies[i % bodies.length]} ${titles[(i * 5) % titles.length]}` });
+      docs.push({
+        id: `c${String(i).padStart(2, '0')}`,
+        title: `${titles[i % titles.length]} 第${i}课`,
+        body: `${bodies[i % bodies.length]} ${titles[(i * 5) % titles.length]}`,
+      });
     }
     await database.db.transaction().execute((tx) => ftsInsertMany(tx, database.dialect, docs, 10));
     const tokens = new Map(docs.map((d) => [d.id, new Set([...segment(d.title), ...segment(d.body)])]));
-    const queries = ['函数', '电路', '函数 图像', '并联电路', '微课', '试卷 答案', '古诗词', '诗词', 'english', 'reading pdf', 'v2', '化学 微课', '光合作用 电路 试卷'];
+    const queries = [
+      '函数',
+      '电路',
+      '函数 图像',
+      '并联电路',
+      '微课',
+      '试卷 答案',
+      '古诗词',
+      '诗词',
+      'english',
+      'reading pdf',
+      'v2',
+      '化学 微课',
+      '光合作用 电路 试卷',
+    ];
     let nonEmpty = 0;
     for (const q of queries) {
       const terms = queryTerms(q);
-      const expected = docs.filter((d) => terms.every((t) => tokens.get(d.id)!.has(t))).map((d) => d.id).sort();
+      const expected = docs
+        .filter((d) => terms.every((t) => tokens.get(d.id)!.has(t)))
+        .map((d) => d.id)
+        .sort();
       const got = (await search(q)).filter((id) => id.startsWith('c')).sort();
       expect(got, q).toEqual(expected);
       if (expected.length > 0) nonEmpty++;

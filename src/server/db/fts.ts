@@ -88,7 +88,10 @@ export async function ftsInsertTokenized(tx: Tx | Db, dialect: Dialect, docs: To
   const now = nowIso();
   for (let i = 0; i < docs.length; i += batch) {
     const part = docs.slice(i, i + batch);
-    await tx.insertInto('search_text').values(part.map((p) => ({ doc_id: p.id, title: p.title, body: p.body }))).execute();
+    await tx
+      .insertInto('search_text')
+      .values(part.map((p) => ({ doc_id: p.id, title: p.title, body: p.body })))
+      .execute();
     if (dialect === 'postgres') {
       const rows = part.map((p) => sql`(${p.id}, ${tsvExpr(p.titleTokens, p.bodyTokens)}, ${now})`);
       await sql`insert into search_docs (doc_id, tsv, updated_at) values ${sql.join(rows)}`.execute(tx);
@@ -127,7 +130,7 @@ export function fts5Query(terms: string[]): string {
  * No terms → no rows.
  */
 export function ftsMatch(dialect: Dialect, terms: string[]): RawBuilder<{ doc_id: string; rank: number }> {
-  const clean = terms.filter((t) => t && t.trim());
+  const clean = terms.filter((t) => t?.trim());
   if (clean.length === 0) {
     return sql<{ doc_id: string; rank: number }>`(select doc_id, 0.0 as rank from search_docs where 1 = 0)`;
   }

@@ -142,8 +142,19 @@ export const RETRY_AFTER_SECONDS = 5;
 // node/libpq connection failures; SQLSTATE class 08 (connection exception), 57P01 admin_shutdown,
 // 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up / shutting down), 53300 too_many_connections
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN',
-  '57P01', '57P02', '57P03', '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
 ]);
 // node-postgres and pg-pool report a lost or missing connection by message only
 const UNAVAILABLE_MESSAGES =

@@ -45,7 +45,9 @@ describe.skipIf(!url)('PostgreSQL backup and restore as the app role (docs/backu
   };
 
   afterAll(async () => {
-    await admin(`drop database if exists ${srcDb} with (force)`, `drop database if exists ${newDb} with (force)`, `drop role if exists ${role}`).catch(() => undefined);
+    await admin(`drop database if exists ${srcDb} with (force)`, `drop database if exists ${newDb} with (force)`, `drop role if exists ${role}`).catch(
+      () => undefined,
+    );
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -79,7 +81,9 @@ describe.skipIf(!url)('PostgreSQL backup and restore as the app role (docs/backu
     const check = createDatabase({ databaseUrl: asApp(newDb), sqlitePath: '' });
     const orig = createDatabase({ databaseUrl: asApp(srcDb), sqlitePath: '' });
     try {
-      const { rows } = await check.pool!.query<{ n: number }>(`select count(*)::int as n from pg_tables where schemaname = 'public' and tableowner <> $1`, [role]);
+      const { rows } = await check.pool!.query<{ n: number }>(`select count(*)::int as n from pg_tables where schemaname = 'public' and tableowner <> $1`, [
+        role,
+      ]);
       expect(rows[0]!.n).toBe(0);
       for (const table of ['schools', 'alliances', 'document_versions', 'resource_files', 'credit_entries', 'audit_log']) {
         const a = await orig.pool!.query<{ n: number }>(`select count(*)::int as n from ${table}`);

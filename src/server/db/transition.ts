@@ -21,8 +21,7 @@ import type { Db, Tx } from './index.js';
 export type StatusTable = 'bookings' | 'waitlist' | 'equipment_loans' | 'membership_applications' | 'resources' | 'alliance_members';
 
 /** The default answer for a lost race: 409 invalid_transition naming the status found and the step. */
-export const lostTransition = (step: string) => (current: string | null) =>
-  new AppError(409, 'invalid_transition', { status: current ?? '—', step });
+export const lostTransition = (step: string) => (current: string | null) => new AppError(409, 'invalid_transition', { status: current ?? '—', step });
 
 /**
  * Moves row `id` of `table` from one of the statuses `from` to the values in `set`, or throws
@@ -39,8 +38,17 @@ export async function transition<T extends StatusTable>(
   const froms = typeof from === 'string' ? [from] : [...from];
   // the generic table makes Kysely's column types unresolvable here; the signature keeps callers typed
   const t = tx as unknown as Db;
-  const res = await t.updateTable(table as 'bookings').set(set as never).where('id', '=', id).where('status', 'in', froms).executeTakeFirst();
+  const res = await t
+    .updateTable(table as 'bookings')
+    .set(set as never)
+    .where('id', '=', id)
+    .where('status', 'in', froms)
+    .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 1) return;
-  const cur = await t.selectFrom(table as 'bookings').select('status').where('id', '=', id).executeTakeFirst();
+  const cur = await t
+    .selectFrom(table as 'bookings')
+    .select('status')
+    .where('id', '=', id)
+    .executeTakeFirst();
   throw lost(cur?.status ?? null);
 }

@@ -3,12 +3,47 @@
  * ids), then mutated path params, query strings, headers and bodies (see gen.ts).
  */
 import fc from 'fast-check';
-import { bodyMutation, EVIL_STRINGS, multipartArb, multipartBody, mutateBody, plausible, RAW_BODIES, type FuzzCase, type Operation, type ValueContext } from './gen.js';
+import {
+  bodyMutation,
+  EVIL_STRINGS,
+  multipartArb,
+  multipartBody,
+  mutateBody,
+  plausible,
+  RAW_BODIES,
+  type FuzzCase,
+  type Operation,
+  type ValueContext,
+} from './gen.js';
 
 /** Path values that are not ids at all (sent as they are: some are deliberately badly encoded). */
 const EVIL_PATH = [
-  'x', '0', '-1', '99999999999999999999', 'NaN', '1e309', 'x'.repeat(5000), '%00', '%0d%0a', '%E2%80%AE', '%ZZ', '%', '..', '..%2F..%2Fetc%2Fpasswd',
-  '%2e%2e', 'a%2Fb', '%20', 'null', 'undefined', '__proto__', 'constructor', "'%20OR%201=1", '%F0%9F%98%80', '%ED%A0%80', 'all', '2026-02-30',
+  'x',
+  '0',
+  '-1',
+  '99999999999999999999',
+  'NaN',
+  '1e309',
+  'x'.repeat(5000),
+  '%00',
+  '%0d%0a',
+  '%E2%80%AE',
+  '%ZZ',
+  '%',
+  '..',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%2e%2e',
+  'a%2Fb',
+  '%20',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  "'%20OR%201=1",
+  '%F0%9F%98%80',
+  '%ED%A0%80',
+  'all',
+  '2026-02-30',
 ];
 
 export interface IdPools extends ValueContext {
@@ -44,7 +79,7 @@ function pathParams(op: Operation, pools: IdPools): fc.Arbitrary<Record<string, 
 
 /** URL-encodes a value; a lone surrogate becomes the invalid UTF-8 it would be on the wire. */
 const enc = (v: unknown) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined';
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined');
   try {
     return encodeURIComponent(s);
   } catch {
@@ -80,7 +115,9 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
   const query = plausibleQuery(op, pools);
   const body = op.body ? plausible(op.body, 'body', pools) : fc.constant(undefined);
   const headerVal = fc.constantFrom('fz-key-1', 'fz-key-1', 'x'.repeat(300), '', '\u00ff', 'a b');
-  const headers = fc.record(Object.fromEntries(op.params.filter((p) => p.in === 'header').map((p) => [p.name, headerVal])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>;
+  const headers = fc.record(Object.fromEntries(op.params.filter((p) => p.in === 'header').map((p) => [p.name, headerVal])), {
+    requiredKeys: [],
+  }) as fc.Arbitrary<Record<string, string>>;
   const json = (b: unknown): Record<string, string> => (b === undefined ? {} : { 'content-type': 'application/json' });
   const payload = (b: unknown) => (b === undefined ? undefined : JSON.stringify(b));
   const kinds: { weight: number; arbitrary: fc.Arbitrary<FuzzCase> }[] = [];
@@ -89,7 +126,11 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
   kinds.push({
     weight: 3,
     arbitrary: fc.tuple(path, query, body, headers).map(([pp, q, b, h]) => ({
-      kind: 'plausible', method: op.method, url: buildUrl(op, pp, q), headers: { ...hdr(op, h), ...json(b) }, payload: payload(b),
+      kind: 'plausible',
+      method: op.method,
+      url: buildUrl(op, pp, q),
+      headers: { ...hdr(op, h), ...json(b) },
+      payload: payload(b),
     })),
   });
   // a path param replaced by garbage
@@ -98,9 +139,11 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
     kinds.push({
       weight: 2,
       arbitrary: fc.tuple(path, fc.constantFrom(...names), fc.constantFrom(...EVIL_PATH), query, body).map(([pp, n, evil, q, b]) => ({
-        kind: 'path', method: op.method,
+        kind: 'path',
+        method: op.method,
         url: buildUrl(op, Object.fromEntries(Object.entries(pp).map(([k, v]) => [k, k === n ? evil : enc(v)])), q, true),
-        headers: json(b), payload: payload(b),
+        headers: json(b),
+        payload: payload(b),
       })),
     });
   }
@@ -109,13 +152,20 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
   kinds.push({
     weight: qnames.length ? 3 : 1,
     arbitrary: fc
-      .tuple(path, query, fc.constantFrom(...(qnames.length ? qnames : ['unknown'])), fc.constantFrom(...EVIL_STRINGS), fc.constantFrom('replace', 'array', 'extra', 'empty'), body)
+      .tuple(
+        path,
+        query,
+        fc.constantFrom(...(qnames.length ? qnames : ['unknown'])),
+        fc.constantFrom(...EVIL_STRINGS),
+        fc.constantFrom('replace', 'array', 'extra', 'empty'),
+        body,
+      )
       .map(([pp, q, n, evil, how, b]) => {
         let qq = q.filter(([k]) => k !== n);
         if (how === 'replace') qq.push([n, enc(evil)]);
         else if (how === 'array') qq.push([n, enc(evil)], [n, enc('2026-09-01')], [`${n}[]`, '1']);
         else if (how === 'empty') qq.push([n, '']);
-        else qq = [...q, ['zz' + n, enc(evil)], ['__proto__[x]', '1']];
+        else qq = [...q, [`zz${n}`, enc(evil)], ['__proto__[x]', '1']];
         return { kind: `query:${how}`, method: op.method, url: buildUrl(op, pp, qq), headers: json(b), payload: payload(b) };
       }),
   });
@@ -123,8 +173,13 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
     kinds.push({
       weight: 1,
       arbitrary: fc.tuple(path, query, body, fc.constantFrom('x'.repeat(5000), '', ' ', '\t', 'ünïcode')).map(([pp, q, b, v]) => ({
-        kind: 'header', method: op.method, url: buildUrl(op, pp, q),
-        headers: { ...Object.fromEntries(op.params.filter((p) => p.in === 'header').map((p) => [p.name, Buffer.from(v, 'utf8').toString('latin1')])), ...json(b) },
+        kind: 'header',
+        method: op.method,
+        url: buildUrl(op, pp, q),
+        headers: {
+          ...Object.fromEntries(op.params.filter((p) => p.in === 'header').map((p) => [p.name, Buffer.from(v, 'utf8').toString('latin1')])),
+          ...json(b),
+        },
         payload: payload(b),
       })),
     });
@@ -136,7 +191,10 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
       arbitrary: fc.tuple(path, query, body, bodyMutation).map(([pp, q, b, m]) => {
         const mutated = mutateBody(b ?? {}, m);
         return {
-          kind: `body:${m.op}`, method: op.method, url: buildUrl(op, pp, q), headers: { 'content-type': 'application/json' },
+          kind: `body:${m.op}`,
+          method: op.method,
+          url: buildUrl(op, pp, q),
+          headers: { 'content-type': 'application/json' },
           payload: JSON.stringify(mutated === undefined ? null : mutated),
         };
       }),
@@ -146,7 +204,13 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
       weight: 2,
       arbitrary: fc.tuple(path, query, fc.nat(RAW_BODIES.length - 1)).map(([pp, q, i]) => {
         const raw = RAW_BODIES[i]!;
-        return { kind: `raw:${i}`, method: op.method, url: buildUrl(op, pp, q), headers: (raw.type ? { 'content-type': raw.type } : {}) as Record<string, string>, payload: raw.payload };
+        return {
+          kind: `raw:${i}`,
+          method: op.method,
+          url: buildUrl(op, pp, q),
+          headers: (raw.type ? { 'content-type': raw.type } : {}) as Record<string, string>,
+          payload: raw.payload,
+        };
       }),
     });
   }
@@ -155,7 +219,13 @@ export function caseArb(op: Operation, pools: IdPools): fc.Arbitrary<FuzzCase> {
       weight: 10,
       arbitrary: fc.tuple(path, query, multipartArb).map(([pp, q, m]) => {
         const mp = multipartBody(m);
-        return { kind: m.truncate ? 'multipart:truncated' : 'multipart', method: op.method, url: buildUrl(op, pp, q), headers: { 'content-type': mp.type }, payload: mp.payload };
+        return {
+          kind: m.truncate ? 'multipart:truncated' : 'multipart',
+          method: op.method,
+          url: buildUrl(op, pp, q),
+          headers: { 'content-type': mp.type },
+          payload: mp.payload,
+        };
       }),
     });
   }
@@ -174,7 +244,8 @@ export function sharpCases(op: Operation, pools: IdPools): FuzzCase[] {
   const url = buildUrl(op, pp ?? {}, q ?? []);
   const out: FuzzCase[] = [];
   if (op.multipart) {
-    const file = (name: string, body: Buffer, truncate: boolean) => multipartBody({ parts: [{ name: 'file', value: '', file: true, fileName: name, fileBody: body }], truncate });
+    const file = (name: string, body: Buffer, truncate: boolean) =>
+      multipartBody({ parts: [{ name: 'file', value: '', file: true, fileName: name, fileBody: body }], truncate });
     const cut = file('cut.txt', Buffer.from('第一条 成员校每月联合教研不少于两次。\n'.repeat(50), 'utf8'), true);
     const trick = file('../../../../tmp/evil.txt', Buffer.from('x\n'), false);
     out.push({ kind: 'sharp:multipart-cut', method: op.method, url, headers: { 'content-type': cut.type }, payload: cut.payload });

@@ -69,12 +69,68 @@ const deepArray = (n: number): unknown => {
 
 /** Strings that must never crash a parser, a date helper or a query. */
 export const EVIL_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', 'line\r\nbreak', '\ttab', '\u202eevil\u202c', '\u2066iso\u2069', '\u200f', '\ufeffbom', '\ud800', '😀𠀀',
-  '9999-12-31', '0000-01-01', '2026-02-30', '2026-02-29', '2100-12-31', '1999-12-31', '+010000-01-01', '-000001-01-01', '2026-13-01', '2026-1-1',
-  '2026-01-01T24:00:00Z', '2026-01-01T23:59:60Z', '2026-01-01T00:00:00+99:99', '2026-01-01T00:00', '9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00Z',
-  '2026-00', '2026-13', '9999-12', 'NaN', 'Infinity', '-Infinity', '1e309', '-1', '0', '-0', '99999999999999999999999', '0x10', '1.5', 'null', 'true',
-  '../../../../etc/passwd', '..\\..\\boot.ini', '%2e%2e%2f', '/', '.', '..', 'con', 'a/b', '<script>alert(1)</script>', "' OR 1=1 --", '%', '_', '\\',
-  '${jndi:x}', '{{7*7}}', 'x'.repeat(41), 'x'.repeat(10_000), HUGE, HUGE_CN,
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  'line\r\nbreak',
+  '\ttab',
+  '\u202eevil\u202c',
+  '\u2066iso\u2069',
+  '\u200f',
+  '\ufeffbom',
+  '\ud800',
+  '😀𠀀',
+  '9999-12-31',
+  '0000-01-01',
+  '2026-02-30',
+  '2026-02-29',
+  '2100-12-31',
+  '1999-12-31',
+  '+010000-01-01',
+  '-000001-01-01',
+  '2026-13-01',
+  '2026-1-1',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T23:59:60Z',
+  '2026-01-01T00:00:00+99:99',
+  '2026-01-01T00:00',
+  '9999-12-31T23:59:59.999Z',
+  '0000-01-01T00:00:00Z',
+  '2026-00',
+  '2026-13',
+  '9999-12',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1',
+  '0',
+  '-0',
+  '99999999999999999999999',
+  '0x10',
+  '1.5',
+  'null',
+  'true',
+  '../../../../etc/passwd',
+  '..\\..\\boot.ini',
+  '%2e%2e%2f',
+  '/',
+  '.',
+  '..',
+  'con',
+  'a/b',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '%',
+  '_',
+  '\\',
+  '${jndi:x}',
+  '{{7*7}}',
+  'x'.repeat(41),
+  'x'.repeat(10_000),
+  HUGE,
+  HUGE_CN,
 ];
 
 const EVIL_NUMBERS = [0, -1, 1, -0, 0.5, 1e308, -1e308, 2 ** 31, -(2 ** 31), 2 ** 53 + 2, -(2 ** 53) - 2, Number.MIN_VALUE, 1e-7, 2000, 2100, 1999, 2101, 9999];
@@ -85,9 +141,28 @@ export const evilValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...EVIL_NUMBERS) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<unknown>(null, true, false, [], {}, [null], [1, 'a'], { '': 1 }, JSON.parse('{"__proto__":{"polluted":1}}'), JSON.parse('{"constructor":{"prototype":{"x":1}}}')),
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      [],
+      {},
+      [null],
+      [1, 'a'],
+      { '': 1 },
+      JSON.parse('{"__proto__":{"polluted":1}}'),
+      JSON.parse('{"constructor":{"prototype":{"x":1}}}'),
+    ),
   },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(deep(2000), deepArray(2000), Array.from({ length: 100_000 }, () => 0), Array.from({ length: 5000 }, () => ({ a: 'x' }))) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      deep(2000),
+      deepArray(2000),
+      Array.from({ length: 100_000 }, () => 0),
+      Array.from({ length: 5000 }, () => ({ a: 'x' })),
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
 );
 
@@ -106,13 +181,15 @@ function plausibleString(s: JsonSchema, name: string, ctx: ValueContext): fc.Arb
   const min = s.minLength ?? 0;
   const max = Math.min(s.maxLength ?? 40, 60);
   const options: fc.Arbitrary<string>[] = [];
-  if (pattern && pattern.includes('[\\w-]') && /id$/i.test(name)) {
+  if (pattern?.includes('[\\w-]') && /id$/i.test(name)) {
     const ids = ctx.ids(name);
     if (ids.length) options.push(fc.constantFrom(...ids), fc.constantFrom(...ids));
   }
   if (pattern && INSTANT_PATTERN.test(pattern)) {
     options.push(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2110-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()));
-    options.push(fc.constantFrom('2026-12-07T09:00:00+08:00', '2026-12-07T10:00:00+08:00', '2099-06-01T02:00:00.000Z', '2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z'));
+    options.push(
+      fc.constantFrom('2026-12-07T09:00:00+08:00', '2026-12-07T10:00:00+08:00', '2099-06-01T02:00:00.000Z', '2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z'),
+    );
   } else if (pattern && DATE_ONLY.test(pattern)) {
     options.push(fc.constantFrom('2026-09-01', '2026-12-31', '2027-01-20', '2026-02-30', '9999-12-31', '0000-01-01', '2000-01-01', '2100-12-31'));
   } else if (pattern) {
@@ -228,7 +305,7 @@ export function mutateBody(body: Json, m: { op: string; at: number; value: Json 
     case 'remove':
       return p.length ? setAt(body, p, REMOVE) : {};
     case 'extra':
-      return body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object), ['x' + m.at]: m.value, __proto__x: 1 } : [body, m.value];
+      return body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object), [`x${m.at}`]: m.value, __proto__x: 1 } : [body, m.value];
     case 'dup':
       // every string field at once gets the hostile value
       return ps.reduce<Json>((b, q) => (typeof getAt(body, q) === 'string' ? setAt(b, q, m.value) : b), body);
@@ -250,8 +327,8 @@ export const RAW_BODIES: { type: string | undefined; payload: string | Buffer }[
   { type: 'application/json', payload: '123' },
   { type: 'application/json', payload: '[]' },
   { type: 'application/json', payload: '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}' },
-  { type: 'application/json', payload: '[' .repeat(50_000) + ']'.repeat(50_000) },
-  { type: 'application/json', payload: '{"a":' + '1'.repeat(400) + '}' },
+  { type: 'application/json', payload: '['.repeat(50_000) + ']'.repeat(50_000) },
+  { type: 'application/json', payload: `{"a":${'1'.repeat(400)}}` },
   { type: 'application/json', payload: Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d]) },
   { type: 'application/json; charset=latin1', payload: '{}' },
   { type: 'application/json', payload: Buffer.alloc(1024 * 1024 + 10, 0x20) },
@@ -267,7 +344,19 @@ export const RAW_BODIES: { type: string | undefined; payload: string | Buffer }[
 // ---- multipart ------------------------------------------------------------------------------------
 
 const PART_NAMES = ['file', 'kind', 'title', 'terms', 'effectiveFrom', 'effectiveTo', 'note', 'role', 'x'];
-const FILE_NAMES = ['a.txt', '教案.pdf', '../../../etc/passwd', 'a\u0000b.txt', '\u202etxt.exe', 'x'.repeat(300) + '.txt', '', '.', 'con.txt', 'a/b/c.txt', 'rows.csv'];
+const FILE_NAMES = [
+  'a.txt',
+  '教案.pdf',
+  '../../../etc/passwd',
+  'a\u0000b.txt',
+  '\u202etxt.exe',
+  `${'x'.repeat(300)}.txt`,
+  '',
+  '.',
+  'con.txt',
+  'a/b/c.txt',
+  'rows.csv',
+];
 const FILE_BODIES: Buffer[] = [
   Buffer.from('第一条 成员校每月联合教研不少于两次。\n', 'utf8'),
   Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1'),
@@ -282,7 +371,10 @@ export const multipartArb = fc.record({
   parts: fc.array(
     fc.record({
       name: fc.constantFrom(...PART_NAMES),
-      value: fc.oneof(fc.constantFrom('agreement', 'charter', '合作协议', '2025-09-01', '[]', '[{"kind":"x","op":">=","value":1}]', 'lesson'), fc.constantFrom(...EVIL_STRINGS)),
+      value: fc.oneof(
+        fc.constantFrom('agreement', 'charter', '合作协议', '2025-09-01', '[]', '[{"kind":"x","op":">=","value":1}]', 'lesson'),
+        fc.constantFrom(...EVIL_STRINGS),
+      ),
       file: fc.boolean(),
       fileName: fc.constantFrom(...FILE_NAMES),
       fileBody: fc.constantFrom(...FILE_BODIES),

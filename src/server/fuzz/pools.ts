@@ -10,18 +10,55 @@ import type { IdPools } from './cases.js';
 
 /** path segment before `{id}` → table */
 const SEGMENTS: Record<string, string> = {
-  regions: 'regions', schools: 'schools', alliances: 'alliances', bodies: 'governance_bodies', milestones: 'milestones', documents: 'documents',
-  applications: 'membership_applications', users: 'users', grants: 'role_grants', imports: 'imports', facilities: 'facilities', closures: 'closures',
-  equipment: 'equipment', kits: 'mobile_kits', bookings: 'bookings', waitlist: 'waitlist', loans: 'equipment_loans', resources: 'resources',
-  'resource-comments': 'resource_comments', notifications: 'resource_notifications', accounts: 'credit_accounts', transactions: 'credit_transactions',
-  members: 'schools', files: 'resource_files',
+  regions: 'regions',
+  schools: 'schools',
+  alliances: 'alliances',
+  bodies: 'governance_bodies',
+  milestones: 'milestones',
+  documents: 'documents',
+  applications: 'membership_applications',
+  users: 'users',
+  grants: 'role_grants',
+  imports: 'imports',
+  facilities: 'facilities',
+  closures: 'closures',
+  equipment: 'equipment',
+  kits: 'mobile_kits',
+  bookings: 'bookings',
+  waitlist: 'waitlist',
+  loans: 'equipment_loans',
+  resources: 'resources',
+  'resource-comments': 'resource_comments',
+  notifications: 'resource_notifications',
+  accounts: 'credit_accounts',
+  transactions: 'credit_transactions',
+  members: 'schools',
+  files: 'resource_files',
 };
 
 /** body / query field name (without "Id") → table */
 const FIELDS: Record<string, string> = {
-  facility: 'facilities', school: 'schools', coreSchool: 'schools', nearSchool: 'schools', memberSchool: 'schools', owner: 'schools', alliance: 'alliances',
-  region: 'regions', partner: 'partners', user: 'users', reviewer: 'users', actor: 'users', equipment: 'equipment', account: 'credit_accounts',
-  resource: 'resources', kit: 'mobile_kits', booking: 'bookings', document: 'documents', entity: 'schools', body: 'governance_bodies', file: 'resource_files',
+  facility: 'facilities',
+  school: 'schools',
+  coreSchool: 'schools',
+  nearSchool: 'schools',
+  memberSchool: 'schools',
+  owner: 'schools',
+  alliance: 'alliances',
+  region: 'regions',
+  partner: 'partners',
+  user: 'users',
+  reviewer: 'users',
+  actor: 'users',
+  equipment: 'equipment',
+  account: 'credit_accounts',
+  resource: 'resources',
+  kit: 'mobile_kits',
+  booking: 'bookings',
+  document: 'documents',
+  entity: 'schools',
+  body: 'governance_bodies',
+  file: 'resource_files',
 };
 
 const PAIRS: { path: RegExp; query: string; names: [string, string] }[] = [
@@ -51,7 +88,10 @@ export async function loadPools(database: Database, protectedUsers: string[]): P
   for (const p of PAIRS) {
     const r = await sql<{ a: string; b: string | number }>`${sql.raw(p.query)} order by 1, 2 limit 3`.execute(db);
     const r2 = await sql<{ a: string; b: string | number }>`${sql.raw(p.query)} order by 1 desc, 2 desc limit 2`.execute(db);
-    pairs.set(p.path, [...r.rows, ...r2.rows].map((x) => ({ [p.names[0]]: x.a, [p.names[1]]: String(x.b) })));
+    pairs.set(
+      p.path,
+      [...r.rows, ...r2.rows].map((x) => ({ [p.names[0]]: x.a, [p.names[1]]: String(x.b) })),
+    );
   }
   const all = [...new Set([...ids.values()].flat())];
   return {

@@ -63,9 +63,7 @@ export class StateProbe {
       }
     }
     const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
-    return tables
-      .map((n) => `select '${n}' as t, count(*) as n, ${withUpdated.has(n) ? 'max(updated_at)' : 'null'} as u from ${q(n)}`)
-      .join(' union all ');
+    return tables.map((n) => `select '${n}' as t, count(*) as n, ${withUpdated.has(n) ? 'max(updated_at)' : 'null'} as u from ${q(n)}`).join(' union all ');
   }
 
   async snapshot(): Promise<Snapshot> {

@@ -43,7 +43,10 @@ export const MESSAGES = {
   sso_failed: { zh: '统一身份认证登录失败：{reason}', en: 'Single sign-on failed: {reason}' },
   sso_no_account: { zh: '统一身份认证账号未关联本平台用户', en: 'No local account matches this single sign-on identity' },
   invalid_file: { zh: '无法识别上传的文件：{reason}', en: 'The uploaded file cannot be read: {reason}' },
-  import_has_invalid_rows: { zh: '有 {count} 行数据有误，未导入任何数据；请修正后重新上传，或选择“仅导入有效行”', en: '{count} rows are invalid; nothing was imported. Fix them and upload again, or choose to import only the valid rows' },
+  import_has_invalid_rows: {
+    zh: '有 {count} 行数据有误，未导入任何数据；请修正后重新上传，或选择“仅导入有效行”',
+    en: '{count} rows are invalid; nothing was imported. Fix them and upload again, or choose to import only the valid rows',
+  },
   import_done: { zh: '该批次已处理', en: 'This import has already been processed' },
   internal: { zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
   // ---- operations (database away, instance shutting down: 503 with Retry-After) ----
@@ -51,7 +54,10 @@ export const MESSAGES = {
   shutting_down: { zh: '本服务实例正在重启，请稍后重试', en: 'This instance is shutting down; please retry' },
   // ---- facilities & bookings (S3.1–S3.2) ----
   booking_conflict: { zh: '该时段已被占用：{clash}', en: 'The time is taken: {clash}' },
-  booking_rejected_dates: { zh: '有 {count} 个日期不可预约（{dates}），按“全部或不预约”未预约任何日期', en: '{count} dates are not bookable ({dates}); with "all or nothing" nothing was booked' },
+  booking_rejected_dates: {
+    zh: '有 {count} 个日期不可预约（{dates}），按“全部或不预约”未预约任何日期',
+    en: '{count} dates are not bookable ({dates}); with "all or nothing" nothing was booked',
+  },
   no_common_alliance: { zh: '您所在学校与该设施的所属方没有共同的联盟，不能预约', en: 'Your school shares no alliance with the owner of this facility' },
   equipment_unavailable: { zh: '器材“{name}”在该时段仅剩 {left} 件可借', en: 'Only {left} of "{name}" are free at that time' },
   idempotency_mismatch: { zh: '同一个 Idempotency-Key 已用于另一请求', en: 'This Idempotency-Key was used for a different request' },
@@ -62,11 +68,17 @@ export const MESSAGES = {
     en: 'Not enough credits: this needs {amount}, the balance is {balance} and the overdraft limit {limit}',
   },
   // ---- resources (S2) ----
-  file_type_not_allowed: { zh: '文件类型不符合要求（按文件内容识别），此类资源可上传：{allowed}', en: 'File type not allowed (judged by content); this kind accepts: {allowed}' },
+  file_type_not_allowed: {
+    zh: '文件类型不符合要求（按文件内容识别），此类资源可上传：{allowed}',
+    en: 'File type not allowed (judged by content); this kind accepts: {allowed}',
+  },
   upload_incomplete: { zh: '上传未完成（连接中断），未保存任何内容，请重新上传', en: 'The upload was cut off; nothing was stored, please upload again' },
   invalid_file_name: { zh: '文件名无效：不能包含路径、“..”或控制字符', en: 'Invalid file name: no paths, ".." or control characters' },
   preview_unavailable: { zh: '此文件暂不支持在线预览，请下载后查看', en: 'This file cannot be previewed online; please download it' },
-  licence_forbids_download: { zh: '该资源的许可为“联盟内使用, 禁止转载”，仅联盟成员校可下载', en: 'This resource is licensed for use inside its alliance only; it cannot be downloaded from outside' },
+  licence_forbids_download: {
+    zh: '该资源的许可为“联盟内使用, 禁止转载”，仅联盟成员校可下载',
+    en: 'This resource is licensed for use inside its alliance only; it cannot be downloaded from outside',
+  },
   range_not_satisfiable: { zh: '请求的字节范围无效', en: 'Requested range not satisfiable' },
   use_limit_reached: { zh: '今天已登记 {max} 次“用于我的课堂”，请明天再登记', en: 'You have reported {max} classroom uses today; please report more tomorrow' },
   user_quota_exceeded: {
@@ -75,7 +87,7 @@ export const MESSAGES = {
   },
   school_quota_exceeded: {
     zh: '超出本校存储配额 {quota}（已用 {used}，本次上传 {size}），未保存任何内容；请联系学校管理员',
-    en: 'Over the school\'s storage quota of {quota} ({used} used, this upload {size}); nothing was stored. Ask the school administrator',
+    en: "Over the school's storage quota of {quota} ({used} used, this upload {size}); nothing was stored. Ask the school administrator",
   },
   // ---- search & files (S2) ----
   // ---- regions (first run) ----
@@ -88,8 +100,14 @@ export const MESSAGES = {
     en: 'Region "{name}" has sub-regions whose codes start with its code; its code cannot be changed',
   },
   // ---- access (who may do what) ----
-  separation_of_duties: { zh: '职责分离：完成联盟评估的人不能再作理事会推荐，请由另一位理事会成员推荐', en: 'Separation of duties: whoever evaluated the application cannot also give the council recommendation' },
-  community_booking_only: { zh: '学生和家长只能在周末预约向社区开放的场馆（社区开放时段不消耗学校积分）', en: 'Students and guardians may book only community-open venues at weekends (community bookings never charge a school)' },
+  separation_of_duties: {
+    zh: '职责分离：完成联盟评估的人不能再作理事会推荐，请由另一位理事会成员推荐',
+    en: 'Separation of duties: whoever evaluated the application cannot also give the council recommendation',
+  },
+  community_booking_only: {
+    zh: '学生和家长只能在周末预约向社区开放的场馆（社区开放时段不消耗学校积分）',
+    en: 'Students and guardians may book only community-open venues at weekends (community bookings never charge a school)',
+  },
 } satisfies Record<string, Msg>;
 export type ErrorCode = keyof typeof MESSAGES;
 
@@ -132,7 +150,7 @@ export const FIELD_MESSAGES = {
   in_past: { zh: '不能预约已过去的时间', en: 'lies in the past' },
   outside_open_hours: { zh: '不在开放时间内（{hours}）', en: 'is outside the open hours ({hours})' },
   in_closure: { zh: '{date} 闭馆：{reason}', en: 'closed on {date}: {reason}' },
-  over_quota: { zh: '超出本校每周 {hours} 小时的预约限额（{week} 这一周）', en: 'exceeds your school\'s weekly quota of {hours} hours (week of {week})' },
+  over_quota: { zh: '超出本校每周 {hours} 小时的预约限额（{week} 这一周）', en: "exceeds your school's weekly quota of {hours} hours (week of {week})" },
   over_capacity: { zh: '超过场地容量 {capacity} 人', en: 'exceeds the capacity of {capacity}' },
   must_accept_terms: { zh: '须阅读并同意安全规定与责任条款', en: 'the safety rules and responsibility terms must be accepted' },
   not_lendable: { zh: '该器材仅限场内使用或不可用', en: 'this equipment is on-site only or not available' },
@@ -142,7 +160,7 @@ export const FIELD_MESSAGES = {
   // ---- credits (S3.3) ----
   // ---- resources (S2) ----
   rubric_item_missing: { zh: '缺少该项评分', en: 'score missing' },
-  rubric_item_unknown: { zh: '不属于该类资源的质量标准', en: 'is not an item of this kind\'s rubric' },
+  rubric_item_unknown: { zh: '不属于该类资源的质量标准', en: "is not an item of this kind's rubric" },
   rubric_item_range: { zh: '评分应为 1–5 的整数', en: 'must be an integer 1–5' },
   // ---- search & files (S2) ----
   // ---- regions (first run) ----
@@ -150,14 +168,17 @@ export const FIELD_MESSAGES = {
     zh: '应为 6 位行政区划代码（GB/T 2260）：省级以 0000 结尾，地市级以 00 结尾，区县级后两位不为 00',
     en: 'must be a 6-digit GB/T 2260 division code: a province ends in 0000, a city in 00, a county in neither',
   },
-  region_code_prefix: { zh: '应以上级区域代码的前 {n} 位“{prefix}”开头', en: 'must start with {prefix}, the first {n} digits of the parent\'s code' },
+  region_code_prefix: { zh: '应以上级区域代码的前 {n} 位“{prefix}”开头', en: "must start with {prefix}, the first {n} digits of the parent's code" },
   region_province_no_parent: { zh: '省级区域没有上级区域', en: 'a province has no parent region' },
   region_parent_province: { zh: '地市级区域的上级应为省级区域', en: 'the parent of a city must be a province' },
-  region_parent_city: { zh: '区县级区域的上级应为地市级区域（直辖市、省直辖县级单位可直接隶属省级区域）', en: 'the parent of a county must be a city (or a province-level municipality / province)' },
+  region_parent_city: {
+    zh: '区县级区域的上级应为地市级区域（直辖市、省直辖县级单位可直接隶属省级区域）',
+    en: 'the parent of a county must be a city (or a province-level municipality / province)',
+  },
   region_code_level: { zh: '区域级别不能改变：应为 {pattern} 形式的代码', en: 'the level cannot change: the code must look like {pattern}' },
   // ---- access (who may do what) ----
   partner_account_required: { zh: '该账号未关联合作方机构，不能授予合作方角色', en: 'the account is not linked to a partner organisation' },
-  partner_not_in_alliance: { zh: '该账号所属的合作方机构不是此联盟的合作方', en: 'the account\'s partner organisation does not work with this alliance' },
+  partner_not_in_alliance: { zh: '该账号所属的合作方机构不是此联盟的合作方', en: "the account's partner organisation does not work with this alliance" },
   tag_reserved: { zh: '“{tag}”标签只能由教育局设置', en: 'the tag "{tag}" is set by the education bureau only' },
   province_level_only: { zh: '省级合作方只能由省级管理员登记', en: 'province-level partners are registered by province-level administrators only' },
 } satisfies Record<string, Msg>;
@@ -243,13 +264,11 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (fields: RawFieldError[], code: ErrorCode = 'validation_failed', params = {}) =>
-  new AppError(400, code, params, fields);
+export const badRequest = (fields: RawFieldError[], code: ErrorCode = 'validation_failed', params = {}) => new AppError(400, code, params, fields);
 export const notFound = (entity: keyof typeof ENTITY_NAMES) => new AppError(404, 'not_found', { entity });
 export const forbidden = () => new AppError(403, 'forbidden');
 export const conflict = (reason: string, fields: RawFieldError[] = []) => new AppError(409, 'conflict', { reason }, fields);
-export const duplicate = (field: string, label: string) =>
-  new AppError(409, 'duplicate', { field: label }, [{ field, code: 'duplicate' }]);
+export const duplicate = (field: string, label: string) => new AppError(409, 'duplicate', { field: label }, [{ field, code: 'duplicate' }]);
 
 export function langOf(acceptLanguage: string | undefined): Lang {
   if (!acceptLanguage) return 'zh';
@@ -259,12 +278,15 @@ export function langOf(acceptLanguage: string | undefined): Lang {
 }
 
 /** Translate zod issues (through fastify-type-provider-zod's validation array) to field errors. */
-export function zodIssueToField(issue: {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-  message?: string;
-}, prefix = ''): RawFieldError[] {
+export function zodIssueToField(
+  issue: {
+    keyword: string;
+    instancePath: string;
+    params: Record<string, unknown>;
+    message?: string;
+  },
+  prefix = '',
+): RawFieldError[] {
   const path = issue.instancePath.replace(/^\//, '').split('/').filter(Boolean);
   const base = [prefix, ...path].filter(Boolean).join('.');
   const p = issue.params;

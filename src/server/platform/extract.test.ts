@@ -2,15 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DOCX_MIME,
-  decodeText,
-  extractText,
-  libreOfficeAvailable,
-  officeToPdf,
-  syntheticCMap,
-  tidyText,
-} from './extract.js';
+import { DOCX_MIME, decodeText, extractText, libreOfficeAvailable, officeToPdf, syntheticCMap, tidyText } from './extract.js';
 import { makeCoverPng, makeDocx, makePdf } from '../seed/resource-files.js';
 
 let dir: string;
@@ -95,9 +87,7 @@ describe('LibreOffice conversion', () => {
     const doc = path.join(dir, 'a.pptx');
     fs.writeFileSync(doc, 'x');
     expect(await officeToPdf(doc)).toBeNull();
-    expect(
-      await extractText({ path: doc, mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' }),
-    ).toBe('');
+    expect(await extractText({ path: doc, mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' })).toBe('');
   });
 
   it('runs soffice --headless --convert-to pdf in a temp folder when it is on PATH', async () => {

@@ -151,18 +151,18 @@ export function syntheticCMap(name: string): Uint8Array | null {
     data = cmapText(name, [
       '/CMapType 1 def',
       ...(name.endsWith('-V') ? ['/WMode 1 def'] : []),
-      '1 begincodespacerange', '<0000> <FFFF>', 'endcodespacerange',
-      '1 begincidrange', '<0000> <FFFF> 0', 'endcidrange',
+      '1 begincodespacerange',
+      '<0000> <FFFF>',
+      'endcodespacerange',
+      '1 begincidrange',
+      '<0000> <FFFF> 0',
+      'endcidrange',
     ]);
   } else if (/^Adobe-(GB1|CNS1|Japan1|Korea1)-UCS2$/.test(name)) {
     // "CID" (= Unicode, see above) → Unicode
     const ranges: string[] = [];
     for (let hi = 0; hi < 256; hi++) ranges.push(`<${hex(hi, 2)}00> <${hex(hi, 2)}FF> <${hex(hi, 2)}00>`);
-    data = cmapText(name, [
-      '/CMapType 2 def',
-      '1 begincodespacerange', '<0000> <FFFF>', 'endcodespacerange',
-      ...inChunks('bfrange', ranges),
-    ]);
+    data = cmapText(name, ['/CMapType 2 def', '1 begincodespacerange', '<0000> <FFFF>', 'endcodespacerange', ...inChunks('bfrange', ranges)]);
   } else if (/^(GB-EUC|GBK-EUC|GBKp-EUC|GBK2K)-[HV]$/.test(name)) {
     // GB2312/GBK double-byte codes → Unicode via the GBK decoder
     const decoder = new TextDecoder('gbk', { fatal: true });
@@ -183,8 +183,13 @@ export function syntheticCMap(name: string): Uint8Array | null {
     data = cmapText(name, [
       '/CMapType 1 def',
       ...(name.endsWith('-V') ? ['/WMode 1 def'] : []),
-      '2 begincodespacerange', '<00> <80>', '<8140> <FEFE>', 'endcodespacerange',
-      '1 begincidrange', '<00> <80> 0', 'endcidrange',
+      '2 begincodespacerange',
+      '<00> <80>',
+      '<8140> <FEFE>',
+      'endcodespacerange',
+      '1 begincidrange',
+      '<00> <80> 0',
+      'endcidrange',
       ...inChunks('cidchar', chars),
     ]);
   }
@@ -194,7 +199,6 @@ export function syntheticCMap(name: string): Uint8Array | null {
 
 /** pdf.js asks this for CMaps (and standard font data, which is not needed for text). */
 class SyntheticDataFactory {
-  constructor(_opts: unknown) {}
   async fetch({ kind, filename }: { kind: string; filename: string }): Promise<Uint8Array> {
     if (kind === 'cMapUrl') {
       const data = syntheticCMap(filename.replace(/\.bcmap$/, ''));
@@ -276,16 +280,28 @@ export async function officeToPdf(inputPath: string, timeoutMs = OFFICE_TIMEOUT_
   const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'xl-office-'));
   try {
     // a plain ASCII name inside the work folder: no surprises from the uploader's file name
-    const ext = path.extname(inputPath).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 8);
+    const ext = path
+      .extname(inputPath)
+      .toLowerCase()
+      .replace(/[^.a-z0-9]/g, '')
+      .slice(0, 8);
     const input = path.join(work, `input${ext}`);
     await fs.promises.copyFile(inputPath, input);
     const ok = await new Promise<boolean>((resolve) => {
       const child = spawn(
         soffice,
         [
-          '--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck',
+          '--headless',
+          '--norestore',
+          '--nologo',
+          '--nodefault',
+          '--nolockcheck',
           `-env:UserInstallation=${pathToFileURL(path.join(work, 'profile')).href}`,
-          '--convert-to', 'pdf', '--outdir', work, input,
+          '--convert-to',
+          'pdf',
+          '--outdir',
+          work,
+          input,
         ],
         { stdio: 'ignore', detached: process.platform !== 'win32' },
       );

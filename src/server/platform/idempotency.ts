@@ -22,7 +22,10 @@ export interface Stored<T> {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -68,11 +71,25 @@ export async function runIdempotent<T>(
       const again = await lookup(tx, opts.userId, key);
       if (again) return replay<T>(again, opts.route, hash);
       // claim the key first: a concurrent twin (PostgreSQL) waits on the unique index until this commits
-      await tx.insertInto('idempotency_keys').values({
-        key, user_id: opts.userId, route: opts.route, request_hash: hash, status, response: 'null', created_at: nowIso(),
-      }).execute();
+      await tx
+        .insertInto('idempotency_keys')
+        .values({
+          key,
+          user_id: opts.userId,
+          route: opts.route,
+          request_hash: hash,
+          status,
+          response: 'null',
+          created_at: nowIso(),
+        })
+        .execute();
       const body = await effect(tx);
-      await tx.updateTable('idempotency_keys').set({ response: toJson(body) }).where('user_id', '=', opts.userId).where('key', '=', key).execute();
+      await tx
+        .updateTable('idempotency_keys')
+        .set({ response: toJson(body) })
+        .where('user_id', '=', opts.userId)
+        .where('key', '=', key)
+        .execute();
       return { status, body, replayed: false };
     });
   } catch (err) {

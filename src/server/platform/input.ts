@@ -65,15 +65,17 @@ export const Instant = z.string().refine(isInstant, issue('invalid_instant', 'in
 export const MonthStr = z.string().refine(isMonthStr, issue('invalid_month', 'invalid month'));
 
 /** Single-line text, trimmed, at most `max` characters. */
-export const Line = (max: number) =>
-  z.string().trim().max(max).refine(isCleanLine, issue('control_characters', 'control or bidi characters'));
+export const Line = (max: number) => z.string().trim().max(max).refine(isCleanLine, issue('control_characters', 'control or bidi characters'));
 
 /** Multi-line text (LF, CR and TAB allowed), trimmed, at most `max` characters. */
-export const Para = (max: number) =>
-  z.string().trim().max(max).refine(isCleanText, issue('control_characters', 'control or bidi characters'));
+export const Para = (max: number) => z.string().trim().max(max).refine(isCleanText, issue('control_characters', 'control or bidi characters'));
 
 /** An opaque record id (letters, digits, '-' and '_'). */
-export const Id = z.string().min(1).max(40).regex(/^[\w-]+$/);
+export const Id = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[\w-]+$/);
 
 // ---- lists, ranges and loops --------------------------------------------------------------------
 

@@ -25,8 +25,12 @@ export function installMetrics(app: FastifyInstance, opts: { database?: Database
   });
   if (opts.version) {
     const [version, commit = 'unknown'] = opts.version.split('+');
-    new Gauge({ name: 'xiaolian_build_info', help: 'Version and commit of the running build', labelNames: ['version', 'commit'] as const, registers: [registry] })
-      .set({ version, commit }, 1);
+    new Gauge({
+      name: 'xiaolian_build_info',
+      help: 'Version and commit of the running build',
+      labelNames: ['version', 'commit'] as const,
+      registers: [registry],
+    }).set({ version, commit }, 1);
   }
   const pool = opts.database?.pool;
   if (pool) {

@@ -53,25 +53,77 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
   bureau_admin: [
     'region.manage',
-    'region.overview', 'school.read', 'school.create', 'school.update', 'alliance.read', 'alliance.create',
-    'alliance.manage', 'partner.read', 'partner.write', 'application.read', 'application.decide',
-    'user.read', 'user.write', 'import.run', 'audit.read',
-    'facility.read', 'facility.manage', 'credit.read', 'credit.manage', 'resource.read', 'resource.manage',
+    'region.overview',
+    'school.read',
+    'school.create',
+    'school.update',
+    'alliance.read',
+    'alliance.create',
+    'alliance.manage',
+    'partner.read',
+    'partner.write',
+    'application.read',
+    'application.decide',
+    'user.read',
+    'user.write',
+    'import.run',
+    'audit.read',
+    'facility.read',
+    'facility.manage',
+    'credit.read',
+    'credit.manage',
+    'resource.read',
+    'resource.manage',
   ],
   evaluator: ['region.overview', 'school.read', 'alliance.read', 'partner.read', 'application.read', 'facility.read', 'credit.read', 'resource.read'],
   alliance_admin: [
-    'school.read', 'alliance.read', 'alliance.manage', 'partner.read', 'partner.write', 'application.read',
+    'school.read',
+    'alliance.read',
+    'alliance.manage',
+    'partner.read',
+    'partner.write',
+    'application.read',
     'application.decide',
-    'facility.read', 'facility.manage', 'credit.read', 'credit.manage', 'resource.read', 'resource.manage', 'resource.feedback',
+    'facility.read',
+    'facility.manage',
+    'credit.read',
+    'credit.manage',
+    'resource.read',
+    'resource.manage',
+    'resource.feedback',
   ],
   school_admin: [
-    'school.read', 'school.update', 'alliance.read', 'partner.read', 'application.read', 'application.create',
-    'user.read', 'user.write', 'import.run',
-    'facility.read', 'facility.manage', 'booking.create', 'booking.decide', 'credit.read',
-    'resource.read', 'resource.write', 'resource.manage', 'resource.feedback',
+    'school.read',
+    'school.update',
+    'alliance.read',
+    'partner.read',
+    'application.read',
+    'application.create',
+    'user.read',
+    'user.write',
+    'import.run',
+    'facility.read',
+    'facility.manage',
+    'booking.create',
+    'booking.decide',
+    'credit.read',
+    'resource.read',
+    'resource.write',
+    'resource.manage',
+    'resource.feedback',
   ],
   teacher: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write', 'resource.feedback'],
-  reviewer: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'booking.create', 'resource.read', 'resource.write', 'resource.review', 'resource.feedback'],
+  reviewer: [
+    'school.read',
+    'alliance.read',
+    'partner.read',
+    'facility.read',
+    'booking.create',
+    'resource.read',
+    'resource.write',
+    'resource.review',
+    'resource.feedback',
+  ],
   student: ['school.read', 'alliance.read', 'facility.read', 'resource.read'],
   guardian: ['school.read', 'alliance.read', 'facility.read', 'booking.create', 'resource.read'],
   partner: ['school.read', 'alliance.read', 'partner.read', 'facility.read', 'facility.manage', 'booking.decide', 'resource.read'],
@@ -122,7 +174,10 @@ export function holds(actor: Actor, permission: Permission): boolean {
 /** Everything about the actor's reach, computed once per request from the grants. */
 export async function resolveScopes(
   db: Db,
-  base: Omit<Actor, 'isPlatformAdmin' | 'bureauRegions' | 'readRegions' | 'adminAlliances' | 'memberAlliances' | 'schools' | 'adminSchools' | 'homeRegionChain' | 'partners'>,
+  base: Omit<
+    Actor,
+    'isPlatformAdmin' | 'bureauRegions' | 'readRegions' | 'adminAlliances' | 'memberAlliances' | 'schools' | 'adminSchools' | 'homeRegionChain' | 'partners'
+  >,
 ): Promise<Actor> {
   const g = base.grants;
   const bureauRoots = g.filter((x) => x.role === 'bureau_admin' && x.scopeId).map((x) => x.scopeId!);
@@ -133,18 +188,17 @@ export async function resolveScopes(
   const adminAlliances = new Set(g.filter((x) => x.role === 'alliance_admin' && x.scopeId).map((x) => x.scopeId!));
 
   const readRegions = readRoots.length ? await regionDescendants(db, readRoots) : new Set<string>();
-  const bureauRegions = bureauRoots.length ? (bureauRoots.length === readRoots.length ? readRegions : await regionDescendants(db, bureauRoots)) : new Set<string>();
+  const bureauRegions = bureauRoots.length
+    ? bureauRoots.length === readRoots.length
+      ? readRegions
+      : await regionDescendants(db, bureauRoots)
+    : new Set<string>();
 
   const memberAlliances = new Set(allianceGrants);
   let homeRegionChain = new Set<string>();
   if (schools.size > 0) {
     const ids = [...schools];
-    const rows = await db
-      .selectFrom('alliance_members')
-      .select('alliance_id')
-      .where('school_id', 'in', ids)
-      .where('status', '=', 'active')
-      .execute();
+    const rows = await db.selectFrom('alliance_members').select('alliance_id').where('school_id', 'in', ids).where('status', '=', 'active').execute();
     for (const r of rows) memberAlliances.add(r.alliance_id);
     const regionRows = await db.selectFrom('schools').select('region_id').where('id', 'in', ids).execute();
     homeRegionChain = await regionAncestors(db, [...new Set(regionRows.map((r) => r.region_id))]);
@@ -221,8 +275,7 @@ export const policy = {
   /** members, partners, governance, documents, milestones */
   manageAlliance: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.bureauRegions.has(al.region_id) || a.adminAlliances.has(al.id),
   /** the alliance's internal documents and timeline: members and overseers, not the whole region */
-  readAllianceInternals: (a: Actor, al: AllianceRef) =>
-    a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.memberAlliances.has(al.id),
+  readAllianceInternals: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.memberAlliances.has(al.id),
   createAlliance: (a: Actor, regionId: string) => a.isPlatformAdmin || a.bureauRegions.has(regionId),
   /** exit a member / change the alliance itself (kind, core school): the alliance or the bureau */
   exitMember: (a: Actor, al: AllianceRef) => a.isPlatformAdmin || a.bureauRegions.has(al.region_id) || a.adminAlliances.has(al.id),

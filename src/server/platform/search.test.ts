@@ -46,7 +46,7 @@ describe('queryTerms', () => {
 
 describe('highlight', () => {
   it('marks the terms in a window around the first match and escapes HTML', () => {
-    const text = '<script>alert(1)</script>' + '前言。'.repeat(40) + '二次函数的图像与性质：函数图像是抛物线。' + '后记。'.repeat(40);
+    const text = `<script>alert(1)</script>${'前言。'.repeat(40)}二次函数的图像与性质：函数图像是抛物线。${'后记。'.repeat(40)}`;
     const html = highlight(text, ['函数', '图像'], 60);
     expect(html.startsWith('…')).toBe(true);
     expect(html.endsWith('…')).toBe(true);

@@ -33,7 +33,7 @@ function cutter(): Jieba {
     const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
     const { dict } = require('@node-rs/jieba/dict.js') as { dict: Uint8Array };
     jieba = JiebaClass.withDict(dict);
-    jieba.loadDict(Buffer.from(EDUCATION_WORDS.map((w) => `${w} 2000 n`).join('\n') + '\n'));
+    jieba.loadDict(Buffer.from(`${EDUCATION_WORDS.map((w) => `${w} 2000 n`).join('\n')}\n`));
   }
   return jieba;
 }
@@ -43,17 +43,97 @@ function cutter(): Jieba {
  * are indexed and queried as words (微课 is not 微 + 课后 in "微课后…").
  */
 export const EDUCATION_WORDS: readonly string[] = [
-  '微课', '说课', '课例', '导学案', '学案', '教案', '课件', '教学设计', '教研', '教研组', '备课组', '集体备课',
-  '同课异构', '校本', '校本课程', '研学', '微课程', '核心素养', '大单元', '单元整体', '跨学科', '思维导图',
-  '作业设计', '双减', '课后服务', '试题', '试卷', '期中', '期末', '中考', '高考', '学情', '教学反思', '课堂实录',
-  '案例集', '教研成果', '名师', '示范课', '公开课', '劳动教育', '道德与法治', '信息科技', '综合实践',
+  '微课',
+  '说课',
+  '课例',
+  '导学案',
+  '学案',
+  '教案',
+  '课件',
+  '教学设计',
+  '教研',
+  '教研组',
+  '备课组',
+  '集体备课',
+  '同课异构',
+  '校本',
+  '校本课程',
+  '研学',
+  '微课程',
+  '核心素养',
+  '大单元',
+  '单元整体',
+  '跨学科',
+  '思维导图',
+  '作业设计',
+  '双减',
+  '课后服务',
+  '试题',
+  '试卷',
+  '期中',
+  '期末',
+  '中考',
+  '高考',
+  '学情',
+  '教学反思',
+  '课堂实录',
+  '案例集',
+  '教研成果',
+  '名师',
+  '示范课',
+  '公开课',
+  '劳动教育',
+  '道德与法治',
+  '信息科技',
+  '综合实践',
 ];
 
 /** Function words that carry no meaning for search when they stand alone as a token. */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
-  '的', '了', '和', '与', '及', '或', '是', '在', '之', '其', '而', '着', '过', '吗', '呢', '吧', '啊', '也', '就',
-  '都', '把', '被', '于', '以', '为', '从', '对', '地', '得', '所', '这', '那', '个',
-  'a', 'an', 'the', 'of', 'and', 'or', 'to', 'in', 'on', 'for', 'is',
+  '的',
+  '了',
+  '和',
+  '与',
+  '及',
+  '或',
+  '是',
+  '在',
+  '之',
+  '其',
+  '而',
+  '着',
+  '过',
+  '吗',
+  '呢',
+  '吧',
+  '啊',
+  '也',
+  '就',
+  '都',
+  '把',
+  '被',
+  '于',
+  '以',
+  '为',
+  '从',
+  '对',
+  '地',
+  '得',
+  '所',
+  '这',
+  '那',
+  '个',
+  'a',
+  'an',
+  'the',
+  'of',
+  'and',
+  'or',
+  'to',
+  'in',
+  'on',
+  'for',
+  'is',
 ]);
 
 const SEPARATOR = /[^\p{L}\p{N}]+/u;
@@ -78,7 +158,7 @@ export function segment(text: string): string[] {
 
 /** The terms of a user's query (all must match). Duplicates removed, at most 16 terms. */
 export function queryTerms(q: string): string[] {
-  if (!q || !q.trim()) return [];
+  if (!q?.trim()) return [];
   const terms = normalise(cutter().cut(q.normalize('NFKC'), false));
   return [...new Set(terms)].slice(0, 16);
 }
@@ -113,7 +193,7 @@ export function highlight(text: string, terms: string[], maxLen = 120): string {
   if (re) {
     let last = 0;
     for (const m of window.matchAll(re)) {
-      html += escapeHtml(window.slice(last, m.index)) + '<mark>' + escapeHtml(m[0]) + '</mark>';
+      html += `${escapeHtml(window.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
       last = m.index + m[0].length;
     }
     html += escapeHtml(window.slice(last));

@@ -22,21 +22,7 @@ import type {
   UsersTable,
 } from '../db/schema.js';
 import { ROLE_SCOPE, SUBJECTS, type Role } from '../../common/vocab.js';
-import {
-  Rng,
-  addDays,
-  addMonths,
-  addYears,
-  creditCode,
-  instant,
-  maxDate,
-  minDate,
-  monthStart,
-  pad,
-  personName,
-  schoolCode,
-  yearOf,
-} from './random.js';
+import { Rng, addDays, addMonths, addYears, creditCode, instant, maxDate, minDate, monthStart, pad, personName, schoolCode, yearOf } from './random.js';
 import { indicatorValues, schoolSize } from './profiles.js';
 import { agreementMarkdown, charterMarkdown, type AgreementTerm } from './texts.js';
 
@@ -121,16 +107,66 @@ const SCHOOLS: SchoolSpec[] = [
   { k: 'qs_smx', name: '青山县石门镇中心小学', d: 'QS', type: 'primary', loc: 'township', tags: ['rural'], founded: 1956, town: '石门镇', principal: '刘德福' },
   { k: 'qs_smz', name: '青山县石门镇中学', d: 'QS', type: 'junior', loc: 'township', tags: ['rural', 'weak'], founded: 1969, town: '石门镇' },
   { k: 'qs_smy', name: '青山县石门镇中心幼儿园', d: 'QS', type: 'kindergarten', loc: 'township', tags: ['rural'], founded: 2014, town: '石门镇' },
-  { k: 'qs_smc', name: '青山县石门村教学点', d: 'QS', type: 'teaching_point', loc: 'village', tags: ['rural', 'small', 'weak'], founded: 1958, town: '石门镇', village: '石门村' },
-  { k: 'qs_hl', name: '青山县石门镇黄岭村小学', d: 'QS', type: 'primary', loc: 'village', tags: ['rural', 'small', 'weak'], founded: 1963, town: '石门镇', village: '黄岭村' },
+  {
+    k: 'qs_smc',
+    name: '青山县石门村教学点',
+    d: 'QS',
+    type: 'teaching_point',
+    loc: 'village',
+    tags: ['rural', 'small', 'weak'],
+    founded: 1958,
+    town: '石门镇',
+    village: '石门村',
+  },
+  {
+    k: 'qs_hl',
+    name: '青山县石门镇黄岭村小学',
+    d: 'QS',
+    type: 'primary',
+    loc: 'village',
+    tags: ['rural', 'small', 'weak'],
+    founded: 1963,
+    town: '石门镇',
+    village: '黄岭村',
+  },
   { k: 'qs_bsx', name: '青山县白沙乡中心小学', d: 'QS', type: 'primary', loc: 'township', tags: ['rural', 'weak'], founded: 1962, town: '白沙乡' },
   { k: 'qs_bsy', name: '青山县白沙乡中心幼儿园', d: 'QS', type: 'kindergarten', loc: 'township', tags: ['rural', 'new'], founded: 2020, town: '白沙乡' },
-  { k: 'qs_zl', name: '青山县白沙乡竹林村小学', d: 'QS', type: 'primary', loc: 'village', tags: ['rural', 'small', 'weak'], founded: 1965, town: '白沙乡', village: '竹林村' },
+  {
+    k: 'qs_zl',
+    name: '青山县白沙乡竹林村小学',
+    d: 'QS',
+    type: 'primary',
+    loc: 'village',
+    tags: ['rural', 'small', 'weak'],
+    founded: 1965,
+    town: '白沙乡',
+    village: '竹林村',
+  },
   { k: 'qs_ltx', name: '青山县龙潭镇中心小学', d: 'QS', type: 'primary', loc: 'township', tags: ['rural'], founded: 1957, town: '龙潭镇' },
   { k: 'qs_ltz', name: '青山县龙潭镇中学', d: 'QS', type: 'junior', loc: 'township', tags: ['rural'], founded: 1970, town: '龙潭镇' },
   { k: 'qs_lt9', name: '青山县龙潭镇九年一贯制学校', d: 'QS', type: 'nine_year', loc: 'township', tags: ['rural'], founded: 1972, town: '龙潭镇' },
-  { k: 'qs_ty', name: '青山县龙潭镇桃源村教学点', d: 'QS', type: 'teaching_point', loc: 'village', tags: ['rural', 'small'], founded: 1960, town: '龙潭镇', village: '桃源村' },
-  { k: 'qs_mz', name: '青山县白沙乡茅竹村幼儿园', d: 'QS', type: 'kindergarten', loc: 'village', tags: ['rural', 'small'], founded: 2018, town: '白沙乡', village: '茅竹村' },
+  {
+    k: 'qs_ty',
+    name: '青山县龙潭镇桃源村教学点',
+    d: 'QS',
+    type: 'teaching_point',
+    loc: 'village',
+    tags: ['rural', 'small'],
+    founded: 1960,
+    town: '龙潭镇',
+    village: '桃源村',
+  },
+  {
+    k: 'qs_mz',
+    name: '青山县白沙乡茅竹村幼儿园',
+    d: 'QS',
+    type: 'kindergarten',
+    loc: 'village',
+    tags: ['rural', 'small'],
+    founded: 2018,
+    town: '白沙乡',
+    village: '茅竹村',
+  },
   // 河口县
   { k: 'hk_1x', name: '河口县第一小学', d: 'HK', type: 'primary', loc: 'county_town', tags: ['quality'], founded: 1930 },
   { k: 'hk_2x', name: '河口县第二小学', d: 'HK', type: 'primary', loc: 'county_town', founded: 1978 },
@@ -144,13 +180,53 @@ const SCHOOLS: SchoolSpec[] = [
   { k: 'hk_yl9', name: '河口县杨柳乡九年一贯制学校', d: 'HK', type: 'nine_year', loc: 'township', tags: ['rural', 'weak'], founded: 1968, town: '杨柳乡' },
   { k: 'hk_ylx', name: '河口县杨柳乡中心小学', d: 'HK', type: 'primary', loc: 'township', tags: ['rural', 'weak'], founded: 1960, town: '杨柳乡' },
   { k: 'hk_yly', name: '河口县杨柳乡中心幼儿园', d: 'HK', type: 'kindergarten', loc: 'township', tags: ['rural'], founded: 2016, town: '杨柳乡' },
-  { k: 'hk_gq', name: '河口县杨柳乡高桥村小学', d: 'HK', type: 'primary', loc: 'village', tags: ['rural', 'small', 'weak'], founded: 1966, town: '杨柳乡', village: '高桥村' },
-  { k: 'hk_sq', name: '河口县杨柳乡石桥村教学点', d: 'HK', type: 'teaching_point', loc: 'village', tags: ['rural', 'small', 'weak'], founded: 1961, town: '杨柳乡', village: '石桥村' },
+  {
+    k: 'hk_gq',
+    name: '河口县杨柳乡高桥村小学',
+    d: 'HK',
+    type: 'primary',
+    loc: 'village',
+    tags: ['rural', 'small', 'weak'],
+    founded: 1966,
+    town: '杨柳乡',
+    village: '高桥村',
+  },
+  {
+    k: 'hk_sq',
+    name: '河口县杨柳乡石桥村教学点',
+    d: 'HK',
+    type: 'teaching_point',
+    loc: 'village',
+    tags: ['rural', 'small', 'weak'],
+    founded: 1961,
+    town: '杨柳乡',
+    village: '石桥村',
+  },
   { k: 'hk_dkx', name: '河口县渡口镇中心小学', d: 'HK', type: 'primary', loc: 'township', tags: ['rural'], founded: 1955, town: '渡口镇' },
   { k: 'hk_dkc', name: '河口县渡口镇初级中学', d: 'HK', type: 'junior', loc: 'township', tags: ['rural'], founded: 1966, town: '渡口镇' },
   { k: 'hk_dky', name: '河口县渡口镇中心幼儿园', d: 'HK', type: 'kindergarten', loc: 'township', tags: ['rural'], founded: 2015, town: '渡口镇' },
-  { k: 'hk_lw', name: '河口县渡口镇柳湾村教学点', d: 'HK', type: 'teaching_point', loc: 'village', tags: ['rural', 'small', 'weak'], founded: 1959, town: '渡口镇', village: '柳湾村' },
-  { k: 'hk_sz', name: '河口县渡口镇沙洲村小学', d: 'HK', type: 'primary', loc: 'village', tags: ['rural', 'small'], founded: 1964, town: '渡口镇', village: '沙洲村' },
+  {
+    k: 'hk_lw',
+    name: '河口县渡口镇柳湾村教学点',
+    d: 'HK',
+    type: 'teaching_point',
+    loc: 'village',
+    tags: ['rural', 'small', 'weak'],
+    founded: 1959,
+    town: '渡口镇',
+    village: '柳湾村',
+  },
+  {
+    k: 'hk_sz',
+    name: '河口县渡口镇沙洲村小学',
+    d: 'HK',
+    type: 'primary',
+    loc: 'village',
+    tags: ['rural', 'small'],
+    founded: 1964,
+    town: '渡口镇',
+    village: '沙洲村',
+  },
 ];
 
 const ROADS = ['人民路', '解放路', '建设路', '文化路', '东湖路', '滨江大道', '新华路', '学府路', '青年路', '中山路', '育才路', '光明路'];
@@ -191,10 +267,12 @@ const ALLIANCES: AllianceSpec[] = [
     exited: [{ k: 'cd_dh', monthsAgo: 16, reason: '学区划片调整，改由城东区实验学校统筹帮扶', by: 'bureau' }],
     cycleMonthsAgo: 14,
     foundedYearsAgo: 11,
-    assessments: [[29, 84.5], [5, 91]],
+    assessments: [
+      [29, 84.5],
+      [5, 91],
+    ],
     subjects: ['chinese', 'math', 'english'],
-    description:
-      '以临川市实验小学为龙头，“一长多校、统一法人”的紧密型融合集团，统一管理、统一师资调配、统一教学质量评价，带动新建校和城郊薄弱校快速成长。',
+    description: '以临川市实验小学为龙头，“一长多校、统一法人”的紧密型融合集团，统一管理、统一师资调配、统一教学质量评价，带动新建校和城郊薄弱校快速成长。',
     charterVersions: 2,
     agreementKind: 'agreement',
     terms: [
@@ -216,7 +294,10 @@ const ALLIANCES: AllianceSpec[] = [
     exited: [{ k: 'hk_cgc', monthsAgo: 20, reason: '已纳入河口县第一中学县域共同体，经理事会同意退出', by: 'secretary' }],
     cycleMonthsAgo: 26,
     foundedYearsAgo: 7,
-    assessments: [[32, 82], [8, 92.5]],
+    assessments: [
+      [32, 82],
+      [8, 92.5],
+    ],
     subjects: ['math', 'physics', 'english'],
     description: '临川一中与青山、河口两县农村初中城乡结对，通过同步课堂、骨干教师送教和学生研学营缩小城乡差距。',
     charterVersions: 2,
@@ -303,7 +384,10 @@ const ALLIANCES: AllianceSpec[] = [
     members: ['lchx', 'qs_zg', 'hk_zj'],
     cycleMonthsAgo: 29,
     foundedYearsAgo: 9,
-    assessments: [[54, 72], [30, 80]],
+    assessments: [
+      [54, 72],
+      [30, 80],
+    ],
     subjects: ['it', 'general_tech'],
     description: '中职学校与园区企业、高职院校组成的产教融合联盟，共建实训基地、共享“双师型”教师、开展中高职贯通培养。',
     charterVersions: 1,
@@ -371,15 +455,92 @@ interface PartnerSpec {
 }
 
 const PARTNERS: PartnerSpec[] = [
-  { name: '临川科技馆', kind: 'museum', contact: '吴海涛', description: '市级综合性科技馆，设有少儿科学乐园和创客工坊。', offers: [[0, '提供科技馆研学场地，每学期开放4次集团专场'], [2, '共建初中物理、化学实验拓展课程基地']] },
-  { name: '江北师范大学', kind: 'university', contact: '严守仁', description: '省属师范大学，教育学院、学前教育学院对口支持临川市基础教育。', offers: [[1, '派出学科教学论专家指导城乡联合教研'], [3, '师范生顶岗支教与乡村骨干教师研修'], [6, '学前教育学院专家驻园指导游戏化课程']] },
-  { name: '临川市博物馆', kind: 'museum', contact: '秦雅琴', description: '国家二级博物馆，馆藏地方历史文物与非遗展品。', offers: [[0, '开设“博物馆里的课堂”研学课程'], [1, '为农村学生提供免费讲解与研学路线']] },
-  { name: '江北智造科技有限公司', kind: 'enterprise', contact: '陆振宇', description: '智能制造装备企业，省级专精特新企业。', offers: [[5, '派出工程师担任科创导师，共建智能制造实训室'], [2, '赞助青少年科创竞赛器材']] },
-  { name: '临川市青少年发展基金会', kind: 'foundation', contact: '苏淑芬', description: '市级公募基金会，关注城乡教育均衡与留守儿童成长。', offers: [[1, '设立城乡教师交流专项奖励基金，每年20万元'], [3, '资助乡村学校图书角与科学实验器材'], [4, '资助乡村小学“营养午餐+阅读”项目']] },
-  { name: '城东区东湖街道社区', kind: 'community', contact: '梁桂英', description: '街道社区服务中心，下辖8个社区。', offers: [[6, '提供社区托育与家庭教育指导站'], [2, '开放社区文化站作为学生志愿服务基地']] },
-  { name: '临川电子信息产业园', kind: 'enterprise', contact: '熊家豪', description: '市级电子信息产业园区，入驻企业60余家。', offers: [[5, '每年提供顶岗实习岗位300个，共建订单班']] },
-  { name: '江北农业职业技术学院', kind: 'university', contact: '段继平', description: '国家优质高职院校。', offers: [[5, '开展中高职贯通“3+2”培养，开放农业实训基地'], [3, '提供劳动教育与自然研学基地']] },
-  { name: '临川市残疾人康复中心', kind: 'other', contact: '孟凤英', description: '市残联直属康复机构。', offers: [[7, '派出康复治疗师参与送教上门，捐赠康复训练设备']] },
+  {
+    name: '临川科技馆',
+    kind: 'museum',
+    contact: '吴海涛',
+    description: '市级综合性科技馆，设有少儿科学乐园和创客工坊。',
+    offers: [
+      [0, '提供科技馆研学场地，每学期开放4次集团专场'],
+      [2, '共建初中物理、化学实验拓展课程基地'],
+    ],
+  },
+  {
+    name: '江北师范大学',
+    kind: 'university',
+    contact: '严守仁',
+    description: '省属师范大学，教育学院、学前教育学院对口支持临川市基础教育。',
+    offers: [
+      [1, '派出学科教学论专家指导城乡联合教研'],
+      [3, '师范生顶岗支教与乡村骨干教师研修'],
+      [6, '学前教育学院专家驻园指导游戏化课程'],
+    ],
+  },
+  {
+    name: '临川市博物馆',
+    kind: 'museum',
+    contact: '秦雅琴',
+    description: '国家二级博物馆，馆藏地方历史文物与非遗展品。',
+    offers: [
+      [0, '开设“博物馆里的课堂”研学课程'],
+      [1, '为农村学生提供免费讲解与研学路线'],
+    ],
+  },
+  {
+    name: '江北智造科技有限公司',
+    kind: 'enterprise',
+    contact: '陆振宇',
+    description: '智能制造装备企业，省级专精特新企业。',
+    offers: [
+      [5, '派出工程师担任科创导师，共建智能制造实训室'],
+      [2, '赞助青少年科创竞赛器材'],
+    ],
+  },
+  {
+    name: '临川市青少年发展基金会',
+    kind: 'foundation',
+    contact: '苏淑芬',
+    description: '市级公募基金会，关注城乡教育均衡与留守儿童成长。',
+    offers: [
+      [1, '设立城乡教师交流专项奖励基金，每年20万元'],
+      [3, '资助乡村学校图书角与科学实验器材'],
+      [4, '资助乡村小学“营养午餐+阅读”项目'],
+    ],
+  },
+  {
+    name: '城东区东湖街道社区',
+    kind: 'community',
+    contact: '梁桂英',
+    description: '街道社区服务中心，下辖8个社区。',
+    offers: [
+      [6, '提供社区托育与家庭教育指导站'],
+      [2, '开放社区文化站作为学生志愿服务基地'],
+    ],
+  },
+  {
+    name: '临川电子信息产业园',
+    kind: 'enterprise',
+    contact: '熊家豪',
+    description: '市级电子信息产业园区，入驻企业60余家。',
+    offers: [[5, '每年提供顶岗实习岗位300个，共建订单班']],
+  },
+  {
+    name: '江北农业职业技术学院',
+    kind: 'university',
+    contact: '段继平',
+    description: '国家优质高职院校。',
+    offers: [
+      [5, '开展中高职贯通“3+2”培养，开放农业实训基地'],
+      [3, '提供劳动教育与自然研学基地'],
+    ],
+  },
+  {
+    name: '临川市残疾人康复中心',
+    kind: 'other',
+    contact: '孟凤英',
+    description: '市残联直属康复机构。',
+    offers: [[7, '派出康复治疗师参与送教上门，捐赠康复训练设备']],
+  },
 ];
 
 // ---- membership applications ------------------------------------------------------------------
@@ -398,11 +559,23 @@ interface ApplicationSpec {
 }
 
 const APPLICATIONS: ApplicationSpec[] = [
-  { alliance: 0, school: 'qs_smx', status: 'submitted', daysAgo: 3, reason: '我校为乡镇中心小学，英语、科学专任教师紧缺，希望加入集团共享优质课程和名师资源，参与联合教研。' },
+  {
+    alliance: 0,
+    school: 'qs_smx',
+    status: 'submitted',
+    daysAgo: 3,
+    reason: '我校为乡镇中心小学，英语、科学专任教师紧缺，希望加入集团共享优质课程和名师资源，参与联合教研。',
+  },
   { alliance: 1, school: 'qs_lt9', status: 'submitted', daysAgo: 6, reason: '我校初中部数学、物理学科薄弱，希望通过城乡共同体开展同步课堂和送教活动。' },
   { alliance: 3, school: 'qs_cgzx', status: 'submitted', daysAgo: 9, reason: '希望与县实验小学师徒结对，提升青年教师课堂教学能力。' },
   { alliance: 6, school: 'hk_dky', status: 'submitted', daysAgo: 2, reason: '我园为乡镇中心幼儿园，希望学习游戏化课程建设经验。' },
-  { alliance: 1, school: 'cd_3c', status: 'evaluated', daysAgo: 21, reason: '我校为城郊薄弱初中，生源以进城务工人员随迁子女为主，希望加入共同体共享一中优质教研资源。' },
+  {
+    alliance: 1,
+    school: 'cd_3c',
+    status: 'evaluated',
+    daysAgo: 21,
+    reason: '我校为城郊薄弱初中，生源以进城务工人员随迁子女为主，希望加入共同体共享一中优质教研资源。',
+  },
   { alliance: 2, school: 'lc3z', status: 'evaluated', daysAgo: 15, reason: '我校初中部希望参与学科联盟的中考命题研究和实验教学合作。' },
   { alliance: 3, school: 'qs_smc', status: 'evaluated', daysAgo: 18, reason: '教学点仅有3名教师，急需同步课堂和送教支持。' },
   { alliance: 6, school: 'qs_bsy', status: 'evaluated', daysAgo: 25, reason: '新建乡镇幼儿园，教师均为新入职，希望获得跟岗培训机会。' },
@@ -412,8 +585,24 @@ const APPLICATIONS: ApplicationSpec[] = [
   { alliance: 1, school: 'hk_dkc', status: 'approved', daysAgo: 150, reason: '我校希望借助城乡共同体提升中考质量，开展学生研学活动。' },
   { alliance: 3, school: 'qs_hl', status: 'approved', daysAgo: 200, reason: '申请加入共同体，与县实验小学结对帮扶。' },
   { alliance: 7, school: 'cd_jfl', status: 'approved', daysAgo: 60, reason: '我校设有资源教室，随班就读学生12名，希望获得特教学校巡回指导。' },
-  { alliance: 0, school: 'lcwgy', status: 'rejected', daysAgo: 120, reason: '希望加入集团开展课程共建。', rejectedAt: 'evaluate', rejectComment: '民办学校独立法人，不符合融合型集团“统一法人”要求，建议申请加入联合型学科联盟。' },
-  { alliance: 4, school: 'hk_yc', status: 'rejected', daysAgo: 90, reason: '希望加入集团共享县一小的管理经验。', rejectedAt: 'approve', rejectComment: '融合型集团成员须为公办学校，不予批准。' },
+  {
+    alliance: 0,
+    school: 'lcwgy',
+    status: 'rejected',
+    daysAgo: 120,
+    reason: '希望加入集团开展课程共建。',
+    rejectedAt: 'evaluate',
+    rejectComment: '民办学校独立法人，不符合融合型集团“统一法人”要求，建议申请加入联合型学科联盟。',
+  },
+  {
+    alliance: 4,
+    school: 'hk_yc',
+    status: 'rejected',
+    daysAgo: 90,
+    reason: '希望加入集团共享县一小的管理经验。',
+    rejectedAt: 'approve',
+    rejectComment: '融合型集团成员须为公办学校，不予批准。',
+  },
   { alliance: 2, school: 'lcby', status: 'withdrawn', daysAgo: 70, reason: '申请参与初中学科联盟项目合作。' },
   { alliance: 6, school: 'lcqmx', status: 'withdrawn', daysAgo: 45, reason: '希望加入学前教育共同体参与保教质量评估。' },
 ];
@@ -488,9 +677,24 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
   const setupDay = addMonths(today, -30); // the platform went live 2½ years ago
   const setupAt = instant(setupDay);
   const data: DemoData = {
-    regions: [], schools: [], indicators: [], partners: [], alliances: [], members: [], alliancePartners: [],
-    bodies: [], bodyMembers: [], documents: [], versions: [], milestones: [], assessments: [], applications: [],
-    decisions: [], users: [], grants: [], files: [],
+    regions: [],
+    schools: [],
+    indicators: [],
+    partners: [],
+    alliances: [],
+    members: [],
+    alliancePartners: [],
+    bodies: [],
+    bodyMembers: [],
+    documents: [],
+    versions: [],
+    milestones: [],
+    assessments: [],
+    applications: [],
+    decisions: [],
+    users: [],
+    grants: [],
+    files: [],
   };
 
   // regions
@@ -578,7 +782,15 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
   const rngUsers = new Rng('demo/users');
   const userById = new Map<string, UsersTable>();
   let grantSerial = 0;
-  const addUser = (u: { id: string; username: string; name: string; schoolId?: string | null; regionId: string | null; email?: boolean; partnerId?: string }) => {
+  const addUser = (u: {
+    id: string;
+    username: string;
+    name: string;
+    schoolId?: string | null;
+    regionId: string | null;
+    email?: boolean;
+    partnerId?: string;
+  }) => {
     const row: UsersTable = {
       id: u.id,
       username: u.username,
@@ -927,7 +1139,15 @@ export function buildDemo(today: string, passwordHash: string): DemoData {
     data.files.push({
       key: akey,
       body: Buffer.from(
-        agreementMarkdown({ title: agreementTitle, allianceName: a.name, coreSchool: core.name, members: memberNames, from: cycleStart, to: agreementTo, terms: a.terms }),
+        agreementMarkdown({
+          title: agreementTitle,
+          allianceName: a.name,
+          coreSchool: core.name,
+          members: memberNames,
+          from: cycleStart,
+          to: agreementTo,
+          terms: a.terms,
+        }),
         'utf8',
       ),
       versionId: avid,

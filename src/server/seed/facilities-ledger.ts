@@ -43,7 +43,10 @@ export async function seedLedger(tx: Tx, database: Database, input: LedgerInput)
 
   for (const allianceId of input.alliances) {
     const rules = withDefaults({ ...(RULES[allianceId] ?? {}) });
-    await tx.insertInto('credit_rules').values({ alliance_id: allianceId, rules: JSON.stringify(rules), updated_by: null, updated_at: input.setupAt }).execute();
+    await tx
+      .insertInto('credit_rules')
+      .values({ alliance_id: allianceId, rules: JSON.stringify(rules), updated_by: null, updated_at: input.setupAt })
+      .execute();
     for (const schoolId of input.membersOf.get(allianceId) ?? []) {
       const s = tagsOf.get(schoolId);
       if (!s) continue;
@@ -51,8 +54,16 @@ export async function seedLedger(tx: Tx, database: Database, input: LedgerInput)
       if (g.amount <= 0) continue;
       const parts = [`起始积分 ${g.base}`, g.weakExtra ? `薄弱校加发 ${g.weakExtra}` : '', g.ruralExtra ? `农村校加发 ${g.ruralExtra}` : ''].filter(Boolean);
       await post(tx, dialect, {
-        allianceId, kind: 'grant', causeType: 'starting_grant', causeId: schoolId, memo: parts.join('，'), createdBy: null,
-        legs: [{ owner: issuanceOf(allianceId), amount: -g.amount }, { owner: { type: 'school', id: schoolId }, amount: g.amount }],
+        allianceId,
+        kind: 'grant',
+        causeType: 'starting_grant',
+        causeId: schoolId,
+        memo: parts.join('，'),
+        createdBy: null,
+        legs: [
+          { owner: issuanceOf(allianceId), amount: -g.amount },
+          { owner: { type: 'school', id: schoolId }, amount: g.amount },
+        ],
       });
     }
   }
@@ -77,8 +88,16 @@ export async function seedLedger(tx: Tx, database: Database, input: LedgerInput)
     const cost = q.amount * (b.status === 'no_show' ? 2 : 1);
     if ((low.get(k) ?? 0) - cost < -rules.overdraftLimit + 100) {
       const res = await post(tx, dialect, {
-        allianceId: b.allianceId!, kind: 'grant', causeType: 'request', causeId: `seed-extra-${++extra}`, memo: '学期中追加积分（薄弱校帮扶）', createdBy: null,
-        legs: [{ owner: issuanceOf(b.allianceId!), amount: -1000 }, { owner: { type: 'school', id: b.bookerSchoolId! }, amount: 1000 }],
+        allianceId: b.allianceId!,
+        kind: 'grant',
+        causeType: 'request',
+        causeId: `seed-extra-${++extra}`,
+        memo: '学期中追加积分（薄弱校帮扶）',
+        createdBy: null,
+        legs: [
+          { owner: issuanceOf(b.allianceId!), amount: -1000 },
+          { owner: { type: 'school', id: b.bookerSchoolId! }, amount: 1000 },
+        ],
       });
       dated.push([res.transactionId, b.createdAt]);
       low.set(k, (low.get(k) ?? 0) + 1000);
@@ -91,24 +110,44 @@ export async function seedLedger(tx: Tx, database: Database, input: LedgerInput)
   }
   // the bookings carry their charge (one statement)
   const charges = (eb: ExpressionBuilder<DB, 'bookings'>) =>
-    eb.selectFrom('credit_transactions as t').whereRef('t.cause_id', '=', 'bookings.id').where('t.cause_type', '=', 'booking').where('t.kind', '=', 'booking_charge');
-  await tx.updateTable('bookings')
+    eb
+      .selectFrom('credit_transactions as t')
+      .whereRef('t.cause_id', '=', 'bookings.id')
+      .where('t.cause_type', '=', 'booking')
+      .where('t.kind', '=', 'booking_charge');
+  await tx
+    .updateTable('bookings')
     .set((eb) => ({ charge_tx_id: charges(eb).select('t.id'), charge_amount: charges(eb).select('t.amount') }))
-    .where('id', 'in', (eb) => eb.selectFrom('credit_transactions as t').select('t.cause_id').where('t.cause_type', '=', 'booking').where('t.kind', '=', 'booking_charge'))
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('credit_transactions as t').select('t.cause_id').where('t.cause_type', '=', 'booking').where('t.kind', '=', 'booking_charge'),
+    )
     .execute();
   // transactions are dated like their cause, and so are the ledger's audit entries (set-based: a few statements)
   await tx.updateTable('credit_transactions').set({ created_at: input.setupAt }).where('cause_type', '=', 'starting_grant').execute();
   const from = (column: 'created_at' | 'cancelled_at' | 'end_at', kind: string) =>
-    tx.updateTable('credit_transactions')
-      .set((eb) => ({ created_at: eb.selectFrom('bookings as b').select(`b.${column}` as 'b.created_at').whereRef('b.id', '=', 'credit_transactions.cause_id') }))
-      .where('cause_type', '=', 'booking').where('kind', '=', kind).execute();
+    tx
+      .updateTable('credit_transactions')
+      .set((eb) => ({
+        created_at: eb
+          .selectFrom('bookings as b')
+          .select(`b.${column}` as 'b.created_at')
+          .whereRef('b.id', '=', 'credit_transactions.cause_id'),
+      }))
+      .where('cause_type', '=', 'booking')
+      .where('kind', '=', kind)
+      .execute();
   await from('created_at', 'booking_charge');
   await from('cancelled_at', 'booking_refund');
   await from('end_at', 'no_show_penalty');
   for (const [id, at] of dated) await tx.updateTable('credit_transactions').set({ created_at: at }).where('id', '=', id).execute();
-  await tx.updateTable('audit_log')
+  await tx
+    .updateTable('audit_log')
     .set((eb) => ({ at: eb.selectFrom('credit_transactions as t').select('t.created_at').whereRef('t.id', '=', 'audit_log.entity_id') }))
-    .where('entity_type', '=', 'credit_transaction').execute();
-  const n = await tx.selectFrom('credit_transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    .where('entity_type', '=', 'credit_transaction')
+    .execute();
+  const n = await tx
+    .selectFrom('credit_transactions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(n?.n ?? 0);
 }

@@ -20,7 +20,8 @@ describe('demo facilities, bookings and ledger', () => {
       const own = fac.filter((f) => f.school_id === s.id).map((f) => f.type);
       expect(own.length, s.id).toBeGreaterThan(0);
       if (s.type === 'primary') expect(own, s.id).toContain('science_lab');
-      if (['junior', 'complete_secondary', 'senior'].includes(s.type)) expect(own, s.id).toEqual(expect.arrayContaining(['physics_lab', 'chemistry_lab', 'biology_lab']));
+      if (['junior', 'complete_secondary', 'senior'].includes(s.type))
+        expect(own, s.id).toEqual(expect.arrayContaining(['physics_lab', 'chemistry_lab', 'biology_lab']));
     }
     expect(fac.filter((f) => f.partner_id).map((f) => f.type)).toEqual(expect.arrayContaining(['community_venue']));
     const hours = await db.selectFrom('facility_open_hours').select('facility_id').distinct().execute();
@@ -48,7 +49,9 @@ describe('demo facilities, bookings and ledger', () => {
     expect(Number(overlaps.rows[0]!.n)).toBe(0);
     const closed = await sql<{ n: number }>`select count(*) as n from bookings b join facilities f on f.id = b.facility_id
       join closures c on (c.facility_id = f.id or c.school_id = f.school_id)
-      where b.status in ('accepted','checked_in','no_show') and c.start_date <= substr(b.start_at, 1, 10) and substr(b.start_at, 1, 10) <= c.end_date`.execute(db);
+      where b.status in ('accepted','checked_in','no_show') and c.start_date <= substr(b.start_at, 1, 10) and substr(b.start_at, 1, 10) <= c.end_date`.execute(
+      db,
+    );
     expect(Number(closed.rows[0]!.n)).toBe(0);
   });
 
@@ -68,15 +71,23 @@ describe('demo facilities, bookings and ledger', () => {
     const db = env.database.db;
     const check = await checkLedger(db);
     expect(check.problems).toEqual([]);
-    const kinds = await db.selectFrom('credit_transactions').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+    const kinds = await db
+      .selectFrom('credit_transactions')
+      .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('kind')
+      .execute();
     const n = Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]));
     expect(n.grant).toBeGreaterThan(20);
     expect(n.booking_charge).toBeGreaterThan(50);
     expect(n.no_show_penalty).toBeGreaterThan(0);
     expect(n.booking_refund).toBeGreaterThan(0);
     // every charged booking is a cross-school one under an alliance, and carries its transaction
-    const charged = await db.selectFrom('bookings as b').innerJoin('facilities as f', 'f.id', 'b.facility_id')
-      .select(['b.charge_tx_id', 'b.charge_amount', 'b.booker_school_id', 'f.school_id', 'b.alliance_id', 'b.created_at']).where('b.charge_amount', '>', 0).execute();
+    const charged = await db
+      .selectFrom('bookings as b')
+      .innerJoin('facilities as f', 'f.id', 'b.facility_id')
+      .select(['b.charge_tx_id', 'b.charge_amount', 'b.booker_school_id', 'f.school_id', 'b.alliance_id', 'b.created_at'])
+      .where('b.charge_amount', '>', 0)
+      .execute();
     expect(charged.length).toBe(n.booking_charge);
     for (const c of charged) {
       expect(c.booker_school_id).not.toBe(c.school_id);
@@ -85,7 +96,12 @@ describe('demo facilities, bookings and ledger', () => {
     const tx = await db.selectFrom('credit_transactions').select(['created_at']).where('kind', '=', 'booking_charge').execute();
     expect(tx.every((x) => x.created_at < `${DEFAULT_TODAY}T00:00:00.000Z`)).toBe(true);
     // the rural school pays, the core school earns in the 城乡共同体
-    const acc = await db.selectFrom('credit_accounts').select(['owner_id', 'balance']).where('alliance_id', '=', 'a_0002').where('owner_type', '=', 'school').execute();
+    const acc = await db
+      .selectFrom('credit_accounts')
+      .select(['owner_id', 'balance'])
+      .where('alliance_id', '=', 'a_0002')
+      .where('owner_type', '=', 'school')
+      .execute();
     expect(acc.find((a) => a.owner_id === 's_00010')!.balance).toBeGreaterThan(0);
   });
 

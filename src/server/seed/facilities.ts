@@ -59,87 +59,180 @@ const SPORTS_TERMS = '借用方负责学生运动前的健康询问与热身组�
 
 const KINDS: Record<string, Kind> = {
   chemistry_lab: {
-    name: '化学实验室', subject: 'chemistry', capacity: [48, 56], hours: 'school',
-    equipment: [['fume_hood', '通风橱', 8, 'onsite'], ['balance', '电子天平（0.01g）', 24, 'lendable'], ['goggles', '护目镜', 60, 'lendable'], ['titration', '酸碱滴定实验套装', 30, 'lendable']],
+    name: '化学实验室',
+    subject: 'chemistry',
+    capacity: [48, 56],
+    hours: 'school',
+    equipment: [
+      ['fume_hood', '通风橱', 8, 'onsite'],
+      ['balance', '电子天平（0.01g）', 24, 'lendable'],
+      ['goggles', '护目镜', 60, 'lendable'],
+      ['titration', '酸碱滴定实验套装', 30, 'lendable'],
+    ],
     safety: '进入实验室须穿实验服、佩戴护目镜；危险化学品由本校实验员统一发放，严禁私自带出；实验结束后清洗器皿、关闭水电气，废液倒入指定回收桶。',
   },
   physics_lab: {
-    name: '物理实验室', subject: 'physics', capacity: [48, 56], hours: 'school',
-    equipment: [['oscilloscope', '数字示波器', 12, 'lendable'], ['power', '学生电源', 30, 'lendable'], ['optics', '光学实验箱', 25, 'onsite']],
+    name: '物理实验室',
+    subject: 'physics',
+    capacity: [48, 56],
+    hours: 'school',
+    equipment: [
+      ['oscilloscope', '数字示波器', 12, 'lendable'],
+      ['power', '学生电源', 30, 'lendable'],
+      ['optics', '光学实验箱', 25, 'onsite'],
+    ],
     safety: '通电实验须经教师检查线路后方可接通电源；不得带电改接线路；使用激光器材时禁止直视光束。',
   },
   biology_lab: {
-    name: '生物实验室', subject: 'biology', capacity: [48, 56], hours: 'school',
-    equipment: [['microscope', '双目显微镜', 30, 'lendable'], ['slides', '永久装片套装', 20, 'lendable'], ['incubator', '恒温培养箱', 2, 'onsite']],
+    name: '生物实验室',
+    subject: 'biology',
+    capacity: [48, 56],
+    hours: 'school',
+    equipment: [
+      ['microscope', '双目显微镜', 30, 'lendable'],
+      ['slides', '永久装片套装', 20, 'lendable'],
+      ['incubator', '恒温培养箱', 2, 'onsite'],
+    ],
     safety: '显微镜须双手持镜、轻拿轻放；生物样本按规定处理，解剖器械用后清点归还。',
   },
   science_lab: {
-    name: '科学实验室', subject: 'science', capacity: [40, 50], hours: 'school',
-    equipment: [['science_kit', '小学科学探究实验箱', 20, 'lendable'], ['magnifier', '放大镜', 50, 'lendable'], ['model', '天体运行模型', 2, 'onsite']],
+    name: '科学实验室',
+    subject: 'science',
+    capacity: [40, 50],
+    hours: 'school',
+    equipment: [
+      ['science_kit', '小学科学探究实验箱', 20, 'lendable'],
+      ['magnifier', '放大镜', 50, 'lendable'],
+      ['model', '天体运行模型', 2, 'onsite'],
+    ],
     safety: '学生在教师指导下操作；酒精灯由教师点燃和熄灭；实验用品用后清点归位。',
   },
   computer_room: {
-    name: '计算机教室', subject: 'it', capacity: [45, 55], hours: 'school',
-    equipment: [['pc', '学生计算机', 50, 'onsite'], ['robot', '编程机器人套件', 20, 'lendable']],
+    name: '计算机教室',
+    subject: 'it',
+    capacity: [45, 55],
+    hours: 'school',
+    equipment: [
+      ['pc', '学生计算机', 50, 'onsite'],
+      ['robot', '编程机器人套件', 20, 'lendable'],
+    ],
     safety: '禁止饮食；不得私自安装软件或更改系统设置；下课前按要求关机。',
   },
   maker_space: {
-    name: '创客空间', subject: 'general_tech', capacity: [30, 40], hours: 'school',
-    equipment: [['printer3d', '3D打印机', 6, 'onsite'], ['laser', '激光切割机', 1, 'onsite'], ['arduino', '开源硬件套件', 40, 'lendable']],
+    name: '创客空间',
+    subject: 'general_tech',
+    capacity: [30, 40],
+    hours: 'school',
+    equipment: [
+      ['printer3d', '3D打印机', 6, 'onsite'],
+      ['laser', '激光切割机', 1, 'onsite'],
+      ['arduino', '开源硬件套件', 40, 'lendable'],
+    ],
     safety: '激光切割机、3D打印机须由持证教师操作；使用手工工具须佩戴防护手套。',
   },
   smart_classroom: {
-    name: '智慧教室', capacity: [48, 56], hours: 'school',
-    equipment: [['board', '交互式智慧黑板', 1, 'onsite'], ['tablet', '学生平板', 50, 'onsite']],
+    name: '智慧教室',
+    capacity: [48, 56],
+    hours: 'school',
+    equipment: [
+      ['board', '交互式智慧黑板', 1, 'onsite'],
+      ['tablet', '学生平板', 50, 'onsite'],
+    ],
     safety: '平板使用后放回充电柜；不得拆卸设备。',
   },
   recording_studio: {
-    name: '录播教室', capacity: [40, 50], hours: 'school',
-    equipment: [['recorder', '常态化录播系统', 1, 'onsite'], ['mic', '无线麦克风', 6, 'lendable']],
+    name: '录播教室',
+    capacity: [40, 50],
+    hours: 'school',
+    equipment: [
+      ['recorder', '常态化录播系统', 1, 'onsite'],
+      ['mic', '无线麦克风', 6, 'lendable'],
+    ],
     safety: '录播设备由信息中心教师操作；课例视频的使用遵守联盟资源共享协议。',
   },
   library: {
-    name: '图书馆', capacity: [80, 120], hours: 'school',
+    name: '图书馆',
+    capacity: [80, 120],
+    hours: 'school',
     equipment: [['ereader', '电子阅览终端', 20, 'onsite']],
     safety: '保持安静；图书借阅按本馆制度办理，损坏或遗失照价赔偿。',
   },
   gym: {
-    name: '体育馆', subject: 'pe', capacity: [120, 300], hours: 'sports',
-    equipment: [['basketball', '篮球', 40, 'lendable'], ['volleyball', '排球', 30, 'lendable'], ['pingpong', '乒乓球台', 8, 'onsite']],
+    name: '体育馆',
+    subject: 'pe',
+    capacity: [120, 300],
+    hours: 'sports',
+    equipment: [
+      ['basketball', '篮球', 40, 'lendable'],
+      ['volleyball', '排球', 30, 'lendable'],
+      ['pingpong', '乒乓球台', 8, 'onsite'],
+    ],
     safety: '穿运动鞋入场；器材用后归还器材室；禁止在场馆内进食和攀爬篮球架。',
   },
   track_field: {
-    name: '田径场', subject: 'pe', capacity: [300, 800], hours: 'sports',
-    equipment: [['hurdle', '跨栏架', 40, 'lendable'], ['timer', '电子计时器', 4, 'lendable']],
+    name: '田径场',
+    subject: 'pe',
+    capacity: [300, 800],
+    hours: 'sports',
+    equipment: [
+      ['hurdle', '跨栏架', 40, 'lendable'],
+      ['timer', '电子计时器', 4, 'lendable'],
+    ],
     safety: '雷雨天气停止使用；投掷项目须划定安全区并有教师监护。',
   },
   swimming_pool: {
-    name: '游泳馆', subject: 'pe', capacity: [60, 80], hours: 'sports',
+    name: '游泳馆',
+    subject: 'pe',
+    capacity: [60, 80],
+    hours: 'sports',
     equipment: [['kickboard', '浮板', 60, 'lendable']],
     safety: '入水前须完成健康确认；救生员在岗方可开放；每名教师带队不超过20名学生。',
   },
   music_room: {
-    name: '音乐教室', subject: 'music', capacity: [40, 50], hours: 'school',
-    equipment: [['piano', '立式钢琴', 1, 'onsite'], ['orff', '奥尔夫乐器套装', 4, 'lendable']],
+    name: '音乐教室',
+    subject: 'music',
+    capacity: [40, 50],
+    hours: 'school',
+    equipment: [
+      ['piano', '立式钢琴', 1, 'onsite'],
+      ['orff', '奥尔夫乐器套装', 4, 'lendable'],
+    ],
     safety: '乐器轻拿轻放，使用后归位。',
   },
   art_room: {
-    name: '美术教室', subject: 'art', capacity: [40, 50], hours: 'school',
-    equipment: [['easel', '画架', 50, 'lendable'], ['kiln', '陶艺电窑', 1, 'onsite']],
+    name: '美术教室',
+    subject: 'art',
+    capacity: [40, 50],
+    hours: 'school',
+    equipment: [
+      ['easel', '画架', 50, 'lendable'],
+      ['kiln', '陶艺电窑', 1, 'onsite'],
+    ],
     safety: '陶艺电窑由教师操作；颜料用后封好，清洗水池。',
   },
   dance_room: {
-    name: '舞蹈室', subject: 'art', capacity: [30, 40], hours: 'school',
-    equipment: [['mirror', '把杆与镜面墙', 1, 'onsite'], ['audio', '音响', 2, 'lendable']],
+    name: '舞蹈室',
+    subject: 'art',
+    capacity: [30, 40],
+    hours: 'school',
+    equipment: [
+      ['mirror', '把杆与镜面墙', 1, 'onsite'],
+      ['audio', '音响', 2, 'lendable'],
+    ],
     safety: '穿舞蹈鞋入内；练习前充分热身。',
   },
   lecture_hall: {
-    name: '报告厅', capacity: [200, 400], hours: 'school',
+    name: '报告厅',
+    capacity: [200, 400],
+    hours: 'school',
     equipment: [['projector', '激光投影与音响系统', 1, 'onsite']],
     safety: '按座位入场，保持安全通道畅通；活动结束后关闭设备。',
   },
   labor_base: {
-    name: '劳动实践基地', subject: 'labor', capacity: [40, 60], hours: 'school',
+    name: '劳动实践基地',
+    subject: 'labor',
+    capacity: [40, 60],
+    hours: 'school',
     equipment: [['tools', '农具套装', 40, 'lendable']],
     safety: '使用农具注意安全距离；高温天气注意防暑。',
   },
@@ -155,18 +248,40 @@ function kindsFor(type: string, tags: string[], loc: string, isCore: boolean): s
       return small ? ['music_room'] : ['music_room', 'art_room', ...(strong ? ['dance_room'] : [])];
     case 'primary':
       if (small) return ['science_lab', 'track_field'];
-      return ['science_lab', 'computer_room', 'music_room', 'track_field',
-        ...(strong ? ['art_room', 'gym', 'maker_space', 'library', 'recording_studio'] : loc === 'urban' ? ['gym'] : [])];
+      return [
+        'science_lab',
+        'computer_room',
+        'music_room',
+        'track_field',
+        ...(strong ? ['art_room', 'gym', 'maker_space', 'library', 'recording_studio'] : loc === 'urban' ? ['gym'] : []),
+      ];
     case 'junior':
     case 'nine_year':
-      return ['physics_lab', 'chemistry_lab', 'biology_lab', 'computer_room', 'gym', 'track_field',
-        ...(type === 'nine_year' ? ['science_lab'] : []), ...(strong ? ['maker_space', 'library', 'music_room'] : [])];
+      return [
+        'physics_lab',
+        'chemistry_lab',
+        'biology_lab',
+        'computer_room',
+        'gym',
+        'track_field',
+        ...(type === 'nine_year' ? ['science_lab'] : []),
+        ...(strong ? ['maker_space', 'library', 'music_room'] : []),
+      ];
     case 'complete_secondary':
     case 'senior':
     case 'twelve_year':
-      return ['physics_lab', 'chemistry_lab', 'biology_lab', 'computer_room', 'gym', 'track_field', 'library', 'lecture_hall',
+      return [
+        'physics_lab',
+        'chemistry_lab',
+        'biology_lab',
+        'computer_room',
+        'gym',
+        'track_field',
+        'library',
+        'lecture_hall',
         ...(strong ? ['maker_space', 'recording_studio', 'smart_classroom', 'music_room', 'art_room'] : []),
-        ...(strong && type !== 'twelve_year' ? ['swimming_pool'] : [])];
+        ...(strong && type !== 'twelve_year' ? ['swimming_pool'] : []),
+      ];
     case 'vocational':
       return ['computer_room', 'maker_space', 'labor_base', 'lecture_hall', 'track_field'];
     case 'special':
@@ -177,13 +292,41 @@ function kindsFor(type: string, tags: string[], loc: string, isCore: boolean): s
 }
 
 /** bookable slots per local weekday (HH:MM pairs) */
-const SLOTS: Record<Kind['hours'], { open: [string, string]; days: number[]; slots: [string, string][]; weekend?: { open: [string, string]; slots: [string, string][] } }> = {
-  school: { open: ['08:00', '17:30'], days: [1, 2, 3, 4, 5], slots: [['08:00', '11:40'], ['14:00', '17:20']] },
-  sports: {
-    open: ['07:30', '18:00'], days: [1, 2, 3, 4, 5], slots: [['08:00', '11:40'], ['14:00', '17:40']],
-    weekend: { open: ['09:00', '17:00'], slots: [['09:00', '12:00'], ['14:00', '17:00']] },
+const SLOTS: Record<
+  Kind['hours'],
+  { open: [string, string]; days: number[]; slots: [string, string][]; weekend?: { open: [string, string]; slots: [string, string][] } }
+> = {
+  school: {
+    open: ['08:00', '17:30'],
+    days: [1, 2, 3, 4, 5],
+    slots: [
+      ['08:00', '11:40'],
+      ['14:00', '17:20'],
+    ],
   },
-  venue: { open: ['09:00', '17:00'], days: [2, 3, 4, 5, 6, 7], slots: [['09:00', '11:30'], ['13:30', '16:30']] },
+  sports: {
+    open: ['07:30', '18:00'],
+    days: [1, 2, 3, 4, 5],
+    slots: [
+      ['08:00', '11:40'],
+      ['14:00', '17:40'],
+    ],
+    weekend: {
+      open: ['09:00', '17:00'],
+      slots: [
+        ['09:00', '12:00'],
+        ['14:00', '17:00'],
+      ],
+    },
+  },
+  venue: {
+    open: ['09:00', '17:00'],
+    days: [2, 3, 4, 5, 6, 7],
+    slots: [
+      ['09:00', '11:30'],
+      ['13:30', '16:30'],
+    ],
+  },
 };
 
 const PURPOSES: Record<string, string[]> = {
@@ -211,13 +354,24 @@ const PURPOSES: Record<string, string[]> = {
 
 async function context(tx: Tx) {
   const [schools, alliances, members, partnerLinks, partners, teachers, admins] = await Promise.all([
-    tx.selectFrom('schools').select(['id', 'name', 'short_name', 'region_id', 'type', 'location', 'tags']).where('region_id', 'in', ['r_0003', 'r_0004', 'r_0005']).orderBy('id').execute(),
+    tx
+      .selectFrom('schools')
+      .select(['id', 'name', 'short_name', 'region_id', 'type', 'location', 'tags'])
+      .where('region_id', 'in', ['r_0003', 'r_0004', 'r_0005'])
+      .orderBy('id')
+      .execute(),
     tx.selectFrom('alliances').select(['id', 'core_school_id', 'region_id']).orderBy('id').execute(),
     tx.selectFrom('alliance_members').select(['alliance_id', 'school_id']).where('status', '=', 'active').orderBy('id').execute(),
     tx.selectFrom('alliance_partners').select(['alliance_id', 'partner_id']).orderBy('alliance_id').orderBy('partner_id').execute(),
     tx.selectFrom('partners').select(['id', 'name', 'region_id']).where('region_id', '=', 'r_0002').orderBy('id').execute(),
-    tx.selectFrom('users as u').innerJoin('role_grants as g', 'g.user_id', 'u.id').select(['u.id', 'u.display_name', 'g.scope_id'])
-      .where('g.role', '=', 'teacher').where('g.scope_type', '=', 'school').orderBy('u.id').execute(),
+    tx
+      .selectFrom('users as u')
+      .innerJoin('role_grants as g', 'g.user_id', 'u.id')
+      .select(['u.id', 'u.display_name', 'g.scope_id'])
+      .where('g.role', '=', 'teacher')
+      .where('g.scope_type', '=', 'school')
+      .orderBy('u.id')
+      .execute(),
     tx.selectFrom('role_grants').select(['user_id', 'scope_id']).where('role', '=', 'school_admin').orderBy('user_id').execute(),
   ]);
   return { schools, alliances, members, partnerLinks, partners, teachers, admins };
@@ -253,13 +407,47 @@ export async function seedFacilities(database: Database, today: string): Promise
     // demo accounts of the walkthrough
     const model = await tx.selectFrom('users').selectAll().where('id', '=', 'u_teacher').executeTakeFirstOrThrow();
     const users: Row<'users'>[] = [
-      { ...model, id: 'u_rural_teacher', username: 'rural_teacher', display_name: '谭春燕', email: 'rural_teacher@demo.xiaolian.local', school_id: 's_00034', region_id: 'r_0004' },
-      { ...model, id: 'u_principal_1z', username: 'principal_1z', display_name: '邱建华', email: 'principal_1z@demo.xiaolian.local', school_id: 's_00010', region_id: 'r_0003' },
+      {
+        ...model,
+        id: 'u_rural_teacher',
+        username: 'rural_teacher',
+        display_name: '谭春燕',
+        email: 'rural_teacher@demo.xiaolian.local',
+        school_id: 's_00034',
+        region_id: 'r_0004',
+      },
+      {
+        ...model,
+        id: 'u_principal_1z',
+        username: 'principal_1z',
+        display_name: '邱建华',
+        email: 'principal_1z@demo.xiaolian.local',
+        school_id: 's_00010',
+        region_id: 'r_0003',
+      },
     ];
     await insertBatched(tx, 'users', users);
     await insertBatched(tx, 'role_grants', [
-      { id: 'g_f0001', user_id: 'u_rural_teacher', role: 'teacher', scope_type: 'school', scope_id: 's_00034', subject: 'chemistry', granted_by: null, granted_at: model.created_at },
-      { id: 'g_f0002', user_id: 'u_principal_1z', role: 'school_admin', scope_type: 'school', scope_id: 's_00010', subject: null, granted_by: null, granted_at: model.created_at },
+      {
+        id: 'g_f0001',
+        user_id: 'u_rural_teacher',
+        role: 'teacher',
+        scope_type: 'school',
+        scope_id: 's_00034',
+        subject: 'chemistry',
+        granted_by: null,
+        granted_at: model.created_at,
+      },
+      {
+        id: 'g_f0002',
+        user_id: 'u_principal_1z',
+        role: 'school_admin',
+        scope_type: 'school',
+        scope_id: 's_00010',
+        subject: null,
+        granted_by: null,
+        granted_at: model.created_at,
+      },
     ]);
     teachersOf.set('s_00034', [{ id: 'u_rural_teacher', display_name: '谭春燕' }, ...(teachersOf.get('s_00034') ?? [])]);
 
@@ -267,7 +455,18 @@ export async function seedFacilities(database: Database, today: string): Promise
     const facilities: Row<'facilities'>[] = [];
     const hours: Row<'facility_open_hours'>[] = [];
     const equipment: Row<'equipment'>[] = [];
-    interface Fac { id: string; type: string; kind: Kind; schoolId: string | null; partnerId: string | null; rate: number; manual: boolean; community: boolean; capacity: number; alliances: string[] }
+    interface Fac {
+      id: string;
+      type: string;
+      kind: Kind;
+      schoolId: string | null;
+      partnerId: string | null;
+      rate: number;
+      manual: boolean;
+      community: boolean;
+      capacity: number;
+      alliances: string[];
+    }
     const adminOf = new Map<string, string>();
     for (const a of c.admins) if (a.scope_id && !adminOf.has(a.scope_id)) adminOf.set(a.scope_id, a.user_id);
     const facs: Fac[] = [];
@@ -280,24 +479,52 @@ export async function seedFacilities(database: Database, today: string): Promise
       const sl = SLOTS[k.hours];
       const capacity = rng.int(k.capacity[0], k.capacity[1]);
       facilities.push({
-        id, school_id: f.schoolId, partner_id: f.partnerId, region_id: f.regionId, type: f.type, subject: k.subject ?? null, name: f.name,
-        capacity, location: f.location, photos: '[]',
+        id,
+        school_id: f.schoolId,
+        partner_id: f.partnerId,
+        region_id: f.regionId,
+        type: f.type,
+        subject: k.subject ?? null,
+        name: f.name,
+        capacity,
+        location: f.location,
+        photos: '[]',
         equipment_text: k.equipment.map(([, name, qty]) => `${name}×${qty}`).join('、') || null,
         safety_rules: k.safety,
         responsibility_terms: f.type.endsWith('_lab') || f.type === 'maker_space' ? LAB_TERMS : k.hours === 'sports' ? SPORTS_TERMS : ROOM_TERMS,
         community_open: f.community ? 1 : 0,
         policy: f.manual ? 'manual' : 'auto',
-        min_minutes: 60, max_minutes: k.hours === 'venue' ? 180 : 240, min_notice_hours: 24, max_days_ahead: 180, buffer_minutes: 0,
-        weekly_quota_hours: f.schoolId && coreOf.has(f.schoolId) ? 12 : null, cancel_deadline_hours: 24,
-        status: 'active', created_by: null, created_at: setupAt, updated_at: setupAt,
+        min_minutes: 60,
+        max_minutes: k.hours === 'venue' ? 180 : 240,
+        min_notice_hours: 24,
+        max_days_ahead: 180,
+        buffer_minutes: 0,
+        weekly_quota_hours: f.schoolId && coreOf.has(f.schoolId) ? 12 : null,
+        cancel_deadline_hours: 24,
+        status: 'active',
+        created_by: null,
+        created_at: setupAt,
+        updated_at: setupAt,
       });
       for (const d of sl.days) hours.push({ id: `foh_${pad(++hSerial, 5)}`, facility_id: id, weekday: d, open: sl.open[0], close: sl.open[1] });
-      if (sl.weekend && f.community) hours.push({ id: `foh_${pad(++hSerial, 5)}`, facility_id: id, weekday: 6, open: sl.weekend.open[0], close: sl.weekend.open[1] });
+      if (sl.weekend && f.community)
+        hours.push({ id: `foh_${pad(++hSerial, 5)}`, facility_id: id, weekday: 6, open: sl.weekend.open[0], close: sl.weekend.open[1] });
       for (const [code, name, qty, usage] of k.equipment) {
         const n = Math.max(1, Math.round(qty * (f.rate > 0.3 ? 1 : rng.range(0.4, 0.8))));
         equipment.push({
-          id: `eq_${pad(++eSerial, 5)}`, facility_id: id, school_id: f.schoolId, partner_id: f.partnerId, region_id: f.regionId, type: code, name, quantity: n,
-          status: rng.chance(0.06) ? 'repair' : 'available', usage, note: null, created_at: setupAt, updated_at: setupAt,
+          id: `eq_${pad(++eSerial, 5)}`,
+          facility_id: id,
+          school_id: f.schoolId,
+          partner_id: f.partnerId,
+          region_id: f.regionId,
+          type: code,
+          name,
+          quantity: n,
+          status: rng.chance(0.06) ? 'repair' : 'available',
+          usage,
+          note: null,
+          created_at: setupAt,
+          updated_at: setupAt,
         });
       }
       facs.push({ ...f, id, capacity });
@@ -320,7 +547,13 @@ export async function seedFacilities(database: Database, today: string): Promise
         const short = s.short_name ?? s.name;
         const name = type === 'chemistry_lab' && s.id === 's_00010' ? '临川一中化学实验室（一）' : `${short}${kind.name}`;
         addFacility({
-          type, kind, schoolId: s.id, partnerId: null, rate, regionId: s.region_id, name,
+          type,
+          kind,
+          schoolId: s.id,
+          partnerId: null,
+          rate,
+          regionId: s.region_id,
+          name,
           location: kind.hours === 'sports' ? (type === 'track_field' ? '校园东侧' : '体艺馆') : `${building}${rng.int(1, 4)}楼${pad(i + 1, 2)}室`,
           manual: isCore && (type.endsWith('_lab') || type === 'recording_studio' || type === 'swimming_pool'),
           community: kind.hours === 'sports' && strong,
@@ -328,12 +561,30 @@ export async function seedFacilities(database: Database, today: string): Promise
         });
         // the core secondary school has a second chemistry lab
         if (type === 'chemistry_lab' && s.id === 's_00010') {
-          addFacility({ type, kind, schoolId: s.id, partnerId: null, rate: 0.35, regionId: s.region_id, name: '临川一中化学实验室（二）', location: `${building}3楼05室`, manual: true, community: false, alliances: alliancesOf.get(s.id) ?? [] });
+          addFacility({
+            type,
+            kind,
+            schoolId: s.id,
+            partnerId: null,
+            rate: 0.35,
+            regionId: s.region_id,
+            name: '临川一中化学实验室（二）',
+            location: `${building}3楼05室`,
+            manual: true,
+            community: false,
+            alliances: alliancesOf.get(s.id) ?? [],
+          });
         }
       }
     }
     // partners' community venues
-    const venueKind = (name: string): Kind => ({ name, capacity: [60, 150], hours: 'venue', equipment: [], safety: '听从讲解员安排，参观时保持队列，不触摸展品；每10名学生至少1名带队教师。' });
+    const venueKind = (name: string): Kind => ({
+      name,
+      capacity: [60, 150],
+      hours: 'venue',
+      equipment: [],
+      safety: '听从讲解员安排，参观时保持队列，不触摸展品；每10名学生至少1名带队教师。',
+    });
     const partnerAlliances = (pid: string) => c.partnerLinks.filter((l) => l.partner_id === pid).map((l) => l.alliance_id);
     const venues: [string, string, string, number][] = [
       ['p_0001', '临川科技馆少儿科学乐园', '临川科技馆二层', 0.2],
@@ -344,16 +595,59 @@ export async function seedFacilities(database: Database, today: string): Promise
     for (const [pid, name, location, rate] of venues) {
       if (!c.partners.some((p) => p.id === pid)) continue;
       const kind = venueKind(name);
-      const id = addFacility({ type: 'community_venue', kind, schoolId: null, partnerId: pid, rate, regionId: 'r_0002', name, location, manual: false, community: true, alliances: partnerAlliances(pid) });
-      equipment.push({ id: `eq_${pad(++eSerial, 5)}`, facility_id: id, school_id: null, partner_id: pid, region_id: 'r_0002', type: 'guide', name: '讲解器', quantity: 40, status: 'available', usage: 'onsite', note: null, created_at: setupAt, updated_at: setupAt });
+      const id = addFacility({
+        type: 'community_venue',
+        kind,
+        schoolId: null,
+        partnerId: pid,
+        rate,
+        regionId: 'r_0002',
+        name,
+        location,
+        manual: false,
+        community: true,
+        alliances: partnerAlliances(pid),
+      });
+      equipment.push({
+        id: `eq_${pad(++eSerial, 5)}`,
+        facility_id: id,
+        school_id: null,
+        partner_id: pid,
+        region_id: 'r_0002',
+        type: 'guide',
+        name: '讲解器',
+        quantity: 40,
+        status: 'available',
+        usage: 'onsite',
+        note: null,
+        created_at: setupAt,
+        updated_at: setupAt,
+      });
     }
 
     // ---- calendars ----
-    const terms: Row<'school_terms'>[] = c.schools.map((s, i) => ({ id: `term_${pad(i + 1, 5)}`, school_id: s.id, name: TERM.name, start_date: TERM.from, end_date: TERM.to, created_at: setupAt }));
+    const terms: Row<'school_terms'>[] = c.schools.map((s, i) => ({
+      id: `term_${pad(i + 1, 5)}`,
+      school_id: s.id,
+      name: TERM.name,
+      start_date: TERM.from,
+      end_date: TERM.to,
+      created_at: setupAt,
+    }));
     const closures: Row<'closures'>[] = [];
     let cSerial = 0;
     const closure = (target: { school_id?: string; facility_id?: string }, from: string, to: string, kind: string, reason: string) =>
-      closures.push({ id: `cl_${pad(++cSerial, 5)}`, facility_id: target.facility_id ?? null, school_id: target.school_id ?? null, start_date: from, end_date: to, kind, reason, created_by: null, created_at: setupAt });
+      closures.push({
+        id: `cl_${pad(++cSerial, 5)}`,
+        facility_id: target.facility_id ?? null,
+        school_id: target.school_id ?? null,
+        start_date: from,
+        end_date: to,
+        kind,
+        reason,
+        created_by: null,
+        created_at: setupAt,
+      });
     for (const s of c.schools) {
       const secondary = !['primary', 'kindergarten', 'teaching_point'].includes(s.type);
       closure({ school_id: s.id }, '2026-10-01', '2026-10-07', 'holiday', '国庆节、中秋节假期');
@@ -385,7 +679,15 @@ export async function seedFacilities(database: Database, today: string): Promise
       let from = '2026-09-07';
       for (let n = 0; from < TERM.to; n++) {
         const to = addDays(from, 11);
-        rotations.push({ id: `rot_${pad(++rSerial, 4)}`, kit_id: kitId, school_id: members[n % members.length]!, from_date: from, to_date: to < TERM.to ? to : TERM.to, note: null, created_at: setupAt });
+        rotations.push({
+          id: `rot_${pad(++rSerial, 4)}`,
+          kit_id: kitId,
+          school_id: members[n % members.length]!,
+          from_date: from,
+          to_date: to < TERM.to ? to : TERM.to,
+          note: null,
+          created_at: setupAt,
+        });
         from = addDays(from, 14);
       }
     });
@@ -406,7 +708,14 @@ export async function seedFacilities(database: Database, today: string): Promise
       const t = sid ? rngBook.pick(teachersOf.get(sid) ?? []) : null;
       return t && sid ? { userId: t.id, name: t.display_name, schoolId: sid, allianceId } : null;
     };
-    const addBooking = (f: Fac, date: string, slot: [string, string], status: string, booker: NonNullable<ReturnType<typeof pickBooker>>, extra: { decidedBy?: string | null } = {}) => {
+    const addBooking = (
+      f: Fac,
+      date: string,
+      slot: [string, string],
+      status: string,
+      booker: NonNullable<ReturnType<typeof pickBooker>>,
+      extra: { decidedBy?: string | null } = {},
+    ) => {
       const startMs = localMs(date, slot[0]);
       const endMs = localMs(date, slot[1]);
       const id = `bk_${pad(++bSerial, 6)}`;
@@ -415,23 +724,49 @@ export async function seedFacilities(database: Database, today: string): Promise
       if (createdMs > nowMs - 3600_000) createdMs = nowMs - rngBook.int(1, 7) * DAY + rngBook.int(0, 8) * 3600_000;
       const decided = status !== 'pending';
       const kind = f.type;
-      const owner = f.schoolId ? adminOf.get(f.schoolId) ?? null : null;
+      const owner = f.schoolId ? (adminOf.get(f.schoolId) ?? null) : null;
       bookings.push({
-        id, facility_id: f.id, alliance_id: booker.allianceId, booker_id: booker.userId, booker_school_id: booker.schoolId, series_id: null,
-        start_at: iso(startMs), end_at: iso(endMs), start_ms: startMs, end_ms: endMs, block_end_ms: endMs,
-        purpose: rngBook.pick(PURPOSES[kind] ?? PURPOSES.smart_classroom!), group_size: rngBook.int(20, Math.min(50, f.capacity)),
-        responsible_teacher: booker.name, status,
+        id,
+        facility_id: f.id,
+        alliance_id: booker.allianceId,
+        booker_id: booker.userId,
+        booker_school_id: booker.schoolId,
+        series_id: null,
+        start_at: iso(startMs),
+        end_at: iso(endMs),
+        start_ms: startMs,
+        end_ms: endMs,
+        block_end_ms: endMs,
+        purpose: rngBook.pick(PURPOSES[kind] ?? PURPOSES.smart_classroom!),
+        group_size: rngBook.int(20, Math.min(50, f.capacity)),
+        responsible_teacher: booker.name,
+        status,
         decided_by: decided && f.manual ? (extra.decidedBy ?? owner) : null,
         decided_at: decided && status !== 'cancelled' ? iso(createdMs + 3 * 3600_000) : null,
         decision_reason: status === 'rejected' ? '该时段本校已安排实验考查，请改约其他时段' : null,
         checked_in_at: status === 'checked_in' ? iso(startMs - 5 * 60_000) : null,
         cancelled_at: status === 'cancelled' ? iso(Math.min(startMs - 2 * DAY, nowMs - 3600_000)) : null,
         cancelled_by: status === 'cancelled' ? booker.userId : null,
-        charge_tx_id: null, charge_amount: 0,
-        created_at: iso(createdMs), updated_at: iso(createdMs),
+        charge_tx_id: null,
+        charge_amount: 0,
+        created_at: iso(createdMs),
+        updated_at: iso(createdMs),
       });
       if (booker.allianceId && booker.schoolId !== f.schoolId) {
-        forLedger.push({ id, allianceId: booker.allianceId, facilityId: f.id, facilityType: f.type, hostSchoolId: f.schoolId, hostPartnerId: f.partnerId, bookerSchoolId: booker.schoolId, startAt: iso(startMs), endAt: iso(endMs), status, createdAt: iso(createdMs), cancelledAt: status === 'cancelled' ? iso(Math.min(startMs - 2 * DAY, nowMs - 3600_000)) : null });
+        forLedger.push({
+          id,
+          allianceId: booker.allianceId,
+          facilityId: f.id,
+          facilityType: f.type,
+          hostSchoolId: f.schoolId,
+          hostPartnerId: f.partnerId,
+          bookerSchoolId: booker.schoolId,
+          startAt: iso(startMs),
+          endAt: iso(endMs),
+          status,
+          createdAt: iso(createdMs),
+          cancelledAt: status === 'cancelled' ? iso(Math.min(startMs - 2 * DAY, nowMs - 3600_000)) : null,
+        });
       }
     };
 
@@ -474,8 +809,16 @@ export async function seedFacilities(database: Database, today: string): Promise
     const sciLab = facs.find((f) => f.schoolId === 's_00001' && f.type === 'science_lab');
     const chem1 = facs.find((f) => f.schoolId === 's_00010' && f.type === 'chemistry_lab');
     const held = (f: Fac, s: number, e: number) =>
-      bookings.some((b) => b.facility_id === f.id && ['accepted', 'checked_in', 'pending'].includes(b.status) && Number(b.start_ms) < e && s < Number(b.end_ms));
-    const own = (f: Fac | undefined, user: { userId: string; name: string; schoolId: string; allianceId: string }, dates: string[], slot: [string, string], statusOf: (d: string) => string) => {
+      bookings.some(
+        (b) => b.facility_id === f.id && ['accepted', 'checked_in', 'pending'].includes(b.status) && Number(b.start_ms) < e && s < Number(b.end_ms),
+      );
+    const own = (
+      f: Fac | undefined,
+      user: { userId: string; name: string; schoolId: string; allianceId: string },
+      dates: string[],
+      slot: [string, string],
+      statusOf: (d: string) => string,
+    ) => {
       if (!f) return;
       for (const d of dates) {
         if (closedOn(f, d) || held(f, localMs(d, slot[0]), localMs(d, slot[1]))) continue;
@@ -483,10 +826,16 @@ export async function seedFacilities(database: Database, today: string): Promise
       }
     };
     const weeklyFrom = (start: string, n: number) => Array.from({ length: n }, (_, i) => addDays(start, i * 7));
-    own(sciLab, { userId: 'u_teacher', name: '陈晓燕', schoolId: 's_00003', allianceId: 'a_0001' }, weeklyFrom('2026-10-20', 9), ['14:00', '16:00'],
-      (d) => (d < today ? (d === '2026-10-27' ? 'no_show' : 'checked_in') : d < addDays(today, 8) ? 'accepted' : 'pending'));
-    own(chem1, { userId: 'u_rural_teacher', name: '谭春燕', schoolId: 's_00034', allianceId: 'a_0002' }, weeklyFrom('2026-10-23', 4), ['08:00', '10:00'],
-      (d) => (d < today ? 'checked_in' : 'accepted'));
+    own(sciLab, { userId: 'u_teacher', name: '陈晓燕', schoolId: 's_00003', allianceId: 'a_0001' }, weeklyFrom('2026-10-20', 9), ['14:00', '16:00'], (d) =>
+      d < today ? (d === '2026-10-27' ? 'no_show' : 'checked_in') : d < addDays(today, 8) ? 'accepted' : 'pending',
+    );
+    own(
+      chem1,
+      { userId: 'u_rural_teacher', name: '谭春燕', schoolId: 's_00034', allianceId: 'a_0002' },
+      weeklyFrom('2026-10-23', 4),
+      ['08:00', '10:00'],
+      (d) => (d < today ? 'checked_in' : 'accepted'),
+    );
 
     await insertBatched(tx, 'facilities', facilities);
     await insertBatched(tx, 'facility_open_hours', hours);
@@ -499,8 +848,13 @@ export async function seedFacilities(database: Database, today: string): Promise
     await insertBatched(tx, 'bookings', bookings, 400);
 
     const transactions = await seedLedger(tx, database, {
-      today, setupAt, schools: c.schools.map((s) => ({ id: s.id, tags: JSON.parse(s.tags) as string[], location: s.location })),
-      alliances: c.alliances.map((a) => a.id), membersOf, partnerLinks: c.partnerLinks, bookings: forLedger,
+      today,
+      setupAt,
+      schools: c.schools.map((s) => ({ id: s.id, tags: JSON.parse(s.tags) as string[], location: s.location })),
+      alliances: c.alliances.map((a) => a.id),
+      membersOf,
+      partnerLinks: c.partnerLinks,
+      bookings: forLedger,
     });
     lastFacilitySeed = { facilities: facilities.length, bookings: bookings.length, transactions, ms: Date.now() - started };
     return lastFacilitySeed;

@@ -34,7 +34,13 @@ export interface SeedOptions {
 }
 
 const skipped = (started: number): SeedSummary => ({
-  skipped: true, regions: 0, schools: 0, alliances: 0, users: 0, applications: 0, ms: Date.now() - started,
+  skipped: true,
+  regions: 0,
+  schools: 0,
+  alliances: 0,
+  users: 0,
+  applications: 0,
+  ms: Date.now() - started,
 });
 
 /** Serializes concurrent seeders on PostgreSQL (several instances starting together). */

@@ -25,14 +25,30 @@ const STUDENTS: Record<string, ByLocation> = {
 
 /** Students per class. */
 const CLASS_SIZE: Record<string, number> = {
-  primary: 45, junior: 48, nine_year: 46, complete_secondary: 50, senior: 50, twelve_year: 45,
-  vocational: 45, special: 10, kindergarten: 30, teaching_point: 12,
+  primary: 45,
+  junior: 48,
+  nine_year: 46,
+  complete_secondary: 50,
+  senior: 50,
+  twelve_year: 45,
+  vocational: 45,
+  special: 10,
+  kindergarten: 30,
+  teaching_point: 12,
 };
 
 /** Students per full-time teacher. */
 const STUDENT_TEACHER: Record<string, Range> = {
-  primary: [16, 19], junior: [12, 13.5], nine_year: [13, 15], complete_secondary: [12, 13], senior: [12, 13],
-  twelve_year: [12, 14], vocational: [17, 20], special: [3, 4], kindergarten: [9, 12], teaching_point: [10, 14],
+  primary: [16, 19],
+  junior: [12, 13.5],
+  nine_year: [13, 15],
+  complete_secondary: [12, 13],
+  senior: [12, 13],
+  twelve_year: [12, 14],
+  vocational: [17, 20],
+  special: [3, 4],
+  kindergarten: [9, 12],
+  teaching_point: [10, 14],
 };
 
 /** Resource factor: 1 ≈ a well-equipped urban school, 0.3 ≈ a village school. */
@@ -61,7 +77,7 @@ export function schoolSize(rng: Rng, type: string, location: string, tags: reado
   let ratio = rng.range(r0, r1);
   if (location === 'village' && type !== 'teaching_point') ratio *= 0.8; // small village schools
   const teachers = Math.max(2, Math.round(students / ratio));
-  const size = type === 'primary' && location === 'village' ? 20 : CLASS_SIZE[type] ?? 40;
+  const size = type === 'primary' && location === 'village' ? 20 : (CLASS_SIZE[type] ?? 40);
   const classes = Math.max(1, Math.ceil(students / size));
   return { students, teachers, classes };
 }

@@ -5,26 +5,86 @@
  * Ids are prefixed (pr_, ps_, pa_, pm_, pu_, pg_) and codes use region 38xxxx, so the province can
  * sit next to the demo region (39xxxx) in one database.
  */
-import type {
-  AllianceMembersTable,
-  AlliancesTable,
-  RegionsTable,
-  RoleGrantsTable,
-  SchoolIndicatorsTable,
-  SchoolsTable,
-  UsersTable,
-} from '../db/schema.js';
+import type { AllianceMembersTable, AlliancesTable, RegionsTable, RoleGrantsTable, SchoolIndicatorsTable, SchoolsTable, UsersTable } from '../db/schema.js';
 import { Rng, addMonths, creditCode, instant, monthStart, pad, personName, schoolCode, yearOf, addDays } from './random.js';
 import { indicatorValues, schoolSize } from './profiles.js';
 
 export const PROVINCE_CODE = '380000';
 
-const CITY_NAMES = [
-  '东陵', '西原', '南屏', '北岭', '云泽', '青峰', '白河', '玉泉', '长风', '清溪', '丹霞', '星湖', '鹿鸣', '澄江', '霞浦', '雁门',
-];
+const CITY_NAMES = ['东陵', '西原', '南屏', '北岭', '云泽', '青峰', '白河', '玉泉', '长风', '清溪', '丹霞', '星湖', '鹿鸣', '澄江', '霞浦', '雁门'];
 const URBAN_DISTRICTS = ['城关区', '东城区', '西城区', '新区'];
-const C1 = ['青', '白', '黄', '安', '平', '清', '长', '永', '富', '兴', '宁', '和', '丰', '仁', '义', '德', '文', '新', '崇', '龙', '凤', '石', '云', '松', '柳', '桃', '梅', '竹', '莲', '金', '银', '双', '三', '大', '小', '高', '古', '红', '绿', '碧'];
-const C2 = ['山', '水', '河', '川', '阳', '源', '江', '溪', '林', '田', '原', '坪', '岗', '湖', '泉', '桥', '口', '坝', '岭', '塘', '洲', '湾', '冲', '沟', '庄', '堡', '集', '店'];
+const C1 = [
+  '青',
+  '白',
+  '黄',
+  '安',
+  '平',
+  '清',
+  '长',
+  '永',
+  '富',
+  '兴',
+  '宁',
+  '和',
+  '丰',
+  '仁',
+  '义',
+  '德',
+  '文',
+  '新',
+  '崇',
+  '龙',
+  '凤',
+  '石',
+  '云',
+  '松',
+  '柳',
+  '桃',
+  '梅',
+  '竹',
+  '莲',
+  '金',
+  '银',
+  '双',
+  '三',
+  '大',
+  '小',
+  '高',
+  '古',
+  '红',
+  '绿',
+  '碧',
+];
+const C2 = [
+  '山',
+  '水',
+  '河',
+  '川',
+  '阳',
+  '源',
+  '江',
+  '溪',
+  '林',
+  '田',
+  '原',
+  '坪',
+  '岗',
+  '湖',
+  '泉',
+  '桥',
+  '口',
+  '坝',
+  '岭',
+  '塘',
+  '洲',
+  '湾',
+  '冲',
+  '沟',
+  '庄',
+  '堡',
+  '集',
+  '店',
+];
 const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
 /** 1 → 一, 12 → 十二, 30 → 三十 (1–99). */
@@ -104,15 +164,35 @@ export function buildProvince(today: string, passwordHash: string): ProvinceData
   let grantSerial = 0;
   const addUser = (id: string, username: string, regionId: string) => {
     data.users.push({
-      id, username, display_name: personName(rng), email: null, phone: null, password_hash: passwordHash,
-      must_change_password: 0, password_changed_at: instant(today), school_id: null, region_id: regionId, locale: 'zh-CN',
-      status: 'active', failed_logins: 0, locked_until: null, oidc_subject: null, last_login_at: null,
-      created_at: setupAt, updated_at: setupAt,
+      id,
+      username,
+      display_name: personName(rng),
+      email: null,
+      phone: null,
+      password_hash: passwordHash,
+      must_change_password: 0,
+      password_changed_at: instant(today),
+      school_id: null,
+      region_id: regionId,
+      locale: 'zh-CN',
+      status: 'active',
+      failed_logins: 0,
+      locked_until: null,
+      oidc_subject: null,
+      last_login_at: null,
+      created_at: setupAt,
+      updated_at: setupAt,
     });
     grantSerial++;
     data.grants.push({
-      id: `pg_${pad(grantSerial, 5)}`, user_id: id, role: 'bureau_admin', scope_type: 'region', scope_id: regionId,
-      subject: null, granted_by: null, granted_at: setupAt,
+      id: `pg_${pad(grantSerial, 5)}`,
+      user_id: id,
+      role: 'bureau_admin',
+      scope_type: 'region',
+      scope_id: regionId,
+      subject: null,
+      granted_by: null,
+      granted_at: setupAt,
     });
   };
   addUser('pu_bench_bureau', 'bench_bureau', provinceId);
@@ -157,12 +237,17 @@ export function buildProvince(today: string, passwordHash: string): ProvinceData
       for (const slot of urban ? URBAN_MIX : COUNTY_MIX) {
         for (let n = 0; n < slot.count; n++) {
           const town = towns.length ? towns[next(`town-${slot.type}-${slot.loc}`) % towns.length] : '';
-          const village = slot.loc === 'village' ? uniqueNames(rng, 1, '村', villageNames)[0] ?? `${n + 1}村` : '';
+          const village = slot.loc === 'village' ? (uniqueNames(rng, 1, '村', villageNames)[0] ?? `${n + 1}村`) : '';
           let name: string;
           let ownership: 'public' | 'private' = 'public';
           switch (slot.type) {
             case 'primary':
-              name = slot.loc === 'village' ? `${prefix}${town}${village}小学` : slot.loc === 'township' ? `${prefix}${town}中心小学` : `${prefix}第${cnNumber(next('p'))}小学`;
+              name =
+                slot.loc === 'village'
+                  ? `${prefix}${town}${village}小学`
+                  : slot.loc === 'township'
+                    ? `${prefix}${town}中心小学`
+                    : `${prefix}第${cnNumber(next('p'))}小学`;
               break;
             case 'teaching_point':
               name = `${prefix}${town}${village}教学点`;
@@ -214,7 +299,12 @@ export function buildProvince(today: string, passwordHash: string): ProvinceData
             ownership,
             location: slot.loc,
             tags: JSON.stringify(tags),
-            address: slot.loc === 'village' ? `${full}${town}${village}` : slot.loc === 'township' ? `${full}${town}` : `${full}${rng.pick(['人民路', '建设路', '文化路', '学府路', '新华路'])}${rng.int(1, 400)}号`,
+            address:
+              slot.loc === 'village'
+                ? `${full}${town}${village}`
+                : slot.loc === 'township'
+                  ? `${full}${town}`
+                  : `${full}${rng.pick(['人民路', '建设路', '文化路', '学府路', '新华路'])}${rng.int(1, 400)}号`,
             lat: Math.round((cLat + rng.range(-spread, spread)) * 1e6) / 1e6,
             lng: Math.round((cLng + rng.range(-spread, spread)) * 1e6) / 1e6,
             principal: personName(rng),
@@ -242,9 +332,7 @@ export function buildProvince(today: string, passwordHash: string): ProvinceData
       const fusionSchools = new Set<string>();
       const strong = districtSchools.filter(
         (s) =>
-          s.ownership === 'public' &&
-          (s.location === 'urban' || s.location === 'county_town') &&
-          !['special', 'kindergarten', 'vocational'].includes(s.type),
+          s.ownership === 'public' && (s.location === 'urban' || s.location === 'county_town') && !['special', 'kindergarten', 'vocational'].includes(s.type),
       );
       const cores = rng.sample(strong, 8);
       for (const core of cores) {

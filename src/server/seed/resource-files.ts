@@ -73,10 +73,12 @@ function toUnicodeCMap(text: string): string {
   const blocks = new Set<number>();
   for (const ch of text) blocks.add(Math.min(ch.codePointAt(0)!, 0xffff) >> 8);
   blocks.add(0x00);
-  const ranges = [...blocks].sort((a, b) => a - b).map((b) => {
-    const hi = b.toString(16).padStart(2, '0').toUpperCase();
-    return `<${hi}00> <${hi}FF> <${hi}00>`;
-  });
+  const ranges = [...blocks]
+    .sort((a, b) => a - b)
+    .map((b) => {
+      const hi = b.toString(16).padStart(2, '0').toUpperCase();
+      return `<${hi}00> <${hi}FF> <${hi}00>`;
+    });
   const chunks: string[] = [];
   for (let i = 0; i < ranges.length; i += 100) {
     const part = ranges.slice(i, i + 100);
@@ -153,8 +155,7 @@ export function makePdf(opts: PdfOptions): Buffer {
     const pageId = pageIds[i]!;
     const content = contents[i]!;
     objects[pageId] =
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] ` +
-      `/Resources << /Font << /F1 3 0 R >> >> /Contents ${pageId + 1} 0 R >>`;
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] ` + `/Resources << /Font << /F1 3 0 R >> >> /Contents ${pageId + 1} 0 R >>`;
     objects[pageId + 1] = `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
   });
 
@@ -297,7 +298,14 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
 
 /** Subject colours for covers (cycled by a number). */
 const PALETTE: Rgb[] = [
-  [47, 84, 235], [19, 194, 194], [250, 140, 22], [82, 196, 26], [235, 47, 150], [114, 46, 209], [250, 84, 28], [24, 144, 255],
+  [47, 84, 235],
+  [19, 194, 194],
+  [250, 140, 22],
+  [82, 196, 26],
+  [235, 47, 150],
+  [114, 46, 209],
+  [250, 84, 28],
+  [24, 144, 255],
 ];
 
 /**
@@ -349,10 +357,7 @@ export function makeCoverPng(opts: { colour: number; bars: number[]; width?: num
 // ---------------------------------------------------------------------------------------------
 
 /** ./assets next to this module (tsx / tests), or under the working directory (bundled server in dist/). */
-const ASSET_DIRS = [
-  path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets'),
-  path.resolve('src/server/seed/assets'),
-];
+const ASSET_DIRS = [path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets'), path.resolve('src/server/seed/assets')];
 
 /** Names of the committed sample videos (tiny H.264 + AAC MP4s made with ffmpeg). */
 export const SAMPLE_VIDEOS = ['lesson-a.mp4', 'lesson-b.mp4'] as const;

@@ -42,7 +42,12 @@ describe('demo resources', () => {
     expect(rows.some((r) => r.current_version_id && r.draft_version_id && r.status === 'in_review')).toBe(true);
     // the demo accounts have something to do
     expect(rows.filter((r) => r.created_by === 'u_teacher').length).toBeGreaterThanOrEqual(5);
-    const queue = await db.selectFrom('resource_review_assignments').select('resource_id').where('reviewer_id', '=', 'u_reviewer').where('done_at', 'is', null).execute();
+    const queue = await db
+      .selectFrom('resource_review_assignments')
+      .select('resource_id')
+      .where('reviewer_id', '=', 'u_reviewer')
+      .where('done_at', 'is', null)
+      .execute();
     expect(queue.length).toBeGreaterThan(3);
     const returned = await db.selectFrom('resource_reviews').selectAll().where('decision', '=', 'return').execute();
     expect(returned.length).toBeGreaterThan(0);
@@ -86,7 +91,12 @@ describe('demo resources', () => {
 
   it('indexes exactly the live resources, so words inside their files are found', async () => {
     const db = env.database.db;
-    const live = await db.selectFrom('resources').select('id').where('current_version_id', 'is not', null).where('status', 'not in', ['withdrawn', 'archived']).execute();
+    const live = await db
+      .selectFrom('resources')
+      .select('id')
+      .where('current_version_id', 'is not', null)
+      .where('status', 'not in', ['withdrawn', 'archived'])
+      .execute();
     const indexed = await db.selectFrom('search_docs').select('doc_id').execute();
     expect(indexed.map((r) => r.doc_id).sort()).toEqual(live.map((r) => r.id).sort());
     for (const word of ['电路', '函数']) {
@@ -97,7 +107,10 @@ describe('demo resources', () => {
         .execute();
       expect(hits.length, word).toBeGreaterThan(0);
       // some are found only through the text of their files, not their titles
-      expect(hits.some((h) => !h.title.includes(word)), word).toBe(true);
+      expect(
+        hits.some((h) => !h.title.includes(word)),
+        word,
+      ).toBe(true);
     }
   });
 
@@ -127,8 +140,20 @@ describe('demo resources', () => {
   });
 
   it('generates the same resources from the same seed', () => {
-    const a = Array.from({ length: 50 }, ((rng) => () => generateResource(rng))(new Rng('x')));
-    const b = Array.from({ length: 50 }, ((rng) => () => generateResource(rng))(new Rng('x')));
+    const a = Array.from(
+      { length: 50 },
+      (
+        (rng) => () =>
+          generateResource(rng)
+      )(new Rng('x')),
+    );
+    const b = Array.from(
+      { length: 50 },
+      (
+        (rng) => () =>
+          generateResource(rng)
+      )(new Rng('x')),
+    );
     expect(a).toEqual(b);
     expect(new Set(a.map((g) => g.title)).size).toBeGreaterThan(40);
     for (const t of TOPICS) expect(t.words.length, t.name).toBeGreaterThan(0);

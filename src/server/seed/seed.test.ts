@@ -8,16 +8,7 @@ import { createDatabase, ensureSchema, type Database } from '../db/index.js';
 import { migrate } from '../db/migrate.js';
 import { LocalStorage } from '../platform/storage.js';
 import { verifyPassword } from '../platform/passwords.js';
-import {
-  ALLIANCE_KINDS,
-  ALLIANCE_PATTERNS,
-  APPLICATION_STATUS,
-  LOCATIONS,
-  PARTNER_KINDS,
-  ROLES,
-  SCHOOL_TYPES,
-  TERM_KINDS,
-} from '../../common/vocab.js';
+import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, APPLICATION_STATUS, LOCATIONS, PARTNER_KINDS, ROLES, SCHOOL_TYPES, TERM_KINDS } from '../../common/vocab.js';
 import { DEMO_ACCOUNTS, seedDemo, seedProvince } from './index.js';
 
 const PASSWORD = 'Xiaolian@2026';
@@ -116,7 +107,11 @@ describe('seedDemo', async () => {
     const assessments = await db.selectFrom('assessments').selectAll().execute();
     expect(assessments.some((x) => x.result === 'weak')).toBe(true);
     for (const a of alliances.filter((a) => a.last_assessed_on)) {
-      const latest = assessments.filter((x) => x.alliance_id === a.id).map((x) => x.assessed_on).sort().pop();
+      const latest = assessments
+        .filter((x) => x.alliance_id === a.id)
+        .map((x) => x.assessed_on)
+        .sort()
+        .pop();
       expect(latest).toBe(a.last_assessed_on);
     }
     const milestones = await db.selectFrom('milestones').selectAll().execute();

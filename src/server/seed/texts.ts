@@ -72,11 +72,7 @@ export function charterMarkdown(c: CharterInput): string {
     '',
   ];
   if (c.version > 1) {
-    lines.splice(
-      lines.indexOf('## 第四章 经费') - 1,
-      0,
-      '第十三条之一 建立成员校动态调整机制：连续两次复评为“薄弱”的成员校，由理事会提出整改意见或调整建议。',
-    );
+    lines.splice(lines.indexOf('## 第四章 经费') - 1, 0, '第十三条之一 建立成员校动态调整机制：连续两次复评为“薄弱”的成员校，由理事会提出整改意见或调整建议。');
   }
   return lines.join('\n');
 }

@@ -1,14 +1,31 @@
 import { Suspense, useMemo, useState } from 'react';
 import { Avatar, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined, AuditOutlined, BankOutlined, ClusterOutlined, DashboardOutlined, FileDoneOutlined, ImportOutlined, LogoutOutlined,
-  MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, TeamOutlined, UserOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
+  FileDoneOutlined,
+  ImportOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuOutlined,
+  MenuUnfoldOutlined,
+  TeamOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import {
-  ReadOutlined as ResLibraryIcon, FolderOpenOutlined as ResMineIcon, SafetyCertificateOutlined as ResReviewIcon, ProfileOutlined as ResCatalogueIcon,
+  ReadOutlined as ResLibraryIcon,
+  FolderOpenOutlined as ResMineIcon,
+  SafetyCertificateOutlined as ResReviewIcon,
+  ProfileOutlined as ResCatalogueIcon,
 } from '@ant-design/icons';
 import {
-  ExperimentOutlined as FacExperimentIcon, CalendarOutlined as FacCalendarIcon, InboxOutlined as FacInboxIcon, WalletOutlined as FacWalletIcon,
+  ExperimentOutlined as FacExperimentIcon,
+  CalendarOutlined as FacCalendarIcon,
+  InboxOutlined as FacInboxIcon,
+  WalletOutlined as FacWalletIcon,
   BarChartOutlined as FacChartIcon,
 } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -64,7 +81,7 @@ function SideMenu({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
-  const selected = ITEMS.find((i) => location.pathname === i.path || location.pathname.startsWith(i.path + '/'))?.key;
+  const selected = ITEMS.find((i) => location.pathname === i.path || location.pathname.startsWith(`${i.path}/`))?.key;
   const items: MenuProps['items'] = ITEMS.filter((i) => canSee(me, i.key)).map((i) => ({
     key: i.key,
     icon: i.icon,
@@ -91,7 +108,7 @@ export function useRoleSummary(me: Me) {
   const { label } = useVocab();
   const g = me.grants[0];
   if (!g) return '';
-  const main = `${label(ROLES, g.role)}${g.scopeName ? ' · ' + g.scopeName : ''}`;
+  const main = `${label(ROLES, g.role)}${g.scopeName ? ` · ${g.scopeName}` : ''}`;
   return me.grants.length > 1 ? `${main} +${me.grants.length - 1}` : main;
 }
 
@@ -168,7 +185,9 @@ export function AppLayout() {
             {isMobile ? (
               <>
                 <Button type="text" icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} aria-label={t('layout.menu')} data-testid="menu-toggle" />
-                <Typography.Text strong style={{ fontSize: 16 }}>{t('app.name')}</Typography.Text>
+                <Typography.Text strong style={{ fontSize: 16 }}>
+                  {t('app.name')}
+                </Typography.Text>
               </>
             ) : (
               <Button
@@ -186,8 +205,12 @@ export function AppLayout() {
                 <Avatar size="small" style={{ background: '#1f5fae' }} icon={<UserOutlined />} />
                 {!isMobile && (
                   <span className="xl-user-text">
-                    <span className="xl-user-name" data-testid="user-name">{me.user.displayName}</span>
-                    <span className="xl-user-role" data-testid="user-role">{roleSummary}</span>
+                    <span className="xl-user-name" data-testid="user-name">
+                      {me.user.displayName}
+                    </span>
+                    <span className="xl-user-role" data-testid="user-role">
+                      {roleSummary}
+                    </span>
                   </span>
                 )}
               </Button>
@@ -195,7 +218,13 @@ export function AppLayout() {
           </Flex>
         </Header>
         <Content className="xl-content">
-          <Suspense fallback={<div className="xl-center"><Spin /></div>}>
+          <Suspense
+            fallback={
+              <div className="xl-center">
+                <Spin />
+              </div>
+            }
+          >
             <Outlet />
           </Suspense>
         </Content>

@@ -52,7 +52,12 @@ function RequireAuth() {
   const qc = useQueryClient();
   useEffect(() => onUnauthorized(() => qc.setQueryData(['me'], null)), [qc]);
   if (me.isLoading) return <Loading />;
-  if (me.error) return <div style={{ padding: 24 }}><QueryError error={me.error} /></div>;
+  if (me.error)
+    return (
+      <div style={{ padding: 24 }}>
+        <QueryError error={me.error} />
+      </div>
+    );
   if (!me.data) {
     const next = location.pathname + location.search;
     return <Navigate to={next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'} replace />;
@@ -81,7 +86,11 @@ function Guard({ menu, children }: { menu: string; children: React.ReactNode }) 
         status="403"
         title="403"
         subTitle={t('common.noAccess')}
-        extra={<Button type="primary" onClick={() => navigate(homePath(me))}>{t('common.backHome')}</Button>}
+        extra={
+          <Button type="primary" onClick={() => navigate(homePath(me))}>
+            {t('common.backHome')}
+          </Button>
+        }
       />
     );
   }
@@ -96,7 +105,11 @@ function NotFound() {
       status="404"
       title="404"
       subTitle={t('common.pageNotFound')}
-      extra={<Button type="primary" onClick={() => navigate('/')}>{t('common.backHome')}</Button>}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          {t('common.backHome')}
+        </Button>
+      }
     />
   );
 }
@@ -107,33 +120,180 @@ export function AppRoutes() {
       <Route path="/login" element={<LoginPage />} />
       <Route element={<RequireAuth />}>
         <Route index element={<Home />} />
-        <Route path="overview" element={<Guard menu="overview"><OverviewPage /></Guard>} />
-        <Route path="schools" element={<Guard menu="schools"><SchoolsPage /></Guard>} />
-        <Route path="schools/new" element={<Guard menu="schools"><SchoolEditPage /></Guard>} />
-        <Route path="schools/:id" element={<Guard menu="schools"><SchoolDetailPage /></Guard>} />
-        <Route path="schools/:id/edit" element={<Guard menu="schools"><SchoolEditPage /></Guard>} />
+        <Route
+          path="overview"
+          element={
+            <Guard menu="overview">
+              <OverviewPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="schools"
+          element={
+            <Guard menu="schools">
+              <SchoolsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="schools/new"
+          element={
+            <Guard menu="schools">
+              <SchoolEditPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="schools/:id"
+          element={
+            <Guard menu="schools">
+              <SchoolDetailPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="schools/:id/edit"
+          element={
+            <Guard menu="schools">
+              <SchoolEditPage />
+            </Guard>
+          }
+        />
         <Route path="alliances" element={<AlliancesPage />} />
         <Route path="alliances/:id" element={<AllianceDetailPage />} />
-        <Route path="applications" element={<Guard menu="applications"><ApplicationsPage /></Guard>} />
-        <Route path="regions" element={<Guard menu="regions"><RegionsPage /></Guard>} />
-        <Route path="imports" element={<Guard menu="imports"><ImportPage /></Guard>} />
-        <Route path="users" element={<Guard menu="users"><UsersPage /></Guard>} />
-        <Route path="audit" element={<Guard menu="audit"><AuditPage /></Guard>} />
-        <Route path="facilities" element={<Guard menu="facilities"><FacilitiesPage /></Guard>} />
-        <Route path="facilities/:id" element={<Guard menu="facilities"><FacilityDetailPage /></Guard>} />
-        <Route path="bookings" element={<Guard menu="bookings"><MyBookingsPage /></Guard>} />
-        <Route path="inbox" element={<Guard menu="inbox"><InboxPage /></Guard>} />
-        <Route path="credits" element={<Guard menu="credits"><CreditsPage /></Guard>} />
-        <Route path="utilization" element={<Guard menu="utilization"><UtilizationPage /></Guard>} />
+        <Route
+          path="applications"
+          element={
+            <Guard menu="applications">
+              <ApplicationsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="regions"
+          element={
+            <Guard menu="regions">
+              <RegionsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="imports"
+          element={
+            <Guard menu="imports">
+              <ImportPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="users"
+          element={
+            <Guard menu="users">
+              <UsersPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <Guard menu="audit">
+              <AuditPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="facilities"
+          element={
+            <Guard menu="facilities">
+              <FacilitiesPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="facilities/:id"
+          element={
+            <Guard menu="facilities">
+              <FacilityDetailPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="bookings"
+          element={
+            <Guard menu="bookings">
+              <MyBookingsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="inbox"
+          element={
+            <Guard menu="inbox">
+              <InboxPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="credits"
+          element={
+            <Guard menu="credits">
+              <CreditsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="utilization"
+          element={
+            <Guard menu="utilization">
+              <UtilizationPage />
+            </Guard>
+          }
+        />
         <Route path="account" element={<AccountPage />} />
         {/* ---- resources (S2) ---- */}
         <Route path="resources" element={<ResourceLibraryPage />} />
-        <Route path="resources/new" element={<Guard menu="myResources"><ResourceEditPage /></Guard>} />
+        <Route
+          path="resources/new"
+          element={
+            <Guard menu="myResources">
+              <ResourceEditPage />
+            </Guard>
+          }
+        />
         <Route path="resources/:id" element={<ResourcePage />} />
-        <Route path="resources/:id/edit" element={<Guard menu="myResources"><ResourceEditPage key="edit" /></Guard>} />
-        <Route path="my-resources" element={<Guard menu="myResources"><MyResourcesPage /></Guard>} />
-        <Route path="resource-reviews" element={<Guard menu="reviewQueue"><ReviewQueuePage /></Guard>} />
-        <Route path="resource-catalogue" element={<Guard menu="catalogue"><CataloguePage /></Guard>} />
+        <Route
+          path="resources/:id/edit"
+          element={
+            <Guard menu="myResources">
+              <ResourceEditPage key="edit" />
+            </Guard>
+          }
+        />
+        <Route
+          path="my-resources"
+          element={
+            <Guard menu="myResources">
+              <MyResourcesPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="resource-reviews"
+          element={
+            <Guard menu="reviewQueue">
+              <ReviewQueuePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="resource-catalogue"
+          element={
+            <Guard menu="catalogue">
+              <CataloguePage />
+            </Guard>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

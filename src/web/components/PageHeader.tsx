@@ -11,10 +11,7 @@ export function PageHeader({ title, extra, crumbs, sub }: { title: ReactNode; ex
   return (
     <div className="xl-page-header">
       {crumbs && crumbs.length > 0 && (
-        <Breadcrumb
-          style={{ marginBottom: 8 }}
-          items={crumbs.map((c) => ({ title: c.to ? <Link to={c.to}>{c.title}</Link> : c.title }))}
-        />
+        <Breadcrumb style={{ marginBottom: 8 }} items={crumbs.map((c) => ({ title: c.to ? <Link to={c.to}>{c.title}</Link> : c.title }))} />
       )}
       <Flex justify="space-between" align="center" wrap gap={12}>
         <div style={{ minWidth: 0 }}>

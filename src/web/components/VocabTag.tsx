@@ -3,15 +3,31 @@ import { useVocab, type Vocab } from '../app/vocab';
 
 const COLORS: Record<string, string> = {
   // school tags
-  quality: 'green', weak: 'volcano', new: 'blue', suburban: 'cyan', rural: 'gold', small: 'purple',
+  quality: 'green',
+  weak: 'volcano',
+  new: 'blue',
+  suburban: 'cyan',
+  rural: 'gold',
+  small: 'purple',
   // alliance kinds
-  fusion: 'magenta', aggregation: 'geekblue', union: 'cyan',
+  fusion: 'magenta',
+  aggregation: 'geekblue',
+  union: 'cyan',
   // application status
-  submitted: 'processing', evaluated: 'processing', recommended: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default',
+  submitted: 'processing',
+  evaluated: 'processing',
+  recommended: 'processing',
+  approved: 'success',
+  rejected: 'error',
+  withdrawn: 'default',
   // assessment
-  excellent: 'green', good: 'blue', pass: 'cyan',
+  excellent: 'green',
+  good: 'blue',
+  pass: 'cyan',
   // phases
-  preparation: 'gold', implementation: 'blue', deepening: 'green',
+  preparation: 'gold',
+  implementation: 'blue',
+  deepening: 'green',
 };
 
 export function VocabTag({ vocab, code, color }: { vocab: Vocab; code: string | null | undefined; color?: string }) {

@@ -56,7 +56,19 @@ interface RemoteProps extends ValueProps {
 }
 
 function RemoteSelect<T extends { id: string }>({
-  value, onChange, placeholder, allowClear = true, style, disabled, id, initialLabel, path, query, toLabel, queryKey, ...rest
+  value,
+  onChange,
+  placeholder,
+  allowClear = true,
+  style,
+  disabled,
+  id,
+  initialLabel,
+  path,
+  query,
+  toLabel,
+  queryKey,
+  ...rest
 }: RemoteProps & { path: string; toLabel: (x: T) => string; queryKey: string }) {
   const [search, setSearch] = useState('');
   const q = useDebounced(search);

@@ -12,7 +12,7 @@ export function useUrlFilters<K extends string>(keys: readonly K[], defaultPageS
     for (const k of keys) v[k] = params.get(k) ?? undefined;
     return v;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [params, keys.join(',')]);
+  }, [params, keys]);
   const page = Math.max(1, Number(params.get('page')) || 1);
   const pageSize = Math.min(100, Math.max(1, Number(params.get('pageSize')) || defaultPageSize));
 

@@ -28,9 +28,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('short_name', 'text')
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('ownership', 'text', (c) => c.notNull().check(sql`ownership in ('public','private')`))
-    .addColumn('location', 'text', (c) =>
-      c.notNull().check(sql`location in ('urban','county_town','township','village')`),
-    )
+    .addColumn('location', 'text', (c) => c.notNull().check(sql`location in ('urban','county_town','township','village')`))
     .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('address', 'text')
     .addColumn('lat', t.float)
@@ -94,9 +92,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('scope_type', 'text', (c) =>
-      c.notNull().check(sql`scope_type in ('installation','region','alliance','school')`),
-    )
+    .addColumn('scope_type', 'text', (c) => c.notNull().check(sql`scope_type in ('installation','region','alliance','school')`))
     .addColumn('scope_id', 'text')
     .addColumn('subject', 'text')
     .addColumn('granted_by', 'text')
@@ -160,9 +156,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('enterprise','university','museum','community','foundation','other')`),
-    )
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('enterprise','university','museum','community','foundation','other')`))
     .addColumn('contact', 'text')
     .addColumn('phone', 'text')
     .addColumn('description', 'text')
@@ -176,9 +170,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('fusion','aggregation','union')`))
-    .addColumn('pattern', 'text', (c) =>
-      c.notNull().check(sql`pattern in ('mother_child','mentor','partner','urban_rural')`),
-    )
+    .addColumn('pattern', 'text', (c) => c.notNull().check(sql`pattern in ('mother_child','mentor','partner','urban_rural')`))
     .addColumn('core_school_id', 'text', (c) => c.notNull().references('schools.id'))
     .addColumn('description', 'text')
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('active').check(sql`status in ('active','dissolved')`))
@@ -223,9 +215,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .createTable('governance_bodies')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('alliance_id', 'text', (c) => c.notNull().references('alliances.id'))
-    .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('council','supervisory','foundation','secretariat','experts','subject_group')`),
-    )
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('council','supervisory','foundation','secretariat','experts','subject_group')`))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('subject', 'text')
     .addColumn('host_school_id', 'text', (c) => c.references('schools.id'))
@@ -310,25 +300,23 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('alliance_id', 'text', (c) => c.notNull().references('alliances.id'))
     .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('submitted','evaluated','recommended','approved','rejected','withdrawn')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('submitted','evaluated','recommended','approved','rejected','withdrawn')`))
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('applied_by', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   // one open application per school and alliance
-  await sql`create unique index membership_applications_open on membership_applications (alliance_id, school_id) where status in ('submitted','evaluated','recommended')`.execute(db);
+  await sql`create unique index membership_applications_open on membership_applications (alliance_id, school_id) where status in ('submitted','evaluated','recommended')`.execute(
+    db,
+  );
   await db.schema.createIndex('membership_applications_status').on('membership_applications').columns(['status', 'alliance_id']).execute();
 
   await db.schema
     .createTable('application_decisions')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('application_id', 'text', (c) => c.notNull().references('membership_applications.id'))
-    .addColumn('step', 'text', (c) =>
-      c.notNull().check(sql`step in ('submit','evaluate','recommend','approve','reject','withdraw')`),
-    )
+    .addColumn('step', 'text', (c) => c.notNull().check(sql`step in ('submit','evaluate','recommend','approve','reject','withdraw')`))
     .addColumn('decision', 'text', (c) => c.notNull().check(sql`decision in ('pass','fail')`))
     .addColumn('comment', 'text')
     .addColumn('actor_id', 'text')

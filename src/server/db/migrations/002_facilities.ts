@@ -156,9 +156,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('group_size', 'integer', (c) => c.notNull().check(sql`group_size > 0`))
     .addColumn('responsible_teacher', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('pending','accepted','checked_in','rejected','cancelled','no_show')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending','accepted','checked_in','rejected','cancelled','no_show')`))
     .addColumn('decided_by', 'text')
     .addColumn('decided_at', 'text')
     .addColumn('decision_reason', 'text')
@@ -184,7 +182,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       int8range(start_ms, block_end_ms, '[)') with &&
     ) where (status in ('accepted','checked_in'))`.execute(db);
   } else {
-    const clash = (ref: string) => sql.raw(`select raise(abort, 'booking_overlap') where exists (
+    const clash = (ref: string) =>
+      sql.raw(`select raise(abort, 'booking_overlap') where exists (
       select 1 from bookings b where b.facility_id = ${ref}.facility_id and b.id <> ${ref}.id
         and b.status in ('accepted','checked_in') and b.start_ms < ${ref}.block_end_ms and ${ref}.start_ms < b.block_end_ms)`);
     await sql`create trigger bookings_no_overlap_insert before insert on bookings

@@ -9,6 +9,9 @@ import type { Dialect } from '../index.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
-  await db.schema.alterTable('users').addColumn('partner_id', 'text', (c) => c.references('partners.id')).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('partner_id', 'text', (c) => c.references('partners.id'))
+    .execute();
   await db.schema.createIndex('users_partner_idx').on('users').column('partner_id').execute();
 }

@@ -30,7 +30,9 @@ async function importsAcceptRegions(db: Kysely<any>, dialect: Dialect): Promise<
     .addColumn('committed_at', 'text')
     .execute();
   await sql`insert into imports_new (id, kind, status, file_name, region_id, school_id, rows, valid_count, invalid_count, imported_count, created_by, created_at, committed_at)
-    select id, kind, status, file_name, region_id, school_id, rows, valid_count, invalid_count, imported_count, created_by, created_at, committed_at from imports`.execute(db);
+    select id, kind, status, file_name, region_id, school_id, rows, valid_count, invalid_count, imported_count, created_by, created_at, committed_at from imports`.execute(
+    db,
+  );
   await sql`drop table imports`.execute(db);
   await sql`alter table imports_new rename to imports`.execute(db);
 }

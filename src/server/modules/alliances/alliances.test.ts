@@ -6,7 +6,10 @@ import { todayIn } from '../../../common/time.js';
 import { countRows, makeTestEnv, type Client, type TestEnv } from '../../testing.js';
 import { expectProblem, multipart, type Part } from '../../testkit.js';
 
-const TERMS = [{ kind: 'joint_research_per_month', op: '>=', value: 2, unit: '次/月' }, { kind: 'cost_share_per_student', op: 'between', value: 20, value2: 30 }];
+const TERMS = [
+  { kind: 'joint_research_per_month', op: '>=', value: 2, unit: '次/月' },
+  { kind: 'cost_share_per_student', op: 'between', value: 20, value2: 30 },
+];
 
 function filesIn(dir: string): number {
   if (!fs.existsSync(dir)) return 0;
@@ -74,8 +77,14 @@ describe('alliances', () => {
     const today = todayIn();
     const start = addMonths(today, -8);
     const res = await bureau.post('/api/alliances', {
-      regionId: 'r_0004', name: '青山县乡村小学发展共同体', kind: 'aggregation', pattern: 'urban_rural', coreSchoolId: 's_00025',
-      foundedOn: addMonths(today, -30), cycleStartOn: start, description: '城乡结对',
+      regionId: 'r_0004',
+      name: '青山县乡村小学发展共同体',
+      kind: 'aggregation',
+      pattern: 'urban_rural',
+      coreSchoolId: 's_00025',
+      foundedOn: addMonths(today, -30),
+      cycleStartOn: start,
+      description: '城乡结对',
     });
     expect(res.statusCode).toBe(201);
     const a = res.json();
@@ -87,7 +96,12 @@ describe('alliances', () => {
     // founded 30 months ago and never assessed: the 2-year re-assessment is overdue
     expect(a.reassessment.overdue).toBe(true);
     expect(a.reassessmentDue).toBe(true);
-    const audit = await env.database.db.selectFrom('audit_log').select(['actor_id', 'alliance_id']).where('action', '=', 'alliance.create').where('entity_id', '=', a.id).executeTakeFirstOrThrow();
+    const audit = await env.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'alliance_id'])
+      .where('action', '=', 'alliance.create')
+      .where('entity_id', '=', a.id)
+      .executeTakeFirstOrThrow();
     expect(audit).toEqual({ actor_id: 'u_bureau', alliance_id: a.id });
 
     // an assessment clears the flag; a weak result raises it again
@@ -97,14 +111,27 @@ describe('alliances', () => {
     const weak = await bureau.post(`/api/alliances/${a.id}/assessments`, { assessedOn: today, score: 40, result: 'weak', comment: '活动流于形式' });
     expect(weak.json().reassessment.weak).toBe(true);
     expect(weak.json().reassessmentDue).toBe(true);
-    expectProblem(await bureau.post(`/api/alliances/${a.id}/assessments`, { assessedOn: addMonths(today, 1), score: 40, result: 'weak' }), 400, 'validation_failed', ['assessedOn']);
+    expectProblem(
+      await bureau.post(`/api/alliances/${a.id}/assessments`, { assessedOn: addMonths(today, 1), score: 40, result: 'weak' }),
+      400,
+      'validation_failed',
+      ['assessedOn'],
+    );
     // the secretary cannot assess its own alliance
     expectProblem(await secretary.post('/api/alliances/a_0001/assessments', { assessedOn: today, score: 99, result: 'excellent' }), 403, 'forbidden');
   });
 
   it('refuses bad alliances with the field named, and creates nothing', async () => {
     const before = await countRows(env.database, 'alliances');
-    const base = { regionId: 'r_0002', name: '测试联盟', kind: 'union', pattern: 'partner', coreSchoolId: 's_00011', foundedOn: '2025-09-01', cycleStartOn: '2025-09-01' };
+    const base = {
+      regionId: 'r_0002',
+      name: '测试联盟',
+      kind: 'union',
+      pattern: 'partner',
+      coreSchoolId: 's_00011',
+      foundedOn: '2025-09-01',
+      cycleStartOn: '2025-09-01',
+    };
     expectProblem(await bureau.post('/api/alliances', { ...base, kind: 'club' }), 400, 'validation_failed', ['kind']);
     expectProblem(await bureau.post('/api/alliances', { ...base, foundedOn: '2025-13-45' }), 400, 'validation_failed', ['foundedOn']);
     expectProblem(await bureau.post('/api/alliances', { ...base, name: '名'.repeat(61) }), 400, 'validation_failed', ['name']);
@@ -128,7 +155,9 @@ describe('alliances', () => {
     expect(res.statusCode).toBe(200);
     const a = res.json();
     expect(a.coreSchool.id).toBe('s_00002');
-    expect(a.members.filter((m: { role: string; status: string }) => m.role === 'core' && m.status === 'active').map((m: { schoolId: string }) => m.schoolId)).toEqual(['s_00002']);
+    expect(
+      a.members.filter((m: { role: string; status: string }) => m.role === 'core' && m.status === 'active').map((m: { schoolId: string }) => m.schoolId),
+    ).toEqual(['s_00002']);
     const back = await secretary.patch('/api/alliances/a_0001', { coreSchoolId: 's_00001' });
     expect(back.json().coreSchool.id).toBe('s_00001');
     expectProblem(await secretary.patch('/api/alliances/a_0002', { description: '越权' }), 404, 'not_found');
@@ -147,19 +176,45 @@ describe('alliances', () => {
   });
 
   it('sets up governance bodies and members with terms', async () => {
-    const body = await secretary.post('/api/alliances/a_0001/bodies', { kind: 'subject_group', name: '英语学科教研中心', subject: 'english', hostSchoolId: 's_00002' });
+    const body = await secretary.post('/api/alliances/a_0001/bodies', {
+      kind: 'subject_group',
+      name: '英语学科教研中心',
+      subject: 'english',
+      hostSchoolId: 's_00002',
+    });
     expect(body.statusCode).toBe(200);
     const created = body.json().bodies.find((b: { name: string }) => b.name === '英语学科教研中心');
     expect(created).toMatchObject({ kind: 'subject_group', subject: 'english', hostSchool: { id: 's_00002' } });
     expectProblem(await secretary.post('/api/alliances/a_0001/bodies', { kind: 'subject_group', name: '无学科组' }), 400, 'validation_failed', ['subject']);
-    expectProblem(await secretary.post('/api/alliances/a_0001/bodies', { kind: 'council', name: '外校理事会', hostSchoolId: 's_00046' }), 400, 'validation_failed', ['hostSchoolId']);
-    const m = await secretary.post(`/api/bodies/${created.id}/members`, { personName: '王英', position: '组长', termStart: '2025-09-01', termEnd: '2028-08-31', schoolId: 's_00002' });
+    expectProblem(
+      await secretary.post('/api/alliances/a_0001/bodies', { kind: 'council', name: '外校理事会', hostSchoolId: 's_00046' }),
+      400,
+      'validation_failed',
+      ['hostSchoolId'],
+    );
+    const m = await secretary.post(`/api/bodies/${created.id}/members`, {
+      personName: '王英',
+      position: '组长',
+      termStart: '2025-09-01',
+      termEnd: '2028-08-31',
+      schoolId: 's_00002',
+    });
     expect(m.statusCode).toBe(200);
     const members = m.json().bodies.find((b: { id: string }) => b.id === created.id).members;
     expect(members).toEqual([expect.objectContaining({ personName: '王英', position: '组长', termStart: '2025-09-01', termEnd: '2028-08-31' })]);
     const before = await countRows(env.database, 'body_members');
-    expectProblem(await secretary.post(`/api/bodies/${created.id}/members`, { personName: '李', position: '组员', termStart: '2025-09-01' }), 400, 'validation_failed', ['personName']);
-    expectProblem(await secretary.post(`/api/bodies/${created.id}/members`, { personName: '李明', position: '组员', termStart: '2025-09-01', termEnd: '2024-08-31' }), 400, 'validation_failed', ['termEnd']);
+    expectProblem(
+      await secretary.post(`/api/bodies/${created.id}/members`, { personName: '李', position: '组员', termStart: '2025-09-01' }),
+      400,
+      'validation_failed',
+      ['personName'],
+    );
+    expectProblem(
+      await secretary.post(`/api/bodies/${created.id}/members`, { personName: '李明', position: '组员', termStart: '2025-09-01', termEnd: '2024-08-31' }),
+      400,
+      'validation_failed',
+      ['termEnd'],
+    );
     expectProblem(await secretary.post('/api/bodies/gb_0029/members', { personName: '李明', position: '组员', termStart: '2025-09-01' }), 404, 'not_found');
     expect(await countRows(env.database, 'body_members')).toBe(before);
   });
@@ -170,15 +225,23 @@ describe('alliances', () => {
     expect(ms).toMatchObject({ phase: 'deepening', dueOn: '2027-06-30', doneOn: null });
     const done = await secretary.patch(`/api/milestones/${ms.id}`, { doneOn: '2027-06-28' });
     expect(done.json().milestones.find((m: { id: string }) => m.id === ms.id).doneOn).toBe('2027-06-28');
-    expectProblem(await secretary.post('/api/alliances/a_0001/milestones', { phase: 'celebration', title: '庆典', dueOn: '2027-06-30' }), 400, 'validation_failed', ['phase']);
+    expectProblem(
+      await secretary.post('/api/alliances/a_0001/milestones', { phase: 'celebration', title: '庆典', dueOn: '2027-06-30' }),
+      400,
+      'validation_failed',
+      ['phase'],
+    );
   });
 
   it('stores charters and agreements as versioned documents: file plus structured terms', async () => {
     const filesBefore = filesIn(path.join(env.dir, 'files'));
     const text = '临川市实验小学教育集团合作协议\n第一条 每学科组每月联合教研不少于两次。\n';
     const res = await upload(secretary, '/api/alliances/a_0001/documents', [
-      { name: 'kind', value: 'agreement' }, { name: 'title', value: '2025—2028 发展协议书' }, { name: 'terms', value: JSON.stringify(TERMS) },
-      { name: 'effectiveFrom', value: '2025-09-01' }, { name: 'effectiveTo', value: '2028-08-31' },
+      { name: 'kind', value: 'agreement' },
+      { name: 'title', value: '2025—2028 发展协议书' },
+      { name: 'terms', value: JSON.stringify(TERMS) },
+      { name: 'effectiveFrom', value: '2025-09-01' },
+      { name: 'effectiveTo', value: '2028-08-31' },
       { name: 'file', value: Buffer.from(text, 'utf8'), filename: '发展协议书.md', contentType: 'text/markdown' },
     ]);
     expect(res.statusCode).toBe(201);
@@ -189,7 +252,8 @@ describe('alliances', () => {
 
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('1 0 obj << >> endobj\n%%EOF\n')]);
     const v2 = await upload(secretary, `/api/documents/${doc.id}/versions`, [
-      { name: 'terms', value: JSON.stringify([TERMS[0]]) }, { name: 'note', value: '调整经费条款' },
+      { name: 'terms', value: JSON.stringify([TERMS[0]]) },
+      { name: 'note', value: '调整经费条款' },
       { name: 'file', value: pdf, filename: '协议-v2.pdf', contentType: 'application/pdf' },
     ]);
     expect(v2.statusCode).toBe(201);
@@ -217,18 +281,64 @@ describe('alliances', () => {
     const files = filesIn(path.join(env.dir, 'files'));
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00]);
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64, 0)]);
-    const meta: Part[] = [{ name: 'kind', value: 'charter' }, { name: 'title', value: '伪装的章程' }];
+    const meta: Part[] = [
+      { name: 'kind', value: 'charter' },
+      { name: 'title', value: '伪装的章程' },
+    ];
     // the name says PDF, the bytes say otherwise
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'file', value: png, filename: '章程.pdf', contentType: 'application/pdf' }]), 400, 'validation_failed', ['file']);
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'file', value: exe, filename: '章程.docx' }]), 400, 'validation_failed', ['file']);
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'file', value: Buffer.alloc(0), filename: 'empty.txt' }]), 400, 'validation_failed', ['file']);
+    expectProblem(
+      await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'file', value: png, filename: '章程.pdf', contentType: 'application/pdf' }]),
+      400,
+      'validation_failed',
+      ['file'],
+    );
+    expectProblem(
+      await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'file', value: exe, filename: '章程.docx' }]),
+      400,
+      'validation_failed',
+      ['file'],
+    );
+    expectProblem(
+      await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'file', value: Buffer.alloc(0), filename: 'empty.txt' }]),
+      400,
+      'validation_failed',
+      ['file'],
+    );
     expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', meta), 400, 'validation_failed', ['file']);
     const ok = { name: 'file', value: Buffer.from('章程正文\n'), filename: '章程.txt' };
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'terms', value: '[{"kind":' }, ok]), 400, 'validation_failed', ['terms']);
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'terms', value: JSON.stringify([{ kind: 'joint_research_per_month', op: 'between', value: 5, value2: 1 }]) }, ok]), 400, 'validation_failed', ['terms.0.value2']);
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [{ name: 'kind', value: 'poster' }, { name: 'title', value: '海报' }, ok]), 400, 'validation_failed', ['kind']);
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'effectiveFrom', value: '2026-01-01' }, { name: 'effectiveTo', value: '2025-01-01' }, ok]), 400, 'validation_failed', ['effectiveTo']);
-    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'owner', value: 'x' }, ok]), 400, 'validation_failed', ['owner']);
+    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'terms', value: '[{"kind":' }, ok]), 400, 'validation_failed', [
+      'terms',
+    ]);
+    expectProblem(
+      await upload(secretary, '/api/alliances/a_0001/documents', [
+        ...meta,
+        { name: 'terms', value: JSON.stringify([{ kind: 'joint_research_per_month', op: 'between', value: 5, value2: 1 }]) },
+        ok,
+      ]),
+      400,
+      'validation_failed',
+      ['terms.0.value2'],
+    );
+    expectProblem(
+      await upload(secretary, '/api/alliances/a_0001/documents', [{ name: 'kind', value: 'poster' }, { name: 'title', value: '海报' }, ok]),
+      400,
+      'validation_failed',
+      ['kind'],
+    );
+    expectProblem(
+      await upload(secretary, '/api/alliances/a_0001/documents', [
+        ...meta,
+        { name: 'effectiveFrom', value: '2026-01-01' },
+        { name: 'effectiveTo', value: '2025-01-01' },
+        ok,
+      ]),
+      400,
+      'validation_failed',
+      ['effectiveTo'],
+    );
+    expectProblem(await upload(secretary, '/api/alliances/a_0001/documents', [...meta, { name: 'owner', value: 'x' }, ok]), 400, 'validation_failed', [
+      'owner',
+    ]);
     expect((await secretary.post('/api/alliances/a_0001/documents', { kind: 'charter', title: 'JSON' })).statusCode).toBe(415);
     // not the secretary's alliance
     expectProblem(await upload(secretary, '/api/alliances/a_0002/documents', [...meta, ok]), 404, 'not_found');
@@ -241,7 +351,13 @@ describe('alliances', () => {
   it('registers partners and adds them to an alliance (the X of 1+N+X)', async () => {
     const list = (await secretary.get('/api/partners')).json();
     expect(list.items.length).toBe(await countRows(env.database, 'partners'));
-    const created = await secretary.post('/api/partners', { regionId: 'r_0002', name: '临川市图书馆', kind: 'other', contact: '刘馆长', phone: '0799-6200000' });
+    const created = await secretary.post('/api/partners', {
+      regionId: 'r_0002',
+      name: '临川市图书馆',
+      kind: 'other',
+      contact: '刘馆长',
+      phone: '0799-6200000',
+    });
     expect(created.statusCode).toBe(201);
     const p = created.json();
     expectProblem(await secretary.post('/api/partners', { regionId: 'r_0002', name: '临川市图书馆', kind: 'other' }), 409, 'duplicate', ['name']);

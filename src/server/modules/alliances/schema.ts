@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, ASSESSMENT_RESULTS, BODY_KINDS, DOCUMENT_KINDS, PARTNER_KINDS, PHASES, SUBJECTS, TERM_KINDS } from '../../../common/vocab.js';
+import {
+  ALLIANCE_KINDS,
+  ALLIANCE_PATTERNS,
+  ASSESSMENT_RESULTS,
+  BODY_KINDS,
+  DOCUMENT_KINDS,
+  PARTNER_KINDS,
+  PHASES,
+  SUBJECTS,
+  TERM_KINDS,
+} from '../../../common/vocab.js';
 import { rangeCheck } from '../../platform/input.js';
 import { DateStr, Id, Line, Page, Para } from '../schools/schema.js';
 
@@ -88,35 +98,63 @@ export const DocumentOut = z.object({
 });
 
 /** Multipart text fields of a document upload (validated after parsing). */
-export const DocumentFields = z.strictObject({
-  kind: z.enum(DOCUMENT_KINDS.codes),
-  title: Line(100).min(2),
-  terms: Para(20_000).default('[]'),
-  effectiveFrom: DateStr.optional(),
-  effectiveTo: DateStr.optional(),
-  note: Para(500).optional(),
-}).superRefine(rangeCheck('effectiveFrom', 'effectiveTo', Infinity));
-export const VersionFields = z.strictObject({
-  terms: Para(20_000).default('[]'),
-  effectiveFrom: DateStr.optional(),
-  effectiveTo: DateStr.optional(),
-  note: Para(500).optional(),
-}).superRefine(rangeCheck('effectiveFrom', 'effectiveTo', Infinity));
+export const DocumentFields = z
+  .strictObject({
+    kind: z.enum(DOCUMENT_KINDS.codes),
+    title: Line(100).min(2),
+    terms: Para(20_000).default('[]'),
+    effectiveFrom: DateStr.optional(),
+    effectiveTo: DateStr.optional(),
+    note: Para(500).optional(),
+  })
+  .superRefine(rangeCheck('effectiveFrom', 'effectiveTo', Infinity));
+export const VersionFields = z
+  .strictObject({
+    terms: Para(20_000).default('[]'),
+    effectiveFrom: DateStr.optional(),
+    effectiveTo: DateStr.optional(),
+    note: Para(500).optional(),
+  })
+  .superRefine(rangeCheck('effectiveFrom', 'effectiveTo', Infinity));
 
 export const AllianceDetail = AllianceSummary.extend({
   description: z.string().nullable(),
   foundedOn: z.string(),
   cycleStartOn: z.string(),
-  members: z.array(z.object({
-    id: z.string(), schoolId: z.string(), schoolName: z.string(), location: z.string(), tags: z.array(z.string()),
-    role: z.string(), status: z.string(), joinedOn: z.string(), exitedOn: z.string().nullable(), exitReason: z.string().nullable(),
-  })),
+  members: z.array(
+    z.object({
+      id: z.string(),
+      schoolId: z.string(),
+      schoolName: z.string(),
+      location: z.string(),
+      tags: z.array(z.string()),
+      role: z.string(),
+      status: z.string(),
+      joinedOn: z.string(),
+      exitedOn: z.string().nullable(),
+      exitReason: z.string().nullable(),
+    }),
+  ),
   partners: z.array(z.object({ partnerId: z.string(), name: z.string(), kind: z.string(), offers: z.string().nullable(), joinedOn: z.string() })),
-  bodies: z.array(z.object({
-    id: z.string(), kind: z.enum(BODY_KINDS.codes), name: z.string(), subject: z.string().nullable(),
-    hostSchool: z.object({ id: z.string(), name: z.string() }).nullable(),
-    members: z.array(z.object({ id: z.string(), personName: z.string(), position: z.string(), schoolName: z.string().nullable(), termStart: z.string(), termEnd: z.string().nullable() })),
-  })),
+  bodies: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(BODY_KINDS.codes),
+      name: z.string(),
+      subject: z.string().nullable(),
+      hostSchool: z.object({ id: z.string(), name: z.string() }).nullable(),
+      members: z.array(
+        z.object({
+          id: z.string(),
+          personName: z.string(),
+          position: z.string(),
+          schoolName: z.string().nullable(),
+          termStart: z.string(),
+          termEnd: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
   documents: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), currentVersion: z.number(), updatedAt: z.string() })),
   milestones: z.array(z.object({ id: z.string(), phase: z.string(), title: z.string(), dueOn: z.string(), doneOn: z.string().nullable() })),
   assessments: z.array(z.object({ id: z.string(), assessedOn: z.string(), score: z.number(), result: z.string(), comment: z.string().nullable() })),
@@ -129,10 +167,23 @@ export const PartnerCreate = z.strictObject({
   name: Line(60).min(2),
   kind: z.enum(PARTNER_KINDS.codes),
   contact: Line(30).nullable().optional(),
-  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/).nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\- ]{5,20}$/)
+    .nullable()
+    .optional(),
   description: Para(500).nullable().optional(),
 });
-export const PartnerOut = z.object({ id: z.string(), regionId: z.string(), name: z.string(), kind: z.string(), contact: z.string().nullable(), phone: z.string().nullable(), description: z.string().nullable() });
+export const PartnerOut = z.object({
+  id: z.string(),
+  regionId: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  contact: z.string().nullable(),
+  phone: z.string().nullable(),
+  description: z.string().nullable(),
+});
 
 export const AlliancePartnerAdd = z.strictObject({ partnerId: Id, offers: Para(500).nullable().optional() });
 export const BodyCreate = z.strictObject({

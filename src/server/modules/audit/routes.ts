@@ -18,8 +18,14 @@ const AuditFilter = {
 const AuditQuery = z.strictObject({ ...AuditFilter, ...Page }).superRefine(rangeCheck('from', 'to'));
 const AuditExportQuery = z.strictObject(AuditFilter).superRefine(rangeCheck('from', 'to'));
 const AuditOut = z.object({
-  id: z.number(), at: z.string(), actorName: z.string().nullable(), ip: z.string().nullable(), action: z.string(),
-  entityType: z.string(), entityId: z.string().nullable(), detail: z.record(z.string(), z.unknown()),
+  id: z.number(),
+  at: z.string(),
+  actorName: z.string().nullable(),
+  ip: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
 });
 
 /** Dates are Asia/Shanghai calendar days; instants are stored in UTC. */
@@ -41,33 +47,69 @@ export async function auditRoutes(app: App, ctx: AppContext) {
   const r = zapp(app);
   const { db } = ctx.database;
   const tags = ['审计 audit'];
-  const toOut = (x: { id: number; at: string; actor_name: string | null; ip: string | null; action: string; entity_type: string; entity_id: string | null; detail: string }) => ({
-    id: Number(x.id), at: x.at, actorName: x.actor_name, ip: x.ip, action: x.action, entityType: x.entity_type, entityId: x.entity_id, detail: fromJson<Record<string, unknown>>(x.detail, {}),
+  const toOut = (x: {
+    id: number;
+    at: string;
+    actor_name: string | null;
+    ip: string | null;
+    action: string;
+    entity_type: string;
+    entity_id: string | null;
+    detail: string;
+  }) => ({
+    id: Number(x.id),
+    at: x.at,
+    actorName: x.actor_name,
+    ip: x.ip,
+    action: x.action,
+    entityType: x.entity_type,
+    entityId: x.entity_id,
+    detail: fromJson<Record<string, unknown>>(x.detail, {}),
   });
 
-  r.get('/api/audit', {
-    config: { permission: 'audit.read' },
-    schema: { tags, summary: '审计日志（谁、何时、从何处、做了什么）', querystring: AuditQuery, response: { 200: paginated(AuditOut) } },
-  }, async (req) => {
-    const qb = query(db, actorOf(req), req.query);
-    const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await qb.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(req.query.pageSize).offset((req.query.page - 1) * req.query.pageSize).execute();
-    return { items: rows.map(toOut), total: Number(total), page: req.query.page, pageSize: req.query.pageSize };
-  });
+  r.get(
+    '/api/audit',
+    {
+      config: { permission: 'audit.read' },
+      schema: { tags, summary: '审计日志（谁、何时、从何处、做了什么）', querystring: AuditQuery, response: { 200: paginated(AuditOut) } },
+    },
+    async (req) => {
+      const qb = query(db, actorOf(req), req.query);
+      const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      const rows = await qb
+        .selectAll()
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(req.query.pageSize)
+        .offset((req.query.page - 1) * req.query.pageSize)
+        .execute();
+      return { items: rows.map(toOut), total: Number(total), page: req.query.page, pageSize: req.query.pageSize };
+    },
+  );
 
-  r.get('/api/audit/export.xlsx', {
-    config: { permission: 'audit.read' },
-    schema: { tags, summary: '导出审计日志 Excel', querystring: AuditExportQuery },
-  }, async (req, reply) => {
-    const rows = await query(db, actorOf(req), req.query).selectAll().orderBy('at', 'desc').limit(EXPORT_LIMIT).execute();
-    return sendXlsx(reply, '审计日志.xlsx', '审计日志', [
-      { header: '时间(UTC)', value: (x) => x.at, width: 26 },
-      { header: '操作人', value: (x) => x.actor_name },
-      { header: 'IP', value: (x) => x.ip },
-      { header: '操作', value: (x) => x.action, width: 24 },
-      { header: '对象类型', value: (x) => x.entity_type },
-      { header: '对象ID', value: (x) => x.entity_id, width: 24 },
-      { header: '详情', value: (x) => x.detail, width: 60 },
-    ], rows);
-  });
+  r.get(
+    '/api/audit/export.xlsx',
+    {
+      config: { permission: 'audit.read' },
+      schema: { tags, summary: '导出审计日志 Excel', querystring: AuditExportQuery },
+    },
+    async (req, reply) => {
+      const rows = await query(db, actorOf(req), req.query).selectAll().orderBy('at', 'desc').limit(EXPORT_LIMIT).execute();
+      return sendXlsx(
+        reply,
+        '审计日志.xlsx',
+        '审计日志',
+        [
+          { header: '时间(UTC)', value: (x) => x.at, width: 26 },
+          { header: '操作人', value: (x) => x.actor_name },
+          { header: 'IP', value: (x) => x.ip },
+          { header: '操作', value: (x) => x.action, width: 24 },
+          { header: '对象类型', value: (x) => x.entity_type },
+          { header: '对象ID', value: (x) => x.entity_id, width: 24 },
+          { header: '详情', value: (x) => x.detail, width: 60 },
+        ],
+        rows,
+      );
+    },
+  );
 }

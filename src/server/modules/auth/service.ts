@@ -8,7 +8,19 @@ import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
 import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
 import type { Role } from '../../../common/vocab.js';
-import { type Admission, accountKey, admit, clearKey, DEVICE_COOKIE, DEVICE_DAYS, deviceKey, forgiveOne, ipKey, purgeThrottle, rememberDevice } from './throttle.js';
+import {
+  type Admission,
+  accountKey,
+  admit,
+  clearKey,
+  DEVICE_COOKIE,
+  DEVICE_DAYS,
+  deviceKey,
+  forgiveOne,
+  ipKey,
+  purgeThrottle,
+  rememberDevice,
+} from './throttle.js';
 
 export const SESSION_COOKIE = 'xl_sid';
 export const CSRF_COOKIE = 'xl_csrf';
@@ -21,7 +33,11 @@ const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60
 let dummyHash: Promise<string> | null = null;
 
 const toGrant = (g: { id: string; role: string; scope_type: string; scope_id: string | null; subject: string | null }): Grant => ({
-  id: g.id, role: g.role as Role, scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject,
+  id: g.id,
+  role: g.role as Role,
+  scopeType: g.scope_type as Grant['scopeType'],
+  scopeId: g.scope_id,
+  subject: g.subject,
 });
 
 /** 429 with Retry-After: the address or the account is in its back-off. */
@@ -49,7 +65,10 @@ export function secureFor(config: Pick<Config, 'secureCookies'>, req: FastifyReq
 }
 
 export class AuthService {
-  constructor(private readonly db: Db, private readonly config: Config) {}
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
 
   /**
    * Signs in with a password. Each attempt is counted against the client's address and the username before
@@ -95,8 +114,11 @@ export class AuthService {
         regionId: user?.region_id ?? null,
         schoolId: user?.school_id ?? null,
         detail: {
-          username, reason: user ? 'wrong_password' : 'unknown_user',
-          failures: byAccount.failures, ipFailures: byIp.failures, backoffSeconds: Math.ceil(backoff / 1000),
+          username,
+          reason: user ? 'wrong_password' : 'unknown_user',
+          failures: byAccount.failures,
+          ipFailures: byIp.failures,
+          backoffSeconds: Math.ceil(backoff / 1000),
         },
       });
       throw new AppError(401, 'invalid_credentials');
@@ -111,7 +133,15 @@ export class AuthService {
     const session = await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
       const s = await this.createSession(tx, req, user.id, 'password');
-      await audit(tx, req, { action: 'auth.login', entityType: 'user', entityId: user.id, actor: { id: user.id, name: user.display_name }, regionId: user.region_id, schoolId: user.school_id, detail: { via: 'password' } });
+      await audit(tx, req, {
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: user.id,
+        actor: { id: user.id, name: user.display_name },
+        regionId: user.region_id,
+        schoolId: user.school_id,
+        detail: { via: 'password' },
+      });
       return s;
     });
     return { ...session, device: newDevice };
@@ -144,7 +174,14 @@ export class AuthService {
     reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
     reply.setCookie(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });
     // the browser the owner signed in with (throttle.ts): only ever sent back to the sign-in endpoint
-    if (s.device) reply.setCookie(DEVICE_COOKIE, s.device, { path: '/api/auth/login', httpOnly: true, sameSite: 'strict', secure: common.secure, maxAge: DEVICE_DAYS * 86_400 });
+    if (s.device)
+      reply.setCookie(DEVICE_COOKIE, s.device, {
+        path: '/api/auth/login',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: common.secure,
+        maxAge: DEVICE_DAYS * 86_400,
+      });
   }
 
   clearCookies(reply: FastifyReply) {
@@ -161,8 +198,19 @@ export class AuthService {
         .selectFrom('sessions as s')
         .innerJoin('users as u', 'u.id', 's.user_id')
         .select([
-          's.id as sid', 's.csrf_token', 's.expires_at', 's.idle_expires_at', 's.last_seen_at', 's.via',
-          'u.id', 'u.username', 'u.display_name', 'u.school_id', 'u.region_id', 'u.status', 'u.must_change_password',
+          's.id as sid',
+          's.csrf_token',
+          's.expires_at',
+          's.idle_expires_at',
+          's.last_seen_at',
+          's.via',
+          'u.id',
+          'u.username',
+          'u.display_name',
+          'u.school_id',
+          'u.region_id',
+          'u.status',
+          'u.must_change_password',
         ])
         .where('s.id', '=', id)
         .executeTakeFirst(),
@@ -214,7 +262,11 @@ export class AuthService {
   }
 
   async changePassword(req: FastifyRequest, actor: Actor, current: string, next: string) {
-    const user = await this.db.selectFrom('users').select(['password_hash', 'username', 'region_id', 'school_id']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+    const user = await this.db
+      .selectFrom('users')
+      .select(['password_hash', 'username', 'region_id', 'school_id'])
+      .where('id', '=', actor.userId)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(user.password_hash, current))) {
       throw new AppError(400, 'wrong_password', {}, [{ field: 'currentPassword', code: 'invalid', params: { reason: '' } }]);
     }
@@ -224,7 +276,11 @@ export class AuthService {
     }
     const hashed = await hashPassword(next);
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('users').set({ password_hash: hashed, must_change_password: 0, password_changed_at: nowIso(), updated_at: nowIso() }).where('id', '=', actor.userId).execute();
+      await tx
+        .updateTable('users')
+        .set({ password_hash: hashed, must_change_password: 0, password_changed_at: nowIso(), updated_at: nowIso() })
+        .where('id', '=', actor.userId)
+        .execute();
       // every other session of this user ends
       await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', actor.sessionId).execute();
       await audit(tx, req, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId, regionId: user.region_id, schoolId: user.school_id });
@@ -233,7 +289,10 @@ export class AuthService {
 
   async purgeExpired() {
     const now = nowIso();
-    await this.db.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('idle_expires_at', '<=', now)])).execute();
+    await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('idle_expires_at', '<=', now)]))
+      .execute();
     await this.db.deleteFrom('auth_flows').where('expires_at', '<=', now).execute();
     await purgeThrottle(this.db, this.config.login, Date.now());
   }

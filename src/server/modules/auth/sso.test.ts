@@ -62,14 +62,16 @@ async function startProvider(port = 0): Promise<RunningProvider> {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   provider = new Provider(issuer, {
-    clients: [{
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      redirect_uris: [CALLBACK],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-    }],
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [CALLBACK],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }] },
     cookies: { keys: [crypto.randomBytes(16).toString('hex')] },
     pkce: { required: () => true },
@@ -77,8 +79,7 @@ async function startProvider(port = 0): Promise<RunningProvider> {
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'] },
-    findAccount: async (_ctx: unknown, id: string) =>
-      ACCOUNTS[id] ? { accountId: id, claims: async () => ({ sub: id, ...ACCOUNTS[id] }) } : undefined,
+    findAccount: async (_ctx: unknown, id: string) => (ACCOUNTS[id] ? { accountId: id, claims: async () => ({ sub: id, ...ACCOUNTS[id] }) } : undefined),
   });
   provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error', err));
   return {
@@ -129,7 +130,7 @@ async function throughProvider(op: RunningProvider, authorizeUrl: string, accoun
 }
 
 /** Starts a sign-in from our app and signs in at the provider; returns the callback path and state. */
-async function signIn(env: TestEnv, op: RunningProvider, client: Client, account: string, returnTo?: string) {
+async function signIn(_env: TestEnv, op: RunningProvider, client: Client, account: string, returnTo?: string) {
   const start = await client.get(`/api/auth/sso/start${returnTo !== undefined ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`);
   expect(start.statusCode).toBe(302);
   const authorize = new URL(String(start.headers.location));
@@ -149,7 +150,20 @@ describe('safeReturnTo', () => {
   it('keeps same-site relative paths and turns everything else into "/"', () => {
     expect(safeReturnTo('/alliances/a1?tab=members#top')).toBe('/alliances/a1?tab=members#top');
     expect(safeReturnTo('/schools')).toBe('/schools');
-    for (const bad of ['https://evil.example/x', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', 'schools', '', '/login', '/login?next=/x', '/api/auth/me', '/a\nb', undefined, 42]) {
+    for (const bad of [
+      'https://evil.example/x',
+      '//evil.example/x',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      'schools',
+      '',
+      '/login',
+      '/login?next=/x',
+      '/api/auth/me',
+      '/a\nb',
+      undefined,
+      42,
+    ]) {
       expect(safeReturnTo(bad), String(bad)).toBe('/');
     }
   });
@@ -317,11 +331,18 @@ describe('single sign-on with a real OpenID provider', () => {
 
   it('validates the nonce of the ID token and the PKCE verifier', async () => {
     const db = env.database.db;
-    for (const [column, reason] of [['nonce', 'nonce'], ['code_verifier', 'pkce']] as const) {
+    for (const [column, reason] of [
+      ['nonce', 'nonce'],
+      ['code_verifier', 'pkce'],
+    ] as const) {
       const browser = env.anon();
       const { callbackPath, state } = await signIn(env, op, browser, 'idp-teacher');
       const id = crypto.createHash('sha256').update(state).digest('hex');
-      await db.updateTable('auth_flows').set({ [column]: crypto.randomBytes(32).toString('base64url') }).where('id', '=', id).execute();
+      await db
+        .updateTable('auth_flows')
+        .set({ [column]: crypto.randomBytes(32).toString('base64url') })
+        .where('id', '=', id)
+        .execute();
       const before = await sessionCount(env);
       const cb = await browser.get(callbackPath);
       expect(cb.headers.location, reason).toBe('/login?sso_error=token_invalid');
@@ -333,7 +354,10 @@ describe('single sign-on with a real OpenID provider', () => {
   it('refuses an expired flow', async () => {
     const browser = env.anon();
     const { callbackPath } = await signIn(env, op, browser, 'idp-teacher');
-    await env.database.db.updateTable('auth_flows').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await env.database.db
+      .updateTable('auth_flows')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     const cb = await browser.get(callbackPath);
     expect(cb.headers.location).toBe('/login?sso_error=expired');
     expect(browser.cookies.has('xl_sid')).toBe(false);

@@ -295,80 +295,92 @@ export async function ssoRoutes(app: App, ctx: AppContext, auth: AuthService) {
     else reply.setCookie(FLOW_COOKIE, value, { ...opts, maxAge: FLOW_MINUTES * 60 });
   };
 
-  r.get('/api/auth/sso', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: '统一身份认证（OpenID Connect）是否启用',
-      response: { 200: z.object({ enabled: z.boolean(), name: z.string(), label: z.string() }) },
+  r.get(
+    '/api/auth/sso',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: '统一身份认证（OpenID Connect）是否启用',
+        response: { 200: z.object({ enabled: z.boolean(), name: z.string(), label: z.string() }) },
+      },
     },
-  }, async () => {
-    const s = ctx.config.oidc;
-    const name = s?.label ?? '';
-    // `label` repeats `name` for the login page, which reads that key
-    return { enabled: !!s, name, label: name };
-  });
+    async () => {
+      const s = ctx.config.oidc;
+      const name = s?.label ?? '';
+      // `label` repeats `name` for the login page, which reads that key
+      return { enabled: !!s, name, label: name };
+    },
+  );
 
-  r.get('/api/auth/sso/start', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: '开始统一身份认证登录（重定向到身份提供方）',
-      querystring: z.object({ returnTo: z.string().optional() }),
+  r.get(
+    '/api/auth/sso/start',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: '开始统一身份认证登录（重定向到身份提供方）',
+        querystring: z.object({ returnTo: z.string().optional() }),
+      },
     },
-  }, async (req, reply) => {
-    if (!ctx.config.oidc) throw new AppError(404, 'sso_disabled');
-    const returnTo = safeReturnTo(req.query.returnTo);
-    let started: { url: URL; state: string };
-    try {
-      started = await sso.start(returnTo);
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      req.log.warn({ err }, 'single sign-on: identity provider unavailable');
-      await audit(ctx.database.db, req, { action: 'auth.sso_failed', entityType: 'user', detail: { reason: 'provider_unavailable', stage: 'start' } });
-      if (wantsHtml(req)) return reply.redirect(loginErrorUrl('provider_unavailable', returnTo), 302);
-      throw new AppError(502, 'sso_failed', { reason: req.lang === 'en' ? 'the identity provider cannot be reached' : '身份认证服务暂时无法访问' });
-    }
-    flowCookie(reply, started.state);
-    reply.header('cache-control', 'no-store');
-    return reply.redirect(started.url.toString(), 302);
-  });
+    async (req, reply) => {
+      if (!ctx.config.oidc) throw new AppError(404, 'sso_disabled');
+      const returnTo = safeReturnTo(req.query.returnTo);
+      let started: { url: URL; state: string };
+      try {
+        started = await sso.start(returnTo);
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        req.log.warn({ err }, 'single sign-on: identity provider unavailable');
+        await audit(ctx.database.db, req, { action: 'auth.sso_failed', entityType: 'user', detail: { reason: 'provider_unavailable', stage: 'start' } });
+        if (wantsHtml(req)) return reply.redirect(loginErrorUrl('provider_unavailable', returnTo), 302);
+        throw new AppError(502, 'sso_failed', { reason: req.lang === 'en' ? 'the identity provider cannot be reached' : '身份认证服务暂时无法访问' });
+      }
+      flowCookie(reply, started.state);
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(started.url.toString(), 302);
+    },
+  );
 
-  r.get(CALLBACK_PATH, {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: '统一身份认证回调（身份提供方重定向回来）',
-      querystring: z.looseObject({
-        code: z.string().max(4096).optional(),
-        state: z.string().max(512).optional(),
-        error: z.string().max(200).optional(),
-        error_description: z.string().max(2000).optional(),
-      }),
+  r.get(
+    CALLBACK_PATH,
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: '统一身份认证回调（身份提供方重定向回来）',
+        querystring: z.looseObject({
+          code: z.string().max(4096).optional(),
+          state: z.string().max(512).optional(),
+          error: z.string().max(200).optional(),
+          error_description: z.string().max(2000).optional(),
+        }),
+      },
     },
-  }, async (req, reply) => {
-    if (!ctx.config.oidc) throw new AppError(404, 'sso_disabled');
-    const bound = req.cookies[FLOW_COOKIE];
-    flowCookie(reply, null);
-    reply.header('cache-control', 'no-store');
-    try {
-      const { session, returnTo } = await sso.finish(req, req.query, bound);
-      // a session this browser already had is replaced, not left behind
-      const previous = req.cookies[SESSION_COOKIE];
-      if (previous) await ctx.database.db.deleteFrom('sessions').where('id', '=', sha256(previous)).where('id', '!=', sha256(session.token)).execute();
-      auth.setCookies(reply, session);
-      return reply.redirect(returnTo, 302);
-    } catch (err) {
-      if (!(err instanceof SsoFailure)) throw err;
-      await audit(ctx.database.db, req, {
-        action: 'auth.sso_failed',
-        entityType: 'user',
-        entityId: err.user?.id ?? null,
-        regionId: err.user?.region_id ?? null,
-        schoolId: err.user?.school_id ?? null,
-        detail: { ...err.detail, reason: err.code },
-      });
-      return reply.redirect(loginErrorUrl(err.code, (err as SsoFailure & { returnTo?: string }).returnTo), 302);
-    }
-  });
+    async (req, reply) => {
+      if (!ctx.config.oidc) throw new AppError(404, 'sso_disabled');
+      const bound = req.cookies[FLOW_COOKIE];
+      flowCookie(reply, null);
+      reply.header('cache-control', 'no-store');
+      try {
+        const { session, returnTo } = await sso.finish(req, req.query, bound);
+        // a session this browser already had is replaced, not left behind
+        const previous = req.cookies[SESSION_COOKIE];
+        if (previous) await ctx.database.db.deleteFrom('sessions').where('id', '=', sha256(previous)).where('id', '!=', sha256(session.token)).execute();
+        auth.setCookies(reply, session);
+        return reply.redirect(returnTo, 302);
+      } catch (err) {
+        if (!(err instanceof SsoFailure)) throw err;
+        await audit(ctx.database.db, req, {
+          action: 'auth.sso_failed',
+          entityType: 'user',
+          entityId: err.user?.id ?? null,
+          regionId: err.user?.region_id ?? null,
+          schoolId: err.user?.school_id ?? null,
+          detail: { ...err.detail, reason: err.code },
+        });
+        return reply.redirect(loginErrorUrl(err.code, (err as SsoFailure & { returnTo?: string }).returnTo), 302);
+      }
+    },
+  );
 }

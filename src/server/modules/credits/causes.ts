@@ -62,7 +62,8 @@ export async function checkMoneyCauses(db: Db | Tx): Promise<string[]> {
 
   const tx = (alias: string, kind: string) =>
     sql`left join credit_transactions ${sql.raw(alias)} on ${sql.raw(alias)}.cause_type = 'booking' and ${sql.raw(alias)}.cause_id = b.id and ${sql.raw(alias)}.kind = ${kind} and ${sql.raw(alias)}.alliance_id = b.alliance_id`;
-  const rows = (await sql<Row>`
+  const rows = (
+    await sql<Row>`
     select b.id, b.status, b.alliance_id, b.booker_id, b.booker_school_id, b.cancelled_by, b.cancelled_at, b.decided_at, b.start_ms, b.start_at, b.end_at,
            b.charge_amount, b.charge_tx_id, f.cancel_deadline_hours, f.type as facility_type, f.school_id as host_school_id,
            c.id as charge_id, c.amount as charge_gross, r.id as refund_id, r.amount as refund_gross, r.created_at as refund_at,
@@ -72,14 +73,19 @@ export async function checkMoneyCauses(db: Db | Tx): Promise<string[]> {
     ${tx('c', 'booking_charge')}
     ${tx('r', 'booking_refund')}
     ${tx('p', 'no_show_penalty')}
-    where b.alliance_id is not null`.execute(db)).rows;
+    where b.alliance_id is not null`.execute(db)
+  ).rows;
 
   // the charge's legs of cancelled bookings (a refund is computed from the actual charge)
   const chargeIds = rows.filter((r) => r.status === 'cancelled' && r.charge_id).map((r) => r.charge_id!);
   const legs = new Map<string, { booker: number; host: number; pool: number }>();
   for (let i = 0; i < chargeIds.length; i += CHUNK) {
-    const entries = await db.selectFrom('credit_entries as e').innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
-      .select(['e.transaction_id', 'e.amount', 'a.owner_type']).where('e.transaction_id', 'in', chargeIds.slice(i, i + CHUNK)).execute();
+    const entries = await db
+      .selectFrom('credit_entries as e')
+      .innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
+      .select(['e.transaction_id', 'e.amount', 'a.owner_type'])
+      .where('e.transaction_id', 'in', chargeIds.slice(i, i + CHUNK))
+      .execute();
     for (const e of entries) {
       const l = legs.get(e.transaction_id) ?? { booker: 0, host: 0, pool: 0 };
       const amount = Number(e.amount);
@@ -99,24 +105,37 @@ export async function checkMoneyCauses(db: Db | Tx): Promise<string[]> {
     switch (b.status) {
       case 'pending':
       case 'rejected':
-        if (b.charge_id && refunded < charged) problems.push(`${name}: charged ${charged} credits (refunded ${refunded}), but a ${b.status} booking costs nothing`);
+        if (b.charge_id && refunded < charged)
+          problems.push(`${name}: charged ${charged} credits (refunded ${refunded}), but a ${b.status} booking costs nothing`);
         break;
       case 'accepted':
       case 'checked_in':
       case 'no_show': {
         if (b.refund_id) problems.push(`${name}: refunded ${refunded} credits, but the booking was not cancelled`);
         if (b.charge_id) {
-          if (Number(b.charge_amount) !== charged) problems.push(`${name}: records a charge of ${Number(b.charge_amount)} credits but the ledger charged ${charged}`);
+          if (Number(b.charge_amount) !== charged)
+            problems.push(`${name}: records a charge of ${Number(b.charge_amount)} credits but the ledger charged ${charged}`);
           if (b.charge_tx_id !== b.charge_id) problems.push(`${name}: points at charge ${b.charge_tx_id ?? 'none'} but the ledger's charge is ${b.charge_id}`);
         } else if (Number(b.charge_amount) > 0) {
           problems.push(`${name}: records a charge of ${Number(b.charge_amount)} credits that the ledger does not have`);
         } else if (stable(b.alliance_id, b.decided_at)) {
           const q = quoteBooking(rules(b.alliance_id), {
-            facilityType: b.facility_type, startAt: b.start_at, endAt: b.end_at, allianceId: b.alliance_id, hostSchoolId: b.host_school_id, bookerSchoolId: b.booker_school_id,
+            facilityType: b.facility_type,
+            startAt: b.start_at,
+            endAt: b.end_at,
+            allianceId: b.alliance_id,
+            hostSchoolId: b.host_school_id,
+            bookerSchoolId: b.booker_school_id,
           });
           if (!q.free && q.amount > 0) problems.push(`${name}: costs ${q.amount} credits but was never charged`);
         }
-        if (b.status === 'no_show' && b.charge_id && !b.penalty_id && stable(b.alliance_id, b.decided_at) && noShowPenaltyOf(rules(b.alliance_id), charged) > 0) {
+        if (
+          b.status === 'no_show' &&
+          b.charge_id &&
+          !b.penalty_id &&
+          stable(b.alliance_id, b.decided_at) &&
+          noShowPenaltyOf(rules(b.alliance_id), charged) > 0
+        ) {
           problems.push(`${name}: no-show without the penalty of ${noShowPenaltyOf(rules(b.alliance_id), charged)} credits`);
         }
         if (b.status !== 'no_show' && b.penalty_id) problems.push(`${name}: penalized ${Number(b.penalty_gross)} credits, but the booking is not a no-show`);
@@ -138,7 +157,9 @@ export async function checkMoneyCauses(db: Db | Tx): Promise<string[]> {
         const pct = timely ? r.refundTimelyPct : r.refundLatePct;
         const expected = refundOf(legs.get(b.charge_id) ?? { booker: charged, host: 0, pool: 0 }, pct).booker;
         if (expected !== refunded) {
-          problems.push(`${name}: charged ${charged} credits and refunded ${refunded}, but a ${timely ? 'timely' : 'late'} cancellation refunds ${pct}% = ${expected}`);
+          problems.push(
+            `${name}: charged ${charged} credits and refunded ${refunded}, but a ${timely ? 'timely' : 'late'} cancellation refunds ${pct}% = ${expected}`,
+          );
         }
         break;
       }

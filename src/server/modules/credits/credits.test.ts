@@ -22,12 +22,29 @@ describe('credits', () => {
   let booker: string;
   let n = 0;
   const booking = (over: Partial<BookingForCredits> = {}): BookingForCredits => ({
-    id: `bk_test_${++n}`, allianceId: A, facilityId: 'f_x', facilityType: 'chemistry_lab', hostSchoolId: CORE, hostPartnerId: null,
-    bookerSchoolId: booker, startAt: at('2026-11-23T09:00'), endAt: at('2026-11-23T11:00'), ...over,
+    id: `bk_test_${++n}`,
+    allianceId: A,
+    facilityId: 'f_x',
+    facilityType: 'chemistry_lab',
+    hostSchoolId: CORE,
+    hostPartnerId: null,
+    bookerSchoolId: booker,
+    startAt: at('2026-11-23T09:00'),
+    endAt: at('2026-11-23T11:00'),
+    ...over,
   });
   const balance = async (ownerType: string, ownerId: string, allianceId = A) =>
-    Number((await env.database.db.selectFrom('credit_accounts').select('balance').where('alliance_id', '=', allianceId)
-      .where('owner_type', '=', ownerType).where('owner_id', '=', ownerId).executeTakeFirst())?.balance ?? 0);
+    Number(
+      (
+        await env.database.db
+          .selectFrom('credit_accounts')
+          .select('balance')
+          .where('alliance_id', '=', allianceId)
+          .where('owner_type', '=', ownerType)
+          .where('owner_id', '=', ownerId)
+          .executeTakeFirst()
+      )?.balance ?? 0,
+    );
   const tx = <T>(fn: (t: Tx) => Promise<T>) => env.database.db.transaction().execute(fn);
   const expectClean = async () => expect((await checkLedger(env.database.db)).problems).toEqual([]);
 
@@ -37,8 +54,14 @@ describe('credits', () => {
     svc = new CreditService(env.database);
     secretary = await env.login('secretary');
     principal = await env.login('principal');
-    members = await env.database.db.selectFrom('alliance_members as m').innerJoin('schools as s', 's.id', 'm.school_id')
-      .select(['s.id', 's.name', 's.tags', 's.location']).where('m.alliance_id', '=', A).where('m.status', '=', 'active').orderBy('s.id').execute();
+    members = await env.database.db
+      .selectFrom('alliance_members as m')
+      .innerJoin('schools as s', 's.id', 'm.school_id')
+      .select(['s.id', 's.name', 's.tags', 's.location'])
+      .where('m.alliance_id', '=', A)
+      .where('m.status', '=', 'active')
+      .orderBy('s.id')
+      .execute();
     booker = t.plain;
   });
   afterAll(async () => env.close());
@@ -51,14 +74,30 @@ describe('credits', () => {
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toMatchObject({ custom: true, rules: { hostSharePct: 60, overdraftLimit: 50, startingGrant: 500 } });
     expect((await principal.get(`/api/alliances/${A}/credit-rules`)).json().rules.hostSharePct).toBe(60);
-    const log = await env.database.db.selectFrom('audit_log').select(['detail']).where('action', '=', 'credit.rules_update').where('entity_id', '=', A).execute();
+    const log = await env.database.db
+      .selectFrom('audit_log')
+      .select(['detail'])
+      .where('action', '=', 'credit.rules_update')
+      .where('entity_id', '=', A)
+      .execute();
     expect(log).toHaveLength(1);
     expect(fromJson<Record<string, unknown>>(log[0]!.detail, {})).toMatchObject({ hostSharePct: { from: 70, to: 60 } });
 
     expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { hostSharePct: 101 }), 400, 'validation_failed', ['hostSharePct']);
-    expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { rates: { rocket_lab: { offPeak: 1, peak: 2 } } }), 400, 'validation_failed', ['rates.rocket_lab']);
-    expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { peakWindows: [{ days: [8], from: '08:00', to: '17:00' }] }), 400, 'validation_failed');
-    expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { peakWindows: [{ days: [1], from: '17:00', to: '08:00' }] }), 400, 'validation_failed', ['peakWindows.0.to']);
+    expectProblem(await secretary.put(`/api/alliances/${A}/credit-rules`, { rates: { rocket_lab: { offPeak: 1, peak: 2 } } }), 400, 'validation_failed', [
+      'rates.rocket_lab',
+    ]);
+    expectProblem(
+      await secretary.put(`/api/alliances/${A}/credit-rules`, { peakWindows: [{ days: [8], from: '08:00', to: '17:00' }] }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await secretary.put(`/api/alliances/${A}/credit-rules`, { peakWindows: [{ days: [1], from: '17:00', to: '08:00' }] }),
+      400,
+      'validation_failed',
+      ['peakWindows.0.to'],
+    );
     // a school admin reads but may not change them; outside the alliance it does not exist
     expect((await principal.put(`/api/alliances/${A}/credit-rules`, { hostSharePct: 10 })).statusCode).toBe(403);
     expect((await secretary.get('/api/alliances/a_0005/credit-rules')).statusCode).toBe(404);
@@ -86,7 +125,11 @@ describe('credits', () => {
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(body);
     // the same key with another body is refused
-    expectProblem(await secretary.post(`/api/alliances/${A}/credit-grants`, { type: 'starting', schoolId: CORE }, { 'idempotency-key': 'grant-start-1' }), 422, 'idempotency_mismatch');
+    expectProblem(
+      await secretary.post(`/api/alliances/${A}/credit-grants`, { type: 'starting', schoolId: CORE }, { 'idempotency-key': 'grant-start-1' }),
+      422,
+      'idempotency_mismatch',
+    );
     // without a key: each school's starting grant is given once only
     const third = await secretary.post(`/api/alliances/${A}/credit-grants`, { type: 'starting' });
     expect(third.json()).toMatchObject({ granted: [], total: 0 });
@@ -130,7 +173,19 @@ describe('credits', () => {
     expect(await tx((t) => svc.chargeBooking(t, null, booking({ allianceId: null })))).toEqual({ transactionId: null, amount: 0 });
     expect(await countRows(env.database, 'credit_transactions')).toBe(count);
     // a partner's venue: the partner's account receives the host share
-    const pv = await tx((t) => svc.chargeBooking(t, null, booking({ hostSchoolId: null, hostPartnerId: 'p_test', facilityType: 'community_venue', startAt: at('2026-11-28T09:00'), endAt: at('2026-11-28T11:00') })));
+    const pv = await tx((t) =>
+      svc.chargeBooking(
+        t,
+        null,
+        booking({
+          hostSchoolId: null,
+          hostPartnerId: 'p_test',
+          facilityType: 'community_venue',
+          startAt: at('2026-11-28T09:00'),
+          endAt: at('2026-11-28T11:00'),
+        }),
+      ),
+    );
     expect(pv.amount).toBe(30);
     expect(await balance('partner', 'p_test')).toBe(21);
     await expectClean();
@@ -139,7 +194,11 @@ describe('credits', () => {
   it('overdraft: beyond the limit → 409 insufficient_credits and nothing written (the whole transaction rolls back)', async () => {
     const poor = members.find((m) => m.id !== CORE && m.id !== booker)!.id;
     const bal = await balance('school', poor);
-    const counts = { t: await countRows(env.database, 'credit_transactions'), e: await countRows(env.database, 'credit_entries'), audit: await countRows(env.database, 'audit_log') };
+    const counts = {
+      t: await countRows(env.database, 'credit_transactions'),
+      e: await countRows(env.database, 'credit_entries'),
+      audit: await countRows(env.database, 'audit_log'),
+    };
     const hostBefore = await balance('school', CORE);
     // a gym all week long costs far more than balance + 100
     const big = booking({ bookerSchoolId: poor, facilityType: 'gym', startAt: at('2026-11-23T08:00'), endAt: at('2026-11-27T17:00') });
@@ -149,7 +208,23 @@ describe('credits', () => {
     try {
       await tx(async (t) => {
         // something else of the caller's transaction, which must roll back too
-        await t.insertInto('audit_log').values({ at: new Date().toISOString(), actor_id: null, actor_name: null, ip: null, request_id: null, action: 'test.marker', entity_type: 'x', entity_id: null, region_id: null, alliance_id: null, school_id: null, detail: '{}' }).execute();
+        await t
+          .insertInto('audit_log')
+          .values({
+            at: new Date().toISOString(),
+            actor_id: null,
+            actor_name: null,
+            ip: null,
+            request_id: null,
+            action: 'test.marker',
+            entity_type: 'x',
+            entity_id: null,
+            region_id: null,
+            alliance_id: null,
+            school_id: null,
+            detail: '{}',
+          })
+          .execute();
         await svc.chargeBooking(t, null, big);
       });
     } catch (e) {
@@ -171,19 +246,48 @@ describe('credits', () => {
     const fit = booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T09:00'), endAt: at('2026-11-28T10:00') });
     expect((await tx((t) => svc.chargeBooking(t, null, fit))).amount).toBe(exact);
     expect(await balance('school', poor)).toBe(-r.overdraftLimit);
-    await expect(tx((t) => svc.chargeBooking(t, null, booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T10:00'), endAt: at('2026-11-28T10:15') }))))
-      .rejects.toMatchObject({ code: 'insufficient_credits' });
+    await expect(
+      tx((t) =>
+        svc.chargeBooking(
+          t,
+          null,
+          booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T10:00'), endAt: at('2026-11-28T10:15') }),
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'insufficient_credits' });
     // a per-account overdraft limit overrides the rule (set by the alliance, audited)
-    const accId = (await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'school').where('owner_id', '=', poor).executeTakeFirstOrThrow()).id;
+    const accId = (
+      await env.database.db
+        .selectFrom('credit_accounts')
+        .select('id')
+        .where('alliance_id', '=', A)
+        .where('owner_type', '=', 'school')
+        .where('owner_id', '=', poor)
+        .executeTakeFirstOrThrow()
+    ).id;
     expect((await principal.patch(`/api/credit/accounts/${accId}`, { overdraftLimit: 100_000 })).statusCode).toBe(403);
-    const poolId = (await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'pool').executeTakeFirstOrThrow()).id;
+    const poolId = (
+      await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'pool').executeTakeFirstOrThrow()
+    ).id;
     expectProblem(await secretary.patch(`/api/credit/accounts/${poolId}`, { overdraftLimit: 5 }), 400, 'validation_failed', ['overdraftLimit']);
     const raised = await secretary.patch(`/api/credit/accounts/${accId}`, { overdraftLimit: 100_000 });
     expect(raised.statusCode, raised.body).toBe(200);
     expect(raised.json()).toMatchObject({ overdraftLimit: 100_000, ownerId: poor });
-    expect((await tx((t) => svc.chargeBooking(t, null, booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T10:00'), endAt: at('2026-11-28T10:15') })))).amount).toBeGreaterThan(0);
+    expect(
+      (
+        await tx((t) =>
+          svc.chargeBooking(
+            t,
+            null,
+            booking({ bookerSchoolId: poor, facilityType: 'unknown_type', startAt: at('2026-11-28T10:00'), endAt: at('2026-11-28T10:15') }),
+          ),
+        )
+      ).amount,
+    ).toBeGreaterThan(0);
     await secretary.patch(`/api/credit/accounts/${accId}`, { overdraftLimit: null });
-    expect(await env.database.db.selectFrom('audit_log').select('id').where('action', '=', 'credit.overdraft_limit').where('entity_id', '=', accId).execute()).toHaveLength(2);
+    expect(
+      await env.database.db.selectFrom('audit_log').select('id').where('action', '=', 'credit.overdraft_limit').where('entity_id', '=', accId).execute(),
+    ).toHaveLength(2);
     await secretary.put(`/api/alliances/${A}/credit-rules`, { defaultRate: { offPeak: 10, peak: 15 } });
     await expectClean();
   });
@@ -193,25 +297,48 @@ describe('credits', () => {
     if (!routes.includes('POST /api/bookings')) return; // facilities module absent
     const DEMO = 'a_0001';
     const f = await principal.post('/api/facilities', {
-      schoolId: CORE, type: 'chemistry_lab', subject: 'chemistry', name: '透支测试化学实验室', capacity: 48, policy: 'auto', minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
+      schoolId: CORE,
+      type: 'chemistry_lab',
+      subject: 'chemistry',
+      name: '透支测试化学实验室',
+      capacity: 48,
+      policy: 'auto',
+      minNoticeHours: 0,
+      maxDaysAhead: 120,
+      bufferMinutes: 0,
     });
     expect(f.statusCode, f.body).toBe(201);
     const facilityId = f.json().id as string;
-    const t = await env.database.db.selectFrom('alliance_members as m')
+    const t = await env.database.db
+      .selectFrom('alliance_members as m')
       .innerJoin('role_grants as g', (j) => j.onRef('g.scope_id', '=', 'm.school_id').on('g.role', '=', 'teacher'))
-      .innerJoin('users as u', 'u.id', 'g.user_id').select(['u.username', 'm.school_id']).where('m.alliance_id', '=', DEMO).where('m.status', '=', 'active')
-      .where('m.school_id', '!=', CORE).orderBy('u.username').executeTakeFirstOrThrow();
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(['u.username', 'm.school_id'])
+      .where('m.alliance_id', '=', DEMO)
+      .where('m.status', '=', 'active')
+      .where('m.school_id', '!=', CORE)
+      .orderBy('u.username')
+      .executeTakeFirstOrThrow();
     const teacher = await env.login(t.username);
     const rulesBefore = (await secretary.get(`/api/alliances/${DEMO}/credit-rules`)).json().rules;
-    expect((await secretary.put(`/api/alliances/${DEMO}/credit-rules`, { rates: { ...rulesBefore.rates, chemistry_lab: { offPeak: 10_000, peak: 10_000 } } })).statusCode).toBe(200);
+    expect(
+      (await secretary.put(`/api/alliances/${DEMO}/credit-rules`, { rates: { ...rulesBefore.rates, chemistry_lab: { offPeak: 10_000, peak: 10_000 } } }))
+        .statusCode,
+    ).toBe(200);
     let day = Date.now() + 10 * 86_400_000;
     while (new Date(day + 8 * 3_600_000).getUTCDay() !== 2) day += 86_400_000;
     const start = Date.parse(`${new Date(day + 8 * 3_600_000).toISOString().slice(0, 10)}T09:00:00.000+08:00`);
     const counts = { b: await countRows(env.database, 'bookings'), t: await countRows(env.database, 'credit_transactions') };
     const bal = await balance('school', t.school_id, DEMO);
     const res = await teacher.post('/api/bookings', {
-      facilityId, allianceId: DEMO, start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(),
-      purpose: '分组实验', groupSize: 20, responsibleTeacher: '李老师', acceptTerms: true,
+      facilityId,
+      allianceId: DEMO,
+      start: new Date(start).toISOString(),
+      end: new Date(start + 3_600_000).toISOString(),
+      purpose: '分组实验',
+      groupSize: 20,
+      responsibleTeacher: '李老师',
+      acceptTerms: true,
     });
     const body = expectProblem(res, 409, 'insufficient_credits');
     expect(body.detail).toContain('积分不足');
@@ -292,45 +419,117 @@ describe('credits', () => {
 
   it('the ledger refuses unbalanced transactions', async () => {
     const before = await countRows(env.database, 'credit_transactions');
-    await expect(tx((t) => post(t, env.database.dialect, {
-      allianceId: A, kind: 'adjustment', causeType: 'test', causeId: 'unbalanced',
-      legs: [{ owner: { type: 'school', id: CORE }, amount: 10 }, { owner: { type: 'pool', id: A }, amount: -9 }],
-    }))).rejects.toThrow(/unbalanced/);
-    await expect(tx((t) => post(t, env.database.dialect, {
-      allianceId: A, kind: 'adjustment', causeType: 'test', causeId: 'fraction',
-      legs: [{ owner: { type: 'school', id: CORE }, amount: 0.5 }, { owner: { type: 'pool', id: A }, amount: -0.5 }],
-    }))).rejects.toThrow(/integer/);
+    await expect(
+      tx((t) =>
+        post(t, env.database.dialect, {
+          allianceId: A,
+          kind: 'adjustment',
+          causeType: 'test',
+          causeId: 'unbalanced',
+          legs: [
+            { owner: { type: 'school', id: CORE }, amount: 10 },
+            { owner: { type: 'pool', id: A }, amount: -9 },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(/unbalanced/);
+    await expect(
+      tx((t) =>
+        post(t, env.database.dialect, {
+          allianceId: A,
+          kind: 'adjustment',
+          causeType: 'test',
+          causeId: 'fraction',
+          legs: [
+            { owner: { type: 'school', id: CORE }, amount: 0.5 },
+            { owner: { type: 'pool', id: A }, amount: -0.5 },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(/integer/);
     expect(await countRows(env.database, 'credit_transactions')).toBe(before);
   });
 
   it.runIf(!!process.env.DATABASE_URL)('PostgreSQL: a deferred constraint trigger refuses an unbalanced commit that bypasses the code', async () => {
     const db = env.database.db;
-    const acc = await db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'school').where('owner_id', '=', CORE).executeTakeFirstOrThrow();
+    const acc = await db
+      .selectFrom('credit_accounts')
+      .select('id')
+      .where('alliance_id', '=', A)
+      .where('owner_type', '=', 'school')
+      .where('owner_id', '=', CORE)
+      .executeTakeFirstOrThrow();
     const before = await countRows(env.database, 'credit_transactions');
-    await expect(db.transaction().execute(async (t) => {
-      await t.insertInto('credit_transactions').values({ id: 'ct_raw', alliance_id: A, kind: 'adjustment', cause_type: 'raw', cause_id: 'raw', amount: 5, memo: null, request_hash: null, created_by: null, created_at: new Date().toISOString() }).execute();
-      await t.insertInto('credit_entries').values({ id: 'ce_raw', transaction_id: 'ct_raw', account_id: acc.id, amount: 5 }).execute();
-    })).rejects.toThrow(/unbalanced/);
+    await expect(
+      db.transaction().execute(async (t) => {
+        await t
+          .insertInto('credit_transactions')
+          .values({
+            id: 'ct_raw',
+            alliance_id: A,
+            kind: 'adjustment',
+            cause_type: 'raw',
+            cause_id: 'raw',
+            amount: 5,
+            memo: null,
+            request_hash: null,
+            created_by: null,
+            created_at: new Date().toISOString(),
+          })
+          .execute();
+        await t.insertInto('credit_entries').values({ id: 'ce_raw', transaction_id: 'ct_raw', account_id: acc.id, amount: 5 }).execute();
+      }),
+    ).rejects.toThrow(/unbalanced/);
     expect(await countRows(env.database, 'credit_transactions')).toBe(before);
   });
 
   it('adjustments: reason required, owner must belong to the alliance, audited, idempotent', async () => {
-    expectProblem(await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: booker, amount: 5 }), 400, 'validation_failed', ['reason']);
-    expectProblem(await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: booker, amount: 0, reason: '测试' }), 400, 'validation_failed', ['amount']);
-    expectProblem(await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: 's_00046', amount: 5, reason: '非成员' }), 400, 'validation_failed', ['ownerId']);
+    expectProblem(
+      await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: booker, amount: 5 }),
+      400,
+      'validation_failed',
+      ['reason'],
+    );
+    expectProblem(
+      await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: booker, amount: 0, reason: '测试' }),
+      400,
+      'validation_failed',
+      ['amount'],
+    );
+    expectProblem(
+      await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: 's_00046', amount: 5, reason: '非成员' }),
+      400,
+      'validation_failed',
+      ['ownerId'],
+    );
     const b0 = await balance('school', booker);
-    const res = await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: booker, amount: -15, reason: '器材损坏赔偿' }, { 'idempotency-key': 'adj-1' });
+    const res = await secretary.post(
+      `/api/alliances/${A}/credit-adjustments`,
+      { ownerType: 'school', ownerId: booker, amount: -15, reason: '器材损坏赔偿' },
+      { 'idempotency-key': 'adj-1' },
+    );
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ kind: 'adjustment', memo: '器材损坏赔偿', amount: 15 });
-    expect(res.json().entries.map((e: { amount: number }) => e.amount).sort()).toEqual([-15, 15]);
-    const again = await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: booker, amount: -15, reason: '器材损坏赔偿' }, { 'idempotency-key': 'adj-1' });
+    expect(
+      res
+        .json()
+        .entries.map((e: { amount: number }) => e.amount)
+        .sort(),
+    ).toEqual([-15, 15]);
+    const again = await secretary.post(
+      `/api/alliances/${A}/credit-adjustments`,
+      { ownerType: 'school', ownerId: booker, amount: -15, reason: '器材损坏赔偿' },
+      { 'idempotency-key': 'adj-1' },
+    );
     expect(again.json().id).toBe(res.json().id);
     expect(await balance('school', booker)).toBe(b0 - 15);
     const log = await env.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'credit.adjustment').where('alliance_id', '=', A).execute();
     expect(log).toHaveLength(1);
     expect(log[0]!.actor_id).toBe('u_secretary');
     // the principal (credit.read only) may not adjust
-    expect((await principal.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: CORE, amount: 500, reason: '给自己加分' })).statusCode).toBe(403);
+    expect(
+      (await principal.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: CORE, amount: 500, reason: '给自己加分' })).statusCode,
+    ).toBe(403);
     await expectClean();
   });
 
@@ -393,17 +592,31 @@ describe('credits', () => {
     expect((await principal.get(`/api/credit/transactions/${grantLine.transactionId}`)).statusCode).toBe(404);
     expectProblem(await secretary.get('/api/credit/statements'), 400, 'validation_failed', ['allianceId', 'schoolId']);
     // by account id: the pool's statement for the alliance, not for a school admin
-    const pool = (await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'pool').executeTakeFirstOrThrow()).id;
+    const pool = (
+      await env.database.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', A).where('owner_type', '=', 'pool').executeTakeFirstOrThrow()
+    ).id;
     const ps = await secretary.get(`/api/credit/statements?accountId=${pool}`);
     expect(ps.statusCode).toBe(200);
     expect(ps.json().account).toMatchObject({ ownerType: 'pool', ownerName: '联盟公共积分池' });
     expect(ps.json().closing).toBe(await balance('pool', A));
     expect((await principal.get(`/api/credit/statements?accountId=${pool}`)).statusCode).toBe(404);
     // a member school without any movement yet: an empty statement, not an error
-    const empty = await env.database.db.selectFrom('alliance_members').select('school_id').where('alliance_id', '=', A)
-      .where('school_id', 'not in', (await env.database.db.selectFrom('credit_accounts').select('owner_id').where('alliance_id', '=', A).execute()).map((r) => r.owner_id))
+    const empty = await env.database.db
+      .selectFrom('alliance_members')
+      .select('school_id')
+      .where('alliance_id', '=', A)
+      .where(
+        'school_id',
+        'not in',
+        (await env.database.db.selectFrom('credit_accounts').select('owner_id').where('alliance_id', '=', A).execute()).map((r) => r.owner_id),
+      )
       .executeTakeFirst();
-    if (empty) expect((await secretary.get(`/api/credit/statements?allianceId=${A}&schoolId=${empty.school_id}`)).json()).toMatchObject({ opening: 0, closing: 0, items: [] });
+    if (empty)
+      expect((await secretary.get(`/api/credit/statements?allianceId=${A}&schoolId=${empty.school_id}`)).json()).toMatchObject({
+        opening: 0,
+        closing: 0,
+        items: [],
+      });
   });
 
   it('xiaolian check finds drift: a tampered balance and a tampered entry', async () => {

@@ -30,12 +30,25 @@ type Op =
   | { op: 'reward'; owner: number; user: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('book' as const), booker: fc.nat(3), host: fc.nat(3), type: fc.nat(TYPES.length - 1), slot: fc.nat(7 * 48), len: fc.integer({ min: 1, max: 12 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('book' as const),
+      booker: fc.nat(3),
+      host: fc.nat(3),
+      type: fc.nat(TYPES.length - 1),
+      slot: fc.nat(7 * 48),
+      len: fc.integer({ min: 1, max: 12 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('retry' as const), b: fc.nat(40) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), b: fc.nat(40), timely: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('noshow' as const), b: fc.nat(40) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('grant' as const), school: fc.nat(3), amount: fc.integer({ min: 1, max: 400 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('adjust' as const), school: fc.nat(3), amount: fc.integer({ min: -300, max: 300 }).filter((x) => x !== 0) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('adjust' as const), school: fc.nat(3), amount: fc.integer({ min: -300, max: 300 }).filter((x) => x !== 0) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reward' as const), owner: fc.nat(3), user: fc.nat(3) }) },
 );
 
@@ -55,8 +68,15 @@ describe('ledger property', () => {
   async function invariants() {
     const check = await checkLedger(env.database.db);
     expect(check.problems).toEqual([]);
-    const dup = await env.database.db.selectFrom('credit_transactions').select(['kind', 'cause_id']).select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('alliance_id', '=', A).where('cause_type', '=', 'booking').groupBy(['kind', 'cause_id']).having((eb) => eb.fn.countAll(), '>', 1).execute();
+    const dup = await env.database.db
+      .selectFrom('credit_transactions')
+      .select(['kind', 'cause_id'])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('alliance_id', '=', A)
+      .where('cause_type', '=', 'booking')
+      .groupBy(['kind', 'cause_id'])
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .execute();
     expect(dup).toEqual([]);
   }
 
@@ -86,8 +106,15 @@ describe('ledger property', () => {
             if (o.op === 'book') {
               const start = BASE + o.slot * SLOT;
               const b: BookingForCredits = {
-                id: `p${run}_${i}`, allianceId: A, facilityId: 'f', facilityType: TYPES[o.type]!, hostSchoolId: schools[o.host]!, hostPartnerId: null,
-                bookerSchoolId: schools[o.booker]!, startAt: new Date(start).toISOString(), endAt: new Date(start + o.len * SLOT).toISOString(),
+                id: `p${run}_${i}`,
+                allianceId: A,
+                facilityId: 'f',
+                facilityType: TYPES[o.type]!,
+                hostSchoolId: schools[o.host]!,
+                hostPartnerId: null,
+                bookerSchoolId: schools[o.booker]!,
+                startAt: new Date(start).toISOString(),
+                endAt: new Date(start + o.len * SLOT).toISOString(),
               };
               entry = { b, paid: 0, host: 0, pool: 0, refunded: false, penalized: false };
             }
@@ -139,19 +166,36 @@ describe('ledger property', () => {
               e.penalized = true;
             }
           } else if (o.op === 'grant') {
-            const res = await secretary.post(`/api/alliances/${A}/credit-grants`, { type: 'extra', schoolId: schools[o.school], amount: o.amount, reason: '随机测试追加' });
+            const res = await secretary.post(`/api/alliances/${A}/credit-grants`, {
+              type: 'extra',
+              schoolId: schools[o.school],
+              amount: o.amount,
+              reason: '随机测试追加',
+            });
             expect(res.statusCode, res.body).toBe(201);
             add(`school:${schools[o.school]}`, o.amount);
             add(`issuance:${A}`, -o.amount);
           } else if (o.op === 'adjust') {
-            const res = await secretary.post(`/api/alliances/${A}/credit-adjustments`, { ownerType: 'school', ownerId: schools[o.school], amount: o.amount, reason: '随机测试调整' });
+            const res = await secretary.post(`/api/alliances/${A}/credit-adjustments`, {
+              ownerType: 'school',
+              ownerId: schools[o.school],
+              amount: o.amount,
+              reason: '随机测试调整',
+            });
             expect(res.statusCode, res.body).toBe(201);
             add(`school:${schools[o.school]}`, o.amount);
             add(`issuance:${A}`, -o.amount);
           } else if (o.op === 'reward') {
-            const res = await tx((t) => svc.rewardResourceUse(t, null, {
-              eventId: `ev${run}_${i}`, allianceId: A, resourceId: 'r', ownerSchoolId: schools[o.owner]!, authorUserId: 'u_teacher', userSchoolId: schools[o.user]!,
-            }));
+            const res = await tx((t) =>
+              svc.rewardResourceUse(t, null, {
+                eventId: `ev${run}_${i}`,
+                allianceId: A,
+                resourceId: 'r',
+                ownerSchoolId: schools[o.owner]!,
+                authorUserId: 'u_teacher',
+                userSchoolId: schools[o.user]!,
+              }),
+            );
             if (o.owner !== o.user) {
               expect(res.amount).toBe(rules.resourceUseReward + rules.resourceAuthorReward);
               add(`school:${schools[o.owner]}`, rules.resourceUseReward);
@@ -180,14 +224,22 @@ describe('ledger property', () => {
           if (o.op !== 'book') continue;
           const start = BASE + o.slot * SLOT;
           created.push({
-            id: `c${run}_${i}`, allianceId: A, facilityId: 'f', facilityType: TYPES[o.type]!, hostSchoolId: schools[o.host]!, hostPartnerId: null,
-            bookerSchoolId: schools[o.booker]!, startAt: new Date(start).toISOString(), endAt: new Date(start + o.len * SLOT).toISOString(),
+            id: `c${run}_${i}`,
+            allianceId: A,
+            facilityId: 'f',
+            facilityType: TYPES[o.type]!,
+            hostSchoolId: schools[o.host]!,
+            hostPartnerId: null,
+            bookerSchoolId: schools[o.booker]!,
+            startAt: new Date(start).toISOString(),
+            endAt: new Date(start + o.len * SLOT).toISOString(),
           });
         }
         const pick = (k: number) => created[k % Math.max(1, created.length)];
-        const swallow = (p: Promise<unknown>) => p.catch((e) => {
-          if (!(e instanceof AppError) || e.code !== 'insufficient_credits') throw e;
-        });
+        const swallow = (p: Promise<unknown>) =>
+          p.catch((e) => {
+            if (!(e instanceof AppError) || e.code !== 'insufficient_credits') throw e;
+          });
         // every booking charged twice at once (a retried request racing the first), everything else alongside
         const work: Promise<unknown>[] = [];
         for (const b of created) work.push(swallow(tx((t) => svc.chargeBooking(t, null, b))), swallow(tx((t) => svc.chargeBooking(t, null, b))));
@@ -195,14 +247,38 @@ describe('ledger property', () => {
           const b = 'b' in o ? pick(o.b) : undefined;
           if (o.op === 'cancel' && b) work.push(tx((t) => svc.refundBooking(t, null, b, { timely: o.timely })));
           if (o.op === 'noshow' && b) work.push(tx((t) => svc.penalizeNoShow(t, null, b)));
-          if (o.op === 'grant') work.push(secretary.post(`/api/alliances/${A}/credit-grants`, { type: 'extra', schoolId: schools[o.school], amount: o.amount, reason: '并发测试追加' }, { 'idempotency-key': `cg${run}_${i}` }));
-          if (o.op === 'reward') work.push(tx((t) => svc.rewardResourceUse(t, null, { eventId: `cev${run}_${i}`, allianceId: A, resourceId: 'r', ownerSchoolId: schools[o.owner]!, authorUserId: null, userSchoolId: schools[o.user]! })));
+          if (o.op === 'grant')
+            work.push(
+              secretary.post(
+                `/api/alliances/${A}/credit-grants`,
+                { type: 'extra', schoolId: schools[o.school], amount: o.amount, reason: '并发测试追加' },
+                { 'idempotency-key': `cg${run}_${i}` },
+              ),
+            );
+          if (o.op === 'reward')
+            work.push(
+              tx((t) =>
+                svc.rewardResourceUse(t, null, {
+                  eventId: `cev${run}_${i}`,
+                  allianceId: A,
+                  resourceId: 'r',
+                  ownerSchoolId: schools[o.owner]!,
+                  authorUserId: null,
+                  userSchoolId: schools[o.user]!,
+                }),
+              ),
+            );
         }
         await Promise.all(work);
         await invariants();
         // one charge per booking, however many requests raced
-        const charges = await env.database.db.selectFrom('credit_transactions').select('cause_id').where('alliance_id', '=', A)
-          .where('kind', '=', 'booking_charge').where('cause_id', 'in', created.length ? created.map((b) => b.id) : ['-']).execute();
+        const charges = await env.database.db
+          .selectFrom('credit_transactions')
+          .select('cause_id')
+          .where('alliance_id', '=', A)
+          .where('kind', '=', 'booking_charge')
+          .where('cause_id', 'in', created.length ? created.map((b) => b.id) : ['-'])
+          .execute();
         expect(new Set(charges.map((c) => c.cause_id)).size).toBe(charges.length);
       }),
       { numRuns: 12 },
@@ -217,14 +293,29 @@ describe('ledger property', () => {
     const ALLIANCE = 'a_0001';
     const g = await secretary.post(`/api/alliances/${ALLIANCE}/credit-grants`, { type: 'starting' });
     expect([200, 201]).toContain(g.statusCode);
-    const teacherRows = await env.database.db.selectFrom('alliance_members as m')
+    const teacherRows = await env.database.db
+      .selectFrom('alliance_members as m')
       .innerJoin('role_grants as g', (j) => j.onRef('g.scope_id', '=', 'm.school_id').on('g.role', '=', 'teacher'))
-      .innerJoin('users as u', 'u.id', 'g.user_id').select(['u.username']).where('m.alliance_id', '=', ALLIANCE).where('m.status', '=', 'active')
-      .where('m.school_id', '!=', CORE).orderBy('u.username').limit(4).execute();
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(['u.username'])
+      .where('m.alliance_id', '=', ALLIANCE)
+      .where('m.status', '=', 'active')
+      .where('m.school_id', '!=', CORE)
+      .orderBy('u.username')
+      .limit(4)
+      .execute();
     const teachers: Client[] = [];
     for (const t of teacherRows) teachers.push(await env.login(t.username));
     const f = await principal.post('/api/facilities', {
-      schoolId: CORE, type: 'chemistry_lab', subject: 'chemistry', name: '积分性质测试实验室', capacity: 48, policy: 'auto', minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
+      schoolId: CORE,
+      type: 'chemistry_lab',
+      subject: 'chemistry',
+      name: '积分性质测试实验室',
+      capacity: 48,
+      policy: 'auto',
+      minNoticeHours: 0,
+      maxDaysAhead: 120,
+      bufferMinutes: 0,
     });
     if (f.statusCode !== 201) return; // the facilities API changed shape: covered by its own tests
     const facilityId = f.json().id as string;
@@ -233,7 +324,14 @@ describe('ledger property', () => {
     while (new Date(day + 8 * 3_600_000).getUTCDay() !== 1) day += 86_400_000;
     const monday = Date.parse(`${new Date(day + 8 * 3_600_000).toISOString().slice(0, 10)}T08:00:00.000+08:00`);
     const httpOp = fc.oneof(
-      fc.record({ op: fc.constant('book' as const), who: fc.nat(teachers.length - 1), day: fc.nat(4), hour: fc.nat(9), len: fc.integer({ min: 1, max: 3 }), retry: fc.boolean() }),
+      fc.record({
+        op: fc.constant('book' as const),
+        who: fc.nat(teachers.length - 1),
+        day: fc.nat(4),
+        hour: fc.nat(9),
+        len: fc.integer({ min: 1, max: 3 }),
+        retry: fc.boolean(),
+      }),
       fc.record({ op: fc.constant('cancel' as const), b: fc.nat(30) }),
     );
     await fc.assert(
@@ -244,8 +342,14 @@ describe('ledger property', () => {
           if (o.op === 'book') {
             const start = monday + o.day * 86_400_000 + o.hour * 3_600_000 + (run % 4) * 15 * 60_000;
             const body = {
-              facilityId, allianceId: ALLIANCE, start: new Date(start).toISOString(), end: new Date(start + o.len * 3_600_000).toISOString(),
-              purpose: '积分测试', groupSize: 20, responsibleTeacher: '李老师', acceptTerms: true,
+              facilityId,
+              allianceId: ALLIANCE,
+              start: new Date(start).toISOString(),
+              end: new Date(start + o.len * 3_600_000).toISOString(),
+              purpose: '积分测试',
+              groupSize: 20,
+              responsibleTeacher: '李老师',
+              acceptTerms: true,
             };
             const key = { 'idempotency-key': `hp${run}_${i}` };
             const res = await teachers[o.who]!.post('/api/bookings', body, key);
@@ -266,8 +370,16 @@ describe('ledger property', () => {
         await invariants();
         // every booking made here: at most one charge and one refund, and a refund never exceeds its charge
         if (made.length) {
-          const txs = await env.database.db.selectFrom('credit_transactions').select(['cause_id', 'kind', 'amount'])
-            .where('cause_type', '=', 'booking').where('cause_id', 'in', made.map((m) => m.id)).execute();
+          const txs = await env.database.db
+            .selectFrom('credit_transactions')
+            .select(['cause_id', 'kind', 'amount'])
+            .where('cause_type', '=', 'booking')
+            .where(
+              'cause_id',
+              'in',
+              made.map((m) => m.id),
+            )
+            .execute();
           for (const m of made) {
             const charge = txs.filter((t) => t.cause_id === m.id && t.kind === 'booking_charge');
             const refund = txs.filter((t) => t.cause_id === m.id && t.kind === 'booking_refund');

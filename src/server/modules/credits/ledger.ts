@@ -51,12 +51,17 @@ export const issuanceOf = (allianceId: string): Owner => ({ type: 'issuance', id
 /** The account of an owner in an alliance's ledger, created on first use (race-safe on both databases). */
 export async function accountOf(tx: Tx | Db, allianceId: string, owner: Owner): Promise<{ id: string; balance: number; overdraft_limit: number | null }> {
   const find = () =>
-    tx.selectFrom('credit_accounts').select(['id', 'balance', 'overdraft_limit'])
-      .where('alliance_id', '=', allianceId).where('owner_type', '=', owner.type).where('owner_id', '=', owner.id)
+    tx
+      .selectFrom('credit_accounts')
+      .select(['id', 'balance', 'overdraft_limit'])
+      .where('alliance_id', '=', allianceId)
+      .where('owner_type', '=', owner.type)
+      .where('owner_id', '=', owner.id)
       .executeTakeFirst();
   const found = await find();
   if (found) return found;
-  await tx.insertInto('credit_accounts')
+  await tx
+    .insertInto('credit_accounts')
     .values({ id: newId(), alliance_id: allianceId, owner_type: owner.type, owner_id: owner.id, balance: 0, overdraft_limit: null, created_at: nowIso() })
     .onConflict((oc) => oc.columns(['alliance_id', 'owner_type', 'owner_id']).doNothing())
     .execute();
@@ -65,8 +70,13 @@ export async function accountOf(tx: Tx | Db, allianceId: string, owner: Owner): 
 
 /** A transaction already posted for this cause, if any. */
 export async function postedFor(tx: Tx | Db, allianceId: string, kind: TxKind, causeType: string, causeId: string) {
-  return tx.selectFrom('credit_transactions').select(['id', 'amount', 'request_hash'])
-    .where('alliance_id', '=', allianceId).where('kind', '=', kind).where('cause_type', '=', causeType).where('cause_id', '=', causeId)
+  return tx
+    .selectFrom('credit_transactions')
+    .select(['id', 'amount', 'request_hash'])
+    .where('alliance_id', '=', allianceId)
+    .where('kind', '=', kind)
+    .where('cause_type', '=', causeType)
+    .where('cause_id', '=', causeId)
     .executeTakeFirst();
 }
 
@@ -90,12 +100,21 @@ export async function post(tx: Tx, dialect: 'sqlite' | 'postgres', p: Posting): 
   if (sum !== 0) throw new Error(`ledger: unbalanced transaction ${p.kind} ${p.causeType}:${p.causeId} (sum ${sum})`);
   if (legs.length === 0) throw new Error('ledger: empty transaction');
 
-  const gross = legs.reduce((s, l) => s + (l.amount > 0 ? l.amount : 0), 0);
+  const gross = legs.reduce((s, l) => s + Math.max(l.amount, 0), 0);
   const id = newId();
-  const inserted = await tx.insertInto('credit_transactions')
+  const inserted = await tx
+    .insertInto('credit_transactions')
     .values({
-      id, alliance_id: p.allianceId, kind: p.kind, cause_type: p.causeType, cause_id: p.causeId, amount: gross,
-      memo: p.memo ?? null, request_hash: p.requestHash ?? null, created_by: p.createdBy ?? null, created_at: nowIso(),
+      id,
+      alliance_id: p.allianceId,
+      kind: p.kind,
+      cause_type: p.causeType,
+      cause_id: p.causeId,
+      amount: gross,
+      memo: p.memo ?? null,
+      request_hash: p.requestHash ?? null,
+      created_by: p.createdBy ?? null,
+      created_at: nowIso(),
     })
     .onConflict((oc) => oc.columns(['alliance_id', 'kind', 'cause_type', 'cause_id']).doNothing())
     .executeTakeFirst();
@@ -121,7 +140,8 @@ export async function post(tx: Tx, dialect: 'sqlite' | 'postgres', p: Posting): 
     // one statement in the common case: the account exists and (for a limited debit) can afford it
     const apply = (where: { id?: string }) => {
       let q = tx.updateTable('credit_accounts').set((eb) => ({ balance: eb('balance', '+', leg.amount) }));
-      q = where.id ? q.where('id', '=', where.id)
+      q = where.id
+        ? q.where('id', '=', where.id)
         : q.where('alliance_id', '=', p.allianceId).where('owner_type', '=', leg.owner.type).where('owner_id', '=', leg.owner.id);
       if (limit != null) q = q.where(sql<boolean>`balance + ${leg.amount} >= -coalesce(overdraft_limit, ${limit})`);
       return q.returning('id').executeTakeFirst();
@@ -138,12 +158,17 @@ export async function post(tx: Tx, dialect: 'sqlite' | 'postgres', p: Posting): 
     }
     accounts.push({ leg, accountId: done.id });
   }
-  await tx.insertInto('credit_entries')
+  await tx
+    .insertInto('credit_entries')
     .values(accounts.map(({ leg, accountId }) => ({ id: newId(), transaction_id: id, account_id: accountId, amount: leg.amount })))
     .execute();
   if (dialect === 'sqlite') {
     // PostgreSQL checks this at commit with a deferred constraint trigger; SQLite checks it here
-    const s = await tx.selectFrom('credit_entries').select((eb) => eb.fn.sum<number>('amount').as('s')).where('transaction_id', '=', id).executeTakeFirst();
+    const s = await tx
+      .selectFrom('credit_entries')
+      .select((eb) => eb.fn.sum<number>('amount').as('s'))
+      .where('transaction_id', '=', id)
+      .executeTakeFirst();
     if (Number(s?.s ?? 0) !== 0) throw new Error(`ledger: transaction ${id} is unbalanced in the database`);
   }
   return { transactionId: id, amount: gross, replay: false, requestHash: p.requestHash ?? null };
@@ -169,7 +194,9 @@ export async function checkLedger(db: Db | Tx): Promise<LedgerCheck> {
     left join (select account_id, sum(amount) as s from credit_entries group by account_id) e on e.account_id = a.id
     where a.balance <> coalesce(e.s, 0)`.execute(db);
   for (const r of drift.rows) {
-    problems.push(`credit account ${r.id} (${r.owner_type} ${r.owner_id} in alliance ${r.alliance_id}): balance ${r.balance} but entries sum to ${Number(r.recomputed)}`);
+    problems.push(
+      `credit account ${r.id} (${r.owner_type} ${r.owner_id} in alliance ${r.alliance_id}): balance ${r.balance} but entries sum to ${Number(r.recomputed)}`,
+    );
   }
   const unbalanced = await sql<{ id: string; s: number | null; n: number }>`
     select t.id, sum(e.amount) as s, count(e.id) as n
@@ -195,7 +222,9 @@ export async function checkLedger(db: Db | Tx): Promise<LedgerCheck> {
     problems.push(`alliance ${r.alliance_id}: credit accounts sum to ${Number(r.cached)} (entries ${Number(r.entries)}), expected 0`);
   }
   const counts = await sql<{ a: number; t: number; e: number }>`
-    select (select count(*) from credit_accounts) as a, (select count(*) from credit_transactions) as t, (select count(*) from credit_entries) as e`.execute(db);
+    select (select count(*) from credit_accounts) as a, (select count(*) from credit_transactions) as t, (select count(*) from credit_entries) as e`.execute(
+    db,
+  );
   const c = counts.rows[0]!;
   return { accounts: Number(c.a), transactions: Number(c.t), entries: Number(c.e), problems };
 }

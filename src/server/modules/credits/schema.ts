@@ -12,10 +12,13 @@ export const CreditRulesSchema = z.strictObject({
   defaultRate: RateSchema,
   /** by facility type code; a PUT replaces the whole map */
   rates: z.record(TypeCode, RateSchema).refine((r) => Object.keys(r).length <= 50, { message: 'at most 50', params: { fieldCode: 'too_many_items', max: 50 } }),
-  peakWindows: z.array(
-    z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: HHMM, to: HHMM })
-      .refine((w) => w.to > w.from, { message: '结束时间应晚于开始时间 / must end after it starts', path: ['to'] }),
-  ).max(20),
+  peakWindows: z
+    .array(
+      z
+        .strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7), from: HHMM, to: HHMM })
+        .refine((w) => w.to > w.from, { message: '结束时间应晚于开始时间 / must end after it starts', path: ['to'] }),
+    )
+    .max(20),
   utcOffsetMinutes: z.number().int().min(-720).max(840),
   hostSharePct: Pct,
   startingGrant: Credits,
@@ -59,7 +62,12 @@ export const GrantOut = z.object({
 export const AdjustmentInput = z.strictObject({
   ownerType: z.enum(['school', 'partner', 'teacher']),
   ownerId: Id,
-  amount: z.number().int().min(-1_000_000).max(1_000_000).refine((x) => x !== 0, '调整数额不能为 0 / must not be 0'),
+  amount: z
+    .number()
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((x) => x !== 0, '调整数额不能为 0 / must not be 0'),
   reason: Line(200).min(2),
 });
 
@@ -100,15 +108,17 @@ export const TransactionOut = z.object({
 
 export const AdjustmentOut = TransactionOut;
 
-export const StatementQuery = z.strictObject({
-  allianceId: Id.optional(),
-  schoolId: Id.optional(),
-  /** alternatively an account id (pool, partner, teacher accounts: alliance readers only) */
-  accountId: Id.optional(),
-  /** dates in Asia/Shanghai, inclusive */
-  from: DateStr.optional(),
-  to: DateStr.optional(),
-}).superRefine(rangeCheck('from', 'to'));
+export const StatementQuery = z
+  .strictObject({
+    allianceId: Id.optional(),
+    schoolId: Id.optional(),
+    /** alternatively an account id (pool, partner, teacher accounts: alliance readers only) */
+    accountId: Id.optional(),
+    /** dates in Asia/Shanghai, inclusive */
+    from: DateStr.optional(),
+    to: DateStr.optional(),
+  })
+  .superRefine(rangeCheck('from', 'to'));
 
 export const StatementLine = z.object({
   transactionId: z.string(),

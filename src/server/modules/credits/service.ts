@@ -13,7 +13,15 @@ import { runIdempotent } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { policy, type Actor } from '../../platform/policy.js';
 import {
-  CREDIT_OWNER_TYPES, noShowPenaltyOf, quoteBooking, refundOf, splitCharge, startingGrantOf, withDefaults, type CreditRules, type PriceQuote,
+  CREDIT_OWNER_TYPES,
+  noShowPenaltyOf,
+  quoteBooking,
+  refundOf,
+  splitCharge,
+  startingGrantOf,
+  withDefaults,
+  type CreditRules,
+  type PriceQuote,
 } from '../../../common/pricing.js';
 import { FACILITY_TYPES } from '../../../common/facilities.js';
 import { accountOf, issuanceOf, poolOf, post, postedFor, type Owner, type OwnerType } from './ledger.js';
@@ -92,12 +100,20 @@ export class CreditService {
       causeId: b.id,
       memo: `${FACILITY_TYPES.label(b.facilityType)} ${localSpan(b.startAt, b.endAt, rules.utcOffsetMinutes)}（${q.hours} 小时，高峰 ${q.peakHours} 小时）`,
       createdBy: req?.actor?.userId ?? null,
-      legs: [{ owner: booker, amount: -q.amount }, { owner: host, amount: split.host }, { owner: poolOf(b.allianceId), amount: split.pool }],
+      legs: [
+        { owner: booker, amount: -q.amount },
+        { owner: host, amount: split.host },
+        { owner: poolOf(b.allianceId), amount: split.pool },
+      ],
       limited: [{ owner: booker, limit: rules.overdraftLimit }],
     });
     if (!res.replay) {
       await audit(tx, req, {
-        action: 'credit.booking_charge', entityType: 'credit_transaction', entityId: res.transactionId, allianceId: b.allianceId, schoolId: b.bookerSchoolId,
+        action: 'credit.booking_charge',
+        entityType: 'credit_transaction',
+        entityId: res.transactionId,
+        allianceId: b.allianceId,
+        schoolId: b.bookerSchoolId,
         detail: { bookingId: b.id, amount: q.amount, host: split.host, pool: split.pool },
       });
     }
@@ -108,8 +124,12 @@ export class CreditService {
   private async chargeOf(tx: Tx, allianceId: string, bookingId: string) {
     const charge = await postedFor(tx, allianceId, 'booking_charge', 'booking', bookingId);
     if (!charge) return null;
-    const entries = await tx.selectFrom('credit_entries as e').innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
-      .select(['e.amount', 'a.owner_type', 'a.owner_id']).where('e.transaction_id', '=', charge.id).execute();
+    const entries = await tx
+      .selectFrom('credit_entries as e')
+      .innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
+      .select(['e.amount', 'a.owner_type', 'a.owner_id'])
+      .where('e.transaction_id', '=', charge.id)
+      .execute();
     const booker = entries.find((e) => e.amount < 0);
     const pool = entries.find((e) => e.owner_type === 'pool' && e.amount > 0);
     const host = entries.find((e) => e.amount > 0 && e.owner_type !== 'pool');
@@ -131,7 +151,10 @@ export class CreditService {
     const pct = opts.timely ? rules.refundTimelyPct : rules.refundLatePct;
     const r = refundOf({ booker: charge.booker.amount, host: charge.host?.amount ?? 0, pool: charge.pool }, pct);
     if (r.booker <= 0) return NONE;
-    const legs = [{ owner: charge.booker.owner, amount: r.booker }, { owner: poolOf(b.allianceId), amount: -r.pool }];
+    const legs = [
+      { owner: charge.booker.owner, amount: r.booker },
+      { owner: poolOf(b.allianceId), amount: -r.pool },
+    ];
     if (charge.host) legs.push({ owner: charge.host.owner, amount: -r.host });
     const res = await post(tx, this.database.dialect, {
       allianceId: b.allianceId,
@@ -144,7 +167,11 @@ export class CreditService {
     });
     if (!res.replay) {
       await audit(tx, req, {
-        action: 'credit.booking_refund', entityType: 'credit_transaction', entityId: res.transactionId, allianceId: b.allianceId, schoolId: b.bookerSchoolId,
+        action: 'credit.booking_refund',
+        entityType: 'credit_transaction',
+        entityId: res.transactionId,
+        allianceId: b.allianceId,
+        schoolId: b.bookerSchoolId,
         detail: { bookingId: b.id, timely: opts.timely, pct, amount: r.booker },
       });
     }
@@ -164,13 +191,23 @@ export class CreditService {
       kind: 'no_show_penalty',
       causeType: 'booking',
       causeId: b.id,
-      memo: rules.noShowPenalty.mode === 'percent' ? `未到场扣除（预约费用的 ${rules.noShowPenalty.value}%）` : `未到场扣除（固定 ${rules.noShowPenalty.value} 积分）`,
+      memo:
+        rules.noShowPenalty.mode === 'percent'
+          ? `未到场扣除（预约费用的 ${rules.noShowPenalty.value}%）`
+          : `未到场扣除（固定 ${rules.noShowPenalty.value} 积分）`,
       createdBy: req?.actor?.userId ?? null,
-      legs: [{ owner: charge.booker.owner, amount: -penalty }, { owner: poolOf(b.allianceId), amount: penalty }],
+      legs: [
+        { owner: charge.booker.owner, amount: -penalty },
+        { owner: poolOf(b.allianceId), amount: penalty },
+      ],
     });
     if (!res.replay) {
       await audit(tx, req, {
-        action: 'credit.no_show_penalty', entityType: 'credit_transaction', entityId: res.transactionId, allianceId: b.allianceId, schoolId: b.bookerSchoolId,
+        action: 'credit.no_show_penalty',
+        entityType: 'credit_transaction',
+        entityId: res.transactionId,
+        allianceId: b.allianceId,
+        schoolId: b.bookerSchoolId,
         detail: { bookingId: b.id, amount: penalty },
       });
     }
@@ -183,7 +220,8 @@ export class CreditService {
    * primary key (resource_id, user_id) decides: on PostgreSQL the twin waits for the winner's commit).
    */
   async claimResourceReward(tx: Tx, e: { resourceId: string; userId: string; useId: string }): Promise<boolean> {
-    const res = await tx.insertInto('resource_use_rewards')
+    const res = await tx
+      .insertInto('resource_use_rewards')
       .values({ resource_id: e.resourceId, user_id: e.userId, use_id: e.useId, created_at: nowIso() })
       .onConflict((oc) => oc.columns(['resource_id', 'user_id']).doNothing())
       .executeTakeFirst();
@@ -201,7 +239,10 @@ export class CreditService {
     const toSchool = rules.resourceUseReward;
     const toAuthor = e.authorUserId ? rules.resourceAuthorReward : 0;
     if (toSchool + toAuthor <= 0) return NONE;
-    const legs = [{ owner: issuanceOf(e.allianceId), amount: -(toSchool + toAuthor) }, { owner: school(e.ownerSchoolId), amount: toSchool }];
+    const legs = [
+      { owner: issuanceOf(e.allianceId), amount: -(toSchool + toAuthor) },
+      { owner: school(e.ownerSchoolId), amount: toSchool },
+    ];
     if (e.authorUserId && toAuthor > 0) legs.push({ owner: { type: 'teacher', id: e.authorUserId }, amount: toAuthor });
     const res = await post(tx, this.database.dialect, {
       allianceId: e.allianceId,
@@ -231,7 +272,10 @@ export class CreditService {
       causeId: e.exchangeId,
       memo: `教师交流 ${e.days} 天`,
       createdBy: req?.actor?.userId ?? null,
-      legs: [{ owner: issuanceOf(e.allianceId), amount: -amount }, { owner: school(e.senderSchoolId), amount }],
+      legs: [
+        { owner: issuanceOf(e.allianceId), amount: -amount },
+        { owner: school(e.senderSchoolId), amount },
+      ],
     });
     return { transactionId: res.transactionId, amount: res.amount };
   }
@@ -294,13 +338,20 @@ export class CreditService {
       const before = (await loadRules(tx, a.id)).rules;
       const after: CreditRules = withDefaults({ ...before, ...body });
       const unknown = Object.keys(after.rates).filter((t) => !(FACILITY_TYPES.codes as readonly string[]).includes(t));
-      if (unknown.length) throw badRequest(unknown.map((t) => ({ field: `rates.${t}`, code: 'invalid_value' as const, params: { options: FACILITY_TYPES.codes } })));
+      if (unknown.length)
+        throw badRequest(unknown.map((t) => ({ field: `rates.${t}`, code: 'invalid_value' as const, params: { options: FACILITY_TYPES.codes } })));
       const now = nowIso();
-      await tx.insertInto('credit_rules').values({ alliance_id: a.id, rules: toJson(after), updated_by: actor.userId, updated_at: now })
+      await tx
+        .insertInto('credit_rules')
+        .values({ alliance_id: a.id, rules: toJson(after), updated_by: actor.userId, updated_at: now })
         .onConflict((oc) => oc.column('alliance_id').doUpdateSet({ rules: toJson(after), updated_by: actor.userId, updated_at: now }))
         .execute();
       await audit(tx, req, {
-        action: 'credit.rules_update', entityType: 'alliance', entityId: a.id, regionId: a.region_id, allianceId: a.id,
+        action: 'credit.rules_update',
+        entityType: 'alliance',
+        entityId: a.id,
+        regionId: a.region_id,
+        allianceId: a.id,
         detail: changes(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>),
       });
       return after;
@@ -312,83 +363,147 @@ export class CreditService {
 
   async grant(req: FastifyRequest, actor: Actor, allianceId: string, body: z.infer<typeof GrantInput>, key: string | undefined) {
     const a = await this.manageable(actor, allianceId);
-    const members = await this.db.selectFrom('alliance_members as m').innerJoin('schools as s', 's.id', 'm.school_id')
-      .select(['s.id', 's.name', 's.tags', 's.location']).where('m.alliance_id', '=', a.id).where('m.status', '=', 'active')
-      .orderBy('s.id').execute();
+    const members = await this.db
+      .selectFrom('alliance_members as m')
+      .innerJoin('schools as s', 's.id', 'm.school_id')
+      .select(['s.id', 's.name', 's.tags', 's.location'])
+      .where('m.alliance_id', '=', a.id)
+      .where('m.status', '=', 'active')
+      .orderBy('s.id')
+      .execute();
     let targets = members;
     if (body.schoolId) {
       targets = members.filter((m) => m.id === body.schoolId);
-      if (targets.length === 0) throw badRequest([{ field: 'schoolId', code: 'invalid', params: { reason: '不是本联盟的在盟成员校 / not an active member of this alliance' } }]);
+      if (targets.length === 0)
+        throw badRequest([{ field: 'schoolId', code: 'invalid', params: { reason: '不是本联盟的在盟成员校 / not an active member of this alliance' } }]);
     }
-    const stored = await runIdempotent(this.db, { key, userId: actor.userId, route: `POST /api/alliances/${a.id}/credit-grants`, body, status: 201 }, async (tx) => {
-      const rules = (await loadRules(tx, a.id)).rules;
-      const granted: { schoolId: string; schoolName: string; amount: number; transactionId: string }[] = [];
-      const skipped: { schoolId: string; schoolName: string }[] = [];
-      if (body.type === 'starting') {
-        for (const s of targets) {
-          const g = startingGrantOf(rules, { tags: fromJson<string[]>(s.tags, []), location: s.location });
-          if (g.amount <= 0) {
-            skipped.push({ schoolId: s.id, schoolName: s.name });
-            continue;
+    const stored = await runIdempotent(
+      this.db,
+      { key, userId: actor.userId, route: `POST /api/alliances/${a.id}/credit-grants`, body, status: 201 },
+      async (tx) => {
+        const rules = (await loadRules(tx, a.id)).rules;
+        const granted: { schoolId: string; schoolName: string; amount: number; transactionId: string }[] = [];
+        const skipped: { schoolId: string; schoolName: string }[] = [];
+        if (body.type === 'starting') {
+          for (const s of targets) {
+            const g = startingGrantOf(rules, { tags: fromJson<string[]>(s.tags, []), location: s.location });
+            if (g.amount <= 0) {
+              skipped.push({ schoolId: s.id, schoolName: s.name });
+              continue;
+            }
+            const parts = [`起始积分 ${g.base}`, g.weakExtra ? `薄弱校加发 ${g.weakExtra}` : '', g.ruralExtra ? `农村校加发 ${g.ruralExtra}` : ''].filter(
+              Boolean,
+            );
+            const res = await post(tx, this.database.dialect, {
+              allianceId: a.id,
+              kind: 'grant',
+              causeType: 'starting_grant',
+              causeId: s.id,
+              memo: parts.join('，'),
+              createdBy: actor.userId,
+              legs: [
+                { owner: issuanceOf(a.id), amount: -g.amount },
+                { owner: school(s.id), amount: g.amount },
+              ],
+            });
+            if (res.replay) skipped.push({ schoolId: s.id, schoolName: s.name });
+            else granted.push({ schoolId: s.id, schoolName: s.name, amount: g.amount, transactionId: res.transactionId });
           }
-          const parts = [`起始积分 ${g.base}`, g.weakExtra ? `薄弱校加发 ${g.weakExtra}` : '', g.ruralExtra ? `农村校加发 ${g.ruralExtra}` : ''].filter(Boolean);
-          const res = await post(tx, this.database.dialect, {
-            allianceId: a.id, kind: 'grant', causeType: 'starting_grant', causeId: s.id, memo: parts.join('，'), createdBy: actor.userId,
-            legs: [{ owner: issuanceOf(a.id), amount: -g.amount }, { owner: school(s.id), amount: g.amount }],
-          });
-          if (res.replay) skipped.push({ schoolId: s.id, schoolName: s.name });
-          else granted.push({ schoolId: s.id, schoolName: s.name, amount: g.amount, transactionId: res.transactionId });
+        } else {
+          for (const s of targets) {
+            // one transaction per school, so each school's statement links to its own grant
+            const res = await post(tx, this.database.dialect, {
+              allianceId: a.id,
+              kind: 'grant',
+              causeType: 'request',
+              causeId: newId(),
+              memo: body.reason,
+              createdBy: actor.userId,
+              legs: [
+                { owner: issuanceOf(a.id), amount: -body.amount },
+                { owner: school(s.id), amount: body.amount },
+              ],
+            });
+            granted.push({ schoolId: s.id, schoolName: s.name, amount: body.amount, transactionId: res.transactionId });
+          }
         }
-      } else {
-        for (const s of targets) {
-          // one transaction per school, so each school's statement links to its own grant
-          const res = await post(tx, this.database.dialect, {
-            allianceId: a.id, kind: 'grant', causeType: 'request', causeId: newId(), memo: body.reason, createdBy: actor.userId,
-            legs: [{ owner: issuanceOf(a.id), amount: -body.amount }, { owner: school(s.id), amount: body.amount }],
-          });
-          granted.push({ schoolId: s.id, schoolName: s.name, amount: body.amount, transactionId: res.transactionId });
-        }
-      }
-      const total = granted.reduce((x, g) => x + g.amount, 0);
-      await audit(tx, req, {
-        action: 'credit.grant', entityType: 'alliance', entityId: a.id, regionId: a.region_id, allianceId: a.id, schoolId: body.schoolId ?? null,
-        detail: { type: body.type, reason: body.type === 'extra' ? body.reason : null, total, granted: granted.map((g) => [g.schoolId, g.amount]), skipped: skipped.length },
-      });
-      return { granted, skipped, total };
-    });
+        const total = granted.reduce((x, g) => x + g.amount, 0);
+        await audit(tx, req, {
+          action: 'credit.grant',
+          entityType: 'alliance',
+          entityId: a.id,
+          regionId: a.region_id,
+          allianceId: a.id,
+          schoolId: body.schoolId ?? null,
+          detail: {
+            type: body.type,
+            reason: body.type === 'extra' ? body.reason : null,
+            total,
+            granted: granted.map((g) => [g.schoolId, g.amount]),
+            skipped: skipped.length,
+          },
+        });
+        return { granted, skipped, total };
+      },
+    );
     return stored;
   }
 
   async adjust(req: FastifyRequest, actor: Actor, allianceId: string, body: z.infer<typeof AdjustmentInput>, key: string | undefined) {
     const a = await this.manageable(actor, allianceId);
     // the owner must belong to the alliance (member school, linked partner, teacher of a member school), or hold an account already
-    const has = await this.db.selectFrom('credit_accounts').select('id').where('alliance_id', '=', a.id)
-      .where('owner_type', '=', body.ownerType).where('owner_id', '=', body.ownerId).executeTakeFirst();
+    const has = await this.db
+      .selectFrom('credit_accounts')
+      .select('id')
+      .where('alliance_id', '=', a.id)
+      .where('owner_type', '=', body.ownerType)
+      .where('owner_id', '=', body.ownerId)
+      .executeTakeFirst();
     if (!has) {
       let ok = false;
       if (body.ownerType === 'school') ok = (await this.memberSchoolIds(a.id, false)).has(body.ownerId);
       else if (body.ownerType === 'partner') {
-        ok = !!(await this.db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', a.id).where('partner_id', '=', body.ownerId).executeTakeFirst());
+        ok = !!(await this.db
+          .selectFrom('alliance_partners')
+          .select('partner_id')
+          .where('alliance_id', '=', a.id)
+          .where('partner_id', '=', body.ownerId)
+          .executeTakeFirst());
       } else {
         const u = await this.db.selectFrom('users').select('school_id').where('id', '=', body.ownerId).executeTakeFirst();
         ok = !!u?.school_id && (await this.memberSchoolIds(a.id, false)).has(u.school_id);
       }
       if (!ok) throw badRequest([{ field: 'ownerId', code: 'not_found' }]);
     }
-    const stored = await runIdempotent(this.db, { key, userId: actor.userId, route: `POST /api/alliances/${a.id}/credit-adjustments`, body, status: 201 }, async (tx) => {
-      const owner: Owner = { type: body.ownerType, id: body.ownerId };
-      const res = await post(tx, this.database.dialect, {
-        allianceId: a.id, kind: 'adjustment', causeType: 'adjustment', causeId: newId(),
-        memo: body.reason, createdBy: actor.userId,
-        legs: [{ owner, amount: body.amount }, { owner: issuanceOf(a.id), amount: -body.amount }],
-      });
-      await audit(tx, req, {
-        action: 'credit.adjustment', entityType: 'credit_transaction', entityId: res.transactionId, regionId: a.region_id, allianceId: a.id,
-        schoolId: body.ownerType === 'school' ? body.ownerId : null,
-        detail: { ownerType: body.ownerType, ownerId: body.ownerId, amount: body.amount, reason: body.reason },
-      });
-      return this.transactionDetail(tx, res.transactionId);
-    });
+    const stored = await runIdempotent(
+      this.db,
+      { key, userId: actor.userId, route: `POST /api/alliances/${a.id}/credit-adjustments`, body, status: 201 },
+      async (tx) => {
+        const owner: Owner = { type: body.ownerType, id: body.ownerId };
+        const res = await post(tx, this.database.dialect, {
+          allianceId: a.id,
+          kind: 'adjustment',
+          causeType: 'adjustment',
+          causeId: newId(),
+          memo: body.reason,
+          createdBy: actor.userId,
+          legs: [
+            { owner, amount: body.amount },
+            { owner: issuanceOf(a.id), amount: -body.amount },
+          ],
+        });
+        await audit(tx, req, {
+          action: 'credit.adjustment',
+          entityType: 'credit_transaction',
+          entityId: res.transactionId,
+          regionId: a.region_id,
+          allianceId: a.id,
+          schoolId: body.ownerType === 'school' ? body.ownerId : null,
+          detail: { ownerType: body.ownerType, ownerId: body.ownerId, amount: body.amount, reason: body.reason },
+        });
+        return this.transactionDetail(tx, res.transactionId);
+      },
+    );
     return stored;
   }
 
@@ -398,11 +513,17 @@ export class CreditService {
     const out = new Map<string, { name: string; tags: string[] }>();
     const ids = (t: string) => [...new Set(owners.filter((o) => o.owner_type === t).map((o) => o.owner_id))];
     const s = ids('school');
-    if (s.length) for (const r of await db.selectFrom('schools').select(['id', 'name', 'tags']).where('id', 'in', s).execute()) out.set(`school:${r.id}`, { name: r.name, tags: fromJson<string[]>(r.tags, []) });
+    if (s.length)
+      for (const r of await db.selectFrom('schools').select(['id', 'name', 'tags']).where('id', 'in', s).execute())
+        out.set(`school:${r.id}`, { name: r.name, tags: fromJson<string[]>(r.tags, []) });
     const p = ids('partner');
-    if (p.length) for (const r of await db.selectFrom('partners').select(['id', 'name']).where('id', 'in', p).execute()) out.set(`partner:${r.id}`, { name: r.name, tags: [] });
+    if (p.length)
+      for (const r of await db.selectFrom('partners').select(['id', 'name']).where('id', 'in', p).execute())
+        out.set(`partner:${r.id}`, { name: r.name, tags: [] });
     const u = ids('teacher');
-    if (u.length) for (const r of await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', u).execute()) out.set(`teacher:${r.id}`, { name: r.display_name, tags: [] });
+    if (u.length)
+      for (const r of await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', u).execute())
+        out.set(`teacher:${r.id}`, { name: r.display_name, tags: [] });
     return out;
   }
 
@@ -411,10 +532,19 @@ export class CreditService {
     return names.get(`${type}:${id}`)?.name ?? id;
   }
 
-  private accountOut(names: Map<string, { name: string; tags: string[] }>, a: { id: string; alliance_id: string; owner_type: string; owner_id: string; balance: number; overdraft_limit: number | null }) {
+  private accountOut(
+    names: Map<string, { name: string; tags: string[] }>,
+    a: { id: string; alliance_id: string; owner_type: string; owner_id: string; balance: number; overdraft_limit: number | null },
+  ) {
     return {
-      id: a.id, allianceId: a.alliance_id, ownerType: a.owner_type, ownerId: a.owner_id, ownerName: this.nameOf(names, a.owner_type, a.owner_id),
-      balance: Number(a.balance), overdraftLimit: a.overdraft_limit, tags: names.get(`${a.owner_type}:${a.owner_id}`)?.tags ?? [],
+      id: a.id,
+      allianceId: a.alliance_id,
+      ownerType: a.owner_type,
+      ownerId: a.owner_id,
+      ownerName: this.nameOf(names, a.owner_type, a.owner_id),
+      balance: Number(a.balance),
+      overdraftLimit: a.overdraft_limit,
+      tags: names.get(`${a.owner_type}:${a.owner_id}`)?.tags ?? [],
     };
   }
 
@@ -436,10 +566,18 @@ export class CreditService {
       acc = await this.db.selectFrom('credit_accounts').selectAll().where('id', '=', q.accountId).executeTakeFirst();
       if (!acc) throw notFound('credit_account');
     } else {
-      const fields = [!q.allianceId && { field: 'allianceId', code: 'required' as const }, !q.schoolId && { field: 'schoolId', code: 'required' as const }].filter(Boolean);
+      const fields = [
+        !q.allianceId && { field: 'allianceId', code: 'required' as const },
+        !q.schoolId && { field: 'schoolId', code: 'required' as const },
+      ].filter(Boolean);
       if (fields.length) throw badRequest(fields as never);
-      acc = await this.db.selectFrom('credit_accounts').selectAll()
-        .where('alliance_id', '=', q.allianceId!).where('owner_type', '=', 'school').where('owner_id', '=', q.schoolId!).executeTakeFirst();
+      acc = await this.db
+        .selectFrom('credit_accounts')
+        .selectAll()
+        .where('alliance_id', '=', q.allianceId!)
+        .where('owner_type', '=', 'school')
+        .where('owner_id', '=', q.schoolId!)
+        .executeTakeFirst();
     }
     const allianceId = acc?.alliance_id ?? q.allianceId!;
     const ownerType = acc?.owner_type ?? 'school';
@@ -462,23 +600,41 @@ export class CreditService {
     const toAt = q.to ? nextLocalMidnight(q.to) : null;
     let opening = 0;
     if (fromAt && acc.id) {
-      const o = await this.db.selectFrom('credit_entries as e').innerJoin('credit_transactions as t', 't.id', 'e.transaction_id')
-        .select((eb) => eb.fn.sum<number>('e.amount').as('s')).where('e.account_id', '=', acc.id).where('t.created_at', '<', fromAt).executeTakeFirst();
+      const o = await this.db
+        .selectFrom('credit_entries as e')
+        .innerJoin('credit_transactions as t', 't.id', 'e.transaction_id')
+        .select((eb) => eb.fn.sum<number>('e.amount').as('s'))
+        .where('e.account_id', '=', acc.id)
+        .where('t.created_at', '<', fromAt)
+        .executeTakeFirst();
       opening = Number(o?.s ?? 0);
     }
-    let lq = this.db.selectFrom('credit_entries as e').innerJoin('credit_transactions as t', 't.id', 'e.transaction_id')
-      .select(['t.id', 't.created_at', 't.kind', 't.cause_type', 't.cause_id', 't.memo', 'e.amount']).where('e.account_id', '=', acc.id);
+    let lq = this.db
+      .selectFrom('credit_entries as e')
+      .innerJoin('credit_transactions as t', 't.id', 'e.transaction_id')
+      .select(['t.id', 't.created_at', 't.kind', 't.cause_type', 't.cause_id', 't.memo', 'e.amount'])
+      .where('e.account_id', '=', acc.id);
     if (fromAt) lq = lq.where('t.created_at', '>=', fromAt);
     if (toAt) lq = lq.where('t.created_at', '<', toAt);
-    const rows = await lq.orderBy('t.created_at').orderBy('t.id').limit(limit + 1).execute();
+    const rows = await lq
+      .orderBy('t.created_at')
+      .orderBy('t.id')
+      .limit(limit + 1)
+      .execute();
     const truncated = rows.length > limit;
     if (truncated) rows.pop();
     const txIds = [...new Set(rows.map((r) => r.id))];
     const others: { transaction_id: string; amount: number; owner_type: string; owner_id: string }[] = [];
     for (let i = 0; i < txIds.length; i += 500) {
-      others.push(...(await this.db.selectFrom('credit_entries as e').innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
-        .select(['e.transaction_id', 'e.amount', 'a.owner_type', 'a.owner_id'])
-        .where('e.transaction_id', 'in', txIds.slice(i, i + 500)).where('e.account_id', '!=', acc.id).execute()));
+      others.push(
+        ...(await this.db
+          .selectFrom('credit_entries as e')
+          .innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
+          .select(['e.transaction_id', 'e.amount', 'a.owner_type', 'a.owner_id'])
+          .where('e.transaction_id', 'in', txIds.slice(i, i + 500))
+          .where('e.account_id', '!=', acc.id)
+          .execute()),
+      );
     }
     const names = await this.ownerNames(this.db, [...others, acc]);
     const byTx = new Map<string, typeof others>();
@@ -492,27 +648,71 @@ export class CreditService {
       if (amount > 0) credits += amount;
       else debits -= amount;
       return {
-        transactionId: r.id, at: r.created_at, kind: r.kind, causeType: r.cause_type, causeId: r.cause_id, memo: r.memo, amount, balance,
-        counterparts: (byTx.get(r.id) ?? []).map((o) => ({ ownerType: o.owner_type, ownerId: o.owner_id, ownerName: this.nameOf(names, o.owner_type, o.owner_id), amount: Number(o.amount) })),
+        transactionId: r.id,
+        at: r.created_at,
+        kind: r.kind,
+        causeType: r.cause_type,
+        causeId: r.cause_id,
+        memo: r.memo,
+        amount,
+        balance,
+        counterparts: (byTx.get(r.id) ?? []).map((o) => ({
+          ownerType: o.owner_type,
+          ownerId: o.owner_id,
+          ownerName: this.nameOf(names, o.owner_type, o.owner_id),
+          amount: Number(o.amount),
+        })),
       };
     });
     return {
-      account: this.accountOut(names, acc), allianceName: scope.a.name, from: q.from ?? null, to: q.to ?? null,
-      opening, closing: balance, credits, debits, items, truncated,
+      account: this.accountOut(names, acc),
+      allianceName: scope.a.name,
+      from: q.from ?? null,
+      to: q.to ?? null,
+      opening,
+      closing: balance,
+      credits,
+      debits,
+      items,
+      truncated,
     };
   }
 
   private async transactionDetail(db: Db | Tx, id: string) {
-    const t = await db.selectFrom('credit_transactions as t').leftJoin('users as u', 'u.id', 't.created_by')
-      .selectAll('t').select('u.display_name as created_by_name').where('t.id', '=', id).executeTakeFirst();
+    const t = await db
+      .selectFrom('credit_transactions as t')
+      .leftJoin('users as u', 'u.id', 't.created_by')
+      .selectAll('t')
+      .select('u.display_name as created_by_name')
+      .where('t.id', '=', id)
+      .executeTakeFirst();
     if (!t) throw notFound('credit_transaction');
-    const entries = await db.selectFrom('credit_entries as e').innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
-      .select(['e.account_id', 'e.amount', 'a.owner_type', 'a.owner_id']).where('e.transaction_id', '=', id).orderBy('e.amount').execute();
+    const entries = await db
+      .selectFrom('credit_entries as e')
+      .innerJoin('credit_accounts as a', 'a.id', 'e.account_id')
+      .select(['e.account_id', 'e.amount', 'a.owner_type', 'a.owner_id'])
+      .where('e.transaction_id', '=', id)
+      .orderBy('e.amount')
+      .execute();
     const names = await this.ownerNames(db, entries);
     return {
-      id: t.id, allianceId: t.alliance_id, kind: t.kind, causeType: t.cause_type, causeId: t.cause_id, amount: Number(t.amount), memo: t.memo,
-      createdBy: t.created_by, createdByName: t.created_by_name ?? null, createdAt: t.created_at,
-      entries: entries.map((e) => ({ accountId: e.account_id, ownerType: e.owner_type, ownerId: e.owner_id, ownerName: this.nameOf(names, e.owner_type, e.owner_id), amount: Number(e.amount) })),
+      id: t.id,
+      allianceId: t.alliance_id,
+      kind: t.kind,
+      causeType: t.cause_type,
+      causeId: t.cause_id,
+      amount: Number(t.amount),
+      memo: t.memo,
+      createdBy: t.created_by,
+      createdByName: t.created_by_name ?? null,
+      createdAt: t.created_at,
+      entries: entries.map((e) => ({
+        accountId: e.account_id,
+        ownerType: e.owner_type,
+        ownerId: e.owner_id,
+        ownerName: this.nameOf(names, e.owner_type, e.owner_id),
+        amount: Number(e.amount),
+      })),
     };
   }
 
@@ -523,8 +723,16 @@ export class CreditService {
     const a = await this.alliance(t.alliance_id);
     if (!this.readsLedger(actor, a)) {
       const mine = this.ownSchools(actor);
-      const touches = mine.length > 0 && !!(await this.db.selectFrom('credit_entries as e').innerJoin('credit_accounts as c', 'c.id', 'e.account_id')
-        .select('e.id').where('e.transaction_id', '=', id).where('c.owner_type', '=', 'school').where('c.owner_id', 'in', mine).executeTakeFirst());
+      const touches =
+        mine.length > 0 &&
+        !!(await this.db
+          .selectFrom('credit_entries as e')
+          .innerJoin('credit_accounts as c', 'c.id', 'e.account_id')
+          .select('e.id')
+          .where('e.transaction_id', '=', id)
+          .where('c.owner_type', '=', 'school')
+          .where('c.owner_id', 'in', mine)
+          .executeTakeFirst());
       if (!touches) throw notFound('credit_transaction');
     }
     return this.transactionDetail(this.db, id);
@@ -540,13 +748,20 @@ export class CreditService {
       throw notFound('credit_account');
     }
     if (acc.owner_type === 'pool' || acc.owner_type === 'issuance') {
-      throw badRequest([{ field: 'overdraftLimit', code: 'invalid', params: { reason: '联盟公共积分池和发行账户没有透支额度 / pool and issuance accounts have no limit' } }]);
+      throw badRequest([
+        { field: 'overdraftLimit', code: 'invalid', params: { reason: '联盟公共积分池和发行账户没有透支额度 / pool and issuance accounts have no limit' } },
+      ]);
     }
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('credit_accounts').set({ overdraft_limit: limit }).where('id', '=', acc.id).execute();
       await audit(tx, req, {
-        action: 'credit.overdraft_limit', entityType: 'credit_account', entityId: acc.id, regionId: a.region_id, allianceId: a.id,
-        schoolId: acc.owner_type === 'school' ? acc.owner_id : null, detail: { from: acc.overdraft_limit, to: limit },
+        action: 'credit.overdraft_limit',
+        entityType: 'credit_account',
+        entityId: acc.id,
+        regionId: a.region_id,
+        allianceId: a.id,
+        schoolId: acc.owner_type === 'school' ? acc.owner_id : null,
+        detail: { from: acc.overdraft_limit, to: limit },
       });
     });
     const names = await this.ownerNames(this.db, [acc]);

@@ -16,16 +16,55 @@ export async function addTestAlliance(env: TestEnv) {
   const weak = schools.find((s) => fromJson<string[]>(s.tags, []).includes('weak'))!;
   const rural = schools.find((s) => s.id !== weak.id && (fromJson<string[]>(s.tags, []).includes('rural') || s.location === 'village'))!;
   const plain = schools.find((s) => fromJson<string[]>(s.tags, []).length === 0 && s.location === 'urban')!;
-  await db.insertInto('alliances').values({
-    id: A, region_id: 'r_0002', name: '积分测试联盟', kind: 'union', pattern: 'partner', core_school_id: CORE, description: null, status: 'active',
-    founded_on: '2025-09-01', cycle_start_on: '2025-09-01', last_assessed_on: null, created_at: at0, updated_at: at0,
-  }).execute();
+  await db
+    .insertInto('alliances')
+    .values({
+      id: A,
+      region_id: 'r_0002',
+      name: '积分测试联盟',
+      kind: 'union',
+      pattern: 'partner',
+      core_school_id: CORE,
+      description: null,
+      status: 'active',
+      founded_on: '2025-09-01',
+      cycle_start_on: '2025-09-01',
+      last_assessed_on: null,
+      created_at: at0,
+      updated_at: at0,
+    })
+    .execute();
   const ids = [CORE, plain.id, weak.id, rural.id];
-  await db.insertInto('alliance_members').values(ids.map((id, i) => ({
-    id: `am_t_${i}`, alliance_id: A, school_id: id, alliance_kind: 'union', role: id === CORE ? 'core' : 'member', status: 'active', joined_on: '2025-09-01',
-    exited_on: null, exit_reason: null, exit_by: null, created_at: at0,
-  }))).execute();
-  await db.insertInto('role_grants').values({ id: 'g_t_credit', user_id: 'u_secretary', role: 'alliance_admin', scope_type: 'alliance', scope_id: A, subject: null, granted_by: null, granted_at: at0 }).execute();
+  await db
+    .insertInto('alliance_members')
+    .values(
+      ids.map((id, i) => ({
+        id: `am_t_${i}`,
+        alliance_id: A,
+        school_id: id,
+        alliance_kind: 'union',
+        role: id === CORE ? 'core' : 'member',
+        status: 'active',
+        joined_on: '2025-09-01',
+        exited_on: null,
+        exit_reason: null,
+        exit_by: null,
+        created_at: at0,
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('role_grants')
+    .values({
+      id: 'g_t_credit',
+      user_id: 'u_secretary',
+      role: 'alliance_admin',
+      scope_type: 'alliance',
+      scope_id: A,
+      subject: null,
+      granted_by: null,
+      granted_at: at0,
+    })
+    .execute();
   return { plain: plain.id, weak: weak.id, rural: rural.id };
 }
-

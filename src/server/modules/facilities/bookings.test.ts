@@ -38,18 +38,41 @@ describe('bookings', () => {
   async function lab(over: Record<string, unknown> = {}) {
     n++;
     const res = await principal.post('/api/facilities', {
-      schoolId: 's_00001', type: 'chemistry_lab', subject: 'chemistry', name: `测试化学实验室${n}`, capacity: 48, location: `实验楼${n}0${n}`,
-      minNoticeHours: 0, maxDaysAhead: 200, openHours: ALL_WEEK, safetyRules: '进入实验室须穿实验服', responsibilityTerms: '借用方负责学生安全', ...over,
+      schoolId: 's_00001',
+      type: 'chemistry_lab',
+      subject: 'chemistry',
+      name: `测试化学实验室${n}`,
+      capacity: 48,
+      location: `实验楼${n}0${n}`,
+      minNoticeHours: 0,
+      maxDaysAhead: 200,
+      openHours: ALL_WEEK,
+      safetyRules: '进入实验室须穿实验服',
+      responsibilityTerms: '借用方负责学生安全',
+      ...over,
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string; name: string };
   }
   const body = (facilityId: string, start: string, end: string, over: Record<string, unknown> = {}) => ({
-    facilityId, start, end, purpose: '化学分组实验', groupSize: 40, responsibleTeacher: '陈晓燕', acceptTerms: true, ...over,
+    facilityId,
+    start,
+    end,
+    purpose: '化学分组实验',
+    groupSize: 40,
+    responsibleTeacher: '陈晓燕',
+    acceptTerms: true,
+    ...over,
   });
   const db = () => env.database.db;
   const balance = async (schoolId: string) => {
-    const r = await db().selectFrom('credit_accounts').select('balance').where('alliance_id', '=', 'a_0001').where('owner_type', '=', 'school').where('owner_id', '=', schoolId).executeTakeFirst();
+    const r = await db()
+      .selectFrom('credit_accounts')
+      .select('balance')
+      .where('alliance_id', '=', 'a_0001')
+      .where('owner_type', '=', 'school')
+      .where('owner_id', '=', schoolId)
+      .executeTakeFirst();
     return r?.balance ?? 0;
   };
   const txOf = (bookingId: string, kind: string) =>
@@ -85,7 +108,9 @@ describe('bookings', () => {
     // visible in "my bookings", the facility's calendar and reminders only within 24 h
     const mine = (await teacher.get('/api/bookings?scope=mine')).json();
     expect(mine.items.map((x: { id: string }) => x.id)).toContain(b.id);
-    const cal = (await teacher.get(`/api/facilities/${f.id}/availability?from=${encodeURIComponent(at(d, '00:00'))}&to=${encodeURIComponent(at(dayFrom(4), '00:00'))}`)).json();
+    const cal = (
+      await teacher.get(`/api/facilities/${f.id}/availability?from=${encodeURIComponent(at(d, '00:00'))}&to=${encodeURIComponent(at(dayFrom(4), '00:00'))}`)
+    ).json();
     expect(cal.busy).toHaveLength(2);
     expect(cal.busy.find((x: { bookingId: string }) => x.bookingId === b.id).mine).toBe(true);
   });
@@ -98,11 +123,20 @@ describe('bookings', () => {
   });
 
   it('refuses every kind of bad input with a 4xx naming the field, writing nothing', async () => {
-    const f = await lab({ openHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' })), maxDaysAhead: 30, weeklyQuotaHours: 2, minNoticeHours: 2 });
+    const f = await lab({
+      openHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' })),
+      maxDaysAhead: 30,
+      weeklyQuotaHours: 2,
+      minNoticeHours: 2,
+    });
     const mon = nextWeekday(2, 1);
     await principal.post(`/api/facilities/${f.id}/closures`, { startDate: nextWeekday(9, 2), endDate: nextWeekday(9, 2), kind: 'exam', reason: '期中考试' });
     const tue = nextWeekday(9, 2);
-    const before = { bookings: await countRows(env.database, 'bookings'), loans: await countRows(env.database, 'equipment_loans'), tx: await countRows(env.database, 'credit_transactions') };
+    const before = {
+      bookings: await countRows(env.database, 'bookings'),
+      loans: await countRows(env.database, 'equipment_loans'),
+      tx: await countRows(env.database, 'credit_transactions'),
+    };
     const cases: [unknown, number, string, string[]][] = [
       [body(f.id, at(mon, '10:00'), at(mon, '09:00')), 400, 'validation_failed', ['end']],
       [body(f.id, at(mon, '10:00'), at(mon, '10:10')), 400, 'validation_failed', ['end']],
@@ -115,7 +149,12 @@ describe('bookings', () => {
       [body(f.id, at(mon, '10:00'), at(mon, '11:00'), { groupSize: 500 }), 400, 'validation_failed', ['groupSize']],
       [body(f.id, at(mon, '10:00'), at(mon, '11:00'), { groupSize: -3 }), 400, 'validation_failed', ['groupSize']],
       [body(f.id, at(mon, '10:00'), at(mon, '11:00'), { equipment: [{ equipmentId: 'x', quantity: -1 }] }), 400, 'validation_failed', ['equipment.0.quantity']],
-      [body(f.id, at(mon, '10:00'), at(mon, '11:00'), { equipment: [{ equipmentId: 'no-such', quantity: 1 }] }), 400, 'validation_failed', ['equipment.0.equipmentId']],
+      [
+        body(f.id, at(mon, '10:00'), at(mon, '11:00'), { equipment: [{ equipmentId: 'no-such', quantity: 1 }] }),
+        400,
+        'validation_failed',
+        ['equipment.0.equipmentId'],
+      ],
       [body('no-such-facility', at(mon, '10:00'), at(mon, '11:00')), 400, 'validation_failed', ['facilityId']],
       [body(f.id, at(mon, '10:00'), at(mon, '11:00'), { recurrence: { until: dayFrom(100) } }), 400, 'validation_failed', ['recurrence.until']],
       [body(f.id, 'tomorrow', at(mon, '11:00')), 400, 'validation_failed', ['start']],
@@ -142,11 +181,21 @@ describe('bookings', () => {
 
   it('someone who sees a community venue but shares no alliance may book it only at weekends', async () => {
     const admin = await env.login('admin');
-    const guardianAlliances = (await db().selectFrom('alliance_members').select('alliance_id').where('school_id', '=', 's_00001').where('status', '=', 'active').execute()).map((r) => r.alliance_id);
-    const linked = new Set((await db().selectFrom('alliance_partners').select('partner_id').where('alliance_id', 'in', guardianAlliances).execute()).map((r) => r.partner_id));
+    const guardianAlliances = (
+      await db().selectFrom('alliance_members').select('alliance_id').where('school_id', '=', 's_00001').where('status', '=', 'active').execute()
+    ).map((r) => r.alliance_id);
+    const linked = new Set(
+      (await db().selectFrom('alliance_partners').select('partner_id').where('alliance_id', 'in', guardianAlliances).execute()).map((r) => r.partner_id),
+    );
     const partner = (await db().selectFrom('partners').select('id').where('region_id', '=', 'r_0002').orderBy('id').execute()).find((p) => !linked.has(p.id))!;
     const venue = await admin.post('/api/facilities', {
-      partnerId: partner.id, type: 'community_venue', name: '社区文化站活动室', capacity: 60, communityOpen: true, minNoticeHours: 0, openHours: ALL_WEEK,
+      partnerId: partner.id,
+      type: 'community_venue',
+      name: '社区文化站活动室',
+      capacity: 60,
+      communityOpen: true,
+      minNoticeHours: 0,
+      openHours: ALL_WEEK,
     });
     expect(venue.statusCode, venue.body).toBe(201);
     const guardian = await env.login('guardian');
@@ -172,10 +221,31 @@ describe('bookings', () => {
 
     const start = Date.parse(at(d, '10:30'));
     const row = (id: string, status: string) => ({
-      id, facility_id: f.id, alliance_id: null, booker_id: 'u_teacher', booker_school_id: 's_00003', series_id: null,
-      start_at: new Date(start).toISOString(), end_at: new Date(start + 3600_000).toISOString(), start_ms: start, end_ms: start + 3600_000, block_end_ms: start + 3600_000,
-      purpose: 'direct', group_size: 1, responsible_teacher: 'x', status, decided_by: null, decided_at: null, decision_reason: null, checked_in_at: null,
-      cancelled_at: null, cancelled_by: null, charge_tx_id: null, charge_amount: 0, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+      id,
+      facility_id: f.id,
+      alliance_id: null,
+      booker_id: 'u_teacher',
+      booker_school_id: 's_00003',
+      series_id: null,
+      start_at: new Date(start).toISOString(),
+      end_at: new Date(start + 3600_000).toISOString(),
+      start_ms: start,
+      end_ms: start + 3600_000,
+      block_end_ms: start + 3600_000,
+      purpose: 'direct',
+      group_size: 1,
+      responsible_teacher: 'x',
+      status,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      checked_in_at: null,
+      cancelled_at: null,
+      cancelled_by: null,
+      charge_tx_id: null,
+      charge_amount: 0,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
     });
     let err: unknown = null;
     try {
@@ -210,7 +280,9 @@ describe('bookings', () => {
     const fifth = localParts(Date.parse(at(first, '12:00')) + 28 * DAY).date;
     const until = localParts(Date.parse(at(first, '12:00')) + 49 * DAY).date; // 8 Tuesdays
     expect((await teacher2.post('/api/bookings', body(f.id, at(third, '14:30'), at(third, '15:30')))).statusCode).toBe(201);
-    expect((await principal.post(`/api/facilities/${f.id}/closures`, { startDate: fifth, endDate: fifth, kind: 'holiday', reason: '校庆放假' })).statusCode).toBe(201);
+    expect(
+      (await principal.post(`/api/facilities/${f.id}/closures`, { startDate: fifth, endDate: fifth, kind: 'holiday', reason: '校庆放假' })).statusCode,
+    ).toBe(201);
     const req = body(f.id, at(first, '14:00'), at(first, '15:00'), { recurrence: { until } });
 
     const pres = await teacher.post('/api/bookings/preview', req);
@@ -233,7 +305,9 @@ describe('bookings', () => {
     expect(out.bookings).toHaveLength(6);
     expect(out.skipped.map((o: { status: string }) => o.status)).toEqual(['conflict', 'closed']);
     expect(new Set(out.bookings.map((b: { seriesId: string }) => b.seriesId))).toEqual(new Set([out.series.id]));
-    expect(out.bookings.every((b: { start: string }) => localParts(Date.parse(b.start)).weekday === 2 && localParts(Date.parse(b.start)).minutes === 14 * 60)).toBe(true);
+    expect(
+      out.bookings.every((b: { start: string }) => localParts(Date.parse(b.start)).weekday === 2 && localParts(Date.parse(b.start)).minutes === 14 * 60),
+    ).toBe(true);
   });
 
   it('manual policy: pending requests go to the owner’s inbox; approve charges, reject needs a reason', async () => {
@@ -301,7 +375,17 @@ describe('bookings', () => {
     const d5 = dayFrom(5);
     const b = (await teacher.post('/api/bookings', body(f.id, at(d5, '10:00'), at(d5, '11:00')))).json().bookings[0];
     const soon = Date.now() + 30 * 60_000;
-    await db().updateTable('bookings').set({ start_ms: soon, end_ms: soon + 3600_000, block_end_ms: soon + 3600_000, start_at: new Date(soon).toISOString(), end_at: new Date(soon + 3600_000).toISOString() }).where('id', '=', b.id).execute();
+    await db()
+      .updateTable('bookings')
+      .set({
+        start_ms: soon,
+        end_ms: soon + 3600_000,
+        block_end_ms: soon + 3600_000,
+        start_at: new Date(soon).toISOString(),
+        end_at: new Date(soon + 3600_000).toISOString(),
+      })
+      .where('id', '=', b.id)
+      .execute();
     const ci = await principal.post(`/api/bookings/${b.id}/check-in`);
     expect(ci.statusCode, ci.body).toBe(200);
     expect(ci.json().status).toBe('checked_in');
@@ -314,7 +398,17 @@ describe('bookings', () => {
     expectProblem(await principal.post(`/api/bookings/${ns.id}/no-show`), 400, 'validation_failed', ['booking']);
     // time passes: move the booking into the past
     const start = Date.now() - 2 * 3600_000;
-    await db().updateTable('bookings').set({ start_ms: start, end_ms: start + 3600_000, block_end_ms: start + 3600_000, start_at: new Date(start).toISOString(), end_at: new Date(start + 3600_000).toISOString() }).where('id', '=', ns.id).execute();
+    await db()
+      .updateTable('bookings')
+      .set({
+        start_ms: start,
+        end_ms: start + 3600_000,
+        block_end_ms: start + 3600_000,
+        start_at: new Date(start).toISOString(),
+        end_at: new Date(start + 3600_000).toISOString(),
+      })
+      .where('id', '=', ns.id)
+      .execute();
     expectProblem(await teacher.post(`/api/bookings/${ns.id}/no-show`), 403, 'forbidden');
     const res = await principal.post(`/api/bookings/${ns.id}/no-show`);
     expect(res.statusCode, res.body).toBe(200);
@@ -329,7 +423,14 @@ describe('bookings', () => {
     const f = await lab();
     const d = dayFrom(7);
     const held = (await teacher.post('/api/bookings', body(f.id, at(d, '15:00'), at(d, '16:00')))).json().bookings[0];
-    const w = await teacher2.post('/api/waitlist', { facilityId: f.id, start: at(d, '15:00'), end: at(d, '16:00'), purpose: '候补实验', groupSize: 30, responsibleTeacher: '李老师' });
+    const w = await teacher2.post('/api/waitlist', {
+      facilityId: f.id,
+      start: at(d, '15:00'),
+      end: at(d, '16:00'),
+      purpose: '候补实验',
+      groupSize: 30,
+      responsibleTeacher: '李老师',
+    });
     expect(w.statusCode, w.body).toBe(201);
     expect(w.json()).toMatchObject({ status: 'waiting', position: 1 });
     expectProblem(await teacher2.post(`/api/waitlist/${w.json().id}/accept`, { acceptTerms: true }), 409, 'invalid_transition');
@@ -342,17 +443,42 @@ describe('bookings', () => {
     const acc = await teacher2.post(`/api/waitlist/${w.json().id}/accept`, { acceptTerms: true });
     expect(acc.statusCode, acc.body).toBe(201);
     expect(acc.json().bookings[0]).toMatchObject({ status: 'accepted', bookerSchoolId: 's_00002' });
-    expect((await teacher2.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === w.json().id)).toMatchObject({ status: 'booked', bookingId: acc.json().bookings[0].id });
+    expect((await teacher2.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === w.json().id)).toMatchObject({
+      status: 'booked',
+      bookingId: acc.json().bookings[0].id,
+    });
     // an offer not taken in time passes to the next in line
     const d2 = dayFrom(8);
     const held2 = (await teacher.post('/api/bookings', body(f.id, at(d2, '15:00'), at(d2, '16:00')))).json().bookings[0];
-    const first = (await teacher2.post('/api/waitlist', { facilityId: f.id, start: at(d2, '15:00'), end: at(d2, '16:00'), purpose: '候补一', groupSize: 30, responsibleTeacher: '李老师' })).json();
+    const first = (
+      await teacher2.post('/api/waitlist', {
+        facilityId: f.id,
+        start: at(d2, '15:00'),
+        end: at(d2, '16:00'),
+        purpose: '候补一',
+        groupSize: 30,
+        responsibleTeacher: '李老师',
+      })
+    ).json();
     const third = await env.login('t_3390102003_1');
-    const second = (await third.post('/api/waitlist', { facilityId: f.id, start: at(d2, '15:30'), end: at(d2, '16:00'), purpose: '候补二', groupSize: 30, responsibleTeacher: '张老师' })).json();
+    const second = (
+      await third.post('/api/waitlist', {
+        facilityId: f.id,
+        start: at(d2, '15:30'),
+        end: at(d2, '16:00'),
+        purpose: '候补二',
+        groupSize: 30,
+        responsibleTeacher: '张老师',
+      })
+    ).json();
     expect(second).toMatchObject({ status: 'waiting', position: 2 });
     await teacher.post(`/api/bookings/${held2.id}/cancel`, {});
     expect((await third.get('/api/waitlist')).json().items[0].status).toBe('waiting');
-    await db().updateTable('waitlist').set({ offer_expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', first.id).execute();
+    await db()
+      .updateTable('waitlist')
+      .set({ offer_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', first.id)
+      .execute();
     expect((await third.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === second.id).status).toBe('offered');
     expect((await teacher2.get('/api/waitlist')).json().items.find((x: { id: string }) => x.id === first.id).status).toBe('expired');
     expectProblem(await teacher2.post(`/api/waitlist/${first.id}/accept`, { acceptTerms: true }), 409, 'invalid_transition');
@@ -375,14 +501,31 @@ describe('bookings', () => {
     expect(await countRows(env.database, 'equipment_loans')).toBe(count);
     expect((await loan('11:00', '13:00', 2)).statusCode).toBe(201);
     expect((await loan('12:00', '13:00', 3)).statusCode).toBe(201);
-    expectProblem(await teacher.post(`/api/equipment/${onsite.id}/loans`, { from: at(d, '09:00'), to: at(d, '10:00'), quantity: 1 }), 400, 'validation_failed', ['equipmentId']);
+    expectProblem(
+      await teacher.post(`/api/equipment/${onsite.id}/loans`, { from: at(d, '09:00'), to: at(d, '10:00'), quantity: 1 }),
+      400,
+      'validation_failed',
+      ['equipmentId'],
+    );
     expectProblem(await loan('14:00', '15:00', 0), 400, 'validation_failed', ['quantity']);
 
     // with a booking: the equipment of the facility, counted against the same stock; too many → nothing written
     const bookings = await countRows(env.database, 'bookings');
-    expectProblem(await teacher.post('/api/bookings', body(f.id, at(d, '10:00'), at(d, '11:00'), { equipment: [{ equipmentId: id, quantity: 3 }] })), 409, 'equipment_unavailable');
+    expectProblem(
+      await teacher.post('/api/bookings', body(f.id, at(d, '10:00'), at(d, '11:00'), { equipment: [{ equipmentId: id, quantity: 3 }] })),
+      409,
+      'equipment_unavailable',
+    );
     expect(await countRows(env.database, 'bookings')).toBe(bookings);
-    const ok = await teacher.post('/api/bookings', body(f.id, at(d, '14:00'), at(d, '15:00'), { equipment: [{ equipmentId: id, quantity: 5 }, { equipmentId: onsite.id, quantity: 2 }] }));
+    const ok = await teacher.post(
+      '/api/bookings',
+      body(f.id, at(d, '14:00'), at(d, '15:00'), {
+        equipment: [
+          { equipmentId: id, quantity: 5 },
+          { equipmentId: onsite.id, quantity: 2 },
+        ],
+      }),
+    );
     expect(ok.statusCode, ok.body).toBe(201);
     const detail = (await teacher.get(`/api/bookings/${ok.json().bookings[0].id}`)).json();
     expect(detail.loans.map((l: { quantity: number }) => l.quantity).sort()).toEqual([2, 5]);
@@ -405,7 +548,7 @@ describe('bookings', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json().bookings[0].id).toBe(first.json().bookings[0].id);
     const id = first.json().bookings[0].id;
-    expect((await db().selectFrom('bookings').select('id').where('facility_id', '=', f.id).execute())).toHaveLength(1);
+    expect(await db().selectFrom('bookings').select('id').where('facility_id', '=', f.id).execute()).toHaveLength(1);
     expect(await txOf(id, 'booking_charge')).toHaveLength(1);
     expectProblem(await teacher.post('/api/bookings', { ...req, purpose: '别的用途' }, key), 422, 'idempotency_mismatch');
 
@@ -421,8 +564,11 @@ describe('bookings', () => {
   it('concurrent requests for one slot: exactly one wins, the others get a conflict naming it; a concurrently retried key books once', async () => {
     const f = await lab();
     const d = dayFrom(12);
-    const res = await Promise.all(Array.from({ length: 24 }, (_, i) =>
-      (i % 2 ? teacher : teacher2).post('/api/bookings', body(f.id, at(d, i % 3 ? '19:00' : '19:30'), at(d, i % 3 ? '20:00' : '20:30')))));
+    const res = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        (i % 2 ? teacher : teacher2).post('/api/bookings', body(f.id, at(d, i % 3 ? '19:00' : '19:30'), at(d, i % 3 ? '20:00' : '20:30'))),
+      ),
+    );
     const won = res.filter((r) => r.statusCode === 201);
     expect(won, res.map((r) => r.statusCode).join(',')).toHaveLength(1);
     const winner = won[0]!.json().bookings[0].id;
@@ -464,7 +610,10 @@ describe('bookings', () => {
     expectProblem(await teacher.post('/api/calendar/tokens', { kind: 'teacher', id: 'u_principal' }), 400, 'validation_failed', ['id']);
     expectProblem(await teacher.post('/api/calendar/tokens', { kind: 'school', id: 's_00046' }), 400, 'validation_failed', ['id']);
     // stored hashed only
-    const token = url.pathname.split('/').pop()!.replace(/\.ics$/, '');
+    const token = url.pathname
+      .split('/')
+      .pop()!
+      .replace(/\.ics$/, '');
     expect(await db().selectFrom('calendar_tokens').select('id').where('id', '=', token).executeTakeFirst()).toBeUndefined();
 
     const feed = await env.anon().get(url.pathname);

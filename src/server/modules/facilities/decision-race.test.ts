@@ -43,13 +43,24 @@ describe('decision races on one booking (one instance)', () => {
       .innerJoin('role_grants as g', (j) => j.onRef('g.scope_id', '=', 'm.school_id').on('g.role', '=', 'teacher'))
       .innerJoin('users as u', 'u.id', 'g.user_id')
       .select(['u.username', 'u.id', 'm.school_id'])
-      .where('m.alliance_id', '=', ALLIANCE).where('m.status', '=', 'active').where('m.school_id', '!=', HOST)
-      .orderBy('u.username').limit(1).executeTakeFirstOrThrow();
+      .where('m.alliance_id', '=', ALLIANCE)
+      .where('m.status', '=', 'active')
+      .where('m.school_id', '!=', HOST)
+      .orderBy('u.username')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     teacher = await env.login(t.username);
     teacherRow = { id: t.id, school_id: t.school_id };
     const f = await principal.post('/api/facilities', {
-      schoolId: HOST, type: 'physics_lab', subject: 'physics', name: '决策竞争物理实验室', capacity: 48, policy: 'manual',
-      minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
+      schoolId: HOST,
+      type: 'physics_lab',
+      subject: 'physics',
+      name: '决策竞争物理实验室',
+      capacity: 48,
+      policy: 'manual',
+      minNoticeHours: 0,
+      maxDaysAhead: 120,
+      bufferMinutes: 0,
     });
     expect(f.statusCode, f.body).toBe(201);
     facilityId = f.json().id;
@@ -65,8 +76,14 @@ describe('decision races on one booking (one instance)', () => {
     while (localParts(localToMs(date, 12 * 60)).weekday > 5 || closures.some((c) => c.start_date <= date && date <= c.end_date)) date = addDays(date, 1);
     const start = localToMs(date, 9 * 60);
     const created = await teacher.post('/api/bookings', {
-      facilityId, allianceId: ALLIANCE, start: new Date(start).toISOString(), end: new Date(start + HOUR).toISOString(),
-      purpose: '决策竞争', groupSize: 20, responsibleTeacher: '李老师', acceptTerms: true,
+      facilityId,
+      allianceId: ALLIANCE,
+      start: new Date(start).toISOString(),
+      end: new Date(start + HOUR).toISOString(),
+      purpose: '决策竞争',
+      groupSize: 20,
+      responsibleTeacher: '李老师',
+      acceptTerms: true,
     });
     expect(created.statusCode, created.body).toBe(201);
     const b = created.json().bookings[0];
@@ -77,25 +94,43 @@ describe('decision races on one booking (one instance)', () => {
 
   /** Moves a booking to the hour starting at `start` (the past: a no-show needs a started booking). */
   async function moveTo(id: string, start: number) {
-    await env.database.db.updateTable('bookings').set({
-      start_ms: start, end_ms: start + HOUR, block_end_ms: start + HOUR, start_at: new Date(start).toISOString(), end_at: new Date(start + HOUR).toISOString(),
-    }).where('id', '=', id).execute();
+    await env.database.db
+      .updateTable('bookings')
+      .set({
+        start_ms: start,
+        end_ms: start + HOUR,
+        block_end_ms: start + HOUR,
+        start_at: new Date(start).toISOString(),
+        end_at: new Date(start + HOUR).toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   function fire(a: Action, id: string) {
     switch (a) {
-      case 'approve': return principal.post(`/api/bookings/${id}/approve`, {});
-      case 'reject': return principal.post(`/api/bookings/${id}/reject`, { reason: '时间冲突' });
-      case 'cancelBooker': return teacher.post(`/api/bookings/${id}/cancel`, { reason: '课程调整' });
-      case 'cancelOwner': return principal.post(`/api/bookings/${id}/cancel`, { reason: '设备检修' });
-      case 'noShow': return principal.post(`/api/bookings/${id}/no-show`, {});
-      case 'checkIn': return principal.post(`/api/bookings/${id}/check-in`, {});
+      case 'approve':
+        return principal.post(`/api/bookings/${id}/approve`, {});
+      case 'reject':
+        return principal.post(`/api/bookings/${id}/reject`, { reason: '时间冲突' });
+      case 'cancelBooker':
+        return teacher.post(`/api/bookings/${id}/cancel`, { reason: '课程调整' });
+      case 'cancelOwner':
+        return principal.post(`/api/bookings/${id}/cancel`, { reason: '设备检修' });
+      case 'noShow':
+        return principal.post(`/api/bookings/${id}/no-show`, {});
+      case 'checkIn':
+        return principal.post(`/api/bookings/${id}/check-in`, {});
     }
   }
 
   async function ledgerOf(id: string) {
-    const rows = await env.database.db.selectFrom('credit_transactions').select(['id', 'kind', 'amount'])
-      .where('cause_type', '=', 'booking').where('cause_id', '=', id).execute();
+    const rows = await env.database.db
+      .selectFrom('credit_transactions')
+      .select(['id', 'kind', 'amount'])
+      .where('cause_type', '=', 'booking')
+      .where('cause_id', '=', id)
+      .execute();
     const of = (k: string) => rows.filter((r) => r.kind === k);
     return { charge: of('booking_charge'), refund: of('booking_refund'), penalty: of('no_show_penalty') };
   }
@@ -107,8 +142,13 @@ describe('decision races on one booking (one instance)', () => {
     const n = (a: string) => rows.filter((r) => r.action === a).length;
     const m = (a: string) => money.filter((r) => r.action === a && (r.detail ?? '').includes(id)).length;
     return {
-      approve: n('booking.approve'), reject: n('booking.reject'), cancel: n('booking.cancel'), noShow: n('booking.no_show'), checkIn: n('booking.check_in'),
-      charge: m('credit.booking_charge'), refund: m('credit.booking_refund'),
+      approve: n('booking.approve'),
+      reject: n('booking.reject'),
+      cancel: n('booking.cancel'),
+      noShow: n('booking.no_show'),
+      checkIn: n('booking.check_in'),
+      charge: m('credit.booking_charge'),
+      refund: m('credit.booking_refund'),
     };
   }
 
@@ -138,15 +178,24 @@ describe('decision races on one booking (one instance)', () => {
       seen.set(`${b.status}${ok.has('approve') ? '+approved' : ''}`, (seen.get(`${b.status}${ok.has('approve') ? '+approved' : ''}`) ?? 0) + 1);
       // the final state is explained by exactly the requests that succeeded
       switch (b.status) {
-        case 'rejected': expect([...ok], label).toEqual(['reject']); break;
-        case 'accepted': expect([...ok], label).toEqual(['approve']); break;
-        case 'no_show': expect([...ok].sort(), label).toEqual(['approve', 'noShow']); break;
-        case 'checked_in': expect([...ok].sort(), label).toEqual(['approve', 'checkIn']); break;
+        case 'rejected':
+          expect([...ok], label).toEqual(['reject']);
+          break;
+        case 'accepted':
+          expect([...ok], label).toEqual(['approve']);
+          break;
+        case 'no_show':
+          expect([...ok].sort(), label).toEqual(['approve', 'noShow']);
+          break;
+        case 'checked_in':
+          expect([...ok].sort(), label).toEqual(['approve', 'checkIn']);
+          break;
         case 'cancelled':
           expect(cancels, label).toBe(1);
           expect(ok.has('reject') || ok.has('noShow'), label).toBe(false);
           break;
-        default: throw new Error(`illegal final state ${label}`);
+        default:
+          throw new Error(`illegal final state ${label}`);
       }
       // the ledger matches the state
       const l = await ledgerOf(id);
@@ -166,8 +215,13 @@ describe('decision races on one booking (one instance)', () => {
       // one audit entry per effective transition
       const a = await auditOf(id);
       expect(a, label).toEqual({
-        approve: ok.has('approve') ? 1 : 0, reject: ok.has('reject') ? 1 : 0, cancel: cancels, noShow: ok.has('noShow') ? 1 : 0, checkIn: ok.has('checkIn') ? 1 : 0,
-        charge: ok.has('approve') ? 1 : 0, refund: refundDue ? 1 : 0,
+        approve: ok.has('approve') ? 1 : 0,
+        reject: ok.has('reject') ? 1 : 0,
+        cancel: cancels,
+        noShow: ok.has('noShow') ? 1 : 0,
+        checkIn: ok.has('checkIn') ? 1 : 0,
+        charge: ok.has('approve') ? 1 : 0,
+        refund: refundDue ? 1 : 0,
       });
       // out of the way of the next round's running booking
       await moveTo(id, Date.now() - (++slot + 1) * 2 * HOUR);
@@ -200,11 +254,28 @@ describe('decision races on one booking (one instance)', () => {
     const start = localToMs(date, 15 * 60);
     const id = `wl_race_${Date.now().toString(36)}`;
     const now = new Date().toISOString();
-    await db.insertInto('waitlist').values({
-      id, facility_id: facilityId, user_id: teacherRow.id, school_id: teacherRow.school_id, alliance_id: ALLIANCE, start_ms: start, end_ms: start + HOUR,
-      start_at: new Date(start).toISOString(), end_at: new Date(start + HOUR).toISOString(), purpose: '候补', group_size: 20, responsible_teacher: '李老师',
-      status: 'offered', offer_expires_at: new Date(Date.now() + HOUR).toISOString(), booking_id: null, created_at: now, updated_at: now,
-    }).execute();
+    await db
+      .insertInto('waitlist')
+      .values({
+        id,
+        facility_id: facilityId,
+        user_id: teacherRow.id,
+        school_id: teacherRow.school_id,
+        alliance_id: ALLIANCE,
+        start_ms: start,
+        end_ms: start + HOUR,
+        start_at: new Date(start).toISOString(),
+        end_at: new Date(start + HOUR).toISOString(),
+        purpose: '候补',
+        group_size: 20,
+        responsible_teacher: '李老师',
+        status: 'offered',
+        offer_expires_at: new Date(Date.now() + HOUR).toISOString(),
+        booking_id: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     const replies = await Promise.all([0, 1, 2].map(() => teacher.post(`/api/waitlist/${id}/accept`, { acceptTerms: true })));
     expect(replies.map((r) => r.statusCode).sort(), replies.map((r) => r.body).join('\n')).toEqual([201, 409, 409]);
     for (const r of replies.filter((x) => x.statusCode === 409)) expect(['invalid_transition', 'booking_conflict']).toContain(r.json().code);
@@ -220,18 +291,30 @@ describe('decision races on one booking (one instance)', () => {
     const eq = await principal.post(`/api/facilities/${facilityId}/equipment`, { type: '示波器', name: '数字示波器', quantity: 5, usage: 'lendable' });
     expect(eq.statusCode, eq.body).toBe(201);
     const from = Date.now() + 2 * HOUR;
-    const loan = await teacher.post(`/api/equipment/${eq.json().id}/loans`, { from: new Date(from).toISOString(), to: new Date(from + 2 * HOUR).toISOString(), quantity: 2 });
+    const loan = await teacher.post(`/api/equipment/${eq.json().id}/loans`, {
+      from: new Date(from).toISOString(),
+      to: new Date(from + 2 * HOUR).toISOString(),
+      quantity: 2,
+    });
     expect(loan.statusCode, loan.body).toBe(201);
     const loanId = loan.json().id as string;
     const replies = await Promise.all([
-      principal.post(`/api/loans/${loanId}/return`, {}), principal.post(`/api/loans/${loanId}/return`, {}), teacher.post(`/api/loans/${loanId}/cancel`, {}),
+      principal.post(`/api/loans/${loanId}/return`, {}),
+      principal.post(`/api/loans/${loanId}/return`, {}),
+      teacher.post(`/api/loans/${loanId}/cancel`, {}),
     ]);
     expect(replies.filter((r) => r.statusCode === 200).length, replies.map((r) => r.body).join('\n')).toBe(1);
     for (const r of replies.filter((x) => x.statusCode !== 200)) {
       expect(r.statusCode, r.body).toBe(409);
       expect(r.json().code).toBe('invalid_transition');
     }
-    const audits = await db.selectFrom('audit_log').select('action').where('entity_type', '=', 'loan').where('entity_id', '=', loanId).where('action', 'in', ['loan.return', 'loan.cancel']).execute();
+    const audits = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_type', '=', 'loan')
+      .where('entity_id', '=', loanId)
+      .where('action', 'in', ['loan.return', 'loan.cancel'])
+      .execute();
     expect(audits).toHaveLength(1);
   }, 60_000);
 
@@ -243,7 +326,11 @@ describe('decision races on one booking (one instance)', () => {
     expect(await checkMoneyCauses(db)).toEqual([]);
     // what the lost races used to leave behind: the status moved, the money did not
     await db.updateTable('bookings').set({ status: 'rejected', decision_reason: '时间冲突' }).where('id', '=', rejectedId).execute();
-    await db.updateTable('bookings').set({ status: 'cancelled', cancelled_at: new Date().toISOString(), cancelled_by: null }).where('id', '=', cancelledId).execute();
+    await db
+      .updateTable('bookings')
+      .set({ status: 'cancelled', cancelled_at: new Date().toISOString(), cancelled_by: null })
+      .where('id', '=', cancelledId)
+      .execute();
     try {
       const problems = await checkMoneyCauses(db);
       expect(problems.some((p) => p.includes(rejectedId) && p.includes('rejected') && p.includes('charged'))).toBe(true);
@@ -254,7 +341,11 @@ describe('decision races on one booking (one instance)', () => {
       const all = await runChecks(env.database);
       expect(all.filter((p) => p.includes(rejectedId) || p.includes(cancelledId)).length).toBe(2);
     } finally {
-      await db.updateTable('bookings').set({ status: 'accepted', cancelled_at: null, cancelled_by: null }).where('id', 'in', [rejectedId, cancelledId]).execute();
+      await db
+        .updateTable('bookings')
+        .set({ status: 'accepted', cancelled_at: null, cancelled_by: null })
+        .where('id', 'in', [rejectedId, cancelledId])
+        .execute();
     }
     expect(await checkMoneyCauses(db)).toEqual([]);
   }, 60_000);

@@ -16,8 +16,16 @@ import { BOOKING_STATUSES, DAY, FACILITY_TYPES, TZ_OFFSET_MS } from '../../../co
 import type { FacilityService } from './service.js';
 
 const VTIMEZONE = [
-  'BEGIN:VTIMEZONE', 'TZID:Asia/Shanghai', 'X-LIC-LOCATION:Asia/Shanghai', 'BEGIN:STANDARD', 'TZOFFSETFROM:+0800', 'TZOFFSETTO:+0800',
-  'TZNAME:CST', 'DTSTART:19700101T000000', 'END:STANDARD', 'END:VTIMEZONE',
+  'BEGIN:VTIMEZONE',
+  'TZID:Asia/Shanghai',
+  'X-LIC-LOCATION:Asia/Shanghai',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0800',
+  'TZOFFSETTO:+0800',
+  'TZNAME:CST',
+  'DTSTART:19700101T000000',
+  'END:STANDARD',
+  'END:VTIMEZONE',
 ].join('\r\n');
 
 /** ical-generator writes a native Date's UTC fields as the wall time of the event's zone: shift by +8 h. */
@@ -27,22 +35,36 @@ type FeedKind = 'facility' | 'school' | 'teacher';
 
 /** A feed link as its owner sees it in the list (the secret URL itself is shown once, at creation). */
 export const CalendarTokenListOut = z.object({
-  items: z.array(z.object({
-    id: z.string(), kind: z.enum(['facility', 'school', 'teacher']), targetId: z.string(), targetName: z.string().nullable(),
-    createdAt: z.string(), lastUsedAt: z.string().nullable(),
-  })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['facility', 'school', 'teacher']),
+      targetId: z.string(),
+      targetName: z.string().nullable(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+    }),
+  ),
 });
 /** The public id of a link: the first 16 hex digits of its token's SHA-256 (never the token). */
 export const CalendarTokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/) });
 const publicId = (hash: string) => hash.slice(0, 16);
 
 export class CalendarService {
-  constructor(private readonly database: Database, private readonly facilities: FacilityService, private readonly publicUrl: string) {}
+  constructor(
+    private readonly database: Database,
+    private readonly facilities: FacilityService,
+    private readonly publicUrl: string,
+  ) {}
 
   /** Whether the actor may follow this calendar: the rule at creation AND at every fetch. */
   private async reaches(actor: Actor, kind: FeedKind, id: string): Promise<boolean> {
     if (!holds(actor, 'facility.read')) return false;
-    if (kind === 'facility') return this.facilities.getVisible(actor, id).then(() => true, () => false);
+    if (kind === 'facility')
+      return this.facilities.getVisible(actor, id).then(
+        () => true,
+        () => false,
+      );
     if (kind === 'school') {
       const s = await this.database.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', id).executeTakeFirst();
       return !!s && (actor.isPlatformAdmin || actor.schools.has(id) || actor.readRegions.has(s.region_id));
@@ -57,11 +79,19 @@ export class CalendarService {
       db.selectFrom('users').select(['id', 'username', 'display_name', 'school_id', 'region_id', 'status']).where('id', '=', userId).executeTakeFirst(),
       db.selectFrom('role_grants').select(['id', 'role', 'scope_type', 'scope_id', 'subject']).where('user_id', '=', userId).execute(),
     ]);
-    if (!u || u.status !== 'active') return null;
+    if (u?.status !== 'active') return null;
     return resolveScopes(db, {
-      userId: u.id, username: u.username, displayName: u.display_name, schoolId: u.school_id, regionId: u.region_id,
-      grants: grants.map((g): Grant => ({ id: g.id, role: g.role as Grant['role'], scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject })),
-      sessionId: '', csrfToken: '', mustChangePassword: false,
+      userId: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      schoolId: u.school_id,
+      regionId: u.region_id,
+      grants: grants.map(
+        (g): Grant => ({ id: g.id, role: g.role as Grant['role'], scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject }),
+      ),
+      sessionId: '',
+      csrfToken: '',
+      mustChangePassword: false,
     });
   }
 
@@ -69,7 +99,10 @@ export class CalendarService {
     const db = this.database.db;
     if (!(await this.reaches(actor, kind, id))) throw badRequest([{ field: 'id', code: 'not_found' }]);
     const token = randomToken(24);
-    await db.insertInto('calendar_tokens').values({ id: sha256(token), user_id: actor.userId, kind, target_id: id, created_at: nowIso(), last_used_at: null }).execute();
+    await db
+      .insertInto('calendar_tokens')
+      .values({ id: sha256(token), user_id: actor.userId, kind, target_id: id, created_at: nowIso(), last_used_at: null })
+      .execute();
     return { url: `${this.publicUrl.replace(/\/$/, '')}/api/calendar/feed/${token}.ics`, kind, id };
   }
 
@@ -83,12 +116,29 @@ export class CalendarService {
     await db.updateTable('calendar_tokens').set({ last_used_at: nowIso() }).where('id', '=', t.id).execute();
     const from = Date.now() - 60 * DAY;
     const to = Date.now() + 400 * DAY;
-    let qb = db.selectFrom('bookings as b').innerJoin('facilities as f', 'f.id', 'b.facility_id').leftJoin('schools as s', 's.id', 'f.school_id')
+    let qb = db
+      .selectFrom('bookings as b')
+      .innerJoin('facilities as f', 'f.id', 'b.facility_id')
+      .leftJoin('schools as s', 's.id', 'f.school_id')
       .leftJoin('partners as p', 'p.id', 'f.partner_id')
-      .select(['b.id', 'b.start_at', 'b.end_at', 'b.status', 'b.purpose', 'b.group_size', 'b.responsible_teacher', 'b.updated_at', 'f.name as facility_name', 'f.type', 'f.location',
-        's.name as school_name', 'p.name as partner_name'])
+      .select([
+        'b.id',
+        'b.start_at',
+        'b.end_at',
+        'b.status',
+        'b.purpose',
+        'b.group_size',
+        'b.responsible_teacher',
+        'b.updated_at',
+        'f.name as facility_name',
+        'f.type',
+        'f.location',
+        's.name as school_name',
+        'p.name as partner_name',
+      ])
       .where('b.status', 'in', ['pending', 'accepted', 'checked_in'])
-      .where('b.start_ms', '>=', from).where('b.start_ms', '<', to);
+      .where('b.start_ms', '>=', from)
+      .where('b.start_ms', '<', to);
     let title = '预约日历';
     if (t.kind === 'facility') {
       qb = qb.where('b.facility_id', '=', t.target_id);
@@ -124,14 +174,22 @@ export class CalendarService {
   /** The actor's own feed links, newest first. */
   async listTokens(actor: Actor) {
     const db = this.database.db;
-    const rows = await db.selectFrom('calendar_tokens as t')
+    const rows = await db
+      .selectFrom('calendar_tokens as t')
       .leftJoin('facilities as f', (j) => j.onRef('f.id', '=', 't.target_id').on('t.kind', '=', 'facility'))
       .leftJoin('schools as s', (j) => j.onRef('s.id', '=', 't.target_id').on('t.kind', '=', 'school'))
       .select(['t.id', 't.kind', 't.target_id', 't.created_at', 't.last_used_at', 'f.name as facility_name', 's.name as school_name'])
-      .where('t.user_id', '=', actor.userId).orderBy('t.created_at', 'desc').limit(200).execute();
+      .where('t.user_id', '=', actor.userId)
+      .orderBy('t.created_at', 'desc')
+      .limit(200)
+      .execute();
     return {
       items: rows.map((r) => ({
-        id: publicId(r.id), kind: r.kind as FeedKind, targetId: r.target_id, createdAt: r.created_at, lastUsedAt: r.last_used_at,
+        id: publicId(r.id),
+        kind: r.kind as FeedKind,
+        targetId: r.target_id,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
         targetName: r.kind === 'facility' ? r.facility_name : r.kind === 'school' ? r.school_name : actor.displayName,
       })),
     };

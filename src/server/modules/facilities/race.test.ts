@@ -60,26 +60,47 @@ describe('booking races (in process)', () => {
 
   async function newFacility(policy: 'auto' | 'manual', name: string) {
     const res = await principal.post('/api/facilities', {
-      schoolId: HOST, type: 'chemistry_lab', subject: 'chemistry', name, capacity: 48, policy,
-      minNoticeHours: 0, maxDaysAhead: 120, bufferMinutes: 0,
+      schoolId: HOST,
+      type: 'chemistry_lab',
+      subject: 'chemistry',
+      name,
+      capacity: 48,
+      policy,
+      minNoticeHours: 0,
+      maxDaysAhead: 120,
+      bufferMinutes: 0,
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   }
 
   const bookingBody = (facilityId: string, slot: { start: string; end: string }, i: number) => ({
-    facilityId, allianceId: ALLIANCE, ...slot, purpose: `化学分组实验 ${i}`, groupSize: 30, responsibleTeacher: '王老师', acceptTerms: true,
+    facilityId,
+    allianceId: ALLIANCE,
+    ...slot,
+    purpose: `化学分组实验 ${i}`,
+    groupSize: 30,
+    responsibleTeacher: '王老师',
+    acceptTerms: true,
   });
 
   async function holding(facilityId: string) {
-    return env.database.db.selectFrom('bookings').select(['id', 'start_ms', 'end_ms', 'status', 'charge_amount', 'charge_tx_id'])
-      .where('facility_id', '=', facilityId).where('status', 'in', ['accepted', 'checked_in']).execute();
+    return env.database.db
+      .selectFrom('bookings')
+      .select(['id', 'start_ms', 'end_ms', 'status', 'charge_amount', 'charge_tx_id'])
+      .where('facility_id', '=', facilityId)
+      .where('status', 'in', ['accepted', 'checked_in'])
+      .execute();
   }
 
   async function chargesFor(bookingIds: string[]) {
     if (!bookingIds.length) return [];
-    return env.database.db.selectFrom('credit_transactions').select(['id', 'cause_id', 'amount', 'kind'])
-      .where('cause_type', '=', 'booking').where('cause_id', 'in', bookingIds).execute();
+    return env.database.db
+      .selectFrom('credit_transactions')
+      .select(['id', 'cause_id', 'amount', 'kind'])
+      .where('cause_type', '=', 'booking')
+      .where('cause_id', 'in', bookingIds)
+      .execute();
   }
 
   /** pairs of holding bookings of one facility whose half-open ranges intersect (must be none) */
@@ -103,7 +124,14 @@ describe('booking races (in process)', () => {
     );
     const accepted = replies.filter((r) => r.statusCode === 201);
     const rejected = replies.filter((r) => r.statusCode !== 201);
-    expect(accepted.length, replies.filter((r) => r.statusCode !== 201 && r.statusCode !== 409).map((r) => r.body).slice(0, 3).join('\n')).toBe(1);
+    expect(
+      accepted.length,
+      replies
+        .filter((r) => r.statusCode !== 201 && r.statusCode !== 409)
+        .map((r) => r.body)
+        .slice(0, 3)
+        .join('\n'),
+    ).toBe(1);
     const winner = accepted[0].json().bookings[0];
     expect(winner.status).toBe('accepted');
     for (const r of rejected) {
@@ -156,7 +184,14 @@ describe('booking races (in process)', () => {
 
     const replies = await Promise.all(pending.map((id) => principal.post(`/api/bookings/${id}/approve`, {})));
     const ok = replies.filter((r) => r.statusCode === 200);
-    expect(ok.length, replies.filter((r) => r.statusCode !== 200 && r.statusCode !== 409).map((r) => r.body).slice(0, 3).join('\n')).toBe(1);
+    expect(
+      ok.length,
+      replies
+        .filter((r) => r.statusCode !== 200 && r.statusCode !== 409)
+        .map((r) => r.body)
+        .slice(0, 3)
+        .join('\n'),
+    ).toBe(1);
     for (const r of replies) {
       if (r.statusCode === 200) continue;
       expect(r.statusCode, r.body).toBe(409);
@@ -177,13 +212,32 @@ describe('booking races (in process)', () => {
   it('the database itself refuses an overlapping accepted booking (not only the code)', async () => {
     const db = env.database.db;
     const won = await db.selectFrom('bookings').selectAll().where('status', '=', 'accepted').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
-    const shifted = { ...won, id: `${won.id}x`, start_ms: Number(won.start_ms) + 15 * 60_000, end_ms: Number(won.end_ms) + 15 * 60_000, block_end_ms: Number(won.block_end_ms) + 15 * 60_000, charge_tx_id: null, charge_amount: 0 };
+    const shifted = {
+      ...won,
+      id: `${won.id}x`,
+      start_ms: Number(won.start_ms) + 15 * 60_000,
+      end_ms: Number(won.end_ms) + 15 * 60_000,
+      block_end_ms: Number(won.block_end_ms) + 15 * 60_000,
+      charge_tx_id: null,
+      charge_amount: 0,
+    };
     await expect(db.insertInto('bookings').values(shifted).execute()).rejects.toThrow();
     // a pending request may overlap; accepting it in place is refused too
-    await db.insertInto('bookings').values({ ...shifted, status: 'pending' }).execute();
+    await db
+      .insertInto('bookings')
+      .values({ ...shifted, status: 'pending' })
+      .execute();
     await expect(db.updateTable('bookings').set({ status: 'accepted' }).where('id', '=', shifted.id).execute()).rejects.toThrow();
     // right after the accepted one ([start, end) is half-open) is fine
-    const after = { ...won, id: `${won.id}y`, start_ms: Number(won.end_ms), end_ms: Number(won.end_ms) + 3600_000, block_end_ms: Number(won.end_ms) + 3600_000, charge_tx_id: null, charge_amount: 0 };
+    const after = {
+      ...won,
+      id: `${won.id}y`,
+      start_ms: Number(won.end_ms),
+      end_ms: Number(won.end_ms) + 3600_000,
+      block_end_ms: Number(won.end_ms) + 3600_000,
+      charge_tx_id: null,
+      charge_amount: 0,
+    };
     await db.insertInto('bookings').values(after).execute();
     await db.deleteFrom('bookings').where('id', 'in', [shifted.id, after.id]).execute();
     expect(await overlaps()).toBe(0);
@@ -192,7 +246,11 @@ describe('booking races (in process)', () => {
   it('the ledger check is a real check: a tampered balance is reported', async () => {
     const db = env.database.db;
     const acc = await db.selectFrom('credit_accounts').select(['id', 'balance']).where('owner_type', '=', 'school').limit(1).executeTakeFirstOrThrow();
-    await db.updateTable('credit_accounts').set({ balance: acc.balance + 1 }).where('id', '=', acc.id).execute();
+    await db
+      .updateTable('credit_accounts')
+      .set({ balance: acc.balance + 1 })
+      .where('id', '=', acc.id)
+      .execute();
     try {
       const res = await checkLedger(db);
       expect(res.problems.some((p) => p.includes(acc.id))).toBe(true);

@@ -3,10 +3,43 @@ import { actorOf, zapp, type App, type AppContext } from '../../platform/context
 import { idempotencyKey } from '../../platform/idempotency.js';
 import { Line } from '../../platform/input.js';
 import {
-  AvailabilityOut, AvailabilityQuery, BookingCreate, BookingCreated, BookingDetail, BookingListQuery, BookingOut, BookingPreview, CalendarTokenCreate,
-  CalendarTokenOut, ClosureCreate, ClosureOut, DecideBody, EquipmentCreate, EquipmentOut, EquipmentUpdate, FacilityCreate, FacilityDetail, FacilityQuery,
-  FacilitySummary, FacilityUpdate, Id, KitCreate, KitOut, LoanCreate, LoanOut, OpenHourOut, OpenHoursPut, paginated, PreviewOut, RejectBody, RotationCreate,
-  TermCreate, TermOut, WaitlistAccept, WaitlistCreate, WaitlistOut,
+  AvailabilityOut,
+  AvailabilityQuery,
+  BookingCreate,
+  BookingCreated,
+  BookingDetail,
+  BookingListQuery,
+  BookingOut,
+  BookingPreview,
+  CalendarTokenCreate,
+  CalendarTokenOut,
+  ClosureCreate,
+  ClosureOut,
+  DecideBody,
+  EquipmentCreate,
+  EquipmentOut,
+  EquipmentUpdate,
+  FacilityCreate,
+  FacilityDetail,
+  FacilityQuery,
+  FacilitySummary,
+  FacilityUpdate,
+  Id,
+  KitCreate,
+  KitOut,
+  LoanCreate,
+  LoanOut,
+  OpenHourOut,
+  OpenHoursPut,
+  paginated,
+  PreviewOut,
+  RejectBody,
+  RotationCreate,
+  TermCreate,
+  TermOut,
+  WaitlistAccept,
+  WaitlistCreate,
+  WaitlistOut,
 } from './schema.js';
 import { FacilityService } from './service.js';
 import { BookingService } from './bookings.js';
@@ -24,214 +57,389 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
   const btags = ['预约 bookings'];
 
   // ---- inventory ----------------------------------------------------------------------------
-  r.get('/api/facilities', {
-    config: { permission: 'facility.read' },
-    schema: { tags, summary: '设施列表（类型、学科、学校、联盟、距离、指定时段空闲）', querystring: FacilityQuery, response: { 200: paginated(FacilitySummary) } },
-  }, async (req) => facilities.list(actorOf(req), req.query));
+  r.get(
+    '/api/facilities',
+    {
+      config: { permission: 'facility.read' },
+      schema: {
+        tags,
+        summary: '设施列表（类型、学科、学校、联盟、距离、指定时段空闲）',
+        querystring: FacilityQuery,
+        response: { 200: paginated(FacilitySummary) },
+      },
+    },
+    async (req) => facilities.list(actorOf(req), req.query),
+  );
 
-  r.get('/api/facilities/:id', {
-    config: { permission: 'facility.read' },
-    schema: { tags, summary: '设施详情（器材、开放时间、安全规定、闭馆安排）', params: IdParams, response: { 200: FacilityDetail } },
-  }, async (req) => facilities.detail(actorOf(req), req.params.id));
+  r.get(
+    '/api/facilities/:id',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags, summary: '设施详情（器材、开放时间、安全规定、闭馆安排）', params: IdParams, response: { 200: FacilityDetail } },
+    },
+    async (req) => facilities.detail(actorOf(req), req.params.id),
+  );
 
-  r.post('/api/facilities', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '登记设施（本校或合作方场馆）', body: FacilityCreate, response: { 201: FacilityDetail } },
-  }, async (req, reply) => reply.code(201).send(await facilities.create(req, actorOf(req), req.body)));
+  r.post(
+    '/api/facilities',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '登记设施（本校或合作方场馆）', body: FacilityCreate, response: { 201: FacilityDetail } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.create(req, actorOf(req), req.body)),
+  );
 
-  r.patch('/api/facilities/:id', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '修改设施信息与预约规则', params: IdParams, body: FacilityUpdate, response: { 200: FacilityDetail } },
-  }, async (req) => facilities.update(req, actorOf(req), req.params.id, req.body));
+  r.patch(
+    '/api/facilities/:id',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '修改设施信息与预约规则', params: IdParams, body: FacilityUpdate, response: { 200: FacilityDetail } },
+    },
+    async (req) => facilities.update(req, actorOf(req), req.params.id, req.body),
+  );
 
-  r.put('/api/facilities/:id/open-hours', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '设置每周开放时间', params: IdParams, body: OpenHoursPut, response: { 200: z.array(OpenHourOut) } },
-  }, async (req) => facilities.putOpenHours(req, actorOf(req), req.params.id, req.body.hours));
+  r.put(
+    '/api/facilities/:id/open-hours',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '设置每周开放时间', params: IdParams, body: OpenHoursPut, response: { 200: z.array(OpenHourOut) } },
+    },
+    async (req) => facilities.putOpenHours(req, actorOf(req), req.params.id, req.body.hours),
+  );
 
-  r.post('/api/facilities/:id/closures', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '设施闭馆（考试/维修/节假日）', params: IdParams, body: ClosureCreate, response: { 201: ClosureOut } },
-  }, async (req, reply) => reply.code(201).send(await facilities.addClosure(req, actorOf(req), { facilityId: req.params.id }, req.body)));
+  r.post(
+    '/api/facilities/:id/closures',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '设施闭馆（考试/维修/节假日）', params: IdParams, body: ClosureCreate, response: { 201: ClosureOut } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.addClosure(req, actorOf(req), { facilityId: req.params.id }, req.body)),
+  );
 
-  r.post('/api/schools/:id/closures', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '全校闭馆（考试周/节假日）', params: IdParams, body: ClosureCreate, response: { 201: ClosureOut } },
-  }, async (req, reply) => reply.code(201).send(await facilities.addClosure(req, actorOf(req), { schoolId: req.params.id }, req.body)));
+  r.post(
+    '/api/schools/:id/closures',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '全校闭馆（考试周/节假日）', params: IdParams, body: ClosureCreate, response: { 201: ClosureOut } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.addClosure(req, actorOf(req), { schoolId: req.params.id }, req.body)),
+  );
 
-  r.delete('/api/closures/:id', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '删除闭馆安排', params: IdParams },
-  }, async (req, reply) => {
-    await facilities.deleteClosure(req, actorOf(req), req.params.id);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/api/closures/:id',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '删除闭馆安排', params: IdParams },
+    },
+    async (req, reply) => {
+      await facilities.deleteClosure(req, actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
 
-  r.get('/api/schools/:id/terms', {
-    config: { permission: 'facility.read' },
-    schema: { tags, summary: '学校学期校历', params: IdParams, response: { 200: z.array(TermOut) } },
-  }, async (req) => facilities.terms(actorOf(req), req.params.id));
+  r.get(
+    '/api/schools/:id/terms',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags, summary: '学校学期校历', params: IdParams, response: { 200: z.array(TermOut) } },
+    },
+    async (req) => facilities.terms(actorOf(req), req.params.id),
+  );
 
-  r.post('/api/schools/:id/terms', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '登记学期', params: IdParams, body: TermCreate, response: { 201: TermOut } },
-  }, async (req, reply) => reply.code(201).send(await facilities.addTerm(req, actorOf(req), req.params.id, req.body)));
+  r.post(
+    '/api/schools/:id/terms',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '登记学期', params: IdParams, body: TermCreate, response: { 201: TermOut } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.addTerm(req, actorOf(req), req.params.id, req.body)),
+  );
 
-  r.post('/api/facilities/:id/equipment', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '登记仪器设备', params: IdParams, body: EquipmentCreate, response: { 201: EquipmentOut } },
-  }, async (req, reply) => reply.code(201).send(await facilities.addEquipment(req, actorOf(req), req.params.id, req.body)));
+  r.post(
+    '/api/facilities/:id/equipment',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '登记仪器设备', params: IdParams, body: EquipmentCreate, response: { 201: EquipmentOut } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.addEquipment(req, actorOf(req), req.params.id, req.body)),
+  );
 
-  r.patch('/api/equipment/:id', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '修改仪器设备（数量、状态）', params: IdParams, body: EquipmentUpdate, response: { 200: EquipmentOut } },
-  }, async (req) => facilities.updateEquipment(req, actorOf(req), req.params.id, req.body));
+  r.patch(
+    '/api/equipment/:id',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '修改仪器设备（数量、状态）', params: IdParams, body: EquipmentUpdate, response: { 200: EquipmentOut } },
+    },
+    async (req) => facilities.updateEquipment(req, actorOf(req), req.params.id, req.body),
+  );
 
-  r.get('/api/alliances/:id/kits', {
-    config: { permission: 'facility.read' },
-    schema: { tags, summary: '流动实验室/移动器材箱及轮转安排', params: IdParams, response: { 200: z.array(KitOut) } },
-  }, async (req) => facilities.kits(actorOf(req), req.params.id));
+  r.get(
+    '/api/alliances/:id/kits',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags, summary: '流动实验室/移动器材箱及轮转安排', params: IdParams, response: { 200: z.array(KitOut) } },
+    },
+    async (req) => facilities.kits(actorOf(req), req.params.id),
+  );
 
-  r.post('/api/alliances/:id/kits', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '登记流动实验室/移动器材箱', params: IdParams, body: KitCreate, response: { 201: KitOut } },
-  }, async (req, reply) => reply.code(201).send(await facilities.addKit(req, actorOf(req), req.params.id, req.body)));
+  r.post(
+    '/api/alliances/:id/kits',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '登记流动实验室/移动器材箱', params: IdParams, body: KitCreate, response: { 201: KitOut } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.addKit(req, actorOf(req), req.params.id, req.body)),
+  );
 
-  r.post('/api/kits/:id/rotations', {
-    config: { permission: 'facility.manage' },
-    schema: { tags, summary: '发布轮转安排', params: IdParams, body: RotationCreate, response: { 201: KitOut } },
-  }, async (req, reply) => reply.code(201).send(await facilities.addRotation(req, actorOf(req), req.params.id, req.body)));
+  r.post(
+    '/api/kits/:id/rotations',
+    {
+      config: { permission: 'facility.manage' },
+      schema: { tags, summary: '发布轮转安排', params: IdParams, body: RotationCreate, response: { 201: KitOut } },
+    },
+    async (req, reply) => reply.code(201).send(await facilities.addRotation(req, actorOf(req), req.params.id, req.body)),
+  );
 
-  r.get('/api/facilities/:id/availability', {
-    config: { permission: 'facility.read' },
-    schema: { tags, summary: '设施周历：已占用时段、开放时间、闭馆', params: IdParams, querystring: AvailabilityQuery, response: { 200: AvailabilityOut } },
-  }, async (req) => bookings.availability(actorOf(req), req.params.id, req.query));
+  r.get(
+    '/api/facilities/:id/availability',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags, summary: '设施周历：已占用时段、开放时间、闭馆', params: IdParams, querystring: AvailabilityQuery, response: { 200: AvailabilityOut } },
+    },
+    async (req) => bookings.availability(actorOf(req), req.params.id, req.query),
+  );
 
   // ---- bookings -----------------------------------------------------------------------------
-  r.post('/api/bookings/preview', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '预约预览：逐次状态与积分报价', body: BookingPreview, response: { 200: PreviewOut } },
-  }, async (req) => bookings.preview(actorOf(req), req.body));
-
-  r.post('/api/bookings', {
-    config: { permission: 'booking.create' },
-    schema: {
-      tags: btags, summary: '预约设施（单次或按周重复，支持 Idempotency-Key）', headers: idemHeader, body: BookingCreate, response: { 201: BookingCreated },
+  r.post(
+    '/api/bookings/preview',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '预约预览：逐次状态与积分报价', body: BookingPreview, response: { 200: PreviewOut } },
     },
-  }, async (req, reply) => {
-    const res = await bookings.create(req, actorOf(req), req.body, idempotencyKey(req));
-    if (res.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(201).send(res.body);
-  });
+    async (req) => bookings.preview(actorOf(req), req.body),
+  );
 
-  r.get('/api/bookings', {
-    config: { permission: 'facility.read' },
-    schema: { tags: btags, summary: '预约列表（我的 / 本校 / 某设施）', querystring: BookingListQuery, response: { 200: paginated(BookingOut) } },
-  }, async (req) => bookings.list(actorOf(req), req.query));
-
-  r.get('/api/bookings/inbox', {
-    config: { permission: 'booking.decide' },
-    schema: { tags: btags, summary: '待审批的预约（设施所属方）', response: { 200: z.object({ items: z.array(BookingOut), total: z.number() }) } },
-  }, async (req) => bookings.inbox(actorOf(req)));
-
-  r.get('/api/bookings/reminders', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '24 小时内开始的预约提醒', response: { 200: z.object({ items: z.array(BookingOut), total: z.number() }) } },
-  }, async (req) => bookings.reminders(actorOf(req)));
-
-  r.get('/api/bookings/:id', {
-    config: { permission: 'facility.read' },
-    schema: { tags: btags, summary: '预约详情', params: IdParams, response: { 200: BookingDetail } },
-  }, async (req) => bookings.detail(actorOf(req), req.params.id));
-
-  r.post('/api/bookings/:id/approve', {
-    config: { permission: 'booking.decide' },
-    schema: { tags: btags, summary: '批准预约（扣除积分）', params: IdParams, response: { 200: BookingDetail } },
-  }, async (req) => bookings.approve(req, actorOf(req), req.params.id));
-
-  r.post('/api/bookings/:id/reject', {
-    config: { permission: 'booking.decide' },
-    schema: { tags: btags, summary: '拒绝预约（须填写理由）', params: IdParams, body: RejectBody, response: { 200: BookingDetail } },
-  }, async (req) => bookings.reject(req, actorOf(req), req.params.id, req.body.reason));
-
-  r.post('/api/bookings/:id/cancel', {
-    config: { permission: 'signed_in' },
-    schema: {
-      tags: btags, summary: '取消预约（预约人或所属方；按时限退还积分，支持 Idempotency-Key）', params: IdParams, headers: idemHeader, body: DecideBody.nullish(),
-      response: { 200: BookingDetail.extend({ refund: z.number(), timely: z.boolean() }) },
+  r.post(
+    '/api/bookings',
+    {
+      config: { permission: 'booking.create' },
+      schema: {
+        tags: btags,
+        summary: '预约设施（单次或按周重复，支持 Idempotency-Key）',
+        headers: idemHeader,
+        body: BookingCreate,
+        response: { 201: BookingCreated },
+      },
     },
-  }, async (req) => bookings.cancel(req, actorOf(req), req.params.id, req.body?.reason, idempotencyKey(req)));
+    async (req, reply) => {
+      const res = await bookings.create(req, actorOf(req), req.body, idempotencyKey(req));
+      if (res.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send(res.body);
+    },
+  );
 
-  r.post('/api/bookings/:id/check-in', {
-    config: { permission: 'booking.decide' },
-    schema: { tags: btags, summary: '签到', params: IdParams, response: { 200: BookingDetail } },
-  }, async (req) => bookings.checkIn(req, actorOf(req), req.params.id));
+  r.get(
+    '/api/bookings',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags: btags, summary: '预约列表（我的 / 本校 / 某设施）', querystring: BookingListQuery, response: { 200: paginated(BookingOut) } },
+    },
+    async (req) => bookings.list(actorOf(req), req.query),
+  );
 
-  r.post('/api/bookings/:id/no-show', {
-    config: { permission: 'booking.decide' },
-    schema: { tags: btags, summary: '登记未到场（按联盟规则扣罚）', params: IdParams, response: { 200: BookingDetail } },
-  }, async (req) => bookings.noShow(req, actorOf(req), req.params.id));
+  r.get(
+    '/api/bookings/inbox',
+    {
+      config: { permission: 'booking.decide' },
+      schema: { tags: btags, summary: '待审批的预约（设施所属方）', response: { 200: z.object({ items: z.array(BookingOut), total: z.number() }) } },
+    },
+    async (req) => bookings.inbox(actorOf(req)),
+  );
+
+  r.get(
+    '/api/bookings/reminders',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '24 小时内开始的预约提醒', response: { 200: z.object({ items: z.array(BookingOut), total: z.number() }) } },
+    },
+    async (req) => bookings.reminders(actorOf(req)),
+  );
+
+  r.get(
+    '/api/bookings/:id',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags: btags, summary: '预约详情', params: IdParams, response: { 200: BookingDetail } },
+    },
+    async (req) => bookings.detail(actorOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/bookings/:id/approve',
+    {
+      config: { permission: 'booking.decide' },
+      schema: { tags: btags, summary: '批准预约（扣除积分）', params: IdParams, response: { 200: BookingDetail } },
+    },
+    async (req) => bookings.approve(req, actorOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/bookings/:id/reject',
+    {
+      config: { permission: 'booking.decide' },
+      schema: { tags: btags, summary: '拒绝预约（须填写理由）', params: IdParams, body: RejectBody, response: { 200: BookingDetail } },
+    },
+    async (req) => bookings.reject(req, actorOf(req), req.params.id, req.body.reason),
+  );
+
+  r.post(
+    '/api/bookings/:id/cancel',
+    {
+      config: { permission: 'signed_in' },
+      schema: {
+        tags: btags,
+        summary: '取消预约（预约人或所属方；按时限退还积分，支持 Idempotency-Key）',
+        params: IdParams,
+        headers: idemHeader,
+        body: DecideBody.nullish(),
+        response: { 200: BookingDetail.extend({ refund: z.number(), timely: z.boolean() }) },
+      },
+    },
+    async (req) => bookings.cancel(req, actorOf(req), req.params.id, req.body?.reason, idempotencyKey(req)),
+  );
+
+  r.post(
+    '/api/bookings/:id/check-in',
+    {
+      config: { permission: 'booking.decide' },
+      schema: { tags: btags, summary: '签到', params: IdParams, response: { 200: BookingDetail } },
+    },
+    async (req) => bookings.checkIn(req, actorOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/bookings/:id/no-show',
+    {
+      config: { permission: 'booking.decide' },
+      schema: { tags: btags, summary: '登记未到场（按联盟规则扣罚）', params: IdParams, response: { 200: BookingDetail } },
+    },
+    async (req) => bookings.noShow(req, actorOf(req), req.params.id),
+  );
 
   // ---- waitlist & loans ---------------------------------------------------------------------
-  r.post('/api/waitlist', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '候补排队', body: WaitlistCreate, response: { 201: WaitlistOut } },
-  }, async (req, reply) => reply.code(201).send(await bookings.joinWaitlist(actorOf(req), req.body)));
+  r.post(
+    '/api/waitlist',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '候补排队', body: WaitlistCreate, response: { 201: WaitlistOut } },
+    },
+    async (req, reply) => reply.code(201).send(await bookings.joinWaitlist(actorOf(req), req.body)),
+  );
 
-  r.get('/api/waitlist', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '我的候补', response: { 200: z.object({ items: z.array(WaitlistOut), total: z.number() }) } },
-  }, async (req) => bookings.myWaitlist(actorOf(req)));
+  r.get(
+    '/api/waitlist',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '我的候补', response: { 200: z.object({ items: z.array(WaitlistOut), total: z.number() }) } },
+    },
+    async (req) => bookings.myWaitlist(actorOf(req)),
+  );
 
-  r.post('/api/waitlist/:id/accept', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '接受空档并预约', params: IdParams, body: WaitlistAccept, response: { 201: BookingCreated } },
-  }, async (req, reply) => reply.code(201).send(await bookings.acceptOffer(req, actorOf(req), req.params.id, req.body.acceptTerms)));
+  r.post(
+    '/api/waitlist/:id/accept',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '接受空档并预约', params: IdParams, body: WaitlistAccept, response: { 201: BookingCreated } },
+    },
+    async (req, reply) => reply.code(201).send(await bookings.acceptOffer(req, actorOf(req), req.params.id, req.body.acceptTerms)),
+  );
 
-  r.post('/api/waitlist/:id/withdraw', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '撤回候补', params: IdParams, response: { 200: WaitlistOut } },
-  }, async (req) => bookings.withdrawWaitlist(actorOf(req), req.params.id));
+  r.post(
+    '/api/waitlist/:id/withdraw',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '撤回候补', params: IdParams, response: { 200: WaitlistOut } },
+    },
+    async (req) => bookings.withdrawWaitlist(actorOf(req), req.params.id),
+  );
 
-  r.post('/api/equipment/:id/loans', {
-    config: { permission: 'booking.create' },
-    schema: { tags: btags, summary: '借用器材（可外借的器材）', params: IdParams, body: LoanCreate, response: { 201: LoanOut } },
-  }, async (req, reply) => reply.code(201).send(await bookings.lend(req, actorOf(req), req.params.id, req.body)));
+  r.post(
+    '/api/equipment/:id/loans',
+    {
+      config: { permission: 'booking.create' },
+      schema: { tags: btags, summary: '借用器材（可外借的器材）', params: IdParams, body: LoanCreate, response: { 201: LoanOut } },
+    },
+    async (req, reply) => reply.code(201).send(await bookings.lend(req, actorOf(req), req.params.id, req.body)),
+  );
 
-  r.post('/api/loans/:id/return', {
-    config: { permission: 'booking.decide' },
-    schema: { tags: btags, summary: '器材归还（所属方登记）', params: IdParams, response: { 200: LoanOut } },
-  }, async (req) => bookings.endLoan(req, actorOf(req), req.params.id, 'return'));
+  r.post(
+    '/api/loans/:id/return',
+    {
+      config: { permission: 'booking.decide' },
+      schema: { tags: btags, summary: '器材归还（所属方登记）', params: IdParams, response: { 200: LoanOut } },
+    },
+    async (req) => bookings.endLoan(req, actorOf(req), req.params.id, 'return'),
+  );
 
-  r.post('/api/loans/:id/cancel', {
-    config: { permission: 'signed_in' },
-    schema: { tags: btags, summary: '取消器材借用', params: IdParams, response: { 200: LoanOut } },
-  }, async (req) => bookings.endLoan(req, actorOf(req), req.params.id, 'cancel'));
+  r.post(
+    '/api/loans/:id/cancel',
+    {
+      config: { permission: 'signed_in' },
+      schema: { tags: btags, summary: '取消器材借用', params: IdParams, response: { 200: LoanOut } },
+    },
+    async (req) => bookings.endLoan(req, actorOf(req), req.params.id, 'cancel'),
+  );
 
   // ---- iCalendar ----------------------------------------------------------------------------
-  r.post('/api/calendar/tokens', {
-    config: { permission: 'facility.read' },
-    schema: { tags: btags, summary: '生成 iCalendar 订阅地址（设施 / 学校 / 教师）', body: CalendarTokenCreate, response: { 201: CalendarTokenOut } },
-  }, async (req, reply) => reply.code(201).send(await calendar.createToken(actorOf(req), req.body.kind, req.body.id)));
+  r.post(
+    '/api/calendar/tokens',
+    {
+      config: { permission: 'facility.read' },
+      schema: { tags: btags, summary: '生成 iCalendar 订阅地址（设施 / 学校 / 教师）', body: CalendarTokenCreate, response: { 201: CalendarTokenOut } },
+    },
+    async (req, reply) => reply.code(201).send(await calendar.createToken(actorOf(req), req.body.kind, req.body.id)),
+  );
 
-  r.get('/api/calendar/tokens', {
-    config: { permission: 'signed_in' },
-    schema: { tags: btags, summary: '我的 iCalendar 订阅地址（不含私密链接本身）', response: { 200: CalendarTokenListOut } },
-  }, async (req) => calendar.listTokens(actorOf(req)));
+  r.get(
+    '/api/calendar/tokens',
+    {
+      config: { permission: 'signed_in' },
+      schema: { tags: btags, summary: '我的 iCalendar 订阅地址（不含私密链接本身）', response: { 200: CalendarTokenListOut } },
+    },
+    async (req) => calendar.listTokens(actorOf(req)),
+  );
 
-  r.delete('/api/calendar/tokens/:id', {
-    config: { permission: 'signed_in' },
-    schema: { tags: btags, summary: '撤销一个 iCalendar 订阅地址（立即失效）', params: CalendarTokenParams, response: { 204: z.null() } },
-  }, async (req, reply) => {
-    await calendar.revokeToken(actorOf(req), req.params.id);
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    '/api/calendar/tokens/:id',
+    {
+      config: { permission: 'signed_in' },
+      schema: { tags: btags, summary: '撤销一个 iCalendar 订阅地址（立即失效）', params: CalendarTokenParams, response: { 204: z.null() } },
+    },
+    async (req, reply) => {
+      await calendar.revokeToken(actorOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.get('/api/calendar/feed/:file', {
-    config: { permission: 'public' },
-    schema: { tags: btags, summary: 'iCalendar 订阅（私密链接）', params: z.object({ file: z.string().min(10).max(100).regex(/^[\w-]+\.ics$/) }) },
-  }, async (req, reply) => {
-    const body = await calendar.feed(req.params.file);
-    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
-  });
+  r.get(
+    '/api/calendar/feed/:file',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: btags,
+        summary: 'iCalendar 订阅（私密链接）',
+        params: z.object({
+          file: z
+            .string()
+            .min(10)
+            .max(100)
+            .regex(/^[\w-]+\.ics$/),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const body = await calendar.feed(req.params.file);
+      return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
+    },
+  );
 }

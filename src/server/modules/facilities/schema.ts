@@ -1,8 +1,16 @@
 /** Request and response schemas of the facilities & bookings API (S3.1–S3.2). The web app imports these. */
 import { z } from 'zod';
 import {
-  BOOKING_POLICIES, BOOKING_STATUSES, CLOSURE_KINDS, EQUIPMENT_STATUSES, EQUIPMENT_USAGE, FACILITY_STATUSES, FACILITY_TYPES,
-  LOAN_STATUSES, OCCURRENCE_STATUSES, WAITLIST_STATUSES,
+  BOOKING_POLICIES,
+  BOOKING_STATUSES,
+  CLOSURE_KINDS,
+  EQUIPMENT_STATUSES,
+  EQUIPMENT_USAGE,
+  FACILITY_STATUSES,
+  FACILITY_TYPES,
+  LOAN_STATUSES,
+  OCCURRENCE_STATUSES,
+  WAITLIST_STATUSES,
 } from '../../../common/facilities.js';
 import { SUBJECTS } from '../../../common/vocab.js';
 import { Instant, rangeCheck } from '../../platform/input.js';
@@ -11,20 +19,37 @@ import { DateStr, Id, Line, Page, paginated, Para } from '../schools/schema.js';
 export { Id, DateStr, Instant, paginated };
 export const Hm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
 
-export const OpenHourIn = z.strictObject({ weekday: z.number().int().min(1).max(7), open: Hm, close: Hm })
+export const OpenHourIn = z
+  .strictObject({ weekday: z.number().int().min(1).max(7), open: Hm, close: Hm })
   .refine((h) => h.open < h.close, { message: 'open < close', path: ['close'] });
 export const OpenHoursPut = z.strictObject({ hours: z.array(OpenHourIn).max(50) });
 
 const Text = Line;
 const PolicyFields = {
   policy: z.enum(BOOKING_POLICIES.codes),
-  minMinutes: z.number().int().min(5).max(24 * 60),
-  maxMinutes: z.number().int().min(5).max(24 * 60),
-  minNoticeHours: z.number().int().min(0).max(24 * 60),
+  minMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60),
+  maxMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60),
+  minNoticeHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
   maxDaysAhead: z.number().int().min(1).max(400),
   bufferMinutes: z.number().int().min(0).max(240),
   weeklyQuotaHours: z.number().int().min(1).max(168).nullable(),
-  cancelDeadlineHours: z.number().int().min(0).max(24 * 30),
+  cancelDeadlineHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30),
 };
 const FacilityFields = {
   type: z.enum(FACILITY_TYPES.codes),
@@ -55,19 +80,21 @@ export const FacilityCreate = z.strictObject({
 });
 export const FacilityUpdate = z.strictObject(opt(FacilityFields));
 
-export const FacilityQuery = z.strictObject({
-  type: z.enum(FACILITY_TYPES.codes).optional(),
-  subject: z.enum(SUBJECTS.codes).optional(),
-  schoolId: Id.optional(),
-  partnerId: Id.optional(),
-  allianceId: Id.optional(),
-  q: Line(60).optional(),
-  communityOpen: z.enum(['1', '0']).optional(),
-  freeFrom: Instant.optional(),
-  freeTo: Instant.optional(),
-  nearSchoolId: Id.optional(),
-  ...Page,
-}).superRefine(rangeCheck('freeFrom', 'freeTo', 31, true));
+export const FacilityQuery = z
+  .strictObject({
+    type: z.enum(FACILITY_TYPES.codes).optional(),
+    subject: z.enum(SUBJECTS.codes).optional(),
+    schoolId: Id.optional(),
+    partnerId: Id.optional(),
+    allianceId: Id.optional(),
+    q: Line(60).optional(),
+    communityOpen: z.enum(['1', '0']).optional(),
+    freeFrom: Instant.optional(),
+    freeTo: Instant.optional(),
+    nearSchoolId: Id.optional(),
+    ...Page,
+  })
+  .superRefine(rangeCheck('freeFrom', 'freeTo', 31, true));
 
 export const FacilitySummary = z.object({
   id: z.string(),
@@ -89,10 +116,23 @@ export const FacilitySummary = z.object({
 
 export const OpenHourOut = z.object({ weekday: z.number(), open: z.string(), close: z.string() });
 export const ClosureOut = z.object({
-  id: z.string(), facilityId: z.string().nullable(), schoolId: z.string().nullable(), startDate: z.string(), endDate: z.string(), kind: z.string(), reason: z.string().nullable(),
+  id: z.string(),
+  facilityId: z.string().nullable(),
+  schoolId: z.string().nullable(),
+  startDate: z.string(),
+  endDate: z.string(),
+  kind: z.string(),
+  reason: z.string().nullable(),
 });
 export const EquipmentOut = z.object({
-  id: z.string(), facilityId: z.string().nullable(), type: z.string(), name: z.string(), quantity: z.number(), status: z.string(), usage: z.string(), note: z.string().nullable(),
+  id: z.string(),
+  facilityId: z.string().nullable(),
+  type: z.string(),
+  name: z.string(),
+  quantity: z.number(),
+  status: z.string(),
+  usage: z.string(),
+  note: z.string().nullable(),
 });
 export const FacilityDetail = FacilitySummary.extend({
   photos: z.array(z.string()),
@@ -124,23 +164,52 @@ export const EquipmentCreate = z.strictObject({
   usage: z.enum(EQUIPMENT_USAGE.codes).default('onsite'),
   note: Para(500).nullable().optional(),
 });
-export const EquipmentUpdate = z.strictObject(opt({
-  type: Text(40).min(1), name: Text(60).min(1), quantity: z.number().int().min(0).max(100_000), status: z.enum(EQUIPMENT_STATUSES.codes),
-  usage: z.enum(EQUIPMENT_USAGE.codes), note: Para(500).nullable(),
-}));
+export const EquipmentUpdate = z.strictObject(
+  opt({
+    type: Text(40).min(1),
+    name: Text(60).min(1),
+    quantity: z.number().int().min(0).max(100_000),
+    status: z.enum(EQUIPMENT_STATUSES.codes),
+    usage: z.enum(EQUIPMENT_USAGE.codes),
+    note: Para(500).nullable(),
+  }),
+);
 
-export const ClosureCreate = z.strictObject({
-  startDate: DateStr, endDate: DateStr, kind: z.enum(CLOSURE_KINDS.codes), reason: Text(200).nullable().optional(),
-}).superRefine(rangeCheck('startDate', 'endDate', 366));
+export const ClosureCreate = z
+  .strictObject({
+    startDate: DateStr,
+    endDate: DateStr,
+    kind: z.enum(CLOSURE_KINDS.codes),
+    reason: Text(200).nullable().optional(),
+  })
+  .superRefine(rangeCheck('startDate', 'endDate', 366));
 export const TermCreate = z.strictObject({ name: Text(40).min(2), startDate: DateStr, endDate: DateStr }).superRefine(rangeCheck('startDate', 'endDate', 366));
 export const TermOut = z.object({ id: z.string(), schoolId: z.string(), name: z.string(), startDate: z.string(), endDate: z.string() });
 
-export const KitCreate = z.strictObject({ kind: z.enum(['mobile_lab', 'mobile_sports_kit']), name: Text(60).min(2), description: Para(1000).nullable().optional() });
-export const RotationCreate = z.strictObject({ schoolId: Id, fromDate: DateStr, toDate: DateStr, note: Text(200).nullable().optional() })
+export const KitCreate = z.strictObject({
+  kind: z.enum(['mobile_lab', 'mobile_sports_kit']),
+  name: Text(60).min(2),
+  description: Para(1000).nullable().optional(),
+});
+export const RotationCreate = z
+  .strictObject({ schoolId: Id, fromDate: DateStr, toDate: DateStr, note: Text(200).nullable().optional() })
   .superRefine(rangeCheck('fromDate', 'toDate', 366));
-export const RotationOut = z.object({ id: z.string(), kitId: z.string(), schoolId: z.string(), schoolName: z.string(), fromDate: z.string(), toDate: z.string(), note: z.string().nullable() });
+export const RotationOut = z.object({
+  id: z.string(),
+  kitId: z.string(),
+  schoolId: z.string(),
+  schoolName: z.string(),
+  fromDate: z.string(),
+  toDate: z.string(),
+  note: z.string().nullable(),
+});
 export const KitOut = z.object({
-  id: z.string(), allianceId: z.string(), kind: z.string(), name: z.string(), description: z.string().nullable(), rotations: z.array(RotationOut),
+  id: z.string(),
+  allianceId: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  rotations: z.array(RotationOut),
   /** where the kit is today */
   currentSchoolId: z.string().nullable(),
 });
@@ -173,7 +242,13 @@ export const BookingPreview = z.strictObject({
 });
 
 export const QuoteOut = z.object({
-  amount: z.number(), hours: z.number(), peakHours: z.number(), free: z.boolean(), reason: z.string(), ratePerHour: z.number(), peakRatePerHour: z.number(),
+  amount: z.number(),
+  hours: z.number(),
+  peakHours: z.number(),
+  free: z.boolean(),
+  reason: z.string(),
+  ratePerHour: z.number(),
+  peakRatePerHour: z.number(),
 });
 export const OccurrenceOut = z.object({
   start: z.string(),
@@ -192,7 +267,14 @@ export const PreviewOut = z.object({
 });
 
 export const LoanOut = z.object({
-  id: z.string(), equipmentId: z.string(), equipmentName: z.string(), bookingId: z.string().nullable(), quantity: z.number(), from: z.string(), to: z.string(), status: z.enum(LOAN_STATUSES.codes),
+  id: z.string(),
+  equipmentId: z.string(),
+  equipmentName: z.string(),
+  bookingId: z.string().nullable(),
+  quantity: z.number(),
+  from: z.string(),
+  to: z.string(),
+  status: z.enum(LOAN_STATUSES.codes),
 });
 export const BookingOut = z.object({
   id: z.string(),
@@ -226,16 +308,18 @@ export const BookingCreated = z.object({
   /** occurrences left out (all_free) */
   skipped: z.array(OccurrenceOut),
 });
-export const BookingListQuery = z.strictObject({
-  scope: z.enum(['mine', 'school', 'facility']).default('mine'),
-  facilityId: Id.optional(),
-  schoolId: Id.optional(),
-  status: z.enum(BOOKING_STATUSES.codes).optional(),
-  from: Instant.optional(),
-  to: Instant.optional(),
-  ...Page,
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-}).superRefine(rangeCheck('from', 'to'));
+export const BookingListQuery = z
+  .strictObject({
+    scope: z.enum(['mine', 'school', 'facility']).default('mine'),
+    facilityId: Id.optional(),
+    schoolId: Id.optional(),
+    status: z.enum(BOOKING_STATUSES.codes).optional(),
+    from: Instant.optional(),
+    to: Instant.optional(),
+    ...Page,
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .superRefine(rangeCheck('from', 'to'));
 /** reasons are short paragraphs (the web form is a text area) */
 export const DecideBody = z.strictObject({ reason: Para(200).min(1).optional() });
 export const RejectBody = z.strictObject({ reason: Para(200).min(1) });
@@ -250,12 +334,25 @@ export const AvailabilityOut = z.object({
 });
 
 export const WaitlistCreate = z.strictObject({
-  facilityId: Id, allianceId: Id.nullable().optional(), start: Instant, end: Instant, purpose: Text(200).min(1), groupSize: z.number().int().min(1).max(100_000),
+  facilityId: Id,
+  allianceId: Id.nullable().optional(),
+  start: Instant,
+  end: Instant,
+  purpose: Text(200).min(1),
+  groupSize: z.number().int().min(1).max(100_000),
   responsibleTeacher: Text(30).min(1),
 });
 export const WaitlistOut = z.object({
-  id: z.string(), facilityId: z.string(), facilityName: z.string(), start: z.string(), end: z.string(), status: z.enum(WAITLIST_STATUSES.codes),
-  offerExpiresAt: z.string().nullable(), bookingId: z.string().nullable(), position: z.number().nullable(), createdAt: z.string(),
+  id: z.string(),
+  facilityId: z.string(),
+  facilityName: z.string(),
+  start: z.string(),
+  end: z.string(),
+  status: z.enum(WAITLIST_STATUSES.codes),
+  offerExpiresAt: z.string().nullable(),
+  bookingId: z.string().nullable(),
+  position: z.number().nullable(),
+  createdAt: z.string(),
 });
 export const WaitlistAccept = z.strictObject({ acceptTerms: z.boolean() });
 

@@ -23,7 +23,16 @@ import { policy, type Actor } from '../../platform/policy.js';
 import { DEFAULT_OPEN_HOURS, DEFAULT_POLICY, HOLDING_STATUSES, haversineKm, localParts, formatHm } from '../../../common/facilities.js';
 import { todayIn } from '../../../common/time.js';
 import type {
-  ClosureCreate, EquipmentCreate, EquipmentUpdate, FacilityCreate, FacilityQuery, FacilityUpdate, KitCreate, OpenHourIn, RotationCreate, TermCreate,
+  ClosureCreate,
+  EquipmentCreate,
+  EquipmentUpdate,
+  FacilityCreate,
+  FacilityQuery,
+  FacilityUpdate,
+  KitCreate,
+  OpenHourIn,
+  RotationCreate,
+  TermCreate,
 } from './schema.js';
 
 export type FacilityRow = FacilitiesTable;
@@ -51,11 +60,32 @@ export function toSummary(r: FacilityListRow, distanceKm: number | null = null) 
   };
 }
 
-export const closureOut = (c: { id: string; facility_id: string | null; school_id: string | null; start_date: string; end_date: string; kind: string; reason: string | null }) => ({
-  id: c.id, facilityId: c.facility_id, schoolId: c.school_id, startDate: c.start_date, endDate: c.end_date, kind: c.kind, reason: c.reason,
+export const closureOut = (c: {
+  id: string;
+  facility_id: string | null;
+  school_id: string | null;
+  start_date: string;
+  end_date: string;
+  kind: string;
+  reason: string | null;
+}) => ({
+  id: c.id,
+  facilityId: c.facility_id,
+  schoolId: c.school_id,
+  startDate: c.start_date,
+  endDate: c.end_date,
+  kind: c.kind,
+  reason: c.reason,
 });
 export const equipmentOut = (e: DB['equipment']) => ({
-  id: e.id, facilityId: e.facility_id, type: e.type, name: e.name, quantity: e.quantity, status: e.status, usage: e.usage, note: e.note,
+  id: e.id,
+  facilityId: e.facility_id,
+  type: e.type,
+  name: e.name,
+  quantity: e.quantity,
+  status: e.status,
+  usage: e.usage,
+  note: e.note,
 });
 
 export class FacilityService {
@@ -118,7 +148,13 @@ export class FacilityService {
       if (actor.partners.size) ors.push(eb('f.partner_id', 'in', [...actor.partners]));
       if (actor.memberAlliances.size) {
         const al = [...actor.memberAlliances];
-        ors.push(eb('f.school_id', 'in', eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', 'in', al).where('m.status', '=', 'active')));
+        ors.push(
+          eb(
+            'f.school_id',
+            'in',
+            eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', 'in', al).where('m.status', '=', 'active'),
+          ),
+        );
         ors.push(eb('f.partner_id', 'in', eb.selectFrom('alliance_partners as ap').select('ap.partner_id').where('ap.alliance_id', 'in', al)));
       }
       if (isGuardian(actor) && actor.homeRegionChain.size) {
@@ -131,10 +167,7 @@ export class FacilityService {
   // ---- list & detail ---------------------------------------------------------------------------
 
   async list(actor: Actor, q: z.infer<typeof FacilityQuery>) {
-    let qb = this.db
-      .selectFrom('facilities as f')
-      .leftJoin('schools as s', 's.id', 'f.school_id')
-      .leftJoin('partners as p', 'p.id', 'f.partner_id');
+    let qb = this.db.selectFrom('facilities as f').leftJoin('schools as s', 's.id', 'f.school_id').leftJoin('partners as p', 'p.id', 'f.partner_id');
     if (!actor.isPlatformAdmin) qb = qb.where(this.scope(actor));
     if (q.type) qb = qb.where('f.type', '=', q.type);
     if (q.subject) qb = qb.where('f.subject', '=', q.subject);
@@ -143,10 +176,16 @@ export class FacilityService {
     if (q.communityOpen) qb = qb.where('f.community_open', '=', Number(q.communityOpen));
     if (q.allianceId) {
       const aid = q.allianceId;
-      qb = qb.where((eb) => eb.or([
-        eb('f.school_id', 'in', eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active')),
-        eb('f.partner_id', 'in', eb.selectFrom('alliance_partners as ap').select('ap.partner_id').where('ap.alliance_id', '=', aid)),
-      ]));
+      qb = qb.where((eb) =>
+        eb.or([
+          eb(
+            'f.school_id',
+            'in',
+            eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active'),
+          ),
+          eb('f.partner_id', 'in', eb.selectFrom('alliance_partners as ap').select('ap.partner_id').where('ap.alliance_id', '=', aid)),
+        ]),
+      );
     }
     if (q.q) {
       const text = q.q;
@@ -162,13 +201,42 @@ export class FacilityService {
       const endHm = e.date === s.date ? formatHm(e.minutes) : '24:00';
       qb = qb
         .where('f.status', '=', 'active')
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.facility_id', '=', 'f.id')
-          .where('b.status', 'in', HOLDING_STATUSES).where('b.start_ms', '<', to).where('b.block_end_ms', '>', from))))
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('closures as c').select('c.id')
-          .where((w) => w.or([w('c.facility_id', '=', w.ref('f.id')), w('c.school_id', '=', w.ref('f.school_id'))]))
-          .where('c.start_date', '<=', localParts(to - 1).date).where('c.end_date', '>=', s.date))))
-        .where((eb) => eb.exists(eb.selectFrom('facility_open_hours as h').select('h.id').whereRef('h.facility_id', '=', 'f.id')
-          .where('h.weekday', '=', s.weekday).where('h.open', '<=', formatHm(s.minutes)).where('h.close', '>=', endHm)));
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('bookings as b')
+                .select('b.id')
+                .whereRef('b.facility_id', '=', 'f.id')
+                .where('b.status', 'in', HOLDING_STATUSES)
+                .where('b.start_ms', '<', to)
+                .where('b.block_end_ms', '>', from),
+            ),
+          ),
+        )
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('closures as c')
+                .select('c.id')
+                .where((w) => w.or([w('c.facility_id', '=', w.ref('f.id')), w('c.school_id', '=', w.ref('f.school_id'))]))
+                .where('c.start_date', '<=', localParts(to - 1).date)
+                .where('c.end_date', '>=', s.date),
+            ),
+          ),
+        )
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('facility_open_hours as h')
+              .select('h.id')
+              .whereRef('h.facility_id', '=', 'f.id')
+              .where('h.weekday', '=', s.weekday)
+              .where('h.open', '<=', formatHm(s.minutes))
+              .where('h.close', '>=', endHm),
+          ),
+        );
     }
     const cols = qb.selectAll('f').select(['s.name as school_name', 'p.name as partner_name', 's.lat', 's.lng']);
     if (q.nearSchoolId) {
@@ -185,23 +253,40 @@ export class FacilityService {
     }
     const [{ total }, rows] = await Promise.all([
       qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-      cols.orderBy('f.region_id').orderBy('f.school_id').orderBy('f.name').orderBy('f.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      cols
+        .orderBy('f.region_id')
+        .orderBy('f.school_id')
+        .orderBy('f.name')
+        .orderBy('f.id')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
     ]);
     return { items: (rows as FacilityListRow[]).map((r) => toSummary(r)), total: Number(total), page: q.page, pageSize: q.pageSize };
   }
 
   async openHours(db: Db | Tx, facilityId: string) {
-    const rows = await db.selectFrom('facility_open_hours').select(['weekday', 'open', 'close']).where('facility_id', '=', facilityId).orderBy('weekday').orderBy('open').execute();
+    const rows = await db
+      .selectFrom('facility_open_hours')
+      .select(['weekday', 'open', 'close'])
+      .where('facility_id', '=', facilityId)
+      .orderBy('weekday')
+      .orderBy('open')
+      .execute();
     return rows;
   }
 
   /** Closures of the facility and of its school that end on or after `fromDate`. */
   async closures(db: Db | Tx, f: Pick<FacilityRow, 'id' | 'school_id'>, fromDate: string, toDate?: string) {
-    let qb = db.selectFrom('closures').selectAll().where((eb) => {
-      const ors = [eb('facility_id', '=', f.id)];
-      if (f.school_id) ors.push(eb('school_id', '=', f.school_id));
-      return eb.or(ors);
-    }).where('end_date', '>=', fromDate);
+    let qb = db
+      .selectFrom('closures')
+      .selectAll()
+      .where((eb) => {
+        const ors = [eb('facility_id', '=', f.id)];
+        if (f.school_id) ors.push(eb('school_id', '=', f.school_id));
+        return eb.or(ors);
+      })
+      .where('end_date', '>=', fromDate);
     if (toDate) qb = qb.where('start_date', '<=', toDate);
     return qb.orderBy('start_date').execute();
   }
@@ -209,8 +294,13 @@ export class FacilityService {
   async detail(actor: Actor, id: string) {
     const { row, alliances } = await this.getVisible(actor, id);
     const [names, hours, closures, equipment, allianceRows] = await Promise.all([
-      this.db.selectFrom('facilities as f').leftJoin('schools as s', 's.id', 'f.school_id').leftJoin('partners as p', 'p.id', 'f.partner_id')
-        .select(['s.name as school_name', 'p.name as partner_name', 's.lat', 's.lng']).where('f.id', '=', id).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('facilities as f')
+        .leftJoin('schools as s', 's.id', 'f.school_id')
+        .leftJoin('partners as p', 'p.id', 'f.partner_id')
+        .select(['s.name as school_name', 'p.name as partner_name', 's.lat', 's.lng'])
+        .where('f.id', '=', id)
+        .executeTakeFirstOrThrow(),
       this.openHours(this.db, id),
       this.closures(this.db, row, todayIn()),
       this.db.selectFrom('equipment').selectAll().where('facility_id', '=', id).orderBy('name').execute(),
@@ -243,7 +333,9 @@ export class FacilityService {
 
   async create(req: FastifyRequest, actor: Actor, input: z.infer<typeof FacilityCreate>) {
     if ((input.schoolId == null) === (input.partnerId == null)) {
-      throw badRequest([{ field: input.schoolId ? 'partnerId' : 'schoolId', code: 'invalid', params: { reason: '请指定所属学校或合作方之一 / give exactly one owner' } }]);
+      throw badRequest([
+        { field: input.schoolId ? 'partnerId' : 'schoolId', code: 'invalid', params: { reason: '请指定所属学校或合作方之一 / give exactly one owner' } },
+      ]);
     }
     let regionId: string;
     let ownerAlliances: string[];
@@ -268,17 +360,44 @@ export class FacilityService {
     const now = nowIso();
     const hours = input.openHours ?? DEFAULT_OPEN_HOURS;
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('facilities').values({
-        id, ...owner,
-        type: input.type, subject: input.subject ?? null, name: input.name, capacity: input.capacity, location: input.location ?? null,
-        photos: toJson(input.photos ?? []), equipment_text: input.equipmentText ?? null, safety_rules: input.safetyRules ?? null,
-        responsibility_terms: input.responsibilityTerms ?? null, community_open: input.communityOpen ? 1 : 0,
-        policy: input.policy ?? 'auto', min_minutes: p.minMinutes, max_minutes: p.maxMinutes, min_notice_hours: p.minNoticeHours,
-        max_days_ahead: p.maxDaysAhead, buffer_minutes: p.bufferMinutes, weekly_quota_hours: p.weeklyQuotaHours,
-        cancel_deadline_hours: p.cancelDeadlineHours, status: input.status ?? 'active', created_by: actor.userId, created_at: now, updated_at: now,
-      }).execute();
+      await tx
+        .insertInto('facilities')
+        .values({
+          id,
+          ...owner,
+          type: input.type,
+          subject: input.subject ?? null,
+          name: input.name,
+          capacity: input.capacity,
+          location: input.location ?? null,
+          photos: toJson(input.photos ?? []),
+          equipment_text: input.equipmentText ?? null,
+          safety_rules: input.safetyRules ?? null,
+          responsibility_terms: input.responsibilityTerms ?? null,
+          community_open: input.communityOpen ? 1 : 0,
+          policy: input.policy ?? 'auto',
+          min_minutes: p.minMinutes,
+          max_minutes: p.maxMinutes,
+          min_notice_hours: p.minNoticeHours,
+          max_days_ahead: p.maxDaysAhead,
+          buffer_minutes: p.bufferMinutes,
+          weekly_quota_hours: p.weeklyQuotaHours,
+          cancel_deadline_hours: p.cancelDeadlineHours,
+          status: input.status ?? 'active',
+          created_by: actor.userId,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       await this.writeHours(tx, id, hours);
-      await audit(tx, req, { action: 'facility.create', entityType: 'facility', entityId: id, regionId, schoolId: owner.school_id, detail: { name: input.name, type: input.type } });
+      await audit(tx, req, {
+        action: 'facility.create',
+        entityType: 'facility',
+        entityId: id,
+        regionId,
+        schoolId: owner.school_id,
+        detail: { name: input.name, type: input.type },
+      });
     });
     return this.detail(actor, id);
   }
@@ -287,10 +406,23 @@ export class FacilityService {
     const { row } = await this.getManageable(actor, id);
     const patch: Partial<FacilityRow> = {};
     const map: [keyof typeof input, keyof FacilityRow][] = [
-      ['type', 'type'], ['subject', 'subject'], ['name', 'name'], ['capacity', 'capacity'], ['location', 'location'], ['equipmentText', 'equipment_text'],
-      ['safetyRules', 'safety_rules'], ['responsibilityTerms', 'responsibility_terms'], ['status', 'status'], ['policy', 'policy'],
-      ['minMinutes', 'min_minutes'], ['maxMinutes', 'max_minutes'], ['minNoticeHours', 'min_notice_hours'], ['maxDaysAhead', 'max_days_ahead'],
-      ['bufferMinutes', 'buffer_minutes'], ['weeklyQuotaHours', 'weekly_quota_hours'], ['cancelDeadlineHours', 'cancel_deadline_hours'],
+      ['type', 'type'],
+      ['subject', 'subject'],
+      ['name', 'name'],
+      ['capacity', 'capacity'],
+      ['location', 'location'],
+      ['equipmentText', 'equipment_text'],
+      ['safetyRules', 'safety_rules'],
+      ['responsibilityTerms', 'responsibility_terms'],
+      ['status', 'status'],
+      ['policy', 'policy'],
+      ['minMinutes', 'min_minutes'],
+      ['maxMinutes', 'max_minutes'],
+      ['minNoticeHours', 'min_notice_hours'],
+      ['maxDaysAhead', 'max_days_ahead'],
+      ['bufferMinutes', 'buffer_minutes'],
+      ['weeklyQuotaHours', 'weekly_quota_hours'],
+      ['cancelDeadlineHours', 'cancel_deadline_hours'],
     ];
     for (const [k, col] of map) if (input[k] !== undefined) (patch as Record<string, unknown>)[col] = input[k];
     if (input.photos !== undefined) patch.photos = toJson(input.photos);
@@ -298,8 +430,19 @@ export class FacilityService {
     const minM = patch.min_minutes ?? row.min_minutes;
     if ((patch.max_minutes ?? row.max_minutes) < minM) throw badRequest([{ field: 'maxMinutes', code: 'too_small', params: { min: minM } }]);
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('facilities').set({ ...patch, updated_at: nowIso() }).where('id', '=', id).execute();
-      await audit(tx, req, { action: 'facility.update', entityType: 'facility', entityId: id, regionId: row.region_id, schoolId: row.school_id, detail: changes(row as never, patch as never) });
+      await tx
+        .updateTable('facilities')
+        .set({ ...patch, updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+      await audit(tx, req, {
+        action: 'facility.update',
+        entityType: 'facility',
+        entityId: id,
+        regionId: row.region_id,
+        schoolId: row.school_id,
+        detail: changes(row as never, patch as never),
+      });
     });
     return this.detail(actor, id);
   }
@@ -307,7 +450,10 @@ export class FacilityService {
   private async writeHours(tx: Tx, facilityId: string, hours: z.infer<typeof OpenHourIn>[]) {
     await tx.deleteFrom('facility_open_hours').where('facility_id', '=', facilityId).execute();
     if (hours.length) {
-      await tx.insertInto('facility_open_hours').values(hours.map((h) => ({ id: newId(), facility_id: facilityId, weekday: h.weekday, open: h.open, close: h.close }))).execute();
+      await tx
+        .insertInto('facility_open_hours')
+        .values(hours.map((h) => ({ id: newId(), facility_id: facilityId, weekday: h.weekday, open: h.open, close: h.close })))
+        .execute();
     }
   }
 
@@ -315,7 +461,14 @@ export class FacilityService {
     const { row } = await this.getManageable(actor, id);
     await this.db.transaction().execute(async (tx) => {
       await this.writeHours(tx, id, hours);
-      await audit(tx, req, { action: 'facility.open_hours', entityType: 'facility', entityId: id, regionId: row.region_id, schoolId: row.school_id, detail: { hours } });
+      await audit(tx, req, {
+        action: 'facility.open_hours',
+        entityType: 'facility',
+        entityId: id,
+        regionId: row.region_id,
+        schoolId: row.school_id,
+        detail: { hours },
+      });
     });
     return this.openHours(this.db, id);
   }
@@ -337,13 +490,30 @@ export class FacilityService {
     }
     const id = newId();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('closures').values({
-        id, facility_id: target.facilityId ?? null, school_id: target.facilityId ? null : schoolId, start_date: input.startDate, end_date: input.endDate,
-        kind: input.kind, reason: input.reason ?? null, created_by: actor.userId, created_at: nowIso(),
-      }).execute();
-      await audit(tx, req, { action: 'closure.create', entityType: 'closure', entityId: id, regionId, schoolId, detail: { ...input, facilityId: target.facilityId ?? null } });
+      await tx
+        .insertInto('closures')
+        .values({
+          id,
+          facility_id: target.facilityId ?? null,
+          school_id: target.facilityId ? null : schoolId,
+          start_date: input.startDate,
+          end_date: input.endDate,
+          kind: input.kind,
+          reason: input.reason ?? null,
+          created_by: actor.userId,
+          created_at: nowIso(),
+        })
+        .execute();
+      await audit(tx, req, {
+        action: 'closure.create',
+        entityType: 'closure',
+        entityId: id,
+        regionId,
+        schoolId,
+        detail: { ...input, facilityId: target.facilityId ?? null },
+      });
     });
-    return closureOut((await this.db.selectFrom('closures').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+    return closureOut(await this.db.selectFrom('closures').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   }
 
   async deleteClosure(req: FastifyRequest, actor: Actor, id: string) {
@@ -368,7 +538,9 @@ export class FacilityService {
     const s = await this.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', schoolId).executeTakeFirst();
     if (!s) throw notFound('school');
     if (policy.updateSchool(actor, s)) return s;
-    const alliances = (await this.db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', schoolId).where('status', '=', 'active').execute()).map((r) => r.alliance_id);
+    const alliances = (
+      await this.db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', schoolId).where('status', '=', 'active').execute()
+    ).map((r) => r.alliance_id);
     if (policy.readSchool(actor, s, alliances)) throw forbidden();
     throw notFound('school');
   }
@@ -376,7 +548,9 @@ export class FacilityService {
   async visibleSchool(actor: Actor, schoolId: string) {
     const s = await this.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', schoolId).executeTakeFirst();
     if (!s) throw notFound('school');
-    const alliances = (await this.db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', schoolId).where('status', '=', 'active').execute()).map((r) => r.alliance_id);
+    const alliances = (
+      await this.db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', schoolId).where('status', '=', 'active').execute()
+    ).map((r) => r.alliance_id);
     if (!policy.readSchool(actor, s, alliances)) throw notFound('school');
     return s;
   }
@@ -390,12 +564,20 @@ export class FacilityService {
   async addTerm(req: FastifyRequest, actor: Actor, schoolId: string, input: z.infer<typeof TermCreate>) {
     const s = await this.manageableSchool(actor, schoolId);
     if (input.endDate < input.startDate) throw badRequest([{ field: 'endDate', code: 'before_from' }]);
-    const clash = await this.db.selectFrom('school_terms').select('name').where('school_id', '=', schoolId)
-      .where('start_date', '<=', input.endDate).where('end_date', '>=', input.startDate).executeTakeFirst();
+    const clash = await this.db
+      .selectFrom('school_terms')
+      .select('name')
+      .where('school_id', '=', schoolId)
+      .where('start_date', '<=', input.endDate)
+      .where('end_date', '>=', input.startDate)
+      .executeTakeFirst();
     if (clash) throw badRequest([{ field: 'startDate', code: 'invalid', params: { reason: `与“${clash.name}”重叠 / overlaps ${clash.name}` } }]);
     const id = newId();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('school_terms').values({ id, school_id: schoolId, name: input.name, start_date: input.startDate, end_date: input.endDate, created_at: nowIso() }).execute();
+      await tx
+        .insertInto('school_terms')
+        .values({ id, school_id: schoolId, name: input.name, start_date: input.startDate, end_date: input.endDate, created_at: nowIso() })
+        .execute();
       await audit(tx, req, { action: 'term.create', entityType: 'term', entityId: id, regionId: s.region_id, schoolId, detail: input });
     });
     return { id, schoolId, name: input.name, startDate: input.startDate, endDate: input.endDate };
@@ -404,7 +586,13 @@ export class FacilityService {
   /** The term of the school that holds the date (the default end of a weekly series). */
   async termOn(db: Db | Tx, schoolId: string | null, date: string) {
     if (!schoolId) return undefined;
-    return db.selectFrom('school_terms').selectAll().where('school_id', '=', schoolId).where('start_date', '<=', date).where('end_date', '>=', date).executeTakeFirst();
+    return db
+      .selectFrom('school_terms')
+      .selectAll()
+      .where('school_id', '=', schoolId)
+      .where('start_date', '<=', date)
+      .where('end_date', '>=', date)
+      .executeTakeFirst();
   }
 
   // ---- equipment -------------------------------------------------------------------------------
@@ -414,18 +602,39 @@ export class FacilityService {
     const id = newId();
     const now = nowIso();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('equipment').values({
-        id, facility_id: facilityId, school_id: row.school_id, partner_id: row.partner_id, region_id: row.region_id, type: input.type, name: input.name,
-        quantity: input.quantity, status: input.status, usage: input.usage, note: input.note ?? null, created_at: now, updated_at: now,
-      }).execute();
-      await audit(tx, req, { action: 'equipment.create', entityType: 'equipment', entityId: id, regionId: row.region_id, schoolId: row.school_id, detail: { ...input, facilityId } });
+      await tx
+        .insertInto('equipment')
+        .values({
+          id,
+          facility_id: facilityId,
+          school_id: row.school_id,
+          partner_id: row.partner_id,
+          region_id: row.region_id,
+          type: input.type,
+          name: input.name,
+          quantity: input.quantity,
+          status: input.status,
+          usage: input.usage,
+          note: input.note ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await audit(tx, req, {
+        action: 'equipment.create',
+        entityType: 'equipment',
+        entityId: id,
+        regionId: row.region_id,
+        schoolId: row.school_id,
+        detail: { ...input, facilityId },
+      });
     });
     return equipmentOut(await this.db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   }
 
   async getEquipment(actor: Actor, id: string, manage: boolean, db: Db | Tx = this.db) {
     const e = await db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!e || !e.facility_id) throw notFound('equipment');
+    if (!e?.facility_id) throw notFound('equipment');
     try {
       const f = manage ? await this.getManageable(actor, e.facility_id, db) : await this.getVisible(actor, e.facility_id, db);
       return { e, facility: f.row, alliances: f.alliances };
@@ -444,17 +653,37 @@ export class FacilityService {
         const peak = await this.peakLent(tx, id, Date.now(), Number.MAX_SAFE_INTEGER);
         if (patch.quantity < peak) throw badRequest([{ field: 'quantity', code: 'too_small', params: { min: peak } }]);
       }
-      await tx.updateTable('equipment').set({ ...patch, updated_at: nowIso() }).where('id', '=', id).execute();
-      await audit(tx, req, { action: 'equipment.update', entityType: 'equipment', entityId: id, regionId: e.region_id, schoolId: e.school_id, detail: changes(e as never, patch as never) });
+      await tx
+        .updateTable('equipment')
+        .set({ ...patch, updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+      await audit(tx, req, {
+        action: 'equipment.update',
+        entityType: 'equipment',
+        entityId: id,
+        regionId: e.region_id,
+        schoolId: e.school_id,
+        detail: changes(e as never, patch as never),
+      });
     });
     return equipmentOut(await this.db.selectFrom('equipment').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   }
 
   /** The largest quantity lent at any moment of [fromMs, toMs) (holding loans). */
   async peakLent(db: Db | Tx, equipmentId: string, fromMs: number, toMs: number): Promise<number> {
-    const loans = await db.selectFrom('equipment_loans').select(['from_ms', 'to_ms', 'quantity']).where('equipment_id', '=', equipmentId)
-      .where('status', 'in', ['reserved', 'out']).where('from_ms', '<', toMs).where('to_ms', '>', fromMs).execute();
-    const points = loans.flatMap((l) => [{ t: Math.max(Number(l.from_ms), fromMs), d: l.quantity }, { t: Number(l.to_ms), d: -l.quantity }]);
+    const loans = await db
+      .selectFrom('equipment_loans')
+      .select(['from_ms', 'to_ms', 'quantity'])
+      .where('equipment_id', '=', equipmentId)
+      .where('status', 'in', ['reserved', 'out'])
+      .where('from_ms', '<', toMs)
+      .where('to_ms', '>', fromMs)
+      .execute();
+    const points = loans.flatMap((l) => [
+      { t: Math.max(Number(l.from_ms), fromMs), d: l.quantity },
+      { t: Number(l.to_ms), d: -l.quantity },
+    ]);
     points.sort((a, b) => a.t - b.t || a.d - b.d);
     let cur = 0;
     let peak = 0;
@@ -478,7 +707,10 @@ export class FacilityService {
     const al = await this.manageableAlliance(actor, allianceId);
     const id = newId();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('mobile_kits').values({ id, alliance_id: allianceId, kind: input.kind, name: input.name, description: input.description ?? null, created_at: nowIso() }).execute();
+      await tx
+        .insertInto('mobile_kits')
+        .values({ id, alliance_id: allianceId, kind: input.kind, name: input.name, description: input.description ?? null, created_at: nowIso() })
+        .execute();
       await audit(tx, req, { action: 'kit.create', entityType: 'kit', entityId: id, regionId: al.region_id, allianceId, detail: input });
     });
     return (await this.kits(actor, allianceId)).find((k) => k.id === id)!;
@@ -489,15 +721,37 @@ export class FacilityService {
     if (!al || !policy.readAllianceInternals(actor, al)) throw notFound('alliance');
     const kits = await this.db.selectFrom('mobile_kits').selectAll().where('alliance_id', '=', allianceId).orderBy('created_at').execute();
     const rotations = kits.length
-      ? await this.db.selectFrom('kit_rotations as r').innerJoin('schools as s', 's.id', 'r.school_id').selectAll('r').select('s.name as school_name')
-        .where('r.kit_id', 'in', kits.map((k) => k.id)).orderBy('r.from_date').execute()
+      ? await this.db
+          .selectFrom('kit_rotations as r')
+          .innerJoin('schools as s', 's.id', 'r.school_id')
+          .selectAll('r')
+          .select('s.name as school_name')
+          .where(
+            'r.kit_id',
+            'in',
+            kits.map((k) => k.id),
+          )
+          .orderBy('r.from_date')
+          .execute()
       : [];
     const today = todayIn();
     return kits.map((k) => {
       const rs = rotations.filter((r) => r.kit_id === k.id);
       return {
-        id: k.id, allianceId: k.alliance_id, kind: k.kind, name: k.name, description: k.description,
-        rotations: rs.map((r) => ({ id: r.id, kitId: r.kit_id, schoolId: r.school_id, schoolName: r.school_name, fromDate: r.from_date, toDate: r.to_date, note: r.note })),
+        id: k.id,
+        allianceId: k.alliance_id,
+        kind: k.kind,
+        name: k.name,
+        description: k.description,
+        rotations: rs.map((r) => ({
+          id: r.id,
+          kitId: r.kit_id,
+          schoolId: r.school_id,
+          schoolName: r.school_name,
+          fromDate: r.from_date,
+          toDate: r.to_date,
+          note: r.note,
+        })),
         currentSchoolId: rs.find((r) => r.from_date <= today && today <= r.to_date)?.school_id ?? null,
       };
     });
@@ -513,16 +767,47 @@ export class FacilityService {
       throw err;
     }
     if (input.toDate < input.fromDate) throw badRequest([{ field: 'toDate', code: 'before_from' }]);
-    const member = await this.db.selectFrom('alliance_members').select('id').where('alliance_id', '=', kit.alliance_id).where('school_id', '=', input.schoolId)
-      .where('status', '=', 'active').executeTakeFirst();
+    const member = await this.db
+      .selectFrom('alliance_members')
+      .select('id')
+      .where('alliance_id', '=', kit.alliance_id)
+      .where('school_id', '=', input.schoolId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     if (!member) throw badRequest([{ field: 'schoolId', code: 'not_found' }]);
     const id = newId();
     await this.db.transaction().execute(async (tx) => {
-      const clash = await tx.selectFrom('kit_rotations').select(['from_date', 'to_date']).where('kit_id', '=', kitId)
-        .where('from_date', '<=', input.toDate).where('to_date', '>=', input.fromDate).executeTakeFirst();
-      if (clash) throw badRequest([{ field: 'fromDate', code: 'invalid', params: { reason: `与 ${clash.from_date}–${clash.to_date} 的轮转重叠 / overlaps another rotation` } }]);
-      await tx.insertInto('kit_rotations').values({ id, kit_id: kitId, school_id: input.schoolId, from_date: input.fromDate, to_date: input.toDate, note: input.note ?? null, created_at: nowIso() }).execute();
-      await audit(tx, req, { action: 'kit.rotation', entityType: 'kit', entityId: kitId, allianceId: kit.alliance_id, schoolId: input.schoolId, detail: input });
+      const clash = await tx
+        .selectFrom('kit_rotations')
+        .select(['from_date', 'to_date'])
+        .where('kit_id', '=', kitId)
+        .where('from_date', '<=', input.toDate)
+        .where('to_date', '>=', input.fromDate)
+        .executeTakeFirst();
+      if (clash)
+        throw badRequest([
+          { field: 'fromDate', code: 'invalid', params: { reason: `与 ${clash.from_date}–${clash.to_date} 的轮转重叠 / overlaps another rotation` } },
+        ]);
+      await tx
+        .insertInto('kit_rotations')
+        .values({
+          id,
+          kit_id: kitId,
+          school_id: input.schoolId,
+          from_date: input.fromDate,
+          to_date: input.toDate,
+          note: input.note ?? null,
+          created_at: nowIso(),
+        })
+        .execute();
+      await audit(tx, req, {
+        action: 'kit.rotation',
+        entityType: 'kit',
+        entityId: kitId,
+        allianceId: kit.alliance_id,
+        schoolId: input.schoolId,
+        detail: input,
+      });
     });
     return (await this.kits(actor, kit.alliance_id)).find((k) => k.id === kitId)!;
   }
@@ -531,4 +816,3 @@ export class FacilityService {
 function stripUndef<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }
-

@@ -22,7 +22,8 @@ const USED = new Set(['checked_in']);
 export const MAX_DAYS = 400;
 const STAFF_ROLES = new Set(['school_admin', 'teacher', 'reviewer', 'partner', 'alliance_admin']);
 
-const Query = z.strictObject({ from: DateStr.optional(), to: DateStr.optional(), by: z.enum(['week', 'term']).default('week') })
+const Query = z
+  .strictObject({ from: DateStr.optional(), to: DateStr.optional(), by: z.enum(['week', 'term']).default('week') })
   .superRefine(rangeCheck('from', 'to', MAX_DAYS));
 
 const HoursOut = {
@@ -33,7 +34,14 @@ const HoursOut = {
   usedRate: z.number().nullable(),
 };
 const Hours = z.object(HoursOut);
-const Group = z.object({ key: z.string(), name: z.string().nullable(), ...HoursOut, facilities: z.number(), idleFacilities: z.number(), series: z.array(Hours) });
+const Group = z.object({
+  key: z.string(),
+  name: z.string().nullable(),
+  ...HoursOut,
+  facilities: z.number(),
+  idleFacilities: z.number(),
+  series: z.array(Hours),
+});
 const Report = z.object({
   scope: z.object({ kind: z.enum(['alliance', 'school']), id: z.string(), name: z.string() }),
   from: z.string(),
@@ -41,10 +49,18 @@ const Report = z.object({
   by: z.enum(['week', 'term']),
   periods: z.array(z.object({ key: z.string(), label: z.string(), from: z.string(), to: z.string() })),
   total: z.object({ ...HoursOut, facilities: z.number(), idleFacilities: z.number(), series: z.array(Hours) }),
-  facilities: z.array(z.object({
-    id: z.string(), name: z.string(), type: z.string(), schoolId: z.string().nullable(), schoolName: z.string().nullable(),
-    ...HoursOut, idle: z.boolean(), series: z.array(Hours),
-  })),
+  facilities: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.string(),
+      schoolId: z.string().nullable(),
+      schoolName: z.string().nullable(),
+      ...HoursOut,
+      idle: z.boolean(),
+      series: z.array(Hours),
+    }),
+  ),
   schools: z.array(Group),
   types: z.array(Group),
   idleThreshold: z.number(),
@@ -152,49 +168,59 @@ export async function utilizationRoutes(app: App, ctx: AppContext) {
   const db = ctx.database.db;
   const tags = ['设施利用率 utilization'];
 
-  r.get('/api/alliances/:id/utilization', {
-    config: { permission: 'facility.read' },
-    schema: {
-      tags,
-      summary: '联盟设施利用率（按周/学期；含闲置设施标记与 35%→70% 目标）',
-      params: z.object({ id: Id }),
-      querystring: Query,
-      response: { 200: Report },
+  r.get(
+    '/api/alliances/:id/utilization',
+    {
+      config: { permission: 'facility.read' },
+      schema: {
+        tags,
+        summary: '联盟设施利用率（按周/学期；含闲置设施标记与 35%→70% 目标）',
+        params: z.object({ id: Id }),
+        querystring: Query,
+        response: { 200: Report },
+      },
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    const al = await db.selectFrom('alliances').select(['id', 'region_id', 'name', 'core_school_id']).where('id', '=', req.params.id).executeTakeFirst();
-    if (!al || !canSeeAllianceUtilization(actor, al)) throw notFound('alliance');
-    const { from, to } = range(req.query);
-    const [members, partners] = await Promise.all([
-      db.selectFrom('alliance_members').select('school_id').where('alliance_id', '=', al.id).where('status', '=', 'active').execute(),
-      db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', al.id).execute(),
-    ]);
-    const data = await load(db, { schoolIds: members.map((m) => m.school_id), partnerIds: partners.map((p) => p.partner_id) }, from, to);
-    const terms = req.query.by === 'term' ? await termsOf(db, al.core_school_id, from, to) : undefined;
-    const report = computeUtilization({ from, to, by: req.query.by, terms, ...data });
-    return { scope: { kind: 'alliance' as const, id: al.id, name: al.name }, ...report };
-  });
+    async (req) => {
+      const actor = actorOf(req);
+      const al = await db.selectFrom('alliances').select(['id', 'region_id', 'name', 'core_school_id']).where('id', '=', req.params.id).executeTakeFirst();
+      if (!al || !canSeeAllianceUtilization(actor, al)) throw notFound('alliance');
+      const { from, to } = range(req.query);
+      const [members, partners] = await Promise.all([
+        db.selectFrom('alliance_members').select('school_id').where('alliance_id', '=', al.id).where('status', '=', 'active').execute(),
+        db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', al.id).execute(),
+      ]);
+      const data = await load(db, { schoolIds: members.map((m) => m.school_id), partnerIds: partners.map((p) => p.partner_id) }, from, to);
+      const terms = req.query.by === 'term' ? await termsOf(db, al.core_school_id, from, to) : undefined;
+      const report = computeUtilization({ from, to, by: req.query.by, terms, ...data });
+      return { scope: { kind: 'alliance' as const, id: al.id, name: al.name }, ...report };
+    },
+  );
 
-  r.get('/api/schools/:id/utilization', {
-    config: { permission: 'facility.read' },
-    schema: {
-      tags,
-      summary: '学校设施利用率（按周/学期）',
-      params: z.object({ id: Id }),
-      querystring: Query,
-      response: { 200: Report },
+  r.get(
+    '/api/schools/:id/utilization',
+    {
+      config: { permission: 'facility.read' },
+      schema: {
+        tags,
+        summary: '学校设施利用率（按周/学期）',
+        params: z.object({ id: Id }),
+        querystring: Query,
+        response: { 200: Report },
+      },
     },
-  }, async (req) => {
-    const actor = actorOf(req);
-    const s = await db.selectFrom('schools').select(['id', 'region_id', 'name']).where('id', '=', req.params.id).executeTakeFirst();
-    if (!s) throw notFound('school');
-    const alliances = (await db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', s.id).where('status', '=', 'active').execute()).map((x) => x.alliance_id);
-    if (!canSeeSchoolUtilization(actor, s, alliances)) throw notFound('school');
-    const { from, to } = range(req.query);
-    const data = await load(db, { schoolIds: [s.id], partnerIds: [] }, from, to);
-    const terms = req.query.by === 'term' ? await termsOf(db, s.id, from, to) : undefined;
-    const report = computeUtilization({ from, to, by: req.query.by, terms, ...data });
-    return { scope: { kind: 'school' as const, id: s.id, name: s.name }, ...report };
-  });
+    async (req) => {
+      const actor = actorOf(req);
+      const s = await db.selectFrom('schools').select(['id', 'region_id', 'name']).where('id', '=', req.params.id).executeTakeFirst();
+      if (!s) throw notFound('school');
+      const alliances = (
+        await db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', s.id).where('status', '=', 'active').execute()
+      ).map((x) => x.alliance_id);
+      if (!canSeeSchoolUtilization(actor, s, alliances)) throw notFound('school');
+      const { from, to } = range(req.query);
+      const data = await load(db, { schoolIds: [s.id], partnerIds: [] }, from, to);
+      const terms = req.query.by === 'term' ? await termsOf(db, s.id, from, to) : undefined;
+      const report = computeUtilization({ from, to, by: req.query.by, terms, ...data });
+      return { scope: { kind: 'school' as const, id: s.id, name: s.name }, ...report };
+    },
+  );
 }

@@ -17,10 +17,20 @@ import {
 const at = (date: string, hhmm: string) => localDayStart(date) + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000;
 const weekdays = (start: string, end: string) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end }));
 const lab = (id: string, extra: Partial<UtilFacility> = {}): UtilFacility => ({
-  id, name: id, type: 'chemistry_lab', schoolId: 's1', schoolName: '一中', windows: weekdays('08:00', '18:00'), closures: [], ...extra,
+  id,
+  name: id,
+  type: 'chemistry_lab',
+  schoolId: 's1',
+  schoolName: '一中',
+  windows: weekdays('08:00', '18:00'),
+  closures: [],
+  ...extra,
 });
 const booking = (facilityId: string, date: string, start: string, end: string, used = true): UtilBooking => ({
-  facilityId, startMs: at(date, start), endMs: at(date, end), used,
+  facilityId,
+  startMs: at(date, start),
+  endMs: at(date, end),
+  used,
 });
 
 describe('utilization: calendar and intervals', () => {
@@ -49,13 +59,51 @@ describe('utilization: calendar and intervals', () => {
   });
 
   it('union, subtract and overlap', () => {
-    const u = union([{ startMs: 5, endMs: 10 }, { startMs: 0, endMs: 3 }, { startMs: 2, endMs: 6 }, { startMs: 20, endMs: 20 }]);
-    expect(u).toEqual([{ startMs: 0, endMs: 10 }]);
-    expect(subtract([{ startMs: 0, endMs: 10 }, { startMs: 20, endMs: 30 }], [{ startMs: 2, endMs: 4 }, { startMs: 8, endMs: 22 }])).toEqual([
-      { startMs: 0, endMs: 2 }, { startMs: 4, endMs: 8 }, { startMs: 22, endMs: 30 },
+    const u = union([
+      { startMs: 5, endMs: 10 },
+      { startMs: 0, endMs: 3 },
+      { startMs: 2, endMs: 6 },
+      { startMs: 20, endMs: 20 },
     ]);
-    expect(overlapMs([{ startMs: 0, endMs: 10 }, { startMs: 20, endMs: 30 }], [{ startMs: 5, endMs: 25 }], 0, 100)).toBe(10);
-    expect(overlapMs([{ startMs: 0, endMs: 10 }, { startMs: 20, endMs: 30 }], [{ startMs: 5, endMs: 25 }], 7, 21)).toBe(4);
+    expect(u).toEqual([{ startMs: 0, endMs: 10 }]);
+    expect(
+      subtract(
+        [
+          { startMs: 0, endMs: 10 },
+          { startMs: 20, endMs: 30 },
+        ],
+        [
+          { startMs: 2, endMs: 4 },
+          { startMs: 8, endMs: 22 },
+        ],
+      ),
+    ).toEqual([
+      { startMs: 0, endMs: 2 },
+      { startMs: 4, endMs: 8 },
+      { startMs: 22, endMs: 30 },
+    ]);
+    expect(
+      overlapMs(
+        [
+          { startMs: 0, endMs: 10 },
+          { startMs: 20, endMs: 30 },
+        ],
+        [{ startMs: 5, endMs: 25 }],
+        0,
+        100,
+      ),
+    ).toBe(10);
+    expect(
+      overlapMs(
+        [
+          { startMs: 0, endMs: 10 },
+          { startMs: 20, endMs: 30 },
+        ],
+        [{ startMs: 5, endMs: 25 }],
+        7,
+        21,
+      ),
+    ).toBe(4);
   });
 
   it('open hours: weekday windows minus closures', () => {
@@ -72,7 +120,9 @@ describe('utilization: the report', () => {
 
   it('counts booked and used hours against open hours, per week', () => {
     const r = computeUtilization({
-      from, to, by: 'week',
+      from,
+      to,
+      by: 'week',
       facilities: [lab('f1')],
       bookings: [
         booking('f1', '2026-11-23', '08:00', '12:00'), // used 4 h
@@ -87,19 +137,20 @@ describe('utilization: the report', () => {
     expect(f.usedHours).toBe(5);
     expect(f.bookedRate).toBe(0.07);
     expect(f.usedRate).toBe(0.05);
-    expect(f.series.map((s) => [s.openHours, s.bookedHours, s.usedHours])).toEqual([[50, 6, 4], [50, 1, 1]]);
+    expect(f.series.map((s) => [s.openHours, s.bookedHours, s.usedHours])).toEqual([
+      [50, 6, 4],
+      [50, 1, 1],
+    ]);
     expect(f.idle).toBe(true);
   });
 
   it('never counts overlapping or out-of-hours time twice and never exceeds 100 %', () => {
     const r = computeUtilization({
-      from, to: '2026-11-23', by: 'week',
+      from,
+      to: '2026-11-23',
+      by: 'week',
       facilities: [lab('f1', { windows: [{ weekday: 1, start: '08:00', end: '12:00' }] })],
-      bookings: [
-        booking('f1', '2026-11-23', '07:00', '11:00'),
-        booking('f1', '2026-11-23', '10:00', '13:00'),
-        booking('f1', '2026-11-23', '19:00', '21:00'),
-      ],
+      bookings: [booking('f1', '2026-11-23', '07:00', '11:00'), booking('f1', '2026-11-23', '10:00', '13:00'), booking('f1', '2026-11-23', '19:00', '21:00')],
     });
     expect(r.facilities[0]!.openHours).toBe(4);
     expect(r.facilities[0]!.bookedHours).toBe(4);
@@ -116,13 +167,26 @@ describe('utilization: the report', () => {
 
   it('flags idle facilities below 15 % and aggregates schools, types and the alliance', () => {
     const busy: UtilBooking[] = [];
-    for (const d of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']) {
+    for (const d of [
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+      '2026-11-26',
+      '2026-11-27',
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+    ]) {
       busy.push(booking('lab', d, '08:00', '16:00')); // 8 of 10 h → 80 %
     }
     // gym: 14 h of 100 → 14 % → idle; 15 h would not be
     const gymBookings = [booking('gym', '2026-11-23', '08:00', '18:00'), booking('gym', '2026-11-24', '08:00', '12:00')];
     const r = computeUtilization({
-      from, to, by: 'week',
+      from,
+      to,
+      by: 'week',
       facilities: [lab('lab'), lab('gym', { type: 'gym', schoolId: 's2', schoolName: '石门中学' })],
       bookings: [...busy, ...gymBookings],
     });
@@ -136,12 +200,21 @@ describe('utilization: the report', () => {
     expect(r.total.usedRate).toBe(0.47);
     expect(r.total.idleFacilities).toBe(1);
     expect(r.goal).toEqual({ baseline: 0.35, target: 0.7, reached: false });
-    expect(r.schools.map((s) => [s.key, s.usedRate])).toEqual([['s2', 0.14], ['s1', 0.8]]);
-    expect(r.types.map((t) => [t.key, t.facilities, t.idleFacilities])).toEqual([['gym', 1, 1], ['chemistry_lab', 1, 0]]);
+    expect(r.schools.map((s) => [s.key, s.usedRate])).toEqual([
+      ['s2', 0.14],
+      ['s1', 0.8],
+    ]);
+    expect(r.types.map((t) => [t.key, t.facilities, t.idleFacilities])).toEqual([
+      ['gym', 1, 1],
+      ['chemistry_lab', 1, 0],
+    ]);
     expect(r.total.series.map((s) => s.usedHours)).toEqual([54, 40]);
 
     const one = computeUtilization({
-      from, to, by: 'week', facilities: [lab('gym')],
+      from,
+      to,
+      by: 'week',
+      facilities: [lab('gym')],
       bookings: [...gymBookings, booking('gym', '2026-11-25', '08:00', '09:00')],
     });
     expect(one.facilities[0]!.usedRate).toBe(0.15);
@@ -150,7 +223,10 @@ describe('utilization: the report', () => {
 
   it('groups by term', () => {
     const r = computeUtilization({
-      from: '2026-09-01', to: '2027-03-31', by: 'term', facilities: [lab('f1')],
+      from: '2026-09-01',
+      to: '2027-03-31',
+      by: 'term',
+      facilities: [lab('f1')],
       bookings: [booking('f1', '2026-11-23', '08:00', '18:00'), booking('f1', '2027-03-01', '08:00', '10:00')],
     });
     expect(r.periods.map((p) => p.label)).toEqual(['2026-2027学年第一学期', '2026-2027学年第二学期']);
@@ -216,8 +292,13 @@ describe('utilization API (demo data)', () => {
 
   it('a check-in moves a booked hour to a used hour', async () => {
     const db = env.database.db;
-    const b = await db.selectFrom('bookings').select(['id', 'facility_id', 'start_ms', 'end_ms']).where('status', '=', 'no_show')
-      .where('facility_id', 'in', db.selectFrom('facilities').select('id').where('school_id', '=', 's_00010')).orderBy('id').executeTakeFirstOrThrow();
+    const b = await db
+      .selectFrom('bookings')
+      .select(['id', 'facility_id', 'start_ms', 'end_ms'])
+      .where('status', '=', 'no_show')
+      .where('facility_id', 'in', db.selectFrom('facilities').select('id').where('school_id', '=', 's_00010'))
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     const admin = await env.login('admin');
     const url = '/api/schools/s_00010/utilization?from=2026-10-19&to=2026-11-22';
     const before = (await admin.get(url)).json().facilities.find((f: { id: string }) => f.id === b.facility_id);

@@ -237,8 +237,7 @@ export function overlapMs(a: Span[], b: Span[], lo: number, hi: number): number 
   return total;
 }
 
-const lengthMs = (a: Span[], lo: number, hi: number) =>
-  a.reduce((acc, s) => acc + Math.max(0, Math.min(s.endMs, hi) - Math.max(s.startMs, lo)), 0);
+const lengthMs = (a: Span[], lo: number, hi: number) => a.reduce((acc, s) => acc + Math.max(0, Math.min(s.endMs, hi) - Math.max(s.startMs, lo)), 0);
 
 /** The facility's open intervals on the days [from, to], closures removed. */
 export function openSpans(f: Pick<UtilFacility, 'windows' | 'closures'>, from: string, to: string): Span[] {
@@ -281,7 +280,14 @@ interface Acc {
   facilities: number;
   idle: number;
 }
-const newAcc = (n: number): Acc => ({ open: 0, booked: 0, used: 0, series: Array.from({ length: n }, () => ({ open: 0, booked: 0, used: 0 })), facilities: 0, idle: 0 });
+const newAcc = (n: number): Acc => ({
+  open: 0,
+  booked: 0,
+  used: 0,
+  series: Array.from({ length: n }, () => ({ open: 0, booked: 0, used: 0 })),
+  facilities: 0,
+  idle: 0,
+});
 
 export interface UtilizationInput {
   from: string;
@@ -323,8 +329,14 @@ export function computeUtilization(input: UtilizationInput): UtilizationReport {
     const us = overlapMs(open, used, lo, hi);
     const idle = o > 0 && us / o < IDLE_THRESHOLD;
     facilities.push({
-      id: f.id, name: f.name, type: f.type, schoolId: f.schoolId, schoolName: f.schoolName,
-      ...hours(o, bk, us), idle, series: series.map((x) => hours(x.open, x.booked, x.used)),
+      id: f.id,
+      name: f.name,
+      type: f.type,
+      schoolId: f.schoolId,
+      schoolName: f.schoolName,
+      ...hours(o, bk, us),
+      idle,
+      series: series.map((x) => hours(x.open, x.booked, x.used)),
     });
     const sKey = f.schoolId ?? '';
     if (!schools.has(sKey)) schools.set(sKey, { ...newAcc(periods.length), name: f.schoolName });
@@ -344,13 +356,20 @@ export function computeUtilization(input: UtilizationInput): UtilizationReport {
   }
 
   const group = (key: string, name: string | null, a: Acc): GroupUtilization => ({
-    key, name, ...hours(a.open, a.booked, a.used), facilities: a.facilities, idleFacilities: a.idle,
+    key,
+    name,
+    ...hours(a.open, a.booked, a.used),
+    facilities: a.facilities,
+    idleFacilities: a.idle,
     series: a.series.map((x) => hours(x.open, x.booked, x.used)),
   });
   const totalHours = hours(total.open, total.booked, total.used);
   const byRate = (a: Hours, b: Hours) => (a.usedRate ?? -1) - (b.usedRate ?? -1);
   return {
-    from, to, by, periods,
+    from,
+    to,
+    by,
+    periods,
     total: { ...totalHours, facilities: total.facilities, idleFacilities: total.idle, series: total.series.map((x) => hours(x.open, x.booked, x.used)) },
     facilities: facilities.sort(byRate),
     schools: [...schools.entries()].map(([k, a]) => group(k, a.name, a)).sort(byRate),

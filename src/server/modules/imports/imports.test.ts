@@ -97,7 +97,10 @@ function storedZip(entries: Record<string, string>): Buffer {
 }
 
 const errorsOf = (body: any, row: number) => body.rows.find((r: any) => r.row === row)?.errors ?? [];
-const fieldsOf = (body: any, row: number) => errorsOf(body, row).map((e: any) => `${e.field}:${e.code}`).sort();
+const fieldsOf = (body: any, row: number) =>
+  errorsOf(body, row)
+    .map((e: any) => `${e.field}:${e.code}`)
+    .sort();
 
 let env: TestEnv;
 let bureau: Client;
@@ -119,7 +122,10 @@ describe('CSV and text decoding', () => {
       ['x, y', 'say "hi"', 'line1\r\nline2'],
       ['1', '', '3'],
     ]);
-    expect(parseCsv('a\tb\n1\t2\n')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('a\tb\n1\t2\n')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(parseCsv('a,"b\n1,2')).toBeNull();
   });
   it('recognises UTF-8 with BOM, GBK and rejects binary', () => {
@@ -182,7 +188,16 @@ describe('schools import', () => {
     const res = await upload(bureau, `kind=schools&regionId=${CITY}`, 'good.xlsx', file);
     expect(res.statusCode).toBe(201);
     const prev = res.json();
-    expect(prev).toMatchObject({ kind: 'schools', status: 'previewed', fileName: 'good.xlsx', regionId: CITY, total: 3, validCount: 3, invalidCount: 0, importedCount: null });
+    expect(prev).toMatchObject({
+      kind: 'schools',
+      status: 'previewed',
+      fileName: 'good.xlsx',
+      regionId: CITY,
+      total: 3,
+      validCount: 3,
+      invalidCount: 0,
+      importedCount: null,
+    });
     expect(prev.rows.map((r: any) => r.row)).toEqual([2, 3, 4]);
     expect(prev.rows.every((r: any) => r.valid && r.errors.length === 0)).toBe(true);
     expect(prev.columns.find((c: any) => c.key === 'code').label).toBe('学校标识码');
@@ -192,13 +207,22 @@ describe('schools import', () => {
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ status: 'committed', importedCount: 3 });
     expect(await countRows(env.database, 'schools')).toBe(before + 3);
-    const rows = await env.database.db.selectFrom('schools').selectAll().where('code', 'in', ['9990000001', '9990000002', '9990000003']).orderBy('code').execute();
+    const rows = await env.database.db
+      .selectFrom('schools')
+      .selectAll()
+      .where('code', 'in', ['9990000001', '9990000002', '9990000003'])
+      .orderBy('code')
+      .execute();
     expect(rows.map((r) => [r.region_id, r.type, r.ownership, r.location, JSON.parse(r.tags), r.students, r.credit_code])).toEqual([
       [CITY, 'primary', 'public', 'urban', ['new', 'suburban'], 800, null],
       [DISTRICT_CD, 'junior', 'private', 'township', [], 1200, '52390102MJ0000001X'],
       [DISTRICT_QS, 'nine_year', 'public', 'village', ['rural'], 0, null],
     ]);
-    const audits = await env.database.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', 'in', ['school.create', 'import.commit']).execute();
+    const audits = await env.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_id'])
+      .where('action', 'in', ['school.create', 'import.commit'])
+      .execute();
     for (const r of rows) expect(audits.some((a) => a.action === 'school.create' && a.entity_id === r.id)).toBe(true);
     expect(audits.some((a) => a.action === 'import.commit' && a.entity_id === prev.id)).toBe(true);
     // the imported school is visible through the schools API
@@ -268,7 +292,14 @@ describe('schools import', () => {
     ]);
     const prev = (await upload(bureau, `kind=schools&regionId=${CITY}`, 'race.xlsx', file)).json();
     expect(prev.invalidCount).toBe(0);
-    const created = await bureau.post('/api/schools', { regionId: CITY, code: '9990000201', name: '抢先创建的学校', type: 'primary', ownership: 'public', location: 'urban' });
+    const created = await bureau.post('/api/schools', {
+      regionId: CITY,
+      code: '9990000201',
+      name: '抢先创建的学校',
+      type: 'primary',
+      ownership: 'public',
+      location: 'urban',
+    });
     expect(created.statusCode).toBe(201);
     const schools = await countRows(env.database, 'schools');
     const refused = await bureau.post(`/api/imports/${prev.id}/commit`, {});
@@ -295,7 +326,9 @@ describe('schools import', () => {
     const s = await env.database.db.selectFrom('schools').select(['name', 'type', 'address']).where('code', '=', '9990000302').executeTakeFirstOrThrow();
     expect(s).toEqual({ name: 'CSV第二学校', type: 'senior', address: null });
 
-    const gbk = encodeGbk('学校标识码,学校名称,学校类型,办学性质,所在地类型\r\n9990000303,青山县国标编码小学,小学,公办,乡镇\r\n9990000304,坏类型学校,大学,公办,村\r\n');
+    const gbk = encodeGbk(
+      '学校标识码,学校名称,学校类型,办学性质,所在地类型\r\n9990000303,青山县国标编码小学,小学,公办,乡镇\r\n9990000304,坏类型学校,大学,公办,村\r\n',
+    );
     const g = await upload(bureau, `kind=schools&regionId=${DISTRICT_QS}`, 'gbk.csv', gbk);
     expect(g.statusCode).toBe(201);
     const gp = g.json();
@@ -362,10 +395,15 @@ describe('schools import', () => {
     expect(await countRows(env.database, 'imports')).toBe(imports);
 
     // inside the district: a row naming a region outside the chosen one is out of reach
-    const own = await upload(cd, `kind=schools&regionId=${DISTRICT_CD}`, 'cd.xlsx', await xlsx(SCHOOL_HEADER, [
-      ['9990000502', '城东新校', '小学', '公办', '城区', '城东区', null, null, null, null],
-      ['9990000503', '青山新校', '小学', '公办', '城区', '青山县', null, null, null, null],
-    ]));
+    const own = await upload(
+      cd,
+      `kind=schools&regionId=${DISTRICT_CD}`,
+      'cd.xlsx',
+      await xlsx(SCHOOL_HEADER, [
+        ['9990000502', '城东新校', '小学', '公办', '城区', '城东区', null, null, null, null],
+        ['9990000503', '青山新校', '小学', '公办', '城区', '青山县', null, null, null, null],
+      ]),
+    );
     expect(own.statusCode).toBe(201);
     expect(fieldsOf(own.json(), 3)).toEqual(['region:not_found']);
     // someone else's batch is invisible to a bureau of another district
@@ -390,15 +428,19 @@ describe('users import', () => {
 
   it('imports the valid users with a school role and one-time initial passwords', async () => {
     const header = ['用户名', '姓名', '角色', '手机号', '邮箱'];
-    const file = await xlsx(header, [
-      ['imp.teacher1', '导入教师甲', '教师', 13900000001, null], // 2 valid
-      ['imp.student1', '导入学生乙', 'student', null, 'Imp.Student1@Example.edu.cn'], // 3 valid
-      ['imp.admin', '越权管理员', '平台管理员', null, null], // 4 role not allowed
-      ['Teacher', '已存在用户', '教师', null, null], // 5 username exists (case-insensitive)
-      ['imp.teacher1', '重复用户', '教师', null, null], // 6 duplicate of row 2
-      ['imp.bad phone', '坏手机号', '教师', '12345', 'not-an-email'], // 7 username, phone, email
-      ['imp.noname', null, null, '13900000001', null], // 8 name, role missing; phone duplicate
-    ], '用户');
+    const file = await xlsx(
+      header,
+      [
+        ['imp.teacher1', '导入教师甲', '教师', 13900000001, null], // 2 valid
+        ['imp.student1', '导入学生乙', 'student', null, 'Imp.Student1@Example.edu.cn'], // 3 valid
+        ['imp.admin', '越权管理员', '平台管理员', null, null], // 4 role not allowed
+        ['Teacher', '已存在用户', '教师', null, null], // 5 username exists (case-insensitive)
+        ['imp.teacher1', '重复用户', '教师', null, null], // 6 duplicate of row 2
+        ['imp.bad phone', '坏手机号', '教师', '12345', 'not-an-email'], // 7 username, phone, email
+        ['imp.noname', null, null, '13900000001', null], // 8 name, role missing; phone duplicate
+      ],
+      '用户',
+    );
     const res = await upload(principal, `kind=users&schoolId=${schoolId}`, 'users.xlsx', file);
     expect(res.statusCode).toBe(201);
     const prev = res.json();
@@ -419,9 +461,13 @@ describe('users import', () => {
     expect(body.importedCount).toBe(2);
     expect(body.initialPasswords.map((p: any) => p.username).sort()).toEqual(['imp.student1', 'imp.teacher1']);
     expect(await countRows(env.database, 'users')).toBe(users + 2);
-    const rows = await env.database.db.selectFrom('users as u').innerJoin('role_grants as g', 'g.user_id', 'u.id')
+    const rows = await env.database.db
+      .selectFrom('users as u')
+      .innerJoin('role_grants as g', 'g.user_id', 'u.id')
       .select(['u.username', 'u.school_id', 'u.must_change_password', 'u.password_hash', 'u.email', 'u.phone', 'g.role', 'g.scope_type', 'g.scope_id'])
-      .where('u.username', 'in', ['imp.teacher1', 'imp.student1']).orderBy('u.username').execute();
+      .where('u.username', 'in', ['imp.teacher1', 'imp.student1'])
+      .orderBy('u.username')
+      .execute();
     expect(rows.map((r) => [r.username, r.school_id, r.must_change_password, r.role, r.scope_type, r.scope_id, r.email, r.phone])).toEqual([
       ['imp.student1', schoolId, 1, 'student', 'school', schoolId, 'imp.student1@example.edu.cn', null],
       ['imp.teacher1', schoolId, 1, 'teacher', 'school', schoolId, null, '13900000001'],
@@ -441,10 +487,34 @@ describe('users import', () => {
 
   it('keeps a school admin to the own school', async () => {
     const file = await xlsx(['用户名', '姓名', '角色'], [['imp.x', '越权用户', '教师']], '用户');
-    const own = await env.database.db.selectFrom('alliance_members').select(['alliance_id']).where('school_id', '=', schoolId).where('status', '=', 'active').execute();
-    const partnerSchool = await env.database.db.selectFrom('alliance_members').select('school_id')
-      .where('alliance_id', 'in', own.map((o) => o.alliance_id)).where('status', '=', 'active').where('school_id', '!=', schoolId).executeTakeFirstOrThrow();
-    const memberIds = (await env.database.db.selectFrom('alliance_members').select('school_id').where('alliance_id', 'in', own.map((o) => o.alliance_id)).execute()).map((m) => m.school_id);
+    const own = await env.database.db
+      .selectFrom('alliance_members')
+      .select(['alliance_id'])
+      .where('school_id', '=', schoolId)
+      .where('status', '=', 'active')
+      .execute();
+    const partnerSchool = await env.database.db
+      .selectFrom('alliance_members')
+      .select('school_id')
+      .where(
+        'alliance_id',
+        'in',
+        own.map((o) => o.alliance_id),
+      )
+      .where('status', '=', 'active')
+      .where('school_id', '!=', schoolId)
+      .executeTakeFirstOrThrow();
+    const memberIds = (
+      await env.database.db
+        .selectFrom('alliance_members')
+        .select('school_id')
+        .where(
+          'alliance_id',
+          'in',
+          own.map((o) => o.alliance_id),
+        )
+        .execute()
+    ).map((m) => m.school_id);
     const stranger = await env.database.db.selectFrom('schools').select('id').where('id', 'not in', memberIds).executeTakeFirstOrThrow();
     const users = await countRows(env.database, 'users');
     const imports = await countRows(env.database, 'imports');
@@ -487,14 +557,18 @@ describe('regions import', () => {
     expect(wb.worksheets[0]!.getRow(1).values).toEqual([undefined, '区域代码', '区域名称', '上级区域代码']);
 
     const regions = await countRows(env.database, 'regions');
-    const file = await xlsx(HEADER, [
-      ['361002', '临川区', '361000'], // 2: county before its city
-      ['361000', '抚州市', '360000'], // 3
-      ['360000', '江西省', null], // 4
-      ['361003', '东乡区', 361000], // 5: a code typed as a number
-      ['110000', '北京市', null], // 6
-      ['110101', '东城区', '110000'], // 7: 直辖市 district under the province-level city
-    ], '区域');
+    const file = await xlsx(
+      HEADER,
+      [
+        ['361002', '临川区', '361000'], // 2: county before its city
+        ['361000', '抚州市', '360000'], // 3
+        ['360000', '江西省', null], // 4
+        ['361003', '东乡区', 361000], // 5: a code typed as a number
+        ['110000', '北京市', null], // 6
+        ['110101', '东城区', '110000'], // 7: 直辖市 district under the province-level city
+      ],
+      '区域',
+    );
     const prev = await upload(admin, 'kind=regions', '区域.xlsx', file);
     expect(prev.statusCode, prev.body).toBe(201);
     expect(prev.json()).toMatchObject({ kind: 'regions', total: 6, validCount: 6, invalidCount: 0 });
@@ -504,29 +578,50 @@ describe('regions import', () => {
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ status: 'committed', importedCount: 6 });
     const db = env.database.db;
-    const byCode = new Map((await db.selectFrom('regions').select(['id', 'code', 'level', 'parent_id']).where('code', 'in', ['360000', '361000', '361002', '361003', '110000', '110101']).execute()).map((r) => [r.code, r]));
+    const byCode = new Map(
+      (
+        await db
+          .selectFrom('regions')
+          .select(['id', 'code', 'level', 'parent_id'])
+          .where('code', 'in', ['360000', '361000', '361002', '361003', '110000', '110101'])
+          .execute()
+      ).map((r) => [r.code, r]),
+    );
     expect(byCode.get('361000')!.parent_id).toBe(byCode.get('360000')!.id);
     expect(byCode.get('361002')!.parent_id).toBe(byCode.get('361000')!.id);
     expect(byCode.get('110101')).toMatchObject({ level: 'district', parent_id: byCode.get('110000')!.id });
-    const audits = await db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'region.create').where('entity_id', 'in', [...byCode.values()].map((r) => r.id)).execute();
+    const audits = await db
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .where('action', '=', 'region.create')
+      .where(
+        'entity_id',
+        'in',
+        [...byCode.values()].map((r) => r.id),
+      )
+      .execute();
     expect(audits.length).toBe(6);
     expect(JSON.parse(audits[0]!.detail).importId).toBe(prev.json().id);
   });
 
   it('flags bad codes, wrong parents, duplicates and out-of-scope rows with their row and field; imports nothing unless onlyValid', async () => {
     const admin = await env.login('admin');
-    const file = await xlsx(HEADER, [
-      ['371000', '错前缀市', '360000'], // 2: prefix
-      ['36100', '短代码', '360000'], // 3: format
-      ['363000', '萍乡市', '369999'], // 4: unknown parent
-      ['360000', '又一个江西省', null], // 5: code exists
-      ['361004', '临川区', '361000'], // 6: name taken below 抚州市
-      ['362000', '吉安市', '360000'], // 7: valid
-      ['362001', '吉州区', '362000'], // 8: valid, parent in the file
-      ['362001', '重复区', '362000'], // 9: duplicate of row 8
-      ['362002', '县下之县', '362001'], // 10: county under a county
-      [null, '无代码', '360000'], // 11
-    ], '区域');
+    const file = await xlsx(
+      HEADER,
+      [
+        ['371000', '错前缀市', '360000'], // 2: prefix
+        ['36100', '短代码', '360000'], // 3: format
+        ['363000', '萍乡市', '369999'], // 4: unknown parent
+        ['360000', '又一个江西省', null], // 5: code exists
+        ['361004', '临川区', '361000'], // 6: name taken below 抚州市
+        ['362000', '吉安市', '360000'], // 7: valid
+        ['362001', '吉州区', '362000'], // 8: valid, parent in the file
+        ['362001', '重复区', '362000'], // 9: duplicate of row 8
+        ['362002', '县下之县', '362001'], // 10: county under a county
+        [null, '无代码', '360000'], // 11
+      ],
+      '区域',
+    );
     const prev = await upload(admin, 'kind=regions', 'bad.xlsx', file);
     expect(prev.statusCode, prev.body).toBe(201);
     const body = prev.json();
@@ -552,11 +647,15 @@ describe('regions import', () => {
   });
 
   it('keeps a bureau below its own region', async () => {
-    const file = await xlsx(HEADER, [
-      ['390131', '新区甲', '390100'], // 2: below 临川市 (the bureau's region)
-      ['390200', '江北新市', '390000'], // 3: beside it, below the province
-      ['350000', '福建省', null], // 4: a province
-    ], '区域');
+    const file = await xlsx(
+      HEADER,
+      [
+        ['390131', '新区甲', '390100'], // 2: below 临川市 (the bureau's region)
+        ['390200', '江北新市', '390000'], // 3: beside it, below the province
+        ['350000', '福建省', null], // 4: a province
+      ],
+      '区域',
+    );
     // the bureau must say where the rows go
     expect((await upload(bureau, 'kind=regions', 'r.xlsx', file)).statusCode).toBe(400);
     expect((await upload(bureau, 'kind=regions&regionId=r_0001', 'r.xlsx', file)).statusCode).toBe(404);

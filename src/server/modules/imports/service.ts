@@ -18,7 +18,18 @@ import { newUserRow } from '../users/service.js';
 import { insertRegion, mapDbError as mapRegionError, mayManageUnder, requestContext } from '../regions/service.js';
 import { MAX_FILE_BYTES, readTable } from './parse.js';
 import { COLUMNS, type ImportKind, type ImportListQuery, type UploadQuery } from './schema.js';
-import { checkRegions, checkSchools, checkUsers, mapTable, type CheckedRegion, type CheckedSchool, type CheckedUser, type RegionRef, type StoredRow, type Target } from './validate.js';
+import {
+  checkRegions,
+  checkSchools,
+  checkUsers,
+  mapTable,
+  type CheckedRegion,
+  type CheckedSchool,
+  type CheckedUser,
+  type RegionRef,
+  type StoredRow,
+  type Target,
+} from './validate.js';
 
 const tooLarge = () => new AppError(413, 'payload_too_large', {}, [{ field: 'file', code: 'too_big', params: { max: '5 MB' } }]);
 
@@ -109,8 +120,20 @@ export class ImportService {
     if (!q.schoolId) throw badRequest([{ field: 'query.schoolId', code: 'required' }]);
     const school = await this.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', q.schoolId).executeTakeFirst();
     if (!school) throw notFound('school');
-    const alliances = await this.db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', school.id).where('status', '=', 'active').execute();
-    if (!policy.readSchool(actor, school, alliances.map((a) => a.alliance_id))) throw notFound('school');
+    const alliances = await this.db
+      .selectFrom('alliance_members')
+      .select('alliance_id')
+      .where('school_id', '=', school.id)
+      .where('status', '=', 'active')
+      .execute();
+    if (
+      !policy.readSchool(
+        actor,
+        school,
+        alliances.map((a) => a.alliance_id),
+      )
+    )
+      throw notFound('school');
     if (!policy.manageUser(actor, { region_id: null, school_id: school.id, school_region_id: school.region_id })) throw forbidden();
     return { kind: 'users', regionId: school.region_id, schoolId: school.id };
   }
@@ -202,7 +225,11 @@ export class ImportService {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('imports').values(rec).execute();
       await audit(tx, req, {
-        action: 'import.preview', entityType: 'import', entityId: rec.id, regionId: rec.region_id, schoolId: rec.school_id,
+        action: 'import.preview',
+        entityType: 'import',
+        entityId: rec.id,
+        regionId: rec.region_id,
+        schoolId: rec.school_id,
         detail: { kind: rec.kind, fileName: rec.file_name, format: table.format, total: rows.length, invalid },
       });
     });
@@ -223,7 +250,20 @@ export class ImportService {
     if (q.status) qb = qb.where('i.status', '=', q.status);
     const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await qb
-      .select(['i.id', 'i.kind', 'i.status', 'i.file_name', 'i.region_id', 'i.school_id', 'i.valid_count', 'i.invalid_count', 'i.imported_count', 'i.created_by', 'i.created_at', 'i.committed_at'])
+      .select([
+        'i.id',
+        'i.kind',
+        'i.status',
+        'i.file_name',
+        'i.region_id',
+        'i.school_id',
+        'i.valid_count',
+        'i.invalid_count',
+        'i.imported_count',
+        'i.created_by',
+        'i.created_at',
+        'i.committed_at',
+      ])
       .orderBy('i.created_at', 'desc')
       .orderBy('i.id', 'desc')
       .limit(q.pageSize)
@@ -242,7 +282,14 @@ export class ImportService {
     await this.db.transaction().execute(async (tx) => {
       const res = await tx.updateTable('imports').set({ status: 'discarded' }).where('id', '=', id).where('status', '=', 'previewed').executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'import_done');
-      await audit(tx, req, { action: 'import.discard', entityType: 'import', entityId: id, regionId: imp.region_id, schoolId: imp.school_id, detail: { kind: imp.kind } });
+      await audit(tx, req, {
+        action: 'import.discard',
+        entityType: 'import',
+        entityId: id,
+        regionId: imp.region_id,
+        schoolId: imp.school_id,
+        detail: { kind: imp.kind },
+      });
     });
     return this.get(actor, id, req.lang);
   }
@@ -259,35 +306,59 @@ export class ImportService {
     const stored = fromJson<StoredRow[]>(imp.rows, []);
     if (imp.invalid_count > 0 && !onlyValid) throw hasInvalid(kind, stored, imp.invalid_count, req.lang);
 
-    const checked = await this.check(this.db, req, target, stored.map((r) => ({ row: r.row, values: r.values })));
+    const checked = await this.check(
+      this.db,
+      req,
+      target,
+      stored.map((r) => ({ row: r.row, values: r.values })),
+    );
     const invalid = checked.rows.filter((r) => r.errors.length > 0).length;
     if (invalid !== imp.invalid_count) {
       // something changed since the preview: keep the preview truthful
-      await this.db.updateTable('imports').set({ rows: toJson(checked.rows), valid_count: checked.rows.length - invalid, invalid_count: invalid })
-        .where('id', '=', id).where('status', '=', 'previewed').execute();
+      await this.db
+        .updateTable('imports')
+        .set({ rows: toJson(checked.rows), valid_count: checked.rows.length - invalid, invalid_count: invalid })
+        .where('id', '=', id)
+        .where('status', '=', 'previewed')
+        .execute();
     }
     if ((invalid > 0 && !onlyValid) || checked.valid.length === 0) throw hasInvalid(kind, checked.rows, invalid, req.lang);
 
     // hashing is slow: do it before the transaction
-    const passwords = kind === 'users'
-      ? await mapLimit(checked.valid as CheckedUser[], 4, async (u) => {
-        const password = initialPassword();
-        return { username: u.input.username, password, hash: await hashPassword(password) };
-      })
-      : [];
+    const passwords =
+      kind === 'users'
+        ? await mapLimit(checked.valid as CheckedUser[], 4, async (u) => {
+            const password = initialPassword();
+            return { username: u.input.username, password, hash: await hashPassword(password) };
+          })
+        : [];
 
     const now = nowIso();
     try {
       await this.db.transaction().execute(async (tx) => {
-        const claimed = await tx.updateTable('imports')
-          .set({ status: 'committed', committed_at: now, imported_count: checked.valid.length, rows: toJson(checked.rows), valid_count: checked.rows.length - invalid, invalid_count: invalid })
-          .where('id', '=', id).where('status', '=', 'previewed').executeTakeFirst();
+        const claimed = await tx
+          .updateTable('imports')
+          .set({
+            status: 'committed',
+            committed_at: now,
+            imported_count: checked.valid.length,
+            rows: toJson(checked.rows),
+            valid_count: checked.rows.length - invalid,
+            invalid_count: invalid,
+          })
+          .where('id', '=', id)
+          .where('status', '=', 'previewed')
+          .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) throw new AppError(409, 'import_done');
         if (kind === 'schools') await this.insertSchools(tx, req, id, checked.valid as CheckedSchool[], now);
         else if (kind === 'regions') await this.insertRegions(tx, req, id, checked.valid as CheckedRegion[], now);
         else await this.insertUsers(tx, req, actor, id, target, checked.valid as CheckedUser[], passwords, now);
         await audit(tx, req, {
-          action: 'import.commit', entityType: 'import', entityId: id, regionId: imp.region_id, schoolId: imp.school_id,
+          action: 'import.commit',
+          entityType: 'import',
+          entityId: id,
+          regionId: imp.region_id,
+          schoolId: imp.school_id,
           detail: { kind, fileName: imp.file_name, imported: checked.valid.length, skippedRows: checked.rows.filter((r) => r.errors.length).map((r) => r.row) },
         });
       });
@@ -297,7 +368,9 @@ export class ImportService {
       if (isUniqueViolation(err)) {
         const m = String((err as Error).message);
         const field = /email/.test(m) ? 'email' : /phone/.test(m) ? 'phone' : 'username';
-        throw new AppError(409, 'duplicate', { field: field === 'username' ? '用户名' : field === 'email' ? '邮箱' : '手机号' }, [{ field, code: 'duplicate' }]);
+        throw new AppError(409, 'duplicate', { field: field === 'username' ? '用户名' : field === 'email' ? '邮箱' : '手机号' }, [
+          { field, code: 'duplicate' },
+        ]);
       }
       throw err;
     }
@@ -310,7 +383,14 @@ export class ImportService {
     const rows: SchoolsTable[] = valid.map((s) => schoolRow(newId(), s.input, now));
     for (const chunk of inChunks(rows, 200)) await tx.insertInto('schools').values(chunk).execute();
     for (const s of rows) {
-      await audit(tx, req, { action: 'school.create', entityType: 'school', entityId: s.id, regionId: s.region_id, schoolId: s.id, detail: { name: s.name, code: s.code, importId } });
+      await audit(tx, req, {
+        action: 'school.create',
+        entityType: 'school',
+        entityId: s.id,
+        regionId: s.region_id,
+        schoolId: s.id,
+        detail: { name: s.name, code: s.code, importId },
+      });
     }
   }
 
@@ -325,28 +405,50 @@ export class ImportService {
     // valid is ordered province → city → county (checkRegions), so a parent of the file is inserted first
     for (const r of valid) {
       const id = newId();
-      await insertRegion(tx, ctx, { id, parent_id: r.parentCode ? idOf.get(r.parentCode)! : null, level: r.level, code: r.code, name: r.name, created_at: now }, { importId });
+      await insertRegion(
+        tx,
+        ctx,
+        { id, parent_id: r.parentCode ? idOf.get(r.parentCode)! : null, level: r.level, code: r.code, name: r.name, created_at: now },
+        { importId },
+      );
       idOf.set(r.code, id);
     }
   }
 
   /** The same rows as UserService.create (initial password to change at first sign-in) plus the school role. */
   private async insertUsers(
-    tx: Tx, req: FastifyRequest, actor: Actor, importId: string, target: Target, valid: CheckedUser[],
-    passwords: { username: string; hash: string }[], now: string,
+    tx: Tx,
+    req: FastifyRequest,
+    actor: Actor,
+    importId: string,
+    target: Target,
+    valid: CheckedUser[],
+    passwords: { username: string; hash: string }[],
+    now: string,
   ) {
     const hashOf = new Map(passwords.map((p) => [p.username, p.hash]));
     const users = valid.map((u) =>
       newUserRow({ id: newId(), ...u.input, passwordHash: hashOf.get(u.input.username)!, schoolId: target.schoolId, regionId: target.regionId }, now),
     );
     const grants = valid.map((u, i) => ({
-      id: newId(), user_id: users[i]!.id, role: u.role, scope_type: ROLE_SCOPE[u.role as Role], scope_id: target.schoolId, subject: null, granted_by: actor.userId, granted_at: now,
+      id: newId(),
+      user_id: users[i]!.id,
+      role: u.role,
+      scope_type: ROLE_SCOPE[u.role as Role],
+      scope_id: target.schoolId,
+      subject: null,
+      granted_by: actor.userId,
+      granted_at: now,
     }));
     for (const chunk of inChunks(users, 200)) await tx.insertInto('users').values(chunk).execute();
     for (const chunk of inChunks(grants, 200)) await tx.insertInto('role_grants').values(chunk).execute();
     for (const [i, u] of users.entries()) {
       await audit(tx, req, {
-        action: 'user.create', entityType: 'user', entityId: u.id, regionId: u.region_id, schoolId: u.school_id,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: u.id,
+        regionId: u.region_id,
+        schoolId: u.school_id,
         detail: { username: u.username, displayName: u.display_name, role: grants[i]!.role, importId },
       });
     }

@@ -31,14 +31,17 @@ export async function templateXlsx(kind: ImportKind): Promise<{ buf: Buffer; fil
     if (d.vocab && !d.multi) {
       const list = d.vocab.terms.map((t) => t.zh).join(',');
       const letter = colLetter(i + 1);
-      (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}2:${letter}${TEMPLATE_ROWS + 1}`, {
-        type: 'list',
-        allowBlank: !d.required,
-        formulae: [`"${list}"`],
-        showErrorMessage: true,
-        errorTitle: d.label,
-        error: d.hint,
-      });
+      (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(
+        `${letter}2:${letter}${TEMPLATE_ROWS + 1}`,
+        {
+          type: 'list',
+          allowBlank: !d.required,
+          formulae: [`"${list}"`],
+          showErrorMessage: true,
+          errorTitle: d.label,
+          error: d.hint,
+        },
+      );
     }
   });
 

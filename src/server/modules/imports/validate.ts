@@ -43,7 +43,11 @@ export interface CheckedUser {
 
 // ---- header -------------------------------------------------------------------------------------
 
-const norm = (s: string) => s.replace(/[\s*＊:：]/g, '').replace(/[（(][^）)]*[）)]/g, '').toLowerCase();
+const norm = (s: string) =>
+  s
+    .replace(/[\s*＊:：]/g, '')
+    .replace(/[（(][^）)]*[）)]/g, '')
+    .toLowerCase();
 
 /** Maps the header row onto the kind's columns: accepts the Chinese header, the key or the English name. */
 export function mapTable(kind: ImportKind, table: Table): { row: number; values: Values }[] {
@@ -123,7 +127,7 @@ function addZodIssues(errors: Errs, issues: z.core.$ZodIssue[], rename: Record<s
     const head = String(i.path[0] ?? '');
     const key = rename[head] ?? head;
     if (seen.has(key)) continue;
-    const mapped = zodIssueToField({ keyword: i.code, instancePath: '/' + key, params: i as never, message: i.message });
+    const mapped = zodIssueToField({ keyword: i.code, instancePath: `/${key}`, params: i as never, message: i.message });
     for (const f of mapped) errors.push(f);
     seen.add(key);
   }
@@ -148,7 +152,9 @@ async function existing(db: Db, table: 'schools' | 'users' | 'regions', column: 
   const out = new Set<string>();
   const wanted = [...new Set(values.map((v) => v.toLowerCase()))];
   for (const chunk of inChunks(wanted)) {
-    const res = await sql<{ v: string }>`select ${sql.ref(column)} as v from ${sql.table(table)} where lower(${sql.ref(column)}) in (${sql.join(chunk)})`.execute(db);
+    const res = await sql<{
+      v: string;
+    }>`select ${sql.ref(column)} as v from ${sql.table(table)} where lower(${sql.ref(column)}) in (${sql.join(chunk)})`.execute(db);
     for (const r of res.rows) out.add(String(r.v).toLowerCase());
   }
   return out;
@@ -179,9 +185,11 @@ function schoolInput(values: Values, target: Target, regions: RegionRef[], error
     if (matches.length === 1) regionId = matches[0]!.id;
     else {
       regionId = undefined;
-      errors.push(matches.length > 1
-        ? { field: 'region', code: 'invalid', params: { reason: '名称对应多个区域，请填写区域代码' } }
-        : { field: 'region', code: 'not_found' });
+      errors.push(
+        matches.length > 1
+          ? { field: 'region', code: 'invalid', params: { reason: '名称对应多个区域，请填写区域代码' } }
+          : { field: 'region', code: 'not_found' },
+      );
     }
   }
   const creditCode = text(values.creditCode)?.toUpperCase();
@@ -220,8 +228,28 @@ export async function checkSchools(db: Db, target: Target, regions: RegionRef[],
   const credit = (r: StoredRow) => text(r.values.creditCode);
   duplicatesInFile(rows, 'code', code);
   duplicatesInFile(rows, 'creditCode', credit);
-  duplicatesInDb(rows, 'code', code, await existing(db, 'schools', 'code', rows.map(code).filter((v): v is string => !!v)));
-  duplicatesInDb(rows, 'creditCode', credit, await existing(db, 'schools', 'credit_code', rows.map(credit).filter((v): v is string => !!v)));
+  duplicatesInDb(
+    rows,
+    'code',
+    code,
+    await existing(
+      db,
+      'schools',
+      'code',
+      rows.map(code).filter((v): v is string => !!v),
+    ),
+  );
+  duplicatesInDb(
+    rows,
+    'creditCode',
+    credit,
+    await existing(
+      db,
+      'schools',
+      'credit_code',
+      rows.map(credit).filter((v): v is string => !!v),
+    ),
+  );
   const valid: CheckedSchool[] = rows.filter((r) => r.errors.length === 0).map((r) => ({ row: r.row, input: parsed.get(r.row)! }));
   return { rows, valid };
 }
@@ -246,7 +274,11 @@ export async function checkUsers(db: Db, target: Target, raw: { row: number; val
     else if (role) parsed.set(r.row, { row: r.row, input: res.data, role });
   }
   const lower = (k: string) => (r: StoredRow) => text(r.values[k] ?? null)?.toLowerCase();
-  for (const [key, column] of [['username', 'username'], ['phone', 'phone'], ['email', 'email']] as const) {
+  for (const [key, column] of [
+    ['username', 'username'],
+    ['phone', 'phone'],
+    ['email', 'email'],
+  ] as const) {
     duplicatesInFile(rows, key, lower(key));
     const vals = rows.map(lower(key)).filter((v): v is string => !!v);
     duplicatesInDb(rows, key, lower(key), await existing(db, 'users', column, vals));
@@ -292,14 +324,32 @@ export async function checkRegions(
   for (const r of rows) {
     const res = RegionCode.safeParse(code(r));
     if (code(r) === undefined) r.errors.push({ field: 'code', code: 'required' });
-    else if (!res.success) addZodIssues(r.errors, res.error.issues.map((i) => ({ ...i, path: ['code'] })));
+    else if (!res.success)
+      addZodIssues(
+        r.errors,
+        res.error.issues.map((i) => ({ ...i, path: ['code'] })),
+      );
     else if (!levelOf(res.data)) r.errors.push({ field: 'code', code: 'region_code' });
     const name = RegionName.safeParse(text(r.values.name));
     if (text(r.values.name) === undefined) r.errors.push({ field: 'name', code: 'required' });
-    else if (!name.success) addZodIssues(r.errors, name.error.issues.map((i) => ({ ...i, path: ['name'] })));
+    else if (!name.success)
+      addZodIssues(
+        r.errors,
+        name.error.issues.map((i) => ({ ...i, path: ['name'] })),
+      );
   }
   duplicatesInFile(rows, 'code', code);
-  duplicatesInDb(rows, 'code', code, await existing(db, 'regions', 'code', rows.map(code).filter((v): v is string => !!v)));
+  duplicatesInDb(
+    rows,
+    'code',
+    code,
+    await existing(
+      db,
+      'regions',
+      'code',
+      rows.map(code).filter((v): v is string => !!v),
+    ),
+  );
 
   // parents named by code: existing regions (one query) or rows of this file
   const wanted = [...new Set(rows.map(parentOf).filter((v): v is string => !!v))];
@@ -315,7 +365,10 @@ export async function checkRegions(
   const parentIds = [...known.values()].map((k) => k.id);
   const taken = new Set<string>();
   const siblings = db.selectFrom('regions').select(['parent_id', 'name']);
-  for (const x of await (parentIds.length ? siblings.where((eb) => eb.or([eb('parent_id', 'in', parentIds), eb('parent_id', 'is', null)])) : siblings.where('parent_id', 'is', null)).execute()) {
+  for (const x of await (parentIds.length
+    ? siblings.where((eb) => eb.or([eb('parent_id', 'in', parentIds), eb('parent_id', 'is', null)]))
+    : siblings.where('parent_id', 'is', null)
+  ).execute()) {
     taken.add(`${x.parent_id ?? ''}/${x.name}`);
   }
   const allowed = new Map<string | null, boolean>();

@@ -23,7 +23,9 @@ describe('application decision races', () => {
 
   it(`pass vs fail vs withdraw, ${ROUNDS} rounds`, async () => {
     const db = env.database.db;
-    const open = (await principal2.get('/api/applications')).json().items.find((a: { allianceId: string; status: string }) => a.allianceId === 'a_0001' && a.status === 'submitted');
+    const open = (await principal2.get('/api/applications'))
+      .json()
+      .items.find((a: { allianceId: string; status: string }) => a.allianceId === 'a_0001' && a.status === 'submitted');
     if (open) expect((await principal2.post(`/api/applications/${open.id}/withdraw`)).statusCode).toBe(200);
     for (let round = 0; round < ROUNDS; round++) {
       const created = await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00033', reason: `第 ${round + 1} 次申请加入集团` });
@@ -51,7 +53,13 @@ describe('application decision races', () => {
       expect(app.status, label).toBe(expected);
       const decisions = await db.selectFrom('application_decisions').select('step').where('application_id', '=', id).execute();
       expect(decisions.filter((d) => d.step !== 'submit').length, label).toBe(ok.size);
-      const audits = await db.selectFrom('audit_log').select('action').where('entity_type', '=', 'application').where('entity_id', '=', id).where('action', '!=', 'application.submit').execute();
+      const audits = await db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity_type', '=', 'application')
+        .where('entity_id', '=', id)
+        .where('action', '!=', 'application.submit')
+        .execute();
       expect(audits.length, label).toBe(ok.size);
       if (app.status === 'evaluated') expect((await principal2.post(`/api/applications/${id}/withdraw`)).statusCode).toBe(200);
     }

@@ -19,7 +19,12 @@ describe('membership lifecycle', () => {
   const snapshot = async (id: string) => {
     const db = env.database.db;
     const app = await db.selectFrom('membership_applications').select(['status', 'updated_at']).where('id', '=', id).executeTakeFirstOrThrow();
-    return { app, decisions: await countRows(env.database, 'application_decisions'), members: await countRows(env.database, 'alliance_members'), audit: await countRows(env.database, 'audit_log') };
+    return {
+      app,
+      decisions: await countRows(env.database, 'application_decisions'),
+      members: await countRows(env.database, 'alliance_members'),
+      audit: await countRows(env.database, 'audit_log'),
+    };
   };
 
   beforeAll(async () => {
@@ -40,9 +45,18 @@ describe('membership lifecycle', () => {
     expectProblem(await principal2.post(`/api/applications/${pending.id}/withdraw`), 409, 'invalid_transition');
 
     const before = await countRows(env.database, 'membership_applications');
-    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00033', reason: '短' }), 400, 'validation_failed', ['reason']);
-    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00046', reason: '代别的学校申请加入' }), 400, 'validation_failed', ['schoolId']);
-    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0004', schoolId: 's_00033', reason: '已经是成员还申请' }), 409, 'conflict', ['schoolId']);
+    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00033', reason: '短' }), 400, 'validation_failed', [
+      'reason',
+    ]);
+    expectProblem(
+      await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00046', reason: '代别的学校申请加入' }),
+      400,
+      'validation_failed',
+      ['schoolId'],
+    );
+    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0004', schoolId: 's_00033', reason: '已经是成员还申请' }), 409, 'conflict', [
+      'schoolId',
+    ]);
     expect(await countRows(env.database, 'membership_applications')).toBe(before);
 
     const res = await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00033', reason: '希望借助集团优质师资提升农村小学教学质量' });
@@ -51,7 +65,9 @@ describe('membership lifecycle', () => {
     expect(res.json()).toMatchObject({ status: 'submitted', schoolId: 's_00033', allianceId: 'a_0001' });
     expect(res.json().decisions).toEqual([expect.objectContaining({ step: 'submit', comment: '希望借助集团优质师资提升农村小学教学质量' })]);
     // one open application per school and alliance
-    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00033', reason: '再申请一次试试看' }), 409, 'conflict', ['allianceId']);
+    expectProblem(await principal2.post('/api/applications', { allianceId: 'a_0001', schoolId: 's_00033', reason: '再申请一次试试看' }), 409, 'conflict', [
+      'allianceId',
+    ]);
   });
 
   it('refuses steps in the wrong order, or by someone not entitled, and changes nothing', async () => {
@@ -74,7 +90,9 @@ describe('membership lifecycle', () => {
     // the applicant cannot evaluate itself
     expectProblem(await principal2.post(`/api/applications/${appId}/evaluate`, decide), 403, 'forbidden');
     expectProblem(await secretary.post(`/api/applications/${appId}/evaluate`, { decision: 'maybe' }), 400, 'validation_failed', ['decision']);
-    expectProblem(await secretary.post(`/api/applications/${appId}/evaluate`, { decision: 'pass', comment: '评'.repeat(1001) }), 400, 'validation_failed', ['comment']);
+    expectProblem(await secretary.post(`/api/applications/${appId}/evaluate`, { decision: 'pass', comment: '评'.repeat(1001) }), 400, 'validation_failed', [
+      'comment',
+    ]);
     expect(await snapshot(appId)).toEqual(before);
   });
 
@@ -107,7 +125,9 @@ describe('membership lifecycle', () => {
     const ap = await bureau.post(`/api/applications/${appId}/approve`, { decision: 'pass', comment: '同意加入' });
     expect(ap.statusCode).toBe(200);
     expect(ap.json().status).toBe('approved');
-    const steps = ap.json().decisions.map((d: { step: string; decision: string; actorName: string; at: string; comment: string }) => [d.step, d.decision, d.actorName, d.comment]);
+    const steps = ap
+      .json()
+      .decisions.map((d: { step: string; decision: string; actorName: string; at: string; comment: string }) => [d.step, d.decision, d.actorName, d.comment]);
     expect(steps).toEqual([
       ['submit', 'pass', expect.any(String), expect.any(String)],
       ['evaluate', 'pass', expect.any(String), '办学规范，具备加入条件'],
@@ -116,16 +136,36 @@ describe('membership lifecycle', () => {
     ]);
 
     const db = env.database.db;
-    const rows = await db.selectFrom('application_decisions').select(['step', 'actor_id', 'ip', 'at']).where('application_id', '=', appId).orderBy('at').orderBy('id').execute();
-    expect(rows.map((r) => [r.step, r.actor_id])).toEqual([['submit', 'u_principal2'], ['evaluate', 'u_secretary'], ['recommend', 'u_council'], ['approve', 'u_bureau']]);
+    const rows = await db
+      .selectFrom('application_decisions')
+      .select(['step', 'actor_id', 'ip', 'at'])
+      .where('application_id', '=', appId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.step, r.actor_id])).toEqual([
+      ['submit', 'u_principal2'],
+      ['evaluate', 'u_secretary'],
+      ['recommend', 'u_council'],
+      ['approve', 'u_bureau'],
+    ]);
     expect(rows.every((r) => r.ip && /^\d{4}-\d{2}-\d{2}T/.test(r.at))).toBe(true);
     const audit = await db.selectFrom('audit_log').select(['action', 'actor_id', 'ip']).where('entity_id', '=', appId).orderBy('id').execute();
     expect(audit.map((a) => [a.action, a.actor_id])).toEqual([
-      ['application.submit', 'u_principal2'], ['application.evaluate', 'u_secretary'], ['application.recommend', 'u_council'], ['application.approve', 'u_bureau'],
+      ['application.submit', 'u_principal2'],
+      ['application.evaluate', 'u_secretary'],
+      ['application.recommend', 'u_council'],
+      ['application.approve', 'u_bureau'],
     ]);
     expect(audit.every((a) => a.ip)).toBe(true);
 
-    const member = await db.selectFrom('alliance_members').selectAll().where('alliance_id', '=', 'a_0001').where('school_id', '=', 's_00033').where('status', '=', 'active').execute();
+    const member = await db
+      .selectFrom('alliance_members')
+      .selectAll()
+      .where('alliance_id', '=', 'a_0001')
+      .where('school_id', '=', 's_00033')
+      .where('status', '=', 'active')
+      .execute();
     expect(member).toHaveLength(1);
     expect(member[0]).toMatchObject({ role: 'member', alliance_kind: 'fusion' });
     const detail = (await principal2.get('/api/alliances/a_0001')).json();
@@ -160,7 +200,9 @@ describe('membership lifecycle', () => {
     expect((await (await env.login('admin')).post(`/api/applications/${id2}/recommend`, { decision: 'pass' })).statusCode).toBe(200);
     const no = await bureau.post(`/api/applications/${id2}/approve`, { decision: 'fail', comment: '名额已满' });
     expect(no.json().status).toBe('rejected');
-    expect(await env.database.db.selectFrom('alliance_members').select('id').where('alliance_id', '=', 'a_0002').where('school_id', '=', 's_00001').execute()).toHaveLength(0);
+    expect(
+      await env.database.db.selectFrom('alliance_members').select('id').where('alliance_id', '=', 'a_0002').where('school_id', '=', 's_00001').execute(),
+    ).toHaveLength(0);
   });
 
   it('exits a member with a reason, on the alliance’s motion; the core school cannot leave', async () => {
@@ -174,10 +216,25 @@ describe('membership lifecycle', () => {
 
     const res = await secretary.post('/api/alliances/a_0001/members/s_00033/exit', { reason: '学校撤并至石门镇中心校区' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ schoolId: 's_00033', status: 'exited', exitReason: '学校撤并至石门镇中心校区', exitedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
-    const row = await env.database.db.selectFrom('alliance_members').select(['exit_by', 'exit_reason']).where('alliance_id', '=', 'a_0001').where('school_id', '=', 's_00033').executeTakeFirstOrThrow();
+    expect(res.json()).toMatchObject({
+      schoolId: 's_00033',
+      status: 'exited',
+      exitReason: '学校撤并至石门镇中心校区',
+      exitedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    const row = await env.database.db
+      .selectFrom('alliance_members')
+      .select(['exit_by', 'exit_reason'])
+      .where('alliance_id', '=', 'a_0001')
+      .where('school_id', '=', 's_00033')
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ exit_by: 'u_secretary', exit_reason: '学校撤并至石门镇中心校区' });
-    const audit = await env.database.db.selectFrom('audit_log').select(['actor_id', 'ip', 'detail']).where('action', '=', 'member.exit').where('school_id', '=', 's_00033').executeTakeFirstOrThrow();
+    const audit = await env.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'ip', 'detail'])
+      .where('action', '=', 'member.exit')
+      .where('school_id', '=', 's_00033')
+      .executeTakeFirstOrThrow();
     expect(audit.actor_id).toBe('u_secretary');
     expect(JSON.parse(audit.detail).reason).toBe('学校撤并至石门镇中心校区');
     expectProblem(await secretary.post('/api/alliances/a_0001/members/s_00033/exit', { reason: '重复退出一次看看' }), 404, 'not_found');

@@ -25,5 +25,12 @@ export const ApplicationOut = z.object({
   decisions: z.array(z.object({ step: z.string(), decision: z.string(), comment: z.string().nullable(), actorName: z.string().nullable(), at: z.string() })),
 });
 export const MemberOut = z.object({
-  id: z.string(), schoolId: z.string(), schoolName: z.string(), role: z.string(), status: z.string(), joinedOn: z.string(), exitedOn: z.string().nullable(), exitReason: z.string().nullable(),
+  id: z.string(),
+  schoolId: z.string(),
+  schoolName: z.string(),
+  role: z.string(),
+  status: z.string(),
+  joinedOn: z.string(),
+  exitedOn: z.string().nullable(),
+  exitReason: z.string().nullable(),
 });

@@ -66,13 +66,31 @@ export class MembershipService {
       .offset((q.page - 1) * q.pageSize)
       .execute();
     const decisions = rows.length
-      ? await this.db.selectFrom('application_decisions').selectAll().where('application_id', 'in', rows.map((r) => r.id)).orderBy('at').execute()
+      ? await this.db
+          .selectFrom('application_decisions')
+          .selectAll()
+          .where(
+            'application_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('at')
+          .execute()
       : [];
     return {
       items: rows.map((r) => ({
-        id: r.id, allianceId: r.alliance_id, allianceName: r.alliance_name, schoolId: r.school_id, schoolName: r.school_name,
-        status: r.status as 'submitted', reason: r.reason, createdAt: r.created_at, updatedAt: r.updated_at,
-        decisions: decisions.filter((d) => d.application_id === r.id).map((d) => ({ step: d.step, decision: d.decision, comment: d.comment, actorName: d.actor_name, at: d.at })),
+        id: r.id,
+        allianceId: r.alliance_id,
+        allianceName: r.alliance_name,
+        schoolId: r.school_id,
+        schoolName: r.school_name,
+        status: r.status as 'submitted',
+        reason: r.reason,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        decisions: decisions
+          .filter((d) => d.application_id === r.id)
+          .map((d) => ({ step: d.step, decision: d.decision, comment: d.comment, actorName: d.actor_name, at: d.at })),
       })),
       total: Number(total),
       page: q.page,
@@ -104,13 +122,52 @@ export class MembershipService {
         const a = await tx.selectFrom('alliances').selectAll().where('id', '=', input.allianceId).executeTakeFirst();
         if (!a || !policy.readAlliance(actor, a)) throw badRequest([{ field: 'allianceId', code: 'not_found' }]);
         if (a.status !== 'active') throw conflict('该联盟已解散', [{ field: 'allianceId', code: 'invalid', params: { reason: '联盟已解散' } }]);
-        const member = await tx.selectFrom('alliance_members').select('id').where('alliance_id', '=', a.id).where('school_id', '=', school.id).where('status', '=', 'active').executeTakeFirst();
+        const member = await tx
+          .selectFrom('alliance_members')
+          .select('id')
+          .where('alliance_id', '=', a.id)
+          .where('school_id', '=', school.id)
+          .where('status', '=', 'active')
+          .executeTakeFirst();
         if (member) throw conflict('该校已是联盟成员', [{ field: 'schoolId', code: 'invalid', params: { reason: '已是成员校' } }]);
         if (a.kind === 'fusion') await this.assertNoOtherFusion(tx, school.id, a.id);
         const now = nowIso();
-        await tx.insertInto('membership_applications').values({ id, alliance_id: a.id, school_id: school.id, status: 'submitted', reason: input.reason, applied_by: actor.userId, created_at: now, updated_at: now }).execute();
-        await tx.insertInto('application_decisions').values({ id: newId(), application_id: id, step: 'submit', decision: 'pass', comment: input.reason, actor_id: actor.userId, actor_name: actor.displayName, ip: req.ip, at: now }).execute();
-        await audit(tx, req, { action: 'application.submit', entityType: 'application', entityId: id, regionId: a.region_id, allianceId: a.id, schoolId: school.id, detail: { school: school.name, reason: input.reason } });
+        await tx
+          .insertInto('membership_applications')
+          .values({
+            id,
+            alliance_id: a.id,
+            school_id: school.id,
+            status: 'submitted',
+            reason: input.reason,
+            applied_by: actor.userId,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await tx
+          .insertInto('application_decisions')
+          .values({
+            id: newId(),
+            application_id: id,
+            step: 'submit',
+            decision: 'pass',
+            comment: input.reason,
+            actor_id: actor.userId,
+            actor_name: actor.displayName,
+            ip: req.ip,
+            at: now,
+          })
+          .execute();
+        await audit(tx, req, {
+          action: 'application.submit',
+          entityType: 'application',
+          entityId: id,
+          regionId: a.region_id,
+          allianceId: a.id,
+          schoolId: school.id,
+          detail: { school: school.name, reason: input.reason },
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('该校已有一份进行中的申请', [{ field: 'allianceId', code: 'duplicate' }]);
@@ -120,8 +177,18 @@ export class MembershipService {
   }
 
   private async assertNoOtherFusion(tx: Db | Tx, schoolId: string, allianceId: string) {
-    const other = await tx.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', schoolId).where('status', '=', 'active').where('alliance_kind', '=', 'fusion').where('alliance_id', '!=', allianceId).executeTakeFirst();
-    if (other) throw conflict('该校已属于一个融合型教育集团，不能再加入另一个', [{ field: 'schoolId', code: 'invalid', params: { reason: '一所学校最多属于一个融合型集团' } }]);
+    const other = await tx
+      .selectFrom('alliance_members')
+      .select('alliance_id')
+      .where('school_id', '=', schoolId)
+      .where('status', '=', 'active')
+      .where('alliance_kind', '=', 'fusion')
+      .where('alliance_id', '!=', allianceId)
+      .executeTakeFirst();
+    if (other)
+      throw conflict('该校已属于一个融合型教育集团，不能再加入另一个', [
+        { field: 'schoolId', code: 'invalid', params: { reason: '一所学校最多属于一个融合型集团' } },
+      ]);
   }
 
   /** One step of the review. The status is re-read inside the write transaction, so two reviewers never both act. */
@@ -130,14 +197,17 @@ export class MembershipService {
       await this.db.transaction().execute(async (tx) => {
         const { p, a } = await this.load(tx, actor, id);
         const allowed =
-          step === 'approve' ? policy.bureauStep(actor, a)
-          : step === 'withdraw' ? policy.applyForSchool(actor, p.school_id)
-          : policy.allianceStep(actor, a);
+          step === 'approve' ? policy.bureauStep(actor, a) : step === 'withdraw' ? policy.applyForSchool(actor, p.school_id) : policy.allianceStep(actor, a);
         if (!allowed) throw forbidden();
         if (step === 'recommend') {
           // separation of duties: whoever evaluated the application does not also recommend it
-          const evaluatedBySame = await tx.selectFrom('application_decisions').select('id').where('application_id', '=', id)
-            .where('step', '=', 'evaluate').where('actor_id', '=', actor.userId).executeTakeFirst();
+          const evaluatedBySame = await tx
+            .selectFrom('application_decisions')
+            .select('id')
+            .where('application_id', '=', id)
+            .where('step', '=', 'evaluate')
+            .where('actor_id', '=', actor.userId)
+            .executeTakeFirst();
           if (evaluatedBySame) throw new AppError(403, 'separation_of_duties');
         }
         const t = TRANSITIONS[step];
@@ -150,13 +220,37 @@ export class MembershipService {
         const now = nowIso();
         const recordedStep = step !== 'withdraw' && decision === 'fail' ? 'reject' : step;
         // compare-and-set on the status read: of two concurrent decisions one wins, the other gets 409 and writes nothing
-        await transition(tx, 'membership_applications', id, p.status, { status: next, updated_at: now },
-          (cur) => new AppError(409, 'invalid_transition', { status: APPLICATION_STATUS.label(cur ?? p.status, req.lang), step: STEP_NAMES[step] }));
-        await tx.insertInto('application_decisions').values({ id: newId(), application_id: id, step: recordedStep, decision, comment, actor_id: actor.userId, actor_name: actor.displayName, ip: req.ip, at: now }).execute();
+        await transition(
+          tx,
+          'membership_applications',
+          id,
+          p.status,
+          { status: next, updated_at: now },
+          (cur) => new AppError(409, 'invalid_transition', { status: APPLICATION_STATUS.label(cur ?? p.status, req.lang), step: STEP_NAMES[step] }),
+        );
+        await tx
+          .insertInto('application_decisions')
+          .values({
+            id: newId(),
+            application_id: id,
+            step: recordedStep,
+            decision,
+            comment,
+            actor_id: actor.userId,
+            actor_name: actor.displayName,
+            ip: req.ip,
+            at: now,
+          })
+          .execute();
         const school = await tx.selectFrom('schools').select('name').where('id', '=', p.school_id).executeTakeFirstOrThrow();
         if (next === 'approved') await this.admit(tx, a, p.school_id);
         await audit(tx, req, {
-          action: `application.${recordedStep}`, entityType: 'application', entityId: id, regionId: a.region_id, allianceId: a.id, schoolId: p.school_id,
+          action: `application.${recordedStep}`,
+          entityType: 'application',
+          entityId: id,
+          regionId: a.region_id,
+          allianceId: a.id,
+          schoolId: p.school_id,
           detail: { school: school.name, step, decision, comment, from: p.status, to: next },
         });
       });
@@ -169,10 +263,22 @@ export class MembershipService {
 
   private async admit(tx: Tx, a: AlliancesTable, schoolId: string) {
     if (a.kind === 'fusion') await this.assertNoOtherFusion(tx, schoolId, a.id);
-    await tx.insertInto('alliance_members').values({
-      id: newId(), alliance_id: a.id, school_id: schoolId, alliance_kind: a.kind, role: 'member', status: 'active',
-      joined_on: todayIn(), exited_on: null, exit_reason: null, exit_by: null, created_at: nowIso(),
-    }).execute();
+    await tx
+      .insertInto('alliance_members')
+      .values({
+        id: newId(),
+        alliance_id: a.id,
+        school_id: schoolId,
+        alliance_kind: a.kind,
+        role: 'member',
+        status: 'active',
+        joined_on: todayIn(),
+        exited_on: null,
+        exit_reason: null,
+        exit_by: null,
+        created_at: nowIso(),
+      })
+      .execute();
   }
 
   /** A member leaves on the alliance's or the bureau's motion, with a reason. The core school cannot. */
@@ -181,12 +287,29 @@ export class MembershipService {
       const a = await tx.selectFrom('alliances').selectAll().where('id', '=', allianceId).executeTakeFirst();
       if (!a || !policy.readAlliance(actor, a)) throw notFound('alliance');
       if (!policy.exitMember(actor, a)) throw forbidden();
-      const m = await tx.selectFrom('alliance_members as m').innerJoin('schools as s', 's.id', 'm.school_id').select(['m.id', 'm.role', 's.name', 'm.joined_on']).where('m.alliance_id', '=', allianceId).where('m.school_id', '=', schoolId).where('m.status', '=', 'active').executeTakeFirst();
+      const m = await tx
+        .selectFrom('alliance_members as m')
+        .innerJoin('schools as s', 's.id', 'm.school_id')
+        .select(['m.id', 'm.role', 's.name', 'm.joined_on'])
+        .where('m.alliance_id', '=', allianceId)
+        .where('m.school_id', '=', schoolId)
+        .where('m.status', '=', 'active')
+        .executeTakeFirst();
       if (!m) throw notFound('member');
       if (m.role === 'core') throw conflict('核心校不能退出；请先更换核心校', [{ field: 'schoolId', code: 'invalid', params: { reason: '核心校' } }]);
       const today = todayIn();
-      await transition(tx, 'alliance_members', m.id, 'active', { status: 'exited', exited_on: today, exit_reason: reason, exit_by: actor.userId }, () => notFound('member'));
-      await audit(tx, req, { action: 'member.exit', entityType: 'alliance', entityId: allianceId, regionId: a.region_id, allianceId, schoolId, detail: { school: m.name, reason } });
+      await transition(tx, 'alliance_members', m.id, 'active', { status: 'exited', exited_on: today, exit_reason: reason, exit_by: actor.userId }, () =>
+        notFound('member'),
+      );
+      await audit(tx, req, {
+        action: 'member.exit',
+        entityType: 'alliance',
+        entityId: allianceId,
+        regionId: a.region_id,
+        allianceId,
+        schoolId,
+        detail: { school: m.name, reason },
+      });
       return { id: m.id, schoolId, schoolName: m.name, role: m.role, status: 'exited', joinedOn: m.joined_on, exitedOn: today, exitReason: reason };
     });
   }

@@ -57,7 +57,10 @@ describe('xiaolian region (CLI)', () => {
 
     const list = cli('region', 'list');
     expect(list.code).toBe(0);
-    const lines = list.out.trim().split('\n').filter((l) => /^\d{6}\t/.test(l));
+    const lines = list.out
+      .trim()
+      .split('\n')
+      .filter((l) => /^\d{6}\t/.test(l));
     expect(lines.map((l) => l.split('\t').slice(0, 4))).toEqual([
       ['360000', '省级', '江西省', '-'],
       ['361000', '地市级', '抚州市', '360000'],
@@ -67,7 +70,11 @@ describe('xiaolian region (CLI)', () => {
     const database = createDatabase(config);
     try {
       const rows = await database.db.selectFrom('regions').select(['id', 'code', 'level', 'parent_id']).orderBy('code').execute();
-      expect(rows.map((r) => [r.code, r.level])).toEqual([['360000', 'province'], ['361000', 'city'], ['361002', 'district']]);
+      expect(rows.map((r) => [r.code, r.level])).toEqual([
+        ['360000', 'province'],
+        ['361000', 'city'],
+        ['361002', 'district'],
+      ]);
       expect(rows[1]!.parent_id).toBe(rows[0]!.id);
       expect(rows[2]!.parent_id).toBe(rows[1]!.id);
       const audit = await database.db.selectFrom('audit_log').selectAll().where('action', '=', 'region.create').execute();

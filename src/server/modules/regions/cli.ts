@@ -37,7 +37,8 @@ export async function regionCommand(database: Database, args: string[], out: (s:
       const rows = await svc.list(ctx);
       const codeOf = new Map(rows.map((r) => [r.id, r.code]));
       if (rows.length === 0) out('还没有任何区域 no regions yet: xiaolian region create --code 360000 --name 江西省');
-      for (const r of rows) out([r.code, LEVEL_NAMES[r.level] ?? r.level, r.name, r.parentId ? codeOf.get(r.parentId) ?? '' : '-', `${r.schoolCount} 所学校`].join('\t'));
+      for (const r of rows)
+        out([r.code, LEVEL_NAMES[r.level] ?? r.level, r.name, r.parentId ? (codeOf.get(r.parentId) ?? '') : '-', `${r.schoolCount} 所学校`].join('\t'));
       return 0;
     }
     if (sub === 'create') {

@@ -77,7 +77,14 @@ describe('regions API', () => {
     }
 
     // a school can now be created in the new county
-    const s = await admin.post('/api/schools', { regionId: k.json().id, code: '3610020001', name: '临川区第一小学', type: 'primary', ownership: 'public', location: 'urban' });
+    const s = await admin.post('/api/schools', {
+      regionId: k.json().id,
+      code: '3610020001',
+      name: '临川区第一小学',
+      type: 'primary',
+      ownership: 'public',
+      location: 'urban',
+    });
     expect(s.statusCode, s.body).toBe(201);
   });
 
@@ -165,13 +172,27 @@ describe('regions API', () => {
     const city = expectProblem(await admin.delete('/api/regions/r_0002'), 409, 'region_in_use');
     expect(city.detail).toContain('3 个下级区域');
     // schools
-    const schools = await db.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', 'r_0003').executeTakeFirstOrThrow();
+    const schools = await db
+      .selectFrom('schools')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('region_id', '=', 'r_0003')
+      .executeTakeFirstOrThrow();
     expect(expectProblem(await admin.delete('/api/regions/r_0003'), 409, 'region_in_use').detail).toContain(`${Number(schools.n)} 所学校`);
     // a region only a grant points at (no foreign key guards grants)
     const lone = await admin.post('/api/regions', { code: '390199', name: '授权测试区', parentId: 'r_0002' });
-    await db.insertInto('role_grants').values({
-      id: 'g_region_test', user_id: 'u_x_teacher', role: 'evaluator', scope_type: 'region', scope_id: lone.json().id, subject: null, granted_by: null, granted_at: new Date().toISOString(),
-    }).execute();
+    await db
+      .insertInto('role_grants')
+      .values({
+        id: 'g_region_test',
+        user_id: 'u_x_teacher',
+        role: 'evaluator',
+        scope_type: 'region',
+        scope_id: lone.json().id,
+        subject: null,
+        granted_by: null,
+        granted_at: new Date().toISOString(),
+      })
+      .execute();
     expectProblem(await admin.delete(`/api/regions/${lone.json().id}`), 409, 'region_in_use');
     await db.deleteFrom('role_grants').where('id', '=', 'g_region_test').execute();
     expect((await admin.delete(`/api/regions/${lone.json().id}`)).statusCode).toBe(204);

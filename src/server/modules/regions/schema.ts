@@ -3,7 +3,10 @@ import { Id, Line } from '../../platform/input.js';
 import { REGION_LEVELS } from './codes.js';
 
 /** Six digits; whether they form a GB/T 2260 code of the right level is checked with the parent (codes.ts). */
-export const RegionCode = z.string().trim().regex(/^\d{6}$/);
+export const RegionCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/);
 export const RegionName = Line(40).min(2);
 
 export const RegionCreate = z.strictObject({

@@ -65,7 +65,10 @@ function readable(ctx: RegionContext, id: string): boolean {
 export async function insertRegion(tx: Tx, ctx: RegionContext, row: RegionsTable, detail: Record<string, unknown> = {}) {
   await tx.insertInto('regions').values(row).execute();
   await audit(tx, auditSource(ctx), {
-    action: 'region.create', entityType: 'region', entityId: row.id, regionId: row.id,
+    action: 'region.create',
+    entityType: 'region',
+    entityId: row.id,
+    regionId: row.id,
     detail: { code: row.code, name: row.name, level: row.level, parentId: row.parent_id, ...detail },
   });
 }
@@ -84,10 +87,13 @@ export class RegionService {
   }
 
   async list(ctx: RegionContext): Promise<RegionOutT[]> {
-    let qb = this.db.selectFrom('regions as r').selectAll('r').select((eb) => [
-      eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
-      eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
-    ]);
+    let qb = this.db
+      .selectFrom('regions as r')
+      .selectAll('r')
+      .select((eb) => [
+        eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
+        eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
+      ]);
     const a = ctx.actor;
     if (a && !a.isPlatformAdmin) {
       const visible = [...a.readRegions, ...a.homeRegionChain];
@@ -99,10 +105,15 @@ export class RegionService {
 
   /** One region with its counts (after a change the actor made: its scope may predate the region). */
   private async one(id: string): Promise<RegionOutT> {
-    const row = await this.db.selectFrom('regions as r').selectAll('r').select((eb) => [
-      eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
-      eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
-    ]).where('r.id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('regions as r')
+      .selectAll('r')
+      .select((eb) => [
+        eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
+        eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
+      ])
+      .where('r.id', '=', id)
+      .executeTakeFirst();
     if (!row) throw notFound('region');
     return toOut(row, Number(row.school_count), Number(row.alliance_count));
   }
@@ -128,7 +139,12 @@ export class RegionService {
     const problems = codeProblems(input.code, parent ? parentRef(parent) : null);
     if (problems.length) throw badRequest(problems);
     const row: RegionsTable = {
-      id: newId(), parent_id: parentId, level: levelOf(input.code)!, code: input.code, name: input.name, created_at: ctx.now.toISOString(),
+      id: newId(),
+      parent_id: parentId,
+      level: levelOf(input.code)!,
+      code: input.code,
+      name: input.name,
+      created_at: ctx.now.toISOString(),
     };
     try {
       await this.db.transaction().execute(async (tx) => {
@@ -153,7 +169,9 @@ export class RegionService {
     const level = before.level as RegionLevel;
     if (input.code !== undefined && input.code !== before.code) {
       if (levelOf(input.code) !== level) {
-        const fields: RawFieldError[] = [levelOf(input.code) ? { field: 'code', code: 'region_code_level', params: { pattern: CODE_PATTERN[level] } } : { field: 'code', code: 'region_code' }];
+        const fields: RawFieldError[] = [
+          levelOf(input.code) ? { field: 'code', code: 'region_code_level', params: { pattern: CODE_PATTERN[level] } } : { field: 'code', code: 'region_code' },
+        ];
         throw badRequest(fields);
       }
       const parent = before.parent_id ? await this.db.selectFrom('regions').selectAll().where('id', '=', before.parent_id).executeTakeFirst() : undefined;
@@ -174,10 +192,20 @@ export class RegionService {
         }
         if (patch.name) await this.checkSiblingName(tx, cur.parent_id, patch.name, id);
         // compare-and-set on what was checked
-        const res = await tx.updateTable('regions').set(patch).where('id', '=', id).where('code', '=', before.code).where('name', '=', before.name).executeTakeFirst();
+        const res = await tx
+          .updateTable('regions')
+          .set(patch)
+          .where('id', '=', id)
+          .where('code', '=', before.code)
+          .where('name', '=', before.name)
+          .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) throw conflict('该区域刚被他人修改，请刷新后重试');
         await audit(tx, auditSource(ctx), {
-          action: 'region.update', entityType: 'region', entityId: id, regionId: id, detail: changes(before as never, patch as never),
+          action: 'region.update',
+          entityType: 'region',
+          entityId: id,
+          regionId: id,
+          detail: changes(before as never, patch as never),
         });
       });
     } catch (err) {
@@ -195,17 +223,57 @@ export class RegionService {
         const cur = await this.lock(tx, id);
         if (!cur) throw notFound('region');
         const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0);
-        const children = await count(tx.selectFrom('regions').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', id).executeTakeFirst());
-        const schools = await count(tx.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst());
+        const children = await count(
+          tx
+            .selectFrom('regions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('parent_id', '=', id)
+            .executeTakeFirst(),
+        );
+        const schools = await count(
+          tx
+            .selectFrom('schools')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('region_id', '=', id)
+            .executeTakeFirst(),
+        );
         const others =
-          (await count(tx.selectFrom('alliances').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst())) +
-          (await count(tx.selectFrom('partners').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst())) +
-          (await count(tx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('region_id', '=', id).executeTakeFirst())) +
-          (await count(tx.selectFrom('role_grants').select((eb) => eb.fn.countAll<number>().as('n')).where('scope_type', '=', 'region').where('scope_id', '=', id).executeTakeFirst()));
+          (await count(
+            tx
+              .selectFrom('alliances')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('region_id', '=', id)
+              .executeTakeFirst(),
+          )) +
+          (await count(
+            tx
+              .selectFrom('partners')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('region_id', '=', id)
+              .executeTakeFirst(),
+          )) +
+          (await count(
+            tx
+              .selectFrom('users')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('region_id', '=', id)
+              .executeTakeFirst(),
+          )) +
+          (await count(
+            tx
+              .selectFrom('role_grants')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('scope_type', '=', 'region')
+              .where('scope_id', '=', id)
+              .executeTakeFirst(),
+          ));
         if (children + schools + others > 0) throw new AppError(409, 'region_in_use', { name: cur.name, children, schools, others });
         await tx.deleteFrom('regions').where('id', '=', id).execute();
         await audit(tx, auditSource(ctx), {
-          action: 'region.delete', entityType: 'region', entityId: id, regionId: cur.parent_id,
+          action: 'region.delete',
+          entityType: 'region',
+          entityId: id,
+          regionId: cur.parent_id,
           detail: { code: cur.code, name: cur.name, level: cur.level, parentId: cur.parent_id },
         });
       });

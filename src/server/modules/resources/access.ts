@@ -57,10 +57,7 @@ export const isLive = (r: Pick<ResourceRef, 'current_version_id' | 'status'>) =>
 /** Admins of the resource: platform, the owning school's admin, the alliance's secretariat, the bureau. */
 export function isResourceAdmin(a: Actor, r: Pick<ResourceRef, 'school_id' | 'alliance_id' | 'region_id'>): boolean {
   return (
-    a.isPlatformAdmin ||
-    a.adminSchools.has(r.school_id) ||
-    (r.alliance_id != null && a.adminAlliances.has(r.alliance_id)) ||
-    a.bureauRegions.has(r.region_id)
+    a.isPlatformAdmin || a.adminSchools.has(r.school_id) || (r.alliance_id != null && a.adminAlliances.has(r.alliance_id)) || a.bureauRegions.has(r.region_id)
   );
 }
 

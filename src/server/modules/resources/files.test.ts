@@ -33,7 +33,9 @@ describe('HTTP Range', () => {
 describe('content sniffing', () => {
   it('knows PDF, DOCX, PNG, MP4 by their bytes whatever the name says', async () => {
     expect(await sniffMime(makePdf({ title: '标题', paragraphs: ['正文'] }), 'x.txt', true)).toBe('application/pdf');
-    expect(await sniffMime(makeDocx({ title: '标题', paragraphs: ['正文'] }), 'x.pdf', true)).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(await sniffMime(makeDocx({ title: '标题', paragraphs: ['正文'] }), 'x.pdf', true)).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
     expect(await sniffMime(png, 'photo.pdf', true)).toBe('image/png');
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2'), Buffer.alloc(64)]);

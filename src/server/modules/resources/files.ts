@@ -164,11 +164,18 @@ async function quotaLeft(req: FastifyRequest, resourceId: string): Promise<Quota
   const { userBytes, schoolBytes } = xl.config.uploadQuota;
   const db = xl.database.db;
   const [mine, school] = await Promise.all([
-    db.selectFrom('resource_files as f').innerJoin('resource_versions as v', 'v.id', 'f.version_id')
-      .select((eb) => eb.fn.sum<number>('f.size').as('n')).where('v.created_by', '=', userId).executeTakeFirst(),
-    db.selectFrom('resource_files as f').innerJoin('resources as r', 'r.id', 'f.resource_id')
+    db
+      .selectFrom('resource_files as f')
+      .innerJoin('resource_versions as v', 'v.id', 'f.version_id')
       .select((eb) => eb.fn.sum<number>('f.size').as('n'))
-      .where('r.school_id', '=', db.selectFrom('resources').select('school_id').where('id', '=', resourceId)).executeTakeFirst(),
+      .where('v.created_by', '=', userId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('resource_files as f')
+      .innerJoin('resources as r', 'r.id', 'f.resource_id')
+      .select((eb) => eb.fn.sum<number>('f.size').as('n'))
+      .where('r.school_id', '=', db.selectFrom('resources').select('school_id').where('id', '=', resourceId))
+      .executeTakeFirst(),
   ]);
   const userUsed = Number(mine?.n ?? 0);
   const schoolUsed = Number(school?.n ?? 0);
@@ -178,9 +185,12 @@ async function quotaLeft(req: FastifyRequest, resourceId: string): Promise<Quota
 }
 
 function overQuota(q: Quota, size: string) {
-  return new AppError(413, q.which === 'user' ? 'user_quota_exceeded' : 'school_quota_exceeded',
+  return new AppError(
+    413,
+    q.which === 'user' ? 'user_quota_exceeded' : 'school_quota_exceeded',
     { quota: formatBytes(q.quota), used: formatBytes(q.used), size },
-    [{ field: 'file', code: 'too_big', params: { max: formatBytes(Math.max(0, q.left)) } }]);
+    [{ field: 'file', code: 'too_big', params: { max: formatBytes(Math.max(0, q.left)) } }],
+  );
 }
 
 /** A body that ended before its closing boundary, or a connection dropped mid-upload. */
@@ -217,7 +227,10 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
       const original = file.filename ?? '';
       if (!original.trim() || PATH_TRICK.test(original)) {
         file.file.resume();
-        throw badRequest([{ field: 'file', code: 'invalid', params: { reason: '文件名不能包含路径、“..”或控制字符 / the name must not contain a path' } }], 'invalid_file_name');
+        throw badRequest(
+          [{ field: 'file', code: 'invalid', params: { reason: '文件名不能包含路径、“..”或控制字符 / the name must not contain a path' } }],
+          'invalid_file_name',
+        );
       }
       const name = safeFileName(original);
       const { head, complete, stream } = await peek(file.file, HEAD_BYTES);
@@ -227,7 +240,9 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
         stream.resume();
         file.file.resume();
         const allowed = rules.families.map((f) => FAMILY_LABELS[f][req.lang]);
-        throw new AppError(415, 'file_type_not_allowed', { allowed }, [{ field: 'file', code: 'invalid', params: { reason: head.length ? allowed.join('、') : '空文件' } }]);
+        throw new AppError(415, 'file_type_not_allowed', { allowed }, [
+          { field: 'file', code: 'invalid', params: { reason: head.length ? allowed.join('、') : '空文件' } },
+        ]);
       }
       if (quota && limit <= 0) {
         stream.resume();
@@ -252,7 +267,8 @@ export async function receiveFile(req: FastifyRequest, storage: Storage, resourc
     }
     if (!stored) throw badRequest([{ field: 'file', code: 'required' }]);
     const role = raw.role ?? 'main';
-    if (!(FILE_ROLES.codes as readonly string[]).includes(role)) throw badRequest([{ field: 'role', code: 'invalid_value', params: { options: FILE_ROLES.codes } }]);
+    if (!(FILE_ROLES.codes as readonly string[]).includes(role))
+      throw badRequest([{ field: 'role', code: 'invalid_value', params: { options: FILE_ROLES.codes } }]);
     if (role !== 'main' && !rules.package) throw badRequest([{ field: 'role', code: 'invalid_value', params: { options: ['main'] } }]);
     const note = raw.note?.trim() || null;
     if (note && note.length > 500) throw badRequest([{ field: 'note', code: 'too_long', params: { max: 500 } }]);

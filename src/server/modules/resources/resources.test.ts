@@ -23,10 +23,21 @@ let admin: Client;
 let secretary: Client;
 
 async function teacherName(schoolId: string) {
-  const u = await env.database.db.selectFrom('users').select('username').where('school_id', '=', schoolId).where('username', 'like', 't\\_%' as never)
-    .orderBy('username').executeTakeFirst();
+  const u = await env.database.db
+    .selectFrom('users')
+    .select('username')
+    .where('school_id', '=', schoolId)
+    .where('username', 'like', 't\\_%' as never)
+    .orderBy('username')
+    .executeTakeFirst();
   if (u) return u.username;
-  const any = await env.database.db.selectFrom('users').select('username').where('school_id', '=', schoolId).where('username', 'like', 't_%').orderBy('username').executeTakeFirstOrThrow();
+  const any = await env.database.db
+    .selectFrom('users')
+    .select('username')
+    .where('school_id', '=', schoolId)
+    .where('username', 'like', 't_%')
+    .orderBy('username')
+    .executeTakeFirstOrThrow();
   return any.username;
 }
 
@@ -52,8 +63,19 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 function meta(over: Record<string, unknown> = {}) {
   return {
-    kind: 'lesson_plan', title: '二次函数的图像与性质 教学设计', description: '九年级数学：二次函数图像的开口方向、对称轴与顶点。', subject: 'math', stage: 'junior', grade: 'g9',
-    textbookEdition: 'pep', chapter: '第二十二章 二次函数', difficulty: 'medium', tags: ['二次函数', '图像'], licence: 'cc_by_nc', visibility: 'alliance', allianceId: 'a_0001',
+    kind: 'lesson_plan',
+    title: '二次函数的图像与性质 教学设计',
+    description: '九年级数学：二次函数图像的开口方向、对称轴与顶点。',
+    subject: 'math',
+    stage: 'junior',
+    grade: 'g9',
+    textbookEdition: 'pep',
+    chapter: '第二十二章 二次函数',
+    difficulty: 'medium',
+    tags: ['二次函数', '图像'],
+    licence: 'cc_by_nc',
+    visibility: 'alliance',
+    allianceId: 'a_0001',
     ...over,
   };
 }
@@ -95,7 +117,9 @@ async function published(over: Record<string, unknown> = {}, file?: { body: Buff
   const res = await author.post('/api/resources', meta(over));
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().id as string;
-  const up = await upload(author, id, [filePart(file?.body ?? (await pdfBytes('Quadratic functions lesson plan')), file?.name ?? '教案.pdf', 'application/pdf')]);
+  const up = await upload(author, id, [
+    filePart(file?.body ?? (await pdfBytes('Quadratic functions lesson plan')), file?.name ?? '教案.pdf', 'application/pdf'),
+  ]);
   expect(up.statusCode, up.body).toBe(201);
   const sub = await author.post(`/api/resources/${id}/submit`, {});
   expect(sub.statusCode, sub.body).toBe(200);
@@ -176,7 +200,12 @@ describe('files: bad input stores nothing', () => {
 
   it('refuses a file whose content is not its claimed type (415), nothing stored', async () => {
     const before = await snapshot();
-    const body = expectProblem(await upload(author, id, [filePart(Buffer.from('MZ\x90\x00 this is an executable pretending', 'latin1'), 'paper.pdf', 'application/pdf')]), 415, 'file_type_not_allowed', ['file']);
+    const body = expectProblem(
+      await upload(author, id, [filePart(Buffer.from('MZ\x90\x00 this is an executable pretending', 'latin1'), 'paper.pdf', 'application/pdf')]),
+      415,
+      'file_type_not_allowed',
+      ['file'],
+    );
     expect(body.detail).toContain('PDF');
     // a real video is not a type an exam accepts
     expectProblem(await upload(author, id, [filePart(mp4Bytes(), 'exam.mp4', 'video/mp4')]), 415, 'file_type_not_allowed');
@@ -201,7 +230,9 @@ describe('files: bad input stores nothing', () => {
     expect(body.errors![0]!.message).toContain('50 MB');
     expect(await snapshot()).toEqual(before);
     // the kind's limit replaces the app's 20 MB default: 25 MB is fine for a test paper
-    const ok = await upload(author, id, [filePart(Buffer.concat([await pdfBytes('25 MB'), Buffer.alloc(25 * 1024 * 1024, 0x20)]), 'scan.pdf', 'application/pdf')]);
+    const ok = await upload(author, id, [
+      filePart(Buffer.concat([await pdfBytes('25 MB'), Buffer.alloc(25 * 1024 * 1024, 0x20)]), 'scan.pdf', 'application/pdf'),
+    ]);
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
@@ -225,12 +256,17 @@ describe('files: bad input stores nothing', () => {
       const cookie = [...author.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
       const sock = net.connect(Number(port), '127.0.0.1');
       await new Promise((r) => sock.once('connect', r));
-      sock.write(`POST /api/resources/${id}/files HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nX-CSRF-Token: ${author.csrf}\r\n` +
-        `Content-Type: ${m.headers['content-type']}\r\nContent-Length: ${m.payload.length}\r\n\r\n`);
+      sock.write(
+        `POST /api/resources/${id}/files HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nX-CSRF-Token: ${author.csrf}\r\n` +
+          `Content-Type: ${m.headers['content-type']}\r\nContent-Length: ${m.payload.length}\r\n\r\n`,
+      );
       sock.write(m.payload.subarray(0, 4 * 1024 * 1024));
       // wait until the server has begun writing the file, then drop the connection
       for (let i = 0; i < 100 && !storedFiles().some((f) => f.endsWith('.part')); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(storedFiles().some((f) => f.endsWith('.part')), 'the upload was being streamed to a temporary file').toBe(true);
+      expect(
+        storedFiles().some((f) => f.endsWith('.part')),
+        'the upload was being streamed to a temporary file',
+      ).toBe(true);
       sock.destroy();
       for (let i = 0; i < 100 && storedFiles().some((f) => f.endsWith('.part')); i++) await new Promise((r) => setTimeout(r, 20));
     } finally {
@@ -251,7 +287,9 @@ describe('files: bad input stores nothing', () => {
   });
 
   it('校本课程 packages hold several parts; a single-file kind replaces its main file', async () => {
-    const pkg = (await author.post('/api/resources', meta({ kind: 'school_course', title: '家乡的河流 校本课程', stage: 'primary', grade: 'g4', subject: 'science' }))).json().id;
+    const pkg = (
+      await author.post('/api/resources', meta({ kind: 'school_course', title: '家乡的河流 校本课程', stage: 'primary', grade: 'g4', subject: 'science' }))
+    ).json().id;
     expect((await upload(author, pkg, [{ name: 'role', value: 'outline' }, filePart(await pdfBytes('outline'), '课程纲要.pdf')])).statusCode).toBe(201);
     expect((await upload(author, pkg, [{ name: 'role', value: 'lesson' }, filePart(mp4Bytes(), '第一课时.mp4')])).statusCode).toBe(201);
     const d = (await upload(author, pkg, [{ name: 'role', value: 'material' }, filePart(PNG, '河流.png')])).json();
@@ -284,7 +322,12 @@ describe('workflow 上传—审核—共享', () => {
     expect(notes.items.some((n: { resourceId: string; kind: string }) => n.resourceId === id && n.kind === 'assigned')).toBe(true);
 
     // the rubric: every item scored 1–5, nothing else
-    const bad = expectProblem(await reviewer.post(`/api/resources/${id}/review`, { decision: 'publish', scores: { accuracy: 6, nonsense: 3 } }), 400, 'validation_failed', ['scores.accuracy', 'scores.nonsense', 'scores.design']);
+    const bad = expectProblem(
+      await reviewer.post(`/api/resources/${id}/review`, { decision: 'publish', scores: { accuracy: 6, nonsense: 3 } }),
+      400,
+      'validation_failed',
+      ['scores.accuracy', 'scores.nonsense', 'scores.design'],
+    );
     expect(bad.errors!.find((e) => e.field === 'scores.accuracy')!.message).toContain('1–5');
     expectProblem(await reviewer.post(`/api/resources/${id}/review`, { decision: 'return', scores: SCORES }), 400, 'validation_failed', ['comment']);
     // the author cannot review; a reviewer of another alliance does not even see it
@@ -295,7 +338,9 @@ describe('workflow 上传—审核—共享', () => {
     expect(ret.json().status).toBe('returned');
     const mine = (await author.get(`/api/resources/${id}`)).json();
     expect(mine.reviews[0]).toMatchObject({ decision: 'return', comment: '请补充学习评价设计' });
-    expect((await author.get('/api/notifications')).json().items.some((n: { resourceId: string; kind: string }) => n.resourceId === id && n.kind === 'returned')).toBe(true);
+    expect(
+      (await author.get('/api/notifications')).json().items.some((n: { resourceId: string; kind: string }) => n.resourceId === id && n.kind === 'returned'),
+    ).toBe(true);
     expectProblem(await reviewer.post(`/api/resources/${id}/review`, { decision: 'publish', scores: SCORES }), 409, 'invalid_transition');
 
     expect((await author.patch(`/api/resources/${id}`, { description: '补充了学习评价' })).statusCode).toBe(200);
@@ -318,7 +363,9 @@ describe('workflow 上传—审核—共享', () => {
   });
 
   it('a subject without a reviewer falls back to a reviewer of the alliance; unassigned work waits in the alliance queue', async () => {
-    const id = (await author.post('/api/resources', meta({ title: '古诗词诵读 微课', kind: 'lesson_plan', subject: 'chinese', stage: 'primary', grade: 'g3' }))).json().id;
+    const id = (
+      await author.post('/api/resources', meta({ title: '古诗词诵读 微课', kind: 'lesson_plan', subject: 'chinese', stage: 'primary', grade: 'g3' }))
+    ).json().id;
     await upload(author, id, [filePart(await pdfBytes('poems'), '古诗.pdf')]);
     const sub = (await author.post(`/api/resources/${id}/submit`, {})).json();
     expect(sub.status).toBe('in_review');
@@ -331,11 +378,23 @@ describe('workflow 上传—审核—共享', () => {
       expect((await author.post(`/api/resources/${id2}/submit`, {})).json()).toMatchObject({ status: 'submitted', reviewer: null });
       expect((await secretary.get('/api/notifications')).json().items.some((n: { resourceId: string }) => n.resourceId === id2)).toBe(true);
     } finally {
-      await env.database.db.insertInto('role_grants').values({ id: 'g_rev_back', user_id: 'u_reviewer', role: 'reviewer', scope_type: 'alliance', scope_id: 'a_0001', subject: 'math', granted_by: null, granted_at: '2025-01-01T00:00:00.000Z' }).execute();
+      await env.database.db
+        .insertInto('role_grants')
+        .values({
+          id: 'g_rev_back',
+          user_id: 'u_reviewer',
+          role: 'reviewer',
+          scope_type: 'alliance',
+          scope_id: 'a_0001',
+          subject: 'math',
+          granted_by: null,
+          granted_at: '2025-01-01T00:00:00.000Z',
+        })
+        .execute();
     }
   });
 
-  it('unassigned work is in the queue of the alliance\'s reviewers; the secretariat assigns it', async () => {
+  it("unassigned work is in the queue of the alliance's reviewers; the secretariat assigns it", async () => {
     const id = (await author.post('/api/resources', meta({ title: '待分配的资源' }))).json().id;
     await upload(author, id, [filePart(await pdfBytes('x'), 'x.pdf')]);
     await author.post(`/api/resources/${id}/submit`, {});
@@ -412,7 +471,12 @@ describe('preview and download', () => {
     const after = (await author.get(`/api/resources/${id}`)).json();
     expect(after.views - before.views).toBe(1);
     expect(after.downloads - before.downloads).toBe(1);
-    const rows = await env.database.db.selectFrom('resource_daily_counts').selectAll().where('resource_id', '=', id).where('user_id', '!=', 'u_teacher').execute();
+    const rows = await env.database.db
+      .selectFrom('resource_daily_counts')
+      .selectAll()
+      .where('resource_id', '=', id)
+      .where('user_id', '!=', 'u_teacher')
+      .execute();
     expect(rows.filter((r) => r.kind === 'download')).toHaveLength(2); // allianceTeacher earlier, sameSchool now
   });
 
@@ -468,7 +532,15 @@ describe('visibility × licence on lists, details, previews and downloads', () =
 
 describe('search', () => {
   it('finds a two-character word in title/description/tags, with facets, highlight and sorts', async () => {
-    const id = await published({ title: '欧姆定律与串联电路', description: '通过实验探究电流、电压与电阻的关系。', subject: 'physics', stage: 'junior', grade: 'g9', kind: 'lesson_plan', tags: ['电学'] });
+    const id = await published({
+      title: '欧姆定律与串联电路',
+      description: '通过实验探究电流、电压与电阻的关系。',
+      subject: 'physics',
+      stage: 'junior',
+      grade: 'g9',
+      kind: 'lesson_plan',
+      tags: ['电学'],
+    });
     const res = await allianceTeacher.get('/api/resources?q=电阻');
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
@@ -516,7 +588,7 @@ describe('use, feedback and contribution', () => {
     id = await published({ title: '反比例函数 教学设计' });
   });
 
-  it('ratings: one per user, updatable; not on one\'s own work', async () => {
+  it("ratings: one per user, updatable; not on one's own work", async () => {
     expect((await allianceTeacher.put(`/api/resources/${id}/rating`, { stars: 4 })).json()).toMatchObject({ rating: 4, ratingCount: 1 });
     expect((await allianceTeacher.put(`/api/resources/${id}/rating`, { stars: 2 })).json()).toMatchObject({ rating: 2, ratingCount: 1 });
     expect((await sameSchool.put(`/api/resources/${id}/rating`, { stars: 5 })).json()).toMatchObject({ rating: 3.5, ratingCount: 2 });
@@ -596,7 +668,7 @@ describe('use, feedback and contribution', () => {
 });
 
 describe('catalogue and recommendations', () => {
-  it('lists the month\'s published resources per subject and exports them to Excel', async () => {
+  it("lists the month's published resources per subject and exports them to Excel", async () => {
     await published({ title: '目录测试 教学设计' });
     const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     const c = (await allianceTeacher.get(`/api/resources/catalogue?month=${month}`)).json();
@@ -614,7 +686,7 @@ describe('catalogue and recommendations', () => {
     expect(empty.items).toHaveLength(0);
   });
 
-  it('recommends by the teacher\'s subjects and what similar teachers used', async () => {
+  it("recommends by the teacher's subjects and what similar teachers used", async () => {
     const r = (await reviewer.get('/api/resources/recommended')).json();
     expect(r.basis.subjects).toContain('math');
     expect(r.forYou.length).toBeGreaterThan(0);

@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { SUBJECTS } from '../../../common/vocab.js';
 import {
-  DIFFICULTY, GRADES, LICENCES, RESOURCE_KINDS, RESOURCE_LANGUAGES, RESOURCE_STATUS, STAGES, TEXTBOOK_EDITIONS, VISIBILITY,
+  DIFFICULTY,
+  GRADES,
+  LICENCES,
+  RESOURCE_KINDS,
+  RESOURCE_LANGUAGES,
+  RESOURCE_STATUS,
+  STAGES,
+  TEXTBOOK_EDITIONS,
+  VISIBILITY,
 } from '../../../common/resources.js';
 import { DateStr, Id, Line, MonthStr, Para } from '../schools/schema.js';
 
@@ -216,7 +224,8 @@ export type ResourceDetail = z.infer<typeof ResourceDetail>;
 
 export const ReviewIn = z.strictObject({
   decision: z.enum(['publish', 'return']),
-  scores: z.record(Line(40), z.number().min(-100).max(100))
+  scores: z
+    .record(Line(40), z.number().min(-100).max(100))
     .refine((r) => Object.keys(r).length <= 20, { message: 'at most 20', params: { fieldCode: 'too_many_items', max: 20 } }),
   comment: Para(2000).optional(),
 });

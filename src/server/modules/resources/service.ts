@@ -11,9 +11,24 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { SUBJECTS } from '../../../common/vocab.js';
 import { todayIn } from '../../../common/time.js';
 import {
-  GRADES, KIND_RULES, LICENCES, MIME_FAMILY, RESOURCE_KINDS, RESOURCE_STATUS, RUBRICS, STAGES, WORKFLOW_STEPS,
-  checkScores, convertible, monthRange, nextStatus, previewable, stageOfGrade,
-  type ResourceKind, type ResourceStatus, type WorkflowStep,
+  GRADES,
+  KIND_RULES,
+  LICENCES,
+  MIME_FAMILY,
+  RESOURCE_KINDS,
+  RESOURCE_STATUS,
+  RUBRICS,
+  STAGES,
+  WORKFLOW_STEPS,
+  checkScores,
+  convertible,
+  monthRange,
+  nextStatus,
+  previewable,
+  stageOfGrade,
+  type ResourceKind,
+  type ResourceStatus,
+  type WorkflowStep,
 } from '../../../common/resources.js';
 import { fromJson, isUniqueViolation, nowIso, toJson, type Database, type Db, type Tx } from '../../db/index.js';
 import { ftsDelete, ftsMatch, ftsTexts, ftsUpsert } from '../../db/fts.js';
@@ -28,14 +43,21 @@ import { highlight, queryTerms } from '../../platform/search.js';
 import type { Storage } from '../../platform/storage.js';
 import { CreditService } from '../credits/service.js';
 import {
-  actorSchools, anyStateFilter, canDownload, canSee, isLive, isResourceAdmin, publishedFilter, reviewsAlliance, seesPublished, seesUnpublished,
-  type RDB, type ResourceRef,
+  actorSchools,
+  canDownload,
+  canSee,
+  isLive,
+  isResourceAdmin,
+  publishedFilter,
+  reviewsAlliance,
+  seesPublished,
+  seesUnpublished,
+  type RDB,
+  type ResourceRef,
 } from './access.js';
 import { readSmall, receiveFile } from './files.js';
 import type { ResourcesTable } from './tables.js';
-import type {
-  ResourceCreate, ResourceDetail, ResourceQuery, ResourceSummary, ResourceUpdate,
-} from './schema.js';
+import type { ResourceCreate, ResourceDetail, ResourceQuery, ResourceSummary, ResourceUpdate } from './schema.js';
 
 type Row = ResourcesTable;
 type J = RDB & { m: { doc_id: string; rank: number } };
@@ -61,7 +83,10 @@ export class ResourceService {
   private readonly db: Db;
   private readonly credits: CreditService;
 
-  constructor(private readonly database: Database, private readonly storage: Storage) {
+  constructor(
+    private readonly database: Database,
+    private readonly storage: Storage,
+  ) {
     this.db = database.db;
     this.credits = new CreditService(database);
   }
@@ -93,9 +118,16 @@ export class ResourceService {
   }
 
   private async schoolAlliances(schoolId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('alliance_members as m').innerJoin('alliances as a', 'a.id', 'm.alliance_id')
-      .select('m.alliance_id').where('m.school_id', '=', schoolId).where('m.status', '=', 'active').where('a.status', '=', 'active')
-      .orderBy('m.joined_on').orderBy('m.alliance_id').execute();
+    const rows = await this.db
+      .selectFrom('alliance_members as m')
+      .innerJoin('alliances as a', 'a.id', 'm.alliance_id')
+      .select('m.alliance_id')
+      .where('m.school_id', '=', schoolId)
+      .where('m.status', '=', 'active')
+      .where('a.status', '=', 'active')
+      .orderBy('m.joined_on')
+      .orderBy('m.alliance_id')
+      .execute();
     return rows.map((r) => r.alliance_id);
   }
 
@@ -138,13 +170,28 @@ export class ResourceService {
   }
 
   /** `later`: ms after now, so steps written in one request keep their order (assign after submit). */
-  private async history(tx: Tx, resourceId: string, from: string | null, to: string, step: string, actorId: string | null, comment: string | null = null, later = 0) {
+  private async history(
+    tx: Tx,
+    resourceId: string,
+    from: string | null,
+    to: string,
+    step: string,
+    actorId: string | null,
+    comment: string | null = null,
+    later = 0,
+  ) {
     const at = new Date(Date.now() + later).toISOString();
-    await tx.insertInto('resource_status_history').values({ resource_id: resourceId, from_status: from, to_status: to, step, actor_id: actorId, comment, at }).execute();
+    await tx
+      .insertInto('resource_status_history')
+      .values({ resource_id: resourceId, from_status: from, to_status: to, step, actor_id: actorId, comment, at })
+      .execute();
   }
 
   private async notify(tx: Tx, userId: string, kind: string, resourceId: string | null, title: string, body: string | null = null) {
-    await tx.insertInto('resource_notifications').values({ user_id: userId, kind, resource_id: resourceId, title, body, created_at: nowIso(), read_at: null }).execute();
+    await tx
+      .insertInto('resource_notifications')
+      .values({ user_id: userId, kind, resource_id: resourceId, title, body, created_at: nowIso(), read_at: null })
+      .execute();
   }
 
   // ---- create and edit ------------------------------------------------------------------------
@@ -163,15 +210,50 @@ export class ResourceService {
     const versionId = newId();
     const now = nowIso();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('resources').values({
-        id, kind: body.kind, title: body.title, description: body.description ?? '', subject: body.subject, stage: body.stage, grade: body.grade ?? null,
-        textbook_edition: body.textbookEdition ?? null, chapter: body.chapter ?? null, difficulty: body.difficulty ?? null, tags: toJson(uniq(body.tags ?? [])),
-        language: body.language ?? 'zh', licence: body.licence, visibility: body.visibility, alliance_id: allianceId, school_id: schoolId, region_id: region,
-        created_by: actor.userId, status: 'draft', current_version_id: null, draft_version_id: versionId, reviewer_id: null, submitted_at: null, published_at: null,
-        views: 0, downloads: 0, uses: 0, rating_sum: 0, rating_count: 0, created_at: now, updated_at: now,
-      }).execute();
-      await tx.insertInto('resource_versions').values({ id: versionId, resource_id: id, number: 1, note: null, created_by: actor.userId, created_at: now, published_at: null }).execute();
-      await tx.insertInto('resource_authors').values(authors.map((a, i) => ({ id: newId(), resource_id: id, user_id: a.userId, name: a.name, position: i }))).execute();
+      await tx
+        .insertInto('resources')
+        .values({
+          id,
+          kind: body.kind,
+          title: body.title,
+          description: body.description ?? '',
+          subject: body.subject,
+          stage: body.stage,
+          grade: body.grade ?? null,
+          textbook_edition: body.textbookEdition ?? null,
+          chapter: body.chapter ?? null,
+          difficulty: body.difficulty ?? null,
+          tags: toJson(uniq(body.tags ?? [])),
+          language: body.language ?? 'zh',
+          licence: body.licence,
+          visibility: body.visibility,
+          alliance_id: allianceId,
+          school_id: schoolId,
+          region_id: region,
+          created_by: actor.userId,
+          status: 'draft',
+          current_version_id: null,
+          draft_version_id: versionId,
+          reviewer_id: null,
+          submitted_at: null,
+          published_at: null,
+          views: 0,
+          downloads: 0,
+          uses: 0,
+          rating_sum: 0,
+          rating_count: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await tx
+        .insertInto('resource_versions')
+        .values({ id: versionId, resource_id: id, number: 1, note: null, created_by: actor.userId, created_at: now, published_at: null })
+        .execute();
+      await tx
+        .insertInto('resource_authors')
+        .values(authors.map((a, i) => ({ id: newId(), resource_id: id, user_id: a.userId, name: a.name, position: i })))
+        .execute();
       await this.history(tx, id, null, 'draft', 'create', actor.userId);
     });
     void req;
@@ -186,30 +268,40 @@ export class ResourceService {
     const grade = body.grade !== undefined ? body.grade : r.grade;
     this.checkStageGrade(stage, grade);
     const visibility = body.visibility ?? r.visibility;
-    const allianceId = body.allianceId !== undefined || body.visibility !== undefined
-      ? await this.checkAlliance(r.school_id, body.allianceId !== undefined ? body.allianceId : r.alliance_id, visibility)
-      : r.alliance_id;
+    const allianceId =
+      body.allianceId !== undefined || body.visibility !== undefined
+        ? await this.checkAlliance(r.school_id, body.allianceId !== undefined ? body.allianceId : r.alliance_id, visibility)
+        : r.alliance_id;
     const authors = body.authors ? await this.resolveAuthors(actor, body.authors) : null;
     await this.db.transaction().execute(async (tx) => {
       const cur = await this.load(id, tx);
       if (!nextStatus(cur.status as ResourceStatus, 'edit')) throw invalidTransition(req.lang, cur.status, 'edit');
-      await tx.updateTable('resources').set({
-        ...(body.title !== undefined ? { title: body.title } : {}),
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        ...(body.subject !== undefined ? { subject: body.subject } : {}),
-        stage, grade: grade ?? null,
-        ...(body.textbookEdition !== undefined ? { textbook_edition: body.textbookEdition } : {}),
-        ...(body.chapter !== undefined ? { chapter: body.chapter } : {}),
-        ...(body.difficulty !== undefined ? { difficulty: body.difficulty } : {}),
-        ...(body.tags !== undefined ? { tags: toJson(uniq(body.tags)) } : {}),
-        ...(body.language !== undefined ? { language: body.language } : {}),
-        ...(body.licence !== undefined ? { licence: body.licence } : {}),
-        visibility, alliance_id: allianceId,
-        updated_at: nowIso(),
-      }).where('id', '=', id).execute();
+      await tx
+        .updateTable('resources')
+        .set({
+          ...(body.title !== undefined ? { title: body.title } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.subject !== undefined ? { subject: body.subject } : {}),
+          stage,
+          grade: grade ?? null,
+          ...(body.textbookEdition !== undefined ? { textbook_edition: body.textbookEdition } : {}),
+          ...(body.chapter !== undefined ? { chapter: body.chapter } : {}),
+          ...(body.difficulty !== undefined ? { difficulty: body.difficulty } : {}),
+          ...(body.tags !== undefined ? { tags: toJson(uniq(body.tags)) } : {}),
+          ...(body.language !== undefined ? { language: body.language } : {}),
+          ...(body.licence !== undefined ? { licence: body.licence } : {}),
+          visibility,
+          alliance_id: allianceId,
+          updated_at: nowIso(),
+        })
+        .where('id', '=', id)
+        .execute();
       if (authors) {
         await tx.deleteFrom('resource_authors').where('resource_id', '=', id).execute();
-        await tx.insertInto('resource_authors').values(authors.map((a, i) => ({ id: newId(), resource_id: id, user_id: a.userId, name: a.name, position: i }))).execute();
+        await tx
+          .insertInto('resource_authors')
+          .values(authors.map((a, i) => ({ id: newId(), resource_id: id, user_id: a.userId, name: a.name, position: i })))
+          .execute();
       }
       const after = await this.load(id, tx);
       if (isLive(after)) await this.index(tx, after);
@@ -259,23 +351,59 @@ export class ResourceService {
         if (!nextStatus(cur.status as ResourceStatus, 'edit')) throw invalidTransition(req.lang, cur.status, 'edit');
         const versionId = await this.draftVersion(tx, cur, actor, file.note);
         if (file.role === 'main' && !KIND_RULES[kind].package) {
-          const old = await tx.selectFrom('resource_files').select(['id', 'storage_key', 'pdf_key']).where('version_id', '=', versionId).where('role', '=', 'main').execute();
+          const old = await tx
+            .selectFrom('resource_files')
+            .select(['id', 'storage_key', 'pdf_key'])
+            .where('version_id', '=', versionId)
+            .where('role', '=', 'main')
+            .execute();
           if (old.length) {
-            await tx.deleteFrom('resource_files').where('id', 'in', old.map((o) => o.id)).execute();
+            await tx
+              .deleteFrom('resource_files')
+              .where(
+                'id',
+                'in',
+                old.map((o) => o.id),
+              )
+              .execute();
             for (const o of old) removed.push(o.storage_key, ...(o.pdf_key ? [o.pdf_key] : []));
           }
         }
-        const pos = await tx.selectFrom('resource_files').select((eb) => eb.fn.max('position').as('p')).where('version_id', '=', versionId).executeTakeFirst();
-        await tx.insertInto('resource_files').values({
-          id: newId(), resource_id: id, version_id: versionId, role: file.role, position: Number(pos?.p ?? -1) + 1, storage_key: file.key, name: file.name,
-          mime: file.mime, size: file.size, sha256: file.sha256, text, text_extracted: extracted, pdf_key: pdfKey, created_at: nowIso(),
-        }).execute();
+        const pos = await tx
+          .selectFrom('resource_files')
+          .select((eb) => eb.fn.max('position').as('p'))
+          .where('version_id', '=', versionId)
+          .executeTakeFirst();
+        await tx
+          .insertInto('resource_files')
+          .values({
+            id: newId(),
+            resource_id: id,
+            version_id: versionId,
+            role: file.role,
+            position: Number(pos?.p ?? -1) + 1,
+            storage_key: file.key,
+            name: file.name,
+            mime: file.mime,
+            size: file.size,
+            sha256: file.sha256,
+            text,
+            text_extracted: extracted,
+            pdf_key: pdfKey,
+            created_at: nowIso(),
+          })
+          .execute();
         if (file.note) await tx.updateTable('resource_versions').set({ note: file.note }).where('id', '=', versionId).execute();
         await tx.updateTable('resources').set({ updated_at: nowIso() }).where('id', '=', id).execute();
       });
       // a replaced file of an unpublished draft is gone for good unless another version still holds it
       for (const key of removed) {
-        const still = await this.db.selectFrom('resource_files').select('id').where((eb) => eb.or([eb('storage_key', '=', key), eb('pdf_key', '=', key)])).limit(1).executeTakeFirst();
+        const still = await this.db
+          .selectFrom('resource_files')
+          .select('id')
+          .where((eb) => eb.or([eb('storage_key', '=', key), eb('pdf_key', '=', key)]))
+          .limit(1)
+          .executeTakeFirst();
         if (!still) await this.storage.retire(key); // kept for backups taken before the change (docs/backup.md)
       }
     } catch (err) {
@@ -288,14 +416,31 @@ export class ResourceService {
   /** The version being prepared: the open draft, or a new one copying the published files. */
   private async draftVersion(tx: Tx, r: Row, actor: Actor, note: string | null): Promise<string> {
     if (r.draft_version_id) return r.draft_version_id;
-    const max = await tx.selectFrom('resource_versions').select((eb) => eb.fn.max('number').as('n')).where('resource_id', '=', r.id).executeTakeFirst();
+    const max = await tx
+      .selectFrom('resource_versions')
+      .select((eb) => eb.fn.max('number').as('n'))
+      .where('resource_id', '=', r.id)
+      .executeTakeFirst();
     const versionId = newId();
-    await tx.insertInto('resource_versions').values({
-      id: versionId, resource_id: r.id, number: Number(max?.n ?? 0) + 1, note, created_by: actor.userId, created_at: nowIso(), published_at: null,
-    }).execute();
+    await tx
+      .insertInto('resource_versions')
+      .values({
+        id: versionId,
+        resource_id: r.id,
+        number: Number(max?.n ?? 0) + 1,
+        note,
+        created_by: actor.userId,
+        created_at: nowIso(),
+        published_at: null,
+      })
+      .execute();
     if (r.current_version_id) {
       const files = await tx.selectFrom('resource_files').selectAll().where('version_id', '=', r.current_version_id).execute();
-      if (files.length) await tx.insertInto('resource_files').values(files.map((f) => ({ ...f, id: newId(), version_id: versionId }))).execute();
+      if (files.length)
+        await tx
+          .insertInto('resource_files')
+          .values(files.map((f) => ({ ...f, id: newId(), version_id: versionId })))
+          .execute();
     }
     await tx.updateTable('resources').set({ draft_version_id: versionId }).where('id', '=', r.id).execute();
     return versionId;
@@ -328,7 +473,12 @@ export class ResourceService {
     if (f.version_id !== r.draft_version_id) throw conflict('只能删除正在编辑的版本中的文件；已发布版本保持不变');
     await this.db.deleteFrom('resource_files').where('id', '=', fileId).execute();
     for (const key of [f.storage_key, f.pdf_key].filter((k): k is string => !!k)) {
-      const still = await this.db.selectFrom('resource_files').select('id').where((eb) => eb.or([eb('storage_key', '=', key), eb('pdf_key', '=', key)])).limit(1).executeTakeFirst();
+      const still = await this.db
+        .selectFrom('resource_files')
+        .select('id')
+        .where((eb) => eb.or([eb('storage_key', '=', key), eb('pdf_key', '=', key)]))
+        .limit(1)
+        .executeTakeFirst();
       if (!still) await this.storage.retire(key); // kept for backups taken before the change (docs/backup.md)
     }
     return this.detail(actor, id, { countView: false });
@@ -337,9 +487,13 @@ export class ResourceService {
   /** The file to stream for a preview or download, after the visibility and licence checks. */
   async fileFor(actor: Actor, id: string, fileId: string, mode: 'preview' | 'download') {
     const r = await this.visible(actor, id);
-    const f = await this.db.selectFrom('resource_files as f').innerJoin('resource_versions as v', 'v.id', 'f.version_id')
+    const f = await this.db
+      .selectFrom('resource_files as f')
+      .innerJoin('resource_versions as v', 'v.id', 'f.version_id')
       .select(['f.id', 'f.storage_key', 'f.pdf_key', 'f.name', 'f.mime', 'f.size', 'v.published_at'])
-      .where('f.id', '=', fileId).where('f.resource_id', '=', id).executeTakeFirst();
+      .where('f.id', '=', fileId)
+      .where('f.resource_id', '=', id)
+      .executeTakeFirst();
     if (!f) throw notFound('resource_file');
     const ref = r as ResourceRef;
     // published versions reach whoever sees the resource; unpublished ones only its author, reviewer, admins
@@ -349,7 +503,7 @@ export class ResourceService {
       return { resource: r, key: f.storage_key, mime: f.mime, name: f.name };
     }
     if (previewable(f.mime)) return { resource: r, key: f.storage_key, mime: f.mime, name: f.name };
-    if (f.pdf_key) return { resource: r, key: f.pdf_key, mime: 'application/pdf', name: f.name.replace(/\.[^.]+$/, '') + '.pdf' };
+    if (f.pdf_key) return { resource: r, key: f.pdf_key, mime: 'application/pdf', name: `${f.name.replace(/\.[^.]+$/, '')}.pdf` };
     throw new AppError(409, 'preview_unavailable');
   }
 
@@ -358,14 +512,26 @@ export class ResourceService {
   /** A reviewer of the subject in the resource's alliance with the fewest open reviews; else any reviewer of the alliance. */
   private async pickReviewer(tx: Tx, r: Row): Promise<string | null> {
     if (!r.alliance_id) return null;
-    const grants = await tx.selectFrom('role_grants as g').innerJoin('users as u', 'u.id', 'g.user_id')
-      .select(['g.user_id', 'g.subject']).where('g.role', '=', 'reviewer').where('g.scope_type', '=', 'alliance').where('g.scope_id', '=', r.alliance_id)
-      .where('u.status', '=', 'active').where('g.user_id', '!=', r.created_by).execute();
+    const grants = await tx
+      .selectFrom('role_grants as g')
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(['g.user_id', 'g.subject'])
+      .where('g.role', '=', 'reviewer')
+      .where('g.scope_type', '=', 'alliance')
+      .where('g.scope_id', '=', r.alliance_id)
+      .where('u.status', '=', 'active')
+      .where('g.user_id', '!=', r.created_by)
+      .execute();
     if (!grants.length) return null;
     const matched = grants.filter((g) => g.subject === r.subject);
     const pool = [...new Set((matched.length ? matched : grants).map((g) => g.user_id))];
-    const load = await tx.selectFrom('resource_review_assignments').select(['reviewer_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('reviewer_id', 'in', pool).where('done_at', 'is', null).groupBy('reviewer_id').execute();
+    const load = await tx
+      .selectFrom('resource_review_assignments')
+      .select(['reviewer_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('reviewer_id', 'in', pool)
+      .where('done_at', 'is', null)
+      .groupBy('reviewer_id')
+      .execute();
     const n = new Map(load.map((l) => [l.reviewer_id, Number(l.n)]));
     pool.sort((a, b) => (n.get(a) ?? 0) - (n.get(b) ?? 0) || a.localeCompare(b));
     return pool[0] ?? null;
@@ -385,15 +551,26 @@ export class ResourceService {
       const reviewer = await this.pickReviewer(tx, cur);
       const status = reviewer ? 'in_review' : 'submitted';
       const now = nowIso();
-      await transition(tx, 'resources', id, cur.status, { status, reviewer_id: reviewer, submitted_at: now, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, 'submit'));
+      await transition(tx, 'resources', id, cur.status, { status, reviewer_id: reviewer, submitted_at: now, updated_at: now }, (c) =>
+        invalidTransition(req.lang, c ?? cur.status, 'submit'),
+      );
       await this.history(tx, id, cur.status, 'submitted', 'submit', actor.userId, comment ?? null);
       if (reviewer) {
-        await tx.insertInto('resource_review_assignments').values({ id: newId(), resource_id: id, version_id: versionId, reviewer_id: reviewer, assigned_at: now, done_at: null, decision: null }).execute();
+        await tx
+          .insertInto('resource_review_assignments')
+          .values({ id: newId(), resource_id: id, version_id: versionId, reviewer_id: reviewer, assigned_at: now, done_at: null, decision: null })
+          .execute();
         await this.history(tx, id, 'submitted', 'in_review', 'assign', null, null, 1);
         await this.notify(tx, reviewer, 'assigned', id, `待审核：${cur.title}`, `${SUBJECTS.label(cur.subject)} · ${RESOURCE_KINDS.label(cur.kind)}`);
       } else if (cur.alliance_id) {
-        const admins = await tx.selectFrom('role_grants').select('user_id').where('role', '=', 'alliance_admin').where('scope_id', '=', cur.alliance_id).execute();
-        for (const a of new Set(admins.map((x) => x.user_id))) await this.notify(tx, a, 'unassigned', id, `待分配审核员：${cur.title}`, `${SUBJECTS.label(cur.subject)}学科暂无审核员`);
+        const admins = await tx
+          .selectFrom('role_grants')
+          .select('user_id')
+          .where('role', '=', 'alliance_admin')
+          .where('scope_id', '=', cur.alliance_id)
+          .execute();
+        for (const a of new Set(admins.map((x) => x.user_id)))
+          await this.notify(tx, a, 'unassigned', id, `待分配审核员：${cur.title}`, `${SUBJECTS.label(cur.subject)}学科暂无审核员`);
       }
     });
     return this.detail(actor, id, { countView: false });
@@ -403,31 +580,74 @@ export class ResourceService {
     const r = await this.visible(actor, id);
     if (!isResourceAdmin(actor, r)) throw forbidden();
     const grant = r.alliance_id
-      ? await this.db.selectFrom('role_grants').select('id').where('user_id', '=', reviewerId).where('role', '=', 'reviewer').where('scope_id', '=', r.alliance_id).executeTakeFirst()
+      ? await this.db
+          .selectFrom('role_grants')
+          .select('id')
+          .where('user_id', '=', reviewerId)
+          .where('role', '=', 'reviewer')
+          .where('scope_id', '=', r.alliance_id)
+          .executeTakeFirst()
       : undefined;
     if (!grant || reviewerId === r.created_by) throw badRequest([{ field: 'reviewerId', code: 'invalid', params: { reason: '不是该联盟的审核员' } }]);
     await this.db.transaction().execute(async (tx) => {
       const cur = await this.load(id, tx);
       if (!nextStatus(cur.status as ResourceStatus, 'assign')) throw invalidTransition(req.lang, cur.status, 'assign');
       const now = nowIso();
-      await transition(tx, 'resources', id, cur.status, { status: 'in_review', reviewer_id: reviewerId, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, 'assign'));
-      await tx.updateTable('resource_review_assignments').set({ done_at: now, decision: 'reassigned' }).where('resource_id', '=', id).where('done_at', 'is', null).execute();
-      await tx.insertInto('resource_review_assignments').values({ id: newId(), resource_id: id, version_id: cur.draft_version_id ?? cur.current_version_id, reviewer_id: reviewerId, assigned_at: now, done_at: null, decision: null }).execute();
+      await transition(tx, 'resources', id, cur.status, { status: 'in_review', reviewer_id: reviewerId, updated_at: now }, (c) =>
+        invalidTransition(req.lang, c ?? cur.status, 'assign'),
+      );
+      await tx
+        .updateTable('resource_review_assignments')
+        .set({ done_at: now, decision: 'reassigned' })
+        .where('resource_id', '=', id)
+        .where('done_at', 'is', null)
+        .execute();
+      await tx
+        .insertInto('resource_review_assignments')
+        .values({
+          id: newId(),
+          resource_id: id,
+          version_id: cur.draft_version_id ?? cur.current_version_id,
+          reviewer_id: reviewerId,
+          assigned_at: now,
+          done_at: null,
+          decision: null,
+        })
+        .execute();
       await this.history(tx, id, cur.status, 'in_review', 'assign', actor.userId);
       await this.notify(tx, reviewerId, 'assigned', id, `待审核：${cur.title}`);
-      await audit(tx, req, { action: 'resource.assign', entityType: 'resource', entityId: id, regionId: cur.region_id, allianceId: cur.alliance_id, schoolId: cur.school_id, detail: { title: cur.title, reviewerId } });
+      await audit(tx, req, {
+        action: 'resource.assign',
+        entityType: 'resource',
+        entityId: id,
+        regionId: cur.region_id,
+        allianceId: cur.alliance_id,
+        schoolId: cur.school_id,
+        detail: { title: cur.title, reviewerId },
+      });
     });
     return this.detail(actor, id, { countView: false });
   }
 
-  async review(req: FastifyRequest, actor: Actor, id: string, body: { decision: 'publish' | 'return'; scores: Record<string, number>; comment?: string }): Promise<ResourceDetail> {
+  async review(
+    req: FastifyRequest,
+    actor: Actor,
+    id: string,
+    body: { decision: 'publish' | 'return'; scores: Record<string, number>; comment?: string },
+  ): Promise<ResourceDetail> {
     const r = await this.visible(actor, id);
     const mayReview = actor.isPlatformAdmin || r.reviewer_id === actor.userId || (r.reviewer_id == null && reviewsAlliance(actor, r.alliance_id));
     if (!mayReview || r.created_by === actor.userId) throw forbidden();
     const step: WorkflowStep = body.decision === 'publish' ? 'publish' : 'return';
     if (!nextStatus(r.status as ResourceStatus, step)) throw invalidTransition(req.lang, r.status, step);
     const { errors, average } = checkScores(r.kind as ResourceKind, body.scores);
-    const fields: RawFieldError[] = errors.map((e) => ({ field: `scores.${e.item}`, code: e.reason === 'missing' ? 'rubric_item_missing' : e.reason === 'unknown' ? 'rubric_item_unknown' : 'rubric_item_range' } as RawFieldError));
+    const fields: RawFieldError[] = errors.map(
+      (e) =>
+        ({
+          field: `scores.${e.item}`,
+          code: e.reason === 'missing' ? 'rubric_item_missing' : e.reason === 'unknown' ? 'rubric_item_unknown' : 'rubric_item_range',
+        }) as RawFieldError,
+    );
     if (body.decision === 'return' && !body.comment) fields.push({ field: 'comment', code: 'required' });
     if (fields.length) throw badRequest(fields);
     await this.db.transaction().execute(async (tx) => {
@@ -437,18 +657,44 @@ export class ResourceService {
       const now = nowIso();
       const versionId = cur.draft_version_id ?? cur.current_version_id;
       // the decision is taken once: a concurrent second decision (or a withdrawal) finds the status moved on
-      await transition(tx, 'resources', id, cur.status, { status: next, reviewer_id: actor.userId, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, step));
-      await tx.insertInto('resource_reviews').values({
-        id: newId(), resource_id: id, version_id: versionId, reviewer_id: actor.userId, scores: toJson(body.scores), average, decision: body.decision,
-        comment: body.comment ?? null, created_at: now,
-      }).execute();
-      await tx.updateTable('resource_review_assignments').set({ done_at: now, decision: body.decision }).where('resource_id', '=', id).where('done_at', 'is', null).execute();
+      await transition(tx, 'resources', id, cur.status, { status: next, reviewer_id: actor.userId, updated_at: now }, (c) =>
+        invalidTransition(req.lang, c ?? cur.status, step),
+      );
+      await tx
+        .insertInto('resource_reviews')
+        .values({
+          id: newId(),
+          resource_id: id,
+          version_id: versionId,
+          reviewer_id: actor.userId,
+          scores: toJson(body.scores),
+          average,
+          decision: body.decision,
+          comment: body.comment ?? null,
+          created_at: now,
+        })
+        .execute();
+      await tx
+        .updateTable('resource_review_assignments')
+        .set({ done_at: now, decision: body.decision })
+        .where('resource_id', '=', id)
+        .where('done_at', 'is', null)
+        .execute();
       if (step === 'publish') {
-        await tx.updateTable('resources').set({
-          status: 'published', current_version_id: versionId, draft_version_id: null, reviewer_id: actor.userId,
-          published_at: cur.published_at ?? now, updated_at: now,
-        }).where('id', '=', id).execute();
-        if (versionId) await tx.updateTable('resource_versions').set({ published_at: now }).where('id', '=', versionId).where('published_at', 'is', null).execute();
+        await tx
+          .updateTable('resources')
+          .set({
+            status: 'published',
+            current_version_id: versionId,
+            draft_version_id: null,
+            reviewer_id: actor.userId,
+            published_at: cur.published_at ?? now,
+            updated_at: now,
+          })
+          .where('id', '=', id)
+          .execute();
+        if (versionId)
+          await tx.updateTable('resource_versions').set({ published_at: now }).where('id', '=', versionId).where('published_at', 'is', null).execute();
         await this.index(tx, await this.load(id, tx));
       } else {
         await tx.updateTable('resources').set({ status: 'returned', reviewer_id: actor.userId, updated_at: now }).where('id', '=', id).execute();
@@ -457,7 +703,12 @@ export class ResourceService {
       const title = step === 'publish' ? `资源已发布：${cur.title}` : `资源被退回修改：${cur.title}`;
       await this.notify(tx, cur.created_by, step === 'publish' ? 'published' : 'returned', id, title, body.comment ?? null);
       await audit(tx, req, {
-        action: `resource.${step}`, entityType: 'resource', entityId: id, regionId: cur.region_id, allianceId: cur.alliance_id, schoolId: cur.school_id,
+        action: `resource.${step}`,
+        entityType: 'resource',
+        entityId: id,
+        regionId: cur.region_id,
+        allianceId: cur.alliance_id,
+        schoolId: cur.school_id,
         detail: { title: cur.title, scores: body.scores, average, comment: body.comment ?? null },
       });
     });
@@ -481,14 +732,27 @@ export class ResourceService {
       if (!next) throw invalidTransition(req.lang, cur.status, step);
       const now = nowIso();
       await transition(tx, 'resources', id, cur.status, { status: next, updated_at: now }, (c) => invalidTransition(req.lang, c ?? cur.status, step));
-      await tx.updateTable('resource_review_assignments').set({ done_at: now, decision: step }).where('resource_id', '=', id).where('done_at', 'is', null).execute();
+      await tx
+        .updateTable('resource_review_assignments')
+        .set({ done_at: now, decision: step })
+        .where('resource_id', '=', id)
+        .where('done_at', 'is', null)
+        .execute();
       await ftsDelete(tx, this.database.dialect, id);
       await this.history(tx, id, cur.status, next, step, actor.userId, comment ?? null);
       if (cur.created_by !== actor.userId) {
         await this.notify(tx, cur.created_by, step, id, `${step === 'archive' ? '资源已归档' : '资源已撤回'}：${cur.title}`, comment ?? null);
       }
       if (step === 'archive' || cur.created_by !== actor.userId) {
-        await audit(tx, req, { action: `resource.${step}`, entityType: 'resource', entityId: id, regionId: cur.region_id, allianceId: cur.alliance_id, schoolId: cur.school_id, detail: { title: cur.title, comment: comment ?? null } });
+        await audit(tx, req, {
+          action: `resource.${step}`,
+          entityType: 'resource',
+          entityId: id,
+          regionId: cur.region_id,
+          allianceId: cur.alliance_id,
+          schoolId: cur.school_id,
+          detail: { title: cur.title, comment: comment ?? null },
+        });
       }
     });
     return this.detail(actor, id, { countView: false });
@@ -496,22 +760,50 @@ export class ResourceService {
 
   async queue(actor: Actor) {
     const alliances = [...new Set(actor.grants.filter((g) => g.role === 'reviewer' && g.scopeId).map((g) => g.scopeId!))];
-    let q = this.db.selectFrom('resources as r').innerJoin('schools as s', 's.id', 'r.school_id').innerJoin('users as u', 'u.id', 'r.created_by')
+    let q = this.db
+      .selectFrom('resources as r')
+      .innerJoin('schools as s', 's.id', 'r.school_id')
+      .innerJoin('users as u', 'u.id', 'r.created_by')
       .leftJoin('resource_versions as v', 'v.id', 'r.draft_version_id')
-      .select(['r.id', 'r.kind', 'r.title', 'r.subject', 'r.stage', 'r.grade', 'r.status', 'r.school_id', 's.name as school_name', 'u.display_name as author', 'r.submitted_at', 'r.reviewer_id', 'v.number'])
+      .select([
+        'r.id',
+        'r.kind',
+        'r.title',
+        'r.subject',
+        'r.stage',
+        'r.grade',
+        'r.status',
+        'r.school_id',
+        's.name as school_name',
+        'u.display_name as author',
+        'r.submitted_at',
+        'r.reviewer_id',
+        'v.number',
+      ])
       .where('r.status', 'in', ['submitted', 'in_review'])
       .where('r.created_by', '!=', actor.userId);
     if (!actor.isPlatformAdmin) {
-      q = q.where((eb) => eb.or([
-        eb('r.reviewer_id', '=', actor.userId),
-        ...(alliances.length ? [eb.and([eb('r.reviewer_id', 'is', null), eb('r.alliance_id', 'in', alliances)])] : []),
-      ]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('r.reviewer_id', '=', actor.userId),
+          ...(alliances.length ? [eb.and([eb('r.reviewer_id', 'is', null), eb('r.alliance_id', 'in', alliances)])] : []),
+        ]),
+      );
     }
     const rows = await q.orderBy('r.submitted_at').limit(500).execute();
     return {
       items: rows.map((x) => ({
-        id: x.id, kind: x.kind, title: x.title, subject: x.subject, stage: x.stage, grade: x.grade, status: x.status,
-        school: { id: x.school_id, name: x.school_name }, authorName: x.author, submittedAt: x.submitted_at, assignedToMe: x.reviewer_id === actor.userId,
+        id: x.id,
+        kind: x.kind,
+        title: x.title,
+        subject: x.subject,
+        stage: x.stage,
+        grade: x.grade,
+        status: x.status,
+        school: { id: x.school_id, name: x.school_name },
+        authorName: x.author,
+        submittedAt: x.submitted_at,
+        assignedToMe: x.reviewer_id === actor.userId,
         versionNumber: x.number ?? null,
       })),
     };
@@ -522,30 +814,64 @@ export class ResourceService {
   private async summaries(rows: Row[], hl?: { terms: string[]; texts: Map<string, string> }): Promise<ResourceSummary[]> {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    const schools = await this.db.selectFrom('schools').select(['id', 'name']).where('id', 'in', [...new Set(rows.map((r) => r.school_id))]).execute();
+    const schools = await this.db
+      .selectFrom('schools')
+      .select(['id', 'name'])
+      .where('id', 'in', [...new Set(rows.map((r) => r.school_id))])
+      .execute();
     const schoolName = new Map(schools.map((s) => [s.id, s.name]));
-    const authors = await this.db.selectFrom('resource_authors').select(['resource_id', 'name']).where('resource_id', 'in', ids).orderBy('resource_id').orderBy('position').execute();
+    const authors = await this.db
+      .selectFrom('resource_authors')
+      .select(['resource_id', 'name'])
+      .where('resource_id', 'in', ids)
+      .orderBy('resource_id')
+      .orderBy('position')
+      .execute();
     const byRes = new Map<string, string[]>();
     for (const a of authors) byRes.set(a.resource_id, [...(byRes.get(a.resource_id) ?? []), a.name]);
     const versionIds = rows.map((r) => r.current_version_id ?? r.draft_version_id).filter((v): v is string => !!v);
     const mains = versionIds.length
-      ? await this.db.selectFrom('resource_files').select(['version_id', 'mime', 'position']).where('version_id', 'in', versionIds).orderBy('version_id').orderBy('position').execute()
+      ? await this.db
+          .selectFrom('resource_files')
+          .select(['version_id', 'mime', 'position'])
+          .where('version_id', 'in', versionIds)
+          .orderBy('version_id')
+          .orderBy('position')
+          .execute()
       : [];
     const mimeOf = new Map<string, string>();
     for (const m of mains) if (!mimeOf.has(m.version_id)) mimeOf.set(m.version_id, m.mime);
     return rows.map((r) => {
       const v = r.current_version_id ?? r.draft_version_id;
-      const text = hl ? hl.texts.get(r.id) ?? r.description : null;
+      const text = hl ? (hl.texts.get(r.id) ?? r.description) : null;
       return {
-        id: r.id, kind: r.kind, title: r.title,
-        titleHighlight: hl && hl.terms.length ? highlight(r.title, hl.terms, 200) : null,
-        snippet: hl && hl.terms.length && text ? highlight(text, hl.terms, 120) : null,
-        description: r.description, subject: r.subject, stage: r.stage, grade: r.grade, textbookEdition: r.textbook_edition, chapter: r.chapter,
-        difficulty: r.difficulty, tags: fromJson<string[]>(r.tags, []), licence: r.licence, visibility: r.visibility, status: r.status,
-        school: { id: r.school_id, name: schoolName.get(r.school_id) ?? r.school_id }, allianceId: r.alliance_id, authors: byRes.get(r.id) ?? [],
-        views: Number(r.views), downloads: Number(r.downloads), uses: Number(r.uses),
-        rating: r.rating_count ? Math.round((Number(r.rating_sum) / Number(r.rating_count)) * 10) / 10 : null, ratingCount: Number(r.rating_count),
-        publishedAt: r.published_at, updatedAt: r.updated_at, mainMime: v ? mimeOf.get(v) ?? null : null,
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        titleHighlight: hl?.terms.length ? highlight(r.title, hl.terms, 200) : null,
+        snippet: hl?.terms.length && text ? highlight(text, hl.terms, 120) : null,
+        description: r.description,
+        subject: r.subject,
+        stage: r.stage,
+        grade: r.grade,
+        textbookEdition: r.textbook_edition,
+        chapter: r.chapter,
+        difficulty: r.difficulty,
+        tags: fromJson<string[]>(r.tags, []),
+        licence: r.licence,
+        visibility: r.visibility,
+        status: r.status,
+        school: { id: r.school_id, name: schoolName.get(r.school_id) ?? r.school_id },
+        allianceId: r.alliance_id,
+        authors: byRes.get(r.id) ?? [],
+        views: Number(r.views),
+        downloads: Number(r.downloads),
+        uses: Number(r.uses),
+        rating: r.rating_count ? Math.round((Number(r.rating_sum) / Number(r.rating_count)) * 10) / 10 : null,
+        ratingCount: Number(r.rating_count),
+        publishedAt: r.published_at,
+        updatedAt: r.updated_at,
+        mainMime: v ? (mimeOf.get(v) ?? null) : null,
       };
     });
   }
@@ -568,54 +894,103 @@ export class ResourceService {
       if (q.allianceId) b = b.where('r.alliance_id', '=', q.allianceId);
       return b;
     };
-    const total = await filtered().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const total = await filtered()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const sort = q.sort ?? (terms.length ? 'relevance' : 'newest');
     let list = filtered().selectAll('r');
     if (sort === 'relevance' && terms.length) list = list.orderBy('m.rank', 'desc');
-    else if (sort === 'rating') list = list.orderBy(sql`case when r.rating_count > 0 then r.rating_sum * 1.0 / r.rating_count else 0 end`, 'desc').orderBy('r.rating_count', 'desc');
+    else if (sort === 'rating')
+      list = list.orderBy(sql`case when r.rating_count > 0 then r.rating_sum * 1.0 / r.rating_count else 0 end`, 'desc').orderBy('r.rating_count', 'desc');
     else if (sort === 'use') list = list.orderBy('r.uses', 'desc');
     list = list.orderBy('r.published_at', 'desc').orderBy('r.id', 'desc');
-    const rows = (await list.limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute()) as unknown as Row[];
+    const rows = (await list
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute()) as unknown as Row[];
 
     const facetCol: Record<FacetKey, 'r.subject' | 'r.stage' | 'r.grade' | 'r.kind' | 'r.school_id' | 'r.licence'> = {
-      subject: 'r.subject', stage: 'r.stage', grade: 'r.grade', kind: 'r.kind', school: 'r.school_id', licence: 'r.licence',
+      subject: 'r.subject',
+      stage: 'r.stage',
+      grade: 'r.grade',
+      kind: 'r.kind',
+      school: 'r.school_id',
+      licence: 'r.licence',
     };
     const facets = {} as Record<FacetKey, { value: string; label: string; count: number }[]>;
     for (const f of FACETS) {
       const col = facetCol[f];
-      const res = await filtered(f).select([sql<string>`${sql.ref(col)}`.as('value'), (eb) => eb.fn.countAll<number>().as('n')])
-        .where(col, 'is not', null).groupBy(col).orderBy('n', 'desc').limit(f === 'school' ? 30 : 50).execute();
+      const res = await filtered(f)
+        .select([sql<string>`${sql.ref(col)}`.as('value'), (eb) => eb.fn.countAll<number>().as('n')])
+        .where(col, 'is not', null)
+        .groupBy(col)
+        .orderBy('n', 'desc')
+        .limit(f === 'school' ? 30 : 50)
+        .execute();
       facets[f] = res.map((x) => ({ value: String(x.value), label: String(x.value), count: Number(x.n) }));
     }
     const label = { subject: SUBJECTS, stage: STAGES, grade: GRADES, kind: RESOURCE_KINDS, licence: LICENCES } as const;
     for (const f of ['subject', 'stage', 'grade', 'kind', 'licence'] as const) for (const v of facets[f]) v.label = label[f].label(v.value);
     if (facets.school.length) {
-      const names = await this.db.selectFrom('schools').select(['id', 'name']).where('id', 'in', facets.school.map((s) => s.value)).execute();
+      const names = await this.db
+        .selectFrom('schools')
+        .select(['id', 'name'])
+        .where(
+          'id',
+          'in',
+          facets.school.map((s) => s.value),
+        )
+        .execute();
       const nm = new Map(names.map((n) => [n.id, n.name]));
       for (const v of facets.school) v.label = nm.get(v.value) ?? v.value;
     }
-    const texts = terms.length ? await ftsTexts(this.db, rows.map((r) => r.id)) : new Map<string, string>();
+    const texts = terms.length
+      ? await ftsTexts(
+          this.db,
+          rows.map((r) => r.id),
+        )
+      : new Map<string, string>();
     return {
       items: await this.summaries(rows, terms.length ? { terms, texts } : undefined),
-      total: Number(total.n), page: q.page, pageSize: q.pageSize, facets, terms,
+      total: Number(total.n),
+      page: q.page,
+      pageSize: q.pageSize,
+      facets,
+      terms,
     };
   }
 
   async mine(actor: Actor, q: { status?: string; page: number; pageSize: number }) {
-    let b = this.db.selectFrom('resources as r').where((eb) => eb.or([
-      eb('r.created_by', '=', actor.userId),
-      eb.exists(eb.selectFrom('resource_authors as a').select('a.id').whereRef('a.resource_id', '=', 'r.id').where('a.user_id', '=', actor.userId)),
-    ]));
+    let b = this.db
+      .selectFrom('resources as r')
+      .where((eb) =>
+        eb.or([
+          eb('r.created_by', '=', actor.userId),
+          eb.exists(eb.selectFrom('resource_authors as a').select('a.id').whereRef('a.resource_id', '=', 'r.id').where('a.user_id', '=', actor.userId)),
+        ]),
+      );
     if (q.status) b = b.where('r.status', '=', q.status);
     const total = await b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await b.selectAll('r').orderBy('r.updated_at', 'desc').orderBy('r.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
+    const rows = await b
+      .selectAll('r')
+      .orderBy('r.updated_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute();
     return { items: await this.summaries(rows), total: Number(total.n), page: q.page, pageSize: q.pageSize };
   }
 
   async favourites(actor: Actor) {
-    const rows = await this.db.selectFrom('resources as r').innerJoin('resource_favourites as f', 'f.resource_id', 'r.id')
-      .where('f.user_id', '=', actor.userId).where((eb) => publishedFilter(actor)(eb as unknown as ExpressionBuilder<RDB, 'r'>))
-      .selectAll('r').orderBy('f.created_at', 'desc').limit(200).execute();
+    const rows = await this.db
+      .selectFrom('resources as r')
+      .innerJoin('resource_favourites as f', 'f.resource_id', 'r.id')
+      .where('f.user_id', '=', actor.userId)
+      .where((eb) => publishedFilter(actor)(eb as unknown as ExpressionBuilder<RDB, 'r'>))
+      .selectAll('r')
+      .orderBy('f.created_at', 'desc')
+      .limit(200)
+      .execute();
     return { items: await this.summaries(rows as Row[]), total: rows.length, page: 1, pageSize: 200 };
   }
 
@@ -627,43 +1002,101 @@ export class ResourceService {
     const unpublished = seesUnpublished(actor, ref);
     const [summary] = await this.summaries([r]);
     const authors = await this.db.selectFrom('resource_authors').select(['user_id', 'name']).where('resource_id', '=', id).orderBy('position').execute();
-    const people = await this.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [r.created_by, ...(r.reviewer_id ? [r.reviewer_id] : [])]).execute();
+    const people = await this.db
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [r.created_by, ...(r.reviewer_id ? [r.reviewer_id] : [])])
+      .execute();
     const nameOf = new Map(people.map((p) => [p.id, p.display_name]));
     let versions = await this.db.selectFrom('resource_versions').selectAll().where('resource_id', '=', id).orderBy('number', 'desc').execute();
     if (!unpublished) versions = versions.filter((v) => v.published_at);
     const files = versions.length
-      ? await this.db.selectFrom('resource_files').select(['id', 'version_id', 'role', 'name', 'mime', 'size', 'sha256', 'pdf_key', 'text_extracted']).where('version_id', 'in', versions.map((v) => v.id)).orderBy('position').execute()
+      ? await this.db
+          .selectFrom('resource_files')
+          .select(['id', 'version_id', 'role', 'name', 'mime', 'size', 'sha256', 'pdf_key', 'text_extracted'])
+          .where(
+            'version_id',
+            'in',
+            versions.map((v) => v.id),
+          )
+          .orderBy('position')
+          .execute()
       : [];
     const fileOut = (f: (typeof files)[number]) => ({
-      id: f.id, role: f.role, name: f.name, mime: f.mime, size: Number(f.size), sha256: f.sha256,
-      previewable: previewable(f.mime) || !!f.pdf_key, textExtracted: !!f.text_extracted,
-      previewUrl: `/api/resources/${id}/files/${f.id}/preview`, downloadUrl: `/api/resources/${id}/files/${f.id}/download`,
+      id: f.id,
+      role: f.role,
+      name: f.name,
+      mime: f.mime,
+      size: Number(f.size),
+      sha256: f.sha256,
+      previewable: previewable(f.mime) || !!f.pdf_key,
+      textExtracted: !!f.text_extracted,
+      previewUrl: `/api/resources/${id}/files/${f.id}/preview`,
+      downloadUrl: `/api/resources/${id}/files/${f.id}/download`,
     });
     const versionOut = versions.map((v) => ({
-      id: v.id, number: v.number, note: v.note, createdAt: v.created_at, createdBy: v.created_by, publishedAt: v.published_at,
-      current: v.id === r.current_version_id, draft: v.id === r.draft_version_id, files: files.filter((f) => f.version_id === v.id).map(fileOut),
+      id: v.id,
+      number: v.number,
+      note: v.note,
+      createdAt: v.created_at,
+      createdBy: v.created_by,
+      publishedAt: v.published_at,
+      current: v.id === r.current_version_id,
+      draft: v.id === r.draft_version_id,
+      files: files.filter((f) => f.version_id === v.id).map(fileOut),
     }));
-    const shownVersion = unpublished && r.draft_version_id && r.created_by === actor.userId ? r.draft_version_id : r.current_version_id ?? (unpublished ? r.draft_version_id : null);
+    const shownVersion =
+      unpublished && r.draft_version_id && r.created_by === actor.userId
+        ? r.draft_version_id
+        : (r.current_version_id ?? (unpublished ? r.draft_version_id : null));
     const reviews = unpublished
-      ? await this.db.selectFrom('resource_reviews as rv').innerJoin('users as u', 'u.id', 'rv.reviewer_id').leftJoin('resource_versions as v', 'v.id', 'rv.version_id')
-        .select(['rv.id', 'u.display_name', 'rv.decision', 'rv.scores', 'rv.average', 'rv.comment', 'v.number', 'rv.created_at'])
-        .where('rv.resource_id', '=', id).orderBy('rv.created_at', 'desc').execute()
+      ? await this.db
+          .selectFrom('resource_reviews as rv')
+          .innerJoin('users as u', 'u.id', 'rv.reviewer_id')
+          .leftJoin('resource_versions as v', 'v.id', 'rv.version_id')
+          .select(['rv.id', 'u.display_name', 'rv.decision', 'rv.scores', 'rv.average', 'rv.comment', 'v.number', 'rv.created_at'])
+          .where('rv.resource_id', '=', id)
+          .orderBy('rv.created_at', 'desc')
+          .execute()
       : [];
     const history = unpublished
-      ? await this.db.selectFrom('resource_status_history as h').leftJoin('users as u', 'u.id', 'h.actor_id')
-        .select(['h.from_status', 'h.to_status', 'h.step', 'u.display_name', 'h.comment', 'h.at']).where('h.resource_id', '=', id).orderBy('h.id').execute()
+      ? await this.db
+          .selectFrom('resource_status_history as h')
+          .leftJoin('users as u', 'u.id', 'h.actor_id')
+          .select(['h.from_status', 'h.to_status', 'h.step', 'u.display_name', 'h.comment', 'h.at'])
+          .where('h.resource_id', '=', id)
+          .orderBy('h.id')
+          .execute()
       : [];
-    const mine = await this.db.selectFrom('resource_ratings').select('stars').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
-    const fav = await this.db.selectFrom('resource_favourites').select('user_id').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
-    const uses = await this.db.selectFrom('resource_uses as u').innerJoin('resource_versions as v', 'v.id', 'u.version_id')
-      .select(['u.id', 'v.number', 'u.used_on', 'u.class_note', 'u.created_at']).where('u.resource_id', '=', id).where('u.user_id', '=', actor.userId).orderBy('u.used_on', 'desc').limit(50).execute();
+    const mine = await this.db
+      .selectFrom('resource_ratings')
+      .select('stars')
+      .where('resource_id', '=', id)
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst();
+    const fav = await this.db
+      .selectFrom('resource_favourites')
+      .select('user_id')
+      .where('resource_id', '=', id)
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst();
+    const uses = await this.db
+      .selectFrom('resource_uses as u')
+      .innerJoin('resource_versions as v', 'v.id', 'u.version_id')
+      .select(['u.id', 'v.number', 'u.used_on', 'u.class_note', 'u.created_at'])
+      .where('u.resource_id', '=', id)
+      .where('u.user_id', '=', actor.userId)
+      .orderBy('u.used_on', 'desc')
+      .limit(50)
+      .execute();
     const reviewable = r.draft_version_id ?? (r.status === 'withdrawn' ? r.current_version_id : null);
     const hasFiles = !!reviewable && files.some((f) => f.version_id === reviewable);
     const status = r.status as ResourceStatus;
     const editable = this.canEdit(actor, r);
     const live = isLive(r);
     const download = canDownload(actor, ref);
-    const hasRole = (perm: 'write' | 'review') => actor.isPlatformAdmin || actor.grants.some((g) => (perm === 'write' ? ['teacher', 'reviewer', 'school_admin'] : ['reviewer']).includes(g.role));
+    const hasRole = (perm: 'write' | 'review') =>
+      actor.isPlatformAdmin || actor.grants.some((g) => (perm === 'write' ? ['teacher', 'reviewer', 'school_admin'] : ['reviewer']).includes(g.role));
     return {
       ...summary!,
       language: r.language,
@@ -677,10 +1110,23 @@ export class ResourceService {
       files: versionOut.find((v) => v.id === shownVersion)?.files ?? [],
       versions: versionOut,
       reviews: reviews.map((x) => ({
-        id: x.id, reviewer: x.display_name, decision: x.decision, scores: fromJson<Record<string, number>>(x.scores, {}), average: Number(x.average),
-        comment: x.comment, versionNumber: x.number ?? null, createdAt: x.created_at,
+        id: x.id,
+        reviewer: x.display_name,
+        decision: x.decision,
+        scores: fromJson<Record<string, number>>(x.scores, {}),
+        average: Number(x.average),
+        comment: x.comment,
+        versionNumber: x.number ?? null,
+        createdAt: x.created_at,
       })),
-      history: history.map((h) => ({ fromStatus: h.from_status, toStatus: h.to_status, step: h.step, actor: h.display_name ?? null, comment: h.comment, at: h.at })),
+      history: history.map((h) => ({
+        fromStatus: h.from_status,
+        toStatus: h.to_status,
+        step: h.step,
+        actor: h.display_name ?? null,
+        comment: h.comment,
+        at: h.at,
+      })),
       rubric: RUBRICS[r.kind as ResourceKind] ?? [],
       myRating: mine?.stars ?? null,
       favourite: !!fav,
@@ -691,7 +1137,10 @@ export class ResourceService {
         submit: editable && !!nextStatus(status, 'submit') && hasFiles,
         withdraw: editable && !!nextStatus(status, 'withdraw'),
         archive: editable && !!nextStatus(status, 'archive'),
-        review: hasRole('review') && r.created_by !== actor.userId && (status === 'submitted' || status === 'in_review') &&
+        review:
+          hasRole('review') &&
+          r.created_by !== actor.userId &&
+          (status === 'submitted' || status === 'in_review') &&
           (actor.isPlatformAdmin || r.reviewer_id === actor.userId || (r.reviewer_id == null && reviewsAlliance(actor, r.alliance_id))),
         download,
         rate: live && seesPublished(actor, ref) && r.created_by !== actor.userId && holds(actor, 'resource.feedback'),
@@ -706,11 +1155,18 @@ export class ResourceService {
   /** Counts a view or download at most once per user, resource and day. */
   async countOnce(resourceId: string, userId: string, kind: 'view' | 'download'): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
-      const res = await tx.insertInto('resource_daily_counts').values({ resource_id: resourceId, user_id: userId, day: today(), kind })
-        .onConflict((oc) => oc.columns(['resource_id', 'user_id', 'day', 'kind']).doNothing()).executeTakeFirst();
+      const res = await tx
+        .insertInto('resource_daily_counts')
+        .values({ resource_id: resourceId, user_id: userId, day: today(), kind })
+        .onConflict((oc) => oc.columns(['resource_id', 'user_id', 'day', 'kind']).doNothing())
+        .executeTakeFirst();
       if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       const col = kind === 'view' ? 'views' : 'downloads';
-      await tx.updateTable('resources').set((eb) => ({ [col]: eb(col, '+', 1) })).where('id', '=', resourceId).execute();
+      await tx
+        .updateTable('resources')
+        .set((eb) => ({ [col]: eb(col, '+', 1) }))
+        .where('id', '=', resourceId)
+        .execute();
       return true;
     });
   }
@@ -724,17 +1180,31 @@ export class ResourceService {
   async rate(actor: Actor, id: string, stars: number) {
     const r = await this.live(actor, id);
     if (r.created_by === actor.userId) throw conflict('不能给自己的资源评分');
-    const write = () => this.db.transaction().execute(async (tx) => {
-      const old = await tx.selectFrom('resource_ratings').select('stars').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
-      const now = nowIso();
-      if (old) {
-        await tx.updateTable('resource_ratings').set({ stars, updated_at: now }).where('resource_id', '=', id).where('user_id', '=', actor.userId).execute();
-        await tx.updateTable('resources').set((eb) => ({ rating_sum: eb('rating_sum', '+', stars - old.stars) })).where('id', '=', id).execute();
-      } else {
-        await tx.insertInto('resource_ratings').values({ resource_id: id, user_id: actor.userId, stars, created_at: now, updated_at: now }).execute();
-        await tx.updateTable('resources').set((eb) => ({ rating_sum: eb('rating_sum', '+', stars), rating_count: eb('rating_count', '+', 1) })).where('id', '=', id).execute();
-      }
-    });
+    const write = () =>
+      this.db.transaction().execute(async (tx) => {
+        const old = await tx
+          .selectFrom('resource_ratings')
+          .select('stars')
+          .where('resource_id', '=', id)
+          .where('user_id', '=', actor.userId)
+          .executeTakeFirst();
+        const now = nowIso();
+        if (old) {
+          await tx.updateTable('resource_ratings').set({ stars, updated_at: now }).where('resource_id', '=', id).where('user_id', '=', actor.userId).execute();
+          await tx
+            .updateTable('resources')
+            .set((eb) => ({ rating_sum: eb('rating_sum', '+', stars - old.stars) }))
+            .where('id', '=', id)
+            .execute();
+        } else {
+          await tx.insertInto('resource_ratings').values({ resource_id: id, user_id: actor.userId, stars, created_at: now, updated_at: now }).execute();
+          await tx
+            .updateTable('resources')
+            .set((eb) => ({ rating_sum: eb('rating_sum', '+', stars), rating_count: eb('rating_count', '+', 1) }))
+            .where('id', '=', id)
+            .execute();
+        }
+      });
     try {
       await write();
     } catch (err) {
@@ -743,24 +1213,46 @@ export class ResourceService {
       await write();
     }
     const after = await this.load(id);
-    return { myRating: stars, rating: after.rating_count ? Math.round((after.rating_sum / after.rating_count) * 10) / 10 : null, ratingCount: after.rating_count };
+    return {
+      myRating: stars,
+      rating: after.rating_count ? Math.round((after.rating_sum / after.rating_count) * 10) / 10 : null,
+      ratingCount: after.rating_count,
+    };
   }
 
   async comments(actor: Actor, id: string) {
     const r = await this.visible(actor, id);
-    const rows = await this.db.selectFrom('resource_comments as c').innerJoin('users as u', 'u.id', 'c.user_id').leftJoin('schools as s', 's.id', 'u.school_id')
+    const rows = await this.db
+      .selectFrom('resource_comments as c')
+      .innerJoin('users as u', 'u.id', 'c.user_id')
+      .leftJoin('schools as s', 's.id', 'u.school_id')
       .select(['c.id', 'c.user_id', 'u.display_name', 's.name as school', 'c.body', 'c.created_at'])
-      .where('c.resource_id', '=', id).where('c.deleted_at', 'is', null).orderBy('c.created_at', 'desc').limit(200).execute();
+      .where('c.resource_id', '=', id)
+      .where('c.deleted_at', 'is', null)
+      .orderBy('c.created_at', 'desc')
+      .limit(200)
+      .execute();
     const admin = isResourceAdmin(actor, r) || r.created_by === actor.userId;
     return {
-      items: rows.map((c) => ({ id: c.id, userId: c.user_id, userName: c.display_name, schoolName: c.school ?? null, body: c.body, createdAt: c.created_at, canDelete: admin || c.user_id === actor.userId })),
+      items: rows.map((c) => ({
+        id: c.id,
+        userId: c.user_id,
+        userName: c.display_name,
+        schoolName: c.school ?? null,
+        body: c.body,
+        createdAt: c.created_at,
+        canDelete: admin || c.user_id === actor.userId,
+      })),
     };
   }
 
   async addComment(actor: Actor, id: string, body: string) {
     const r = await this.live(actor, id);
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('resource_comments').values({ id: newId(), resource_id: id, user_id: actor.userId, body, created_at: nowIso(), deleted_at: null, deleted_by: null }).execute();
+      await tx
+        .insertInto('resource_comments')
+        .values({ id: newId(), resource_id: id, user_id: actor.userId, body, created_at: nowIso(), deleted_at: null, deleted_by: null })
+        .execute();
       if (r.created_by !== actor.userId) await this.notify(tx, r.created_by, 'commented', id, `新评论：${r.title}`, body.slice(0, 100));
     });
     return this.comments(actor, id);
@@ -776,7 +1268,15 @@ export class ResourceService {
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('resource_comments').set({ deleted_at: nowIso(), deleted_by: actor.userId }).where('id', '=', commentId).execute();
       if (!own) {
-        await audit(tx, req, { action: 'resource.comment_remove', entityType: 'resource', entityId: r.id, regionId: r.region_id, allianceId: r.alliance_id, schoolId: r.school_id, detail: { title: r.title, comment: c.body.slice(0, 200) } });
+        await audit(tx, req, {
+          action: 'resource.comment_remove',
+          entityType: 'resource',
+          entityId: r.id,
+          regionId: r.region_id,
+          allianceId: r.alliance_id,
+          schoolId: r.school_id,
+          detail: { title: r.title, comment: c.body.slice(0, 200) },
+        });
       }
     });
   }
@@ -784,8 +1284,11 @@ export class ResourceService {
   async setFavourite(actor: Actor, id: string, on: boolean) {
     await this.visible(actor, id);
     if (on) {
-      await this.db.insertInto('resource_favourites').values({ resource_id: id, user_id: actor.userId, created_at: nowIso() })
-        .onConflict((oc) => oc.columns(['resource_id', 'user_id']).doNothing()).execute();
+      await this.db
+        .insertInto('resource_favourites')
+        .values({ resource_id: id, user_id: actor.userId, created_at: nowIso() })
+        .onConflict((oc) => oc.columns(['resource_id', 'user_id']).doNothing())
+        .execute();
     } else {
       await this.db.deleteFrom('resource_favourites').where('resource_id', '=', id).where('user_id', '=', actor.userId).execute();
     }
@@ -807,9 +1310,21 @@ export class ResourceService {
     if (usedOn > todayStr) throw badRequest([{ field: 'usedOn', code: 'invalid', params: { reason: '不能晚于今天 / may not be in the future' } }]);
     const earliest = new Date(Date.parse(`${todayStr}T00:00:00Z`) - (USE_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     if (usedOn < earliest) {
-      throw badRequest([{ field: 'usedOn', code: 'invalid', params: { reason: `只能登记最近 ${USE_WINDOW_DAYS} 天内（${earliest} 起）的使用 / only the last ${USE_WINDOW_DAYS} days` } }]);
+      throw badRequest([
+        {
+          field: 'usedOn',
+          code: 'invalid',
+          params: { reason: `只能登记最近 ${USE_WINDOW_DAYS} 天内（${earliest} 起）的使用 / only the last ${USE_WINDOW_DAYS} days` },
+        },
+      ]);
     }
-    const existing = await this.db.selectFrom('resource_uses').select('id').where('resource_id', '=', id).where('user_id', '=', actor.userId).where('used_on', '=', usedOn).executeTakeFirst();
+    const existing = await this.db
+      .selectFrom('resource_uses')
+      .select('id')
+      .where('resource_id', '=', id)
+      .where('user_id', '=', actor.userId)
+      .where('used_on', '=', usedOn)
+      .executeTakeFirst();
     if (existing) return { created: false, useId: existing.id, contribution: null };
     const useId = newId();
     let contribution: { id: string; amount: number; transactionId: string | null } | null = null;
@@ -819,34 +1334,77 @@ export class ResourceService {
         // so that concurrent reports are counted one after the other (SQLite: BEGIN IMMEDIATE)
         await lockRow(tx, this.database.dialect, 'users', actor.userId);
         const since = new Date(Date.now() - 86_400_000).toISOString();
-        const n = await tx.selectFrom('resource_uses').select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('user_id', '=', actor.userId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+        const n = await tx
+          .selectFrom('resource_uses')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', '=', actor.userId)
+          .where('created_at', '>=', since)
+          .executeTakeFirstOrThrow();
         if (Number(n.n) >= USES_PER_DAY) throw new AppError(429, 'use_limit_reached', { max: USES_PER_DAY });
         const cur = await this.load(id, tx);
-        await tx.insertInto('resource_uses').values({
-          id: useId, resource_id: id, version_id: cur.current_version_id!, user_id: actor.userId, school_id: actor.schoolId, class_note: body.classNote ?? null,
-          used_on: usedOn, created_at: nowIso(),
-        }).execute();
-        await tx.updateTable('resources').set((eb) => ({ uses: eb('uses', '+', 1) })).where('id', '=', id).execute();
-        if (actor.schoolId && actor.schoolId !== cur.school_id && (await this.credits.claimResourceReward(tx, { resourceId: id, userId: actor.userId, useId }))) {
+        await tx
+          .insertInto('resource_uses')
+          .values({
+            id: useId,
+            resource_id: id,
+            version_id: cur.current_version_id!,
+            user_id: actor.userId,
+            school_id: actor.schoolId,
+            class_note: body.classNote ?? null,
+            used_on: usedOn,
+            created_at: nowIso(),
+          })
+          .execute();
+        await tx
+          .updateTable('resources')
+          .set((eb) => ({ uses: eb('uses', '+', 1) }))
+          .where('id', '=', id)
+          .execute();
+        if (
+          actor.schoolId &&
+          actor.schoolId !== cur.school_id &&
+          (await this.credits.claimResourceReward(tx, { resourceId: id, userId: actor.userId, useId }))
+        ) {
           const cid = newId();
           let ledger: { transactionId: string | null; amount: number } = { transactionId: null, amount: 0 };
           if (cur.alliance_id) {
             ledger = await this.credits.rewardResourceUse(tx, req, {
-              eventId: cid, allianceId: cur.alliance_id, resourceId: id, ownerSchoolId: cur.school_id, authorUserId: cur.created_by, userSchoolId: actor.schoolId,
+              eventId: cid,
+              allianceId: cur.alliance_id,
+              resourceId: id,
+              ownerSchoolId: cur.school_id,
+              authorUserId: cur.created_by,
+              userSchoolId: actor.schoolId,
             });
           }
-          await tx.insertInto('resource_contributions').values({
-            id: cid, resource_id: id, use_id: useId, owner_school_id: cur.school_id, author_id: cur.created_by, using_school_id: actor.schoolId,
-            alliance_id: cur.alliance_id, at: nowIso(), transaction_id: ledger.transactionId, amount: ledger.amount,
-          }).execute();
+          await tx
+            .insertInto('resource_contributions')
+            .values({
+              id: cid,
+              resource_id: id,
+              use_id: useId,
+              owner_school_id: cur.school_id,
+              author_id: cur.created_by,
+              using_school_id: actor.schoolId,
+              alliance_id: cur.alliance_id,
+              at: nowIso(),
+              transaction_id: ledger.transactionId,
+              amount: ledger.amount,
+            })
+            .execute();
           contribution = { id: cid, amount: ledger.amount, transactionId: ledger.transactionId };
           await this.notify(tx, cur.created_by, 'used', id, `您的资源被其他学校使用：${cur.title}`, body.classNote ?? null);
         }
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        const again = await this.db.selectFrom('resource_uses').select('id').where('resource_id', '=', id).where('user_id', '=', actor.userId).where('used_on', '=', usedOn).executeTakeFirst();
+        const again = await this.db
+          .selectFrom('resource_uses')
+          .select('id')
+          .where('resource_id', '=', id)
+          .where('user_id', '=', actor.userId)
+          .where('used_on', '=', usedOn)
+          .executeTakeFirst();
         if (again) return { created: false, useId: again.id, contribution: null };
       }
       throw err;
@@ -856,20 +1414,39 @@ export class ResourceService {
   }
 
   async contributions(actor: Actor, schoolId: string | undefined) {
-    let q = this.db.selectFrom('resource_contributions as c').innerJoin('resources as r', 'r.id', 'c.resource_id').innerJoin('schools as s', 's.id', 'c.using_school_id')
+    let q = this.db
+      .selectFrom('resource_contributions as c')
+      .innerJoin('resources as r', 'r.id', 'c.resource_id')
+      .innerJoin('schools as s', 's.id', 'c.using_school_id')
       .select(['c.id', 'c.resource_id', 'r.title', 's.name as using', 'c.at', 'c.amount', 'c.transaction_id']);
     if (schoolId) {
       const school = await this.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', schoolId).executeTakeFirst();
       const region = school ? await this.cityOf(school.region_id) : null;
       // the school's admins and the overseers of its region (a school's credit standing is not for every member)
-      const ok = school && (actor.isPlatformAdmin || actor.adminSchools.has(schoolId) || actor.readRegions.has(school.region_id) || (region != null && actor.readRegions.has(region)));
+      const ok =
+        school &&
+        (actor.isPlatformAdmin ||
+          actor.adminSchools.has(schoolId) ||
+          actor.readRegions.has(school.region_id) ||
+          (region != null && actor.readRegions.has(region)));
       if (!ok) throw notFound('school');
       q = q.where('c.owner_school_id', '=', schoolId);
     } else {
       q = q.where('c.author_id', '=', actor.userId);
     }
     const rows = await q.orderBy('c.at', 'desc').limit(500).execute();
-    return { items: rows.map((x) => ({ id: x.id, resourceId: x.resource_id, resourceTitle: x.title, usingSchool: x.using, at: x.at, amount: Number(x.amount), transactionId: x.transaction_id })), total: rows.length };
+    return {
+      items: rows.map((x) => ({
+        id: x.id,
+        resourceId: x.resource_id,
+        resourceTitle: x.title,
+        usingSchool: x.using,
+        at: x.at,
+        amount: Number(x.amount),
+        transactionId: x.transaction_id,
+      })),
+      total: rows.length,
+    };
   }
 
   // ---- recommendations and catalogue ----------------------------------------------------------
@@ -879,8 +1456,14 @@ export class ResourceService {
     const grades = new Set<string>();
     for (const g of actor.grants) if (g.subject) subjects.add(g.subject);
     const own = await this.db.selectFrom('resources').select(['subject', 'grade']).where('created_by', '=', actor.userId).limit(200).execute();
-    const used = await this.db.selectFrom('resource_uses as u').innerJoin('resources as r', 'r.id', 'u.resource_id').select(['r.subject', 'r.grade'])
-      .where('u.user_id', '=', actor.userId).orderBy('u.created_at', 'desc').limit(200).execute();
+    const used = await this.db
+      .selectFrom('resource_uses as u')
+      .innerJoin('resources as r', 'r.id', 'u.resource_id')
+      .select(['r.subject', 'r.grade'])
+      .where('u.user_id', '=', actor.userId)
+      .orderBy('u.created_at', 'desc')
+      .limit(200)
+      .execute();
     for (const x of [...own, ...used]) {
       subjects.add(x.subject);
       if (x.grade) grades.add(x.grade);
@@ -894,16 +1477,48 @@ export class ResourceService {
     let likeYou: Row[] = [];
     if (subjects.size) {
       // teachers like you: people who authored or used resources of the same subjects
-      const peers = this.db.selectFrom('resources as pr').select('pr.created_by as uid').where('pr.subject', 'in', [...subjects]).where('pr.created_by', '!=', actor.userId)
-        .union(this.db.selectFrom('resource_uses as pu').innerJoin('resources as px', 'px.id', 'pu.resource_id').select('pu.user_id as uid').where('px.subject', 'in', [...subjects]).where('pu.user_id', '!=', actor.userId));
-      const ranked = await this.db.selectFrom('resource_uses as u').innerJoin('resources as r', 'r.id', 'u.resource_id')
+      const peers = this.db
+        .selectFrom('resources as pr')
+        .select('pr.created_by as uid')
+        .where('pr.subject', 'in', [...subjects])
+        .where('pr.created_by', '!=', actor.userId)
+        .union(
+          this.db
+            .selectFrom('resource_uses as pu')
+            .innerJoin('resources as px', 'px.id', 'pu.resource_id')
+            .select('pu.user_id as uid')
+            .where('px.subject', 'in', [...subjects])
+            .where('pu.user_id', '!=', actor.userId),
+        );
+      const ranked = await this.db
+        .selectFrom('resource_uses as u')
+        .innerJoin('resources as r', 'r.id', 'u.resource_id')
         .select(['r.id', (eb) => eb.fn.count<number>('u.user_id').distinct().as('n')])
-        .where('u.user_id', 'in', peers).where(vis)
+        .where('u.user_id', 'in', peers)
+        .where(vis)
         .where('r.created_by', '!=', actor.userId)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('resource_uses as mine').select('mine.id').whereRef('mine.resource_id', '=', 'r.id').where('mine.user_id', '=', actor.userId))))
-        .groupBy('r.id').orderBy('n', 'desc').orderBy('r.id').limit(10).execute();
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb.selectFrom('resource_uses as mine').select('mine.id').whereRef('mine.resource_id', '=', 'r.id').where('mine.user_id', '=', actor.userId),
+            ),
+          ),
+        )
+        .groupBy('r.id')
+        .orderBy('n', 'desc')
+        .orderBy('r.id')
+        .limit(10)
+        .execute();
       if (ranked.length) {
-        const rows = await this.db.selectFrom('resources').selectAll().where('id', 'in', ranked.map((x) => x.id)).execute();
+        const rows = await this.db
+          .selectFrom('resources')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            ranked.map((x) => x.id),
+          )
+          .execute();
         const order = new Map(ranked.map((x, i) => [x.id, i]));
         likeYou = rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
       }
@@ -914,8 +1529,11 @@ export class ResourceService {
   async catalogue(actor: Actor, month: string, subject?: string) {
     const range = monthRange(month);
     if (!range) throw badRequest([{ field: 'query.month', code: 'invalid_format' }]);
-    let q = this.db.selectFrom('resources as r').where((eb) => publishedFilter(actor)(eb))
-      .where('r.published_at', '>=', range.from).where('r.published_at', '<', range.to);
+    let q = this.db
+      .selectFrom('resources as r')
+      .where((eb) => publishedFilter(actor)(eb))
+      .where('r.published_at', '>=', range.from)
+      .where('r.published_at', '<', range.to);
     if (subject) q = q.where('r.subject', '=', subject);
     const rows = await q.selectAll('r').orderBy('r.subject').orderBy('r.published_at').orderBy('r.id').limit(5000).execute();
     const counts = new Map<string, number>();
@@ -931,9 +1549,22 @@ export class ResourceService {
 
   async notifications(actor: Actor) {
     const rows = await this.db.selectFrom('resource_notifications').selectAll().where('user_id', '=', actor.userId).orderBy('id', 'desc').limit(100).execute();
-    const unread = await this.db.selectFrom('resource_notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', actor.userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+    const unread = await this.db
+      .selectFrom('resource_notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', actor.userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return {
-      items: rows.map((n) => ({ id: Number(n.id), kind: n.kind, resourceId: n.resource_id, title: n.title, body: n.body, createdAt: n.created_at, readAt: n.read_at })),
+      items: rows.map((n) => ({
+        id: Number(n.id),
+        kind: n.kind,
+        resourceId: n.resource_id,
+        title: n.title,
+        body: n.body,
+        createdAt: n.created_at,
+        readAt: n.read_at,
+      })),
       unread: Number(unread.n),
     };
   }

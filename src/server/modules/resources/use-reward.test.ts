@@ -35,13 +35,27 @@ beforeAll(async () => {
   published = [];
   for (const tag of ['ua', 'ub']) {
     const t = await insertResourceTargets(env.database, env.storage, {
-      schoolId: author.school_id!, allianceId: ALLIANCE, regionId: school.region_id, author: author.id, other: author.id, commenter: author.id, reviewer: reviewer.id, tag,
+      schoolId: author.school_id!,
+      allianceId: ALLIANCE,
+      regionId: school.region_id,
+      author: author.id,
+      other: author.id,
+      commenter: author.id,
+      reviewer: reviewer.id,
+      tag,
     });
     published.push(t.resource, t.resWithdraw, t.resArchive);
     if (tag === 'ua') inReview = t.resReview;
   }
-  const u = await db.selectFrom('role_grants as g').innerJoin('users as u', 'u.id', 'g.user_id').select(['u.id', 'u.username'])
-    .where('g.role', '=', 'teacher').where('g.scope_id', '=', USER_SCHOOL).orderBy('u.username').limit(1).executeTakeFirstOrThrow();
+  const u = await db
+    .selectFrom('role_grants as g')
+    .innerJoin('users as u', 'u.id', 'g.user_id')
+    .select(['u.id', 'u.username'])
+    .where('g.role', '=', 'teacher')
+    .where('g.scope_id', '=', USER_SCHOOL)
+    .orderBy('u.username')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   // the demo's uses of this teacher lie in the past; none counts towards the last 24 hours
   expect(await recentUses()).toBe(0);
   userId = u.id;
@@ -53,14 +67,22 @@ afterAll(async () => env?.close());
 
 /** the user's reports of the last 24 hours */
 async function recentUses(): Promise<number> {
-  const r = await env.database.db.selectFrom('resource_uses').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId).where('created_at', '>=', new Date(Date.now() - 86_400_000).toISOString()).executeTakeFirstOrThrow();
+  const r = await env.database.db
+    .selectFrom('resource_uses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>=', new Date(Date.now() - 86_400_000).toISOString())
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 async function rewardsFor(resourceId: string) {
-  return env.database.db.selectFrom('credit_transactions').select(['id', 'amount'])
-    .where('kind', '=', 'resource_reward').where('memo', 'like', `%${resourceId}%`).execute();
+  return env.database.db
+    .selectFrom('credit_transactions')
+    .select(['id', 'amount'])
+    .where('kind', '=', 'resource_reward')
+    .where('memo', 'like', `%${resourceId}%`)
+    .execute();
 }
 
 describe('"used in my class" is bounded', () => {
@@ -98,7 +120,9 @@ describe('"used in my class" is bounded', () => {
     for (const r of replies) expect(r.statusCode, r.body).toBe(201);
     expect(replies.filter((r) => r.json().contribution).length).toBe(1);
     expect(await rewardsFor(id)).toHaveLength(1);
-    expect(await env.database.db.selectFrom('resource_use_rewards').select('use_id').where('resource_id', '=', id).where('user_id', '=', userId).execute()).toHaveLength(1);
+    expect(
+      await env.database.db.selectFrom('resource_use_rewards').select('use_id').where('resource_id', '=', id).where('user_id', '=', userId).execute(),
+    ).toHaveLength(1);
   });
 
   it(`at most ${USES_PER_DAY} reports in 24 hours (429), and the one refused writes nothing`, async () => {
@@ -129,8 +153,17 @@ describe('"used in my class" is bounded', () => {
     const db = env.database.db;
     const id = published[0]!;
     const first = await db.selectFrom('resource_contributions').selectAll().where('resource_id', '=', id).executeTakeFirstOrThrow();
-    const second = await db.selectFrom('resource_uses').select('id').where('resource_id', '=', id).where('user_id', '=', userId).where('id', '!=', first.use_id).executeTakeFirstOrThrow();
-    await db.insertInto('resource_contributions').values({ ...first, id: `${first.id}_dup`, use_id: second.id }).execute();
+    const second = await db
+      .selectFrom('resource_uses')
+      .select('id')
+      .where('resource_id', '=', id)
+      .where('user_id', '=', userId)
+      .where('id', '!=', first.use_id)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('resource_contributions')
+      .values({ ...first, id: `${first.id}_dup`, use_id: second.id })
+      .execute();
     try {
       const problems = await checkMoneyCauses(db);
       expect(problems.some((p) => p.includes(id) && p.includes(userId) && p.includes('2 times'))).toBe(true);
@@ -153,7 +186,12 @@ describe('review decisions are compare-and-set', () => {
     expect(lost.json().code).toBe('invalid_transition');
     const db = env.database.db;
     expect(await db.selectFrom('resource_reviews').select('id').where('resource_id', '=', inReview).execute()).toHaveLength(1);
-    const audits = await db.selectFrom('audit_log').select('action').where('entity_id', '=', inReview).where('action', 'in', ['resource.publish', 'resource.return']).execute();
+    const audits = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', inReview)
+      .where('action', 'in', ['resource.publish', 'resource.return'])
+      .execute();
     expect(audits).toHaveLength(1);
   });
 });

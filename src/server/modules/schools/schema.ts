@@ -26,7 +26,12 @@ export const SchoolFields = {
   lat: z.number().min(-90).max(90).nullable().optional(),
   lng: z.number().min(-180).max(180).nullable().optional(),
   principal: Line(30).nullable().optional(),
-  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/).nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\- ]{5,20}$/)
+    .nullable()
+    .optional(),
   foundedYear: z.number().int().min(1800).max(2100).nullable().optional(),
   students: z.number().int().min(0).max(100_000).default(0),
   teachers: z.number().int().min(0).max(10_000).default(0),
@@ -34,7 +39,11 @@ export const SchoolFields = {
 };
 export const SchoolCreate = z.strictObject(SchoolFields);
 export const SchoolUpdate = z.strictObject(
-  Object.fromEntries(Object.entries(SchoolFields).filter(([k]) => k !== 'regionId').map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
+  Object.fromEntries(
+    Object.entries(SchoolFields)
+      .filter(([k]) => k !== 'regionId')
+      .map(([k, v]) => [k, (v as z.ZodType).optional()]),
+  ) as {
     [K in Exclude<keyof typeof SchoolFields, 'regionId'>]: z.ZodOptional<(typeof SchoolFields)[K]>;
   },
 );

@@ -5,8 +5,16 @@ import { expectProblem } from '../../testkit.js';
 
 const NEW_SCHOOL = { regionId: 'r_0003', code: '3390102777', name: '城东区新建小学', type: 'primary', ownership: 'public', location: 'urban' };
 const INDICATORS = {
-  students: 1000, teachers: 80, teachersAboveDegree: 60, keyTeachers: 12, peArtTeachers: 10, teachingAreaM2: 6000,
-  sportsAreaM2: 8000, equipmentValueYuan: 3_000_000, multimediaRooms: 30, books: 40000,
+  students: 1000,
+  teachers: 80,
+  teachersAboveDegree: 60,
+  keyTeachers: 12,
+  peArtTeachers: 10,
+  teachingAreaM2: 6000,
+  sportsAreaM2: 8000,
+  equipmentValueYuan: 3_000_000,
+  multimediaRooms: 30,
+  books: 40000,
 };
 
 describe('schools', () => {
@@ -39,7 +47,11 @@ describe('schools', () => {
 
   it('filters by region, type, location, tag, alliance and text', async () => {
     const db = env.database.db;
-    const count = async (q: string) => (await bureau.get(`/api/schools?pageSize=100&${q}`)).json() as { total: number; items: { id: string; type: string; location: string; tags: string[]; name: string }[] };
+    const count = async (q: string) =>
+      (await bureau.get(`/api/schools?pageSize=100&${q}`)).json() as {
+        total: number;
+        items: { id: string; type: string; location: string; tags: string[]; name: string }[];
+      };
     const villages = await count('location=village');
     const dbVillages = await db.selectFrom('schools').select('id').where('location', '=', 'village').execute();
     expect(villages.total).toBe(dbVillages.length);
@@ -81,7 +93,12 @@ describe('schools', () => {
     expect(res.statusCode).toBe(201);
     const s = res.json();
     expect(s).toMatchObject({ code: NEW_SCHOOL.code, name: NEW_SCHOOL.name, regionId: 'r_0003', tags: ['new'], students: 300 });
-    const row = await env.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'school.create').where('entity_id', '=', s.id).executeTakeFirstOrThrow();
+    const row = await env.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'school.create')
+      .where('entity_id', '=', s.id)
+      .executeTakeFirstOrThrow();
     expect(row.actor_id).toBe('u_bureau');
     expect(row.ip).toBeTruthy();
   });
@@ -92,7 +109,12 @@ describe('schools', () => {
     const p = expectProblem(dup, 409, 'duplicate', ['code']);
     expect(p.detail).toContain('学校标识码');
     await bureau.post('/api/schools', { ...NEW_SCHOOL, code: '3390102778', name: '信用代码小学', creditCode: '12390102MB0000001X' });
-    expectProblem(await bureau.post('/api/schools', { ...NEW_SCHOOL, code: '3390102779', name: '信用代码重复', creditCode: '12390102MB0000001X' }), 409, 'duplicate', ['creditCode']);
+    expectProblem(
+      await bureau.post('/api/schools', { ...NEW_SCHOOL, code: '3390102779', name: '信用代码重复', creditCode: '12390102MB0000001X' }),
+      409,
+      'duplicate',
+      ['creditCode'],
+    );
     // PATCH to an existing code, too
     expectProblem(await bureau.patch('/api/schools/s_00002', { code: NEW_SCHOOL.code }), 409, 'duplicate', ['code']);
     expect(await countRows(env.database, 'schools')).toBe(before + 1);
@@ -144,10 +166,23 @@ describe('schools', () => {
     expect(again.json().computed.sports_area_per_student).toBe(4);
     const rows = await env.database.db.selectFrom('school_indicators').select('students').where('school_id', '=', 's_00001').where('year', '=', 2031).execute();
     expect(rows).toEqual([{ students: 2000 }]);
-    expectProblem(await principal.put('/api/schools/s_00001/indicators/2031', { ...INDICATORS, teachersAboveDegree: 81 }), 400, 'validation_failed', ['teachersAboveDegree']);
+    expectProblem(await principal.put('/api/schools/s_00001/indicators/2031', { ...INDICATORS, teachersAboveDegree: 81 }), 400, 'validation_failed', [
+      'teachersAboveDegree',
+    ]);
     expectProblem(await principal.put('/api/schools/s_00001/indicators/1999', INDICATORS), 400, 'validation_failed', ['params.year']);
-    expectProblem(await principal.put('/api/schools/s_00001/indicators/2031', { ...INDICATORS, books: undefined, extra: 1 }), 400, 'validation_failed', ['extra']);
-    expect((await env.database.db.selectFrom('school_indicators').select('teachers_above_degree').where('school_id', '=', 's_00001').where('year', '=', 2031).executeTakeFirstOrThrow()).teachers_above_degree).toBe(60);
+    expectProblem(await principal.put('/api/schools/s_00001/indicators/2031', { ...INDICATORS, books: undefined, extra: 1 }), 400, 'validation_failed', [
+      'extra',
+    ]);
+    expect(
+      (
+        await env.database.db
+          .selectFrom('school_indicators')
+          .select('teachers_above_degree')
+          .where('school_id', '=', 's_00001')
+          .where('year', '=', 2031)
+          .executeTakeFirstOrThrow()
+      ).teachers_above_degree,
+    ).toBe(60);
     const detail = (await principal.get('/api/schools/s_00001')).json();
     expect(detail.indicators[0].year).toBe(2031);
   });

@@ -26,7 +26,8 @@ function reservedTagsUnchanged(actor: Actor, row: Pick<SchoolsTable, 'tags' | 'l
   const before = fromJson<string[]>(row.tags, []);
   if (input.tags) {
     const tags = input.tags;
-    for (const t of RESERVED_TAGS) if (before.includes(t) !== tags.includes(t)) fields.push({ field: 'tags', code: 'tag_reserved', params: { tag: SCHOOL_TAGS.label(t) } });
+    for (const t of RESERVED_TAGS)
+      if (before.includes(t) !== tags.includes(t)) fields.push({ field: 'tags', code: 'tag_reserved', params: { tag: SCHOOL_TAGS.label(t) } });
   }
   if (input.location !== undefined && (input.location === 'village') !== (row.location === 'village')) {
     fields.push({ field: 'location', code: 'tag_reserved', params: { tag: LOCATIONS.label('village') } });
@@ -34,7 +35,9 @@ function reservedTagsUnchanged(actor: Actor, row: Pick<SchoolsTable, 'tags' | 'l
   if (fields.length) throw badRequest(fields);
 }
 
-export function toSummary(r: Pick<Row, 'id' | 'code' | 'name' | 'type' | 'ownership' | 'location' | 'tags' | 'region_id' | 'region_name' | 'students' | 'teachers'>) {
+export function toSummary(
+  r: Pick<Row, 'id' | 'code' | 'name' | 'type' | 'ownership' | 'location' | 'tags' | 'region_id' | 'region_name' | 'students' | 'teachers'>,
+) {
   return {
     id: r.id,
     code: r.code,
@@ -59,7 +62,15 @@ export function scopeSchools<O>(qb: SelectQueryBuilder<DB & { s: SchoolsTable },
     if (actor.schools.size) ors.push(eb('s.id', 'in', [...actor.schools]));
     if (actor.memberAlliances.size) {
       ors.push(
-        eb('s.id', 'in', eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', 'in', [...actor.memberAlliances]).where('m.status', '=', 'active')),
+        eb(
+          's.id',
+          'in',
+          eb
+            .selectFrom('alliance_members as m')
+            .select('m.school_id')
+            .where('m.alliance_id', 'in', [...actor.memberAlliances])
+            .where('m.status', '=', 'active'),
+        ),
       );
     }
     return ors.length ? eb.or(ors) : eb.lit(false);
@@ -88,21 +99,40 @@ export class SchoolService {
     if (q.tag) qb = qb.where(containsText(this.database.dialect, 's.tags', `"${q.tag}"`));
     if (q.allianceId) {
       const aid = q.allianceId;
-      qb = qb.where('s.id', 'in', (eb) => eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active'));
+      qb = qb.where('s.id', 'in', (eb) =>
+        eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active'),
+      );
     }
     if (q.q) {
       const text = q.q;
       qb = qb.where((eb) => eb.or([containsText(this.database.dialect, 's.name', text), eb('s.code', '=', text)]));
     }
     // the page's ids first (index order, nothing but the key read for skipped rows), then their columns
-    const pageIds = qb.select('s.id').orderBy('s.region_id').orderBy('s.code').limit(q.pageSize).offset((q.page - 1) * q.pageSize);
+    const pageIds = qb
+      .select('s.id')
+      .orderBy('s.region_id')
+      .orderBy('s.code')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize);
     // count and page at once (two pooled connections on PostgreSQL)
     const [{ total }, rows] = await Promise.all([
       qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
       this.db
         .selectFrom('schools as s')
         .innerJoin('regions as r', 'r.id', 's.region_id')
-        .select(['s.id', 's.code', 's.name', 's.type', 's.ownership', 's.location', 's.tags', 's.region_id', 's.students', 's.teachers', 'r.name as region_name'])
+        .select([
+          's.id',
+          's.code',
+          's.name',
+          's.type',
+          's.ownership',
+          's.location',
+          's.tags',
+          's.region_id',
+          's.students',
+          's.teachers',
+          'r.name as region_name',
+        ])
         .where('s.id', 'in', pageIds)
         .orderBy('s.region_id')
         .orderBy('s.code')
@@ -141,10 +171,24 @@ export class SchoolService {
 
   /** The school if the actor may read it; "not found" otherwise. */
   async getVisible(actor: Actor, id: string) {
-    const row = await this.db.selectFrom('schools as s').innerJoin('regions as r', 'r.id', 's.region_id').selectAll('s').select('r.name as region_name').where('s.id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('schools as s')
+      .innerJoin('regions as r', 'r.id', 's.region_id')
+      .selectAll('s')
+      .select('r.name as region_name')
+      .where('s.id', '=', id)
+      .executeTakeFirst();
     if (!row) throw notFound('school');
     const alliances = await this.alliancesOf(id);
-    if (!policy.readSchool(actor, row, alliances.map((a) => a.id), await this.openApplicationsTo(actor, id))) throw notFound('school');
+    if (
+      !policy.readSchool(
+        actor,
+        row,
+        alliances.map((a) => a.id),
+        await this.openApplicationsTo(actor, id),
+      )
+    )
+      throw notFound('school');
     return { row, alliances };
   }
 
@@ -198,8 +242,18 @@ export class SchoolService {
     const now = nowIso();
     try {
       await this.db.transaction().execute(async (tx) => {
-        await tx.insertInto('schools').values(toRow(id, input, now)).execute();
-        await audit(tx, req, { action: 'school.create', entityType: 'school', entityId: id, regionId: region.id, schoolId: id, detail: { name: input.name, code: input.code } });
+        await tx
+          .insertInto('schools')
+          .values(toRow(id, input, now))
+          .execute();
+        await audit(tx, req, {
+          action: 'school.create',
+          entityType: 'school',
+          entityId: id,
+          regionId: region.id,
+          schoolId: id,
+          detail: { name: input.name, code: input.code },
+        });
       });
     } catch (err) {
       throw mapUnique(err);
@@ -214,8 +268,19 @@ export class SchoolService {
     const patch = toPatch(input);
     try {
       await this.db.transaction().execute(async (tx) => {
-        await tx.updateTable('schools').set({ ...patch, updated_at: nowIso() }).where('id', '=', id).execute();
-        await audit(tx, req, { action: 'school.update', entityType: 'school', entityId: id, regionId: row.region_id, schoolId: id, detail: changes(row as never, patch as never) });
+        await tx
+          .updateTable('schools')
+          .set({ ...patch, updated_at: nowIso() })
+          .where('id', '=', id)
+          .execute();
+        await audit(tx, req, {
+          action: 'school.update',
+          entityType: 'school',
+          entityId: id,
+          regionId: row.region_id,
+          schoolId: id,
+          detail: changes(row as never, patch as never),
+        });
       });
     } catch (err) {
       throw mapUnique(err);
@@ -251,7 +316,14 @@ export class SchoolService {
         .values({ school_id: id, year, ...values })
         .onConflict((oc) => oc.columns(['school_id', 'year']).doUpdateSet(values))
         .execute();
-      await audit(tx, req, { action: 'school.indicators', entityType: 'school', entityId: id, regionId: row.region_id, schoolId: id, detail: { year, ...input } });
+      await audit(tx, req, {
+        action: 'school.indicators',
+        entityType: 'school',
+        entityId: id,
+        regionId: row.region_id,
+        schoolId: id,
+        detail: { year, ...input },
+      });
     });
     return (await this.indicators(id)).find((i) => i.year === year)!;
   }
@@ -285,9 +357,22 @@ export function toRow(id: string, i: z.infer<typeof SchoolCreate>, now: string):
 
 function toPatch(i: z.infer<typeof SchoolUpdate>): Partial<SchoolsTable> {
   const map: Record<string, keyof SchoolsTable> = {
-    code: 'code', creditCode: 'credit_code', name: 'name', shortName: 'short_name', type: 'type', ownership: 'ownership',
-    location: 'location', address: 'address', lat: 'lat', lng: 'lng', principal: 'principal', phone: 'phone',
-    foundedYear: 'founded_year', students: 'students', teachers: 'teachers', classes: 'classes',
+    code: 'code',
+    creditCode: 'credit_code',
+    name: 'name',
+    shortName: 'short_name',
+    type: 'type',
+    ownership: 'ownership',
+    location: 'location',
+    address: 'address',
+    lat: 'lat',
+    lng: 'lng',
+    principal: 'principal',
+    phone: 'phone',
+    foundedYear: 'founded_year',
+    students: 'students',
+    teachers: 'teachers',
+    classes: 'classes',
   };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(i)) {

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { ROLES } from '../../../common/vocab.js';
 import { Id, Line, Page } from '../schools/schema.js';
 
-export const Username = z.string().trim().regex(/^[a-zA-Z0-9_.-]{3,40}$/);
+export const Username = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9_.-]{3,40}$/);
 export const DisplayName = Line(30).min(2);
 export const Email = z.email().max(120);
 export const Mobile = z.string().regex(/^1\d{10}$/);

@@ -7,7 +7,12 @@ describe('users and grants', () => {
   let bureau: Client;
   let principal: Client;
   const auditOf = (action: string, entityId: string) =>
-    env.database.db.selectFrom('audit_log').select(['actor_id', 'ip', 'detail', 'region_id']).where('action', '=', action).where('entity_id', '=', entityId).execute();
+    env.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'ip', 'detail', 'region_id'])
+      .where('action', '=', action)
+      .where('entity_id', '=', entityId)
+      .execute();
 
   beforeAll(async () => {
     env = await makeTestEnv();
@@ -48,26 +53,49 @@ describe('users and grants', () => {
   it('refuses bad or duplicate users and users outside the scope, creating nothing', async () => {
     const before = await countRows(env.database, 'users');
     expectProblem(await principal.post('/api/users', { username: 'li_ming', displayName: '李明二', schoolId: 's_00001' }), 409, 'duplicate', ['username']);
-    expectProblem(await principal.post('/api/users', { username: 'li.ming2', displayName: '李明二', schoolId: 's_00001', phone: '13900001111' }), 409, 'duplicate', ['phone']);
-    expectProblem(await principal.post('/api/users', { username: 'bad name!', displayName: '李明', schoolId: 's_00001' }), 400, 'validation_failed', ['username']);
-    expectProblem(await principal.post('/api/users', { username: 'wang.fang', displayName: '王', schoolId: 's_00001' }), 400, 'validation_failed', ['displayName']);
-    expectProblem(await principal.post('/api/users', { username: 'wang.fang', displayName: '王芳', schoolId: 's_00001', password: 'x' }), 400, 'validation_failed', ['password']);
+    expectProblem(
+      await principal.post('/api/users', { username: 'li.ming2', displayName: '李明二', schoolId: 's_00001', phone: '13900001111' }),
+      409,
+      'duplicate',
+      ['phone'],
+    );
+    expectProblem(await principal.post('/api/users', { username: 'bad name!', displayName: '李明', schoolId: 's_00001' }), 400, 'validation_failed', [
+      'username',
+    ]);
+    expectProblem(await principal.post('/api/users', { username: 'wang.fang', displayName: '王', schoolId: 's_00001' }), 400, 'validation_failed', [
+      'displayName',
+    ]);
+    expectProblem(
+      await principal.post('/api/users', { username: 'wang.fang', displayName: '王芳', schoolId: 's_00001', password: 'x' }),
+      400,
+      'validation_failed',
+      ['password'],
+    );
     expectProblem(await principal.post('/api/users', { username: 'wang.fang', displayName: '王芳' }), 400, 'validation_failed', ['schoolId']);
     // another school is beyond the principal's reach
-    expectProblem(await principal.post('/api/users', { username: 'wang.fang', displayName: '王芳', schoolId: 's_00002' }), 400, 'validation_failed', ['schoolId']);
+    expectProblem(await principal.post('/api/users', { username: 'wang.fang', displayName: '王芳', schoolId: 's_00002' }), 400, 'validation_failed', [
+      'schoolId',
+    ]);
     const cd = await env.login('bureau_cd');
     expectProblem(await cd.post('/api/users', { username: 'wang.fang', displayName: '王芳', schoolId: 's_00025' }), 400, 'validation_failed', ['schoolId']);
     expect(await countRows(env.database, 'users')).toBe(before);
   });
 
   it('resets a password: sessions end, the user must change it again', async () => {
-    const t = await env.login('t_' + (await env.database.db.selectFrom('schools').select('code').where('id', '=', 's_00001').executeTakeFirstOrThrow()).code + '_1');
+    const t = await env.login(`t_${(await env.database.db.selectFrom('schools').select('code').where('id', '=', 's_00001').executeTakeFirstOrThrow()).code}_1`);
     const target = (await t.get('/api/auth/me')).json().user.id;
     const res = await principal.post(`/api/users/${target}/reset-password`);
     expect(res.statusCode).toBe(200);
     const pw = res.json().initialPassword;
     expect((await t.get('/api/auth/me')).statusCode).toBe(401);
-    expectProblem(await env.anon().post('/api/auth/login', { username: (await env.database.db.selectFrom('users').select('username').where('id', '=', target).executeTakeFirstOrThrow()).username, password: TEST_PASSWORD }), 401, 'invalid_credentials');
+    expectProblem(
+      await env.anon().post('/api/auth/login', {
+        username: (await env.database.db.selectFrom('users').select('username').where('id', '=', target).executeTakeFirstOrThrow()).username,
+        password: TEST_PASSWORD,
+      }),
+      401,
+      'invalid_credentials',
+    );
     const audit = await auditOf('user.reset_password', target);
     expect(audit[0]).toMatchObject({ actor_id: 'u_principal', ip: expect.any(String) });
     expect(pw).toBeTruthy();
@@ -77,7 +105,7 @@ describe('users and grants', () => {
   });
 
   it('a password reset ends the sign-in back-off someone else started on the account', async () => {
-    const username = 't_' + (await env.database.db.selectFrom('schools').select('code').where('id', '=', 's_00001').executeTakeFirstOrThrow()).code + '_2';
+    const username = `t_${(await env.database.db.selectFrom('schools').select('code').where('id', '=', 's_00001').executeTakeFirstOrThrow()).code}_2`;
     const target = (await env.database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
     for (let i = 0; i < 8; i++) await env.anon().post('/api/auth/login', { username, password: `Wrong#Guess${i}` });
     expectProblem(await env.anon().post('/api/auth/login', { username, password: TEST_PASSWORD }), 429, 'too_many_attempts');
@@ -103,8 +131,12 @@ describe('users and grants', () => {
     expectProblem(await principal.post(`/api/users/${u.id}/grants`, { role: 'alliance_admin', scopeType: 'alliance', scopeId: 'a_0001' }), 403, 'forbidden');
     expectProblem(await principal.post(`/api/users/${u.id}/grants`, { role: 'platform_admin', scopeType: 'installation' }), 403, 'forbidden');
     // the scope type must fit the role
-    expectProblem(await principal.post(`/api/users/${u.id}/grants`, { role: 'teacher', scopeType: 'region', scopeId: 'r_0003' }), 400, 'validation_failed', ['scopeType']);
-    expectProblem(await principal.post(`/api/users/${u.id}/grants`, { role: 'emperor', scopeType: 'school', scopeId: 's_00001' }), 400, 'validation_failed', ['role']);
+    expectProblem(await principal.post(`/api/users/${u.id}/grants`, { role: 'teacher', scopeType: 'region', scopeId: 'r_0003' }), 400, 'validation_failed', [
+      'scopeType',
+    ]);
+    expectProblem(await principal.post(`/api/users/${u.id}/grants`, { role: 'emperor', scopeType: 'school', scopeId: 's_00001' }), 400, 'validation_failed', [
+      'role',
+    ]);
     // nor grant anything to somebody else's user
     expectProblem(await principal.post('/api/users/u_teacher/grants', { role: 'guardian', scopeType: 'school', scopeId: 's_00001' }), 404, 'not_found');
     // a district bureau cannot make a city bureau admin

@@ -69,7 +69,11 @@ export default function AccountPage() {
                   <Input value={me.user.schoolName} disabled />
                 </Form.Item>
               )}
-              <Form.Item name="displayName" label={t('account.displayName')} rules={[{ required: true, whitespace: true, max: 50, message: t('account.displayNameRequired') }]}>
+              <Form.Item
+                name="displayName"
+                label={t('account.displayName')}
+                rules={[{ required: true, whitespace: true, max: 50, message: t('account.displayNameRequired') }]}
+              >
                 <Input maxLength={50} data-testid="profile-name" />
               </Form.Item>
               <Form.Item name="email" label={t('account.email')} rules={[{ type: 'email', message: t('account.emailInvalid') }]}>
@@ -111,7 +115,11 @@ export default function AccountPage() {
               columns={[
                 { title: t('account.role'), dataIndex: 'role', render: (r: string) => label(ROLES, r) },
                 { title: t('account.scopeType'), dataIndex: 'scopeType', render: (s: string) => t(`account.scopeTypes.${s}`) },
-                { title: t('account.scope'), dataIndex: 'scopeName', render: (n: string | null, g) => n ?? (g.scopeType === 'installation' ? t('account.scopeTypes.installation') : g.scopeId ?? '—') },
+                {
+                  title: t('account.scope'),
+                  dataIndex: 'scopeName',
+                  render: (n: string | null, g) => n ?? (g.scopeType === 'installation' ? t('account.scopeTypes.installation') : (g.scopeId ?? '—')),
+                },
                 { title: t('account.subject'), dataIndex: 'subject', render: (s: string | null) => (s ? label(SUBJECTS, s) : '—') },
               ]}
             />

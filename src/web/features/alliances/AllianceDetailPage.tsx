@@ -40,7 +40,11 @@ export default function AllianceDetailPage() {
         title={
           <span>
             {a?.name ?? t('alliance.detail')}{' '}
-            {a && <Tag color="blue" style={{ verticalAlign: 'middle' }}>{label(ALLIANCE_KINDS, a.kind)}</Tag>}
+            {a && (
+              <Tag color="blue" style={{ verticalAlign: 'middle' }}>
+                {label(ALLIANCE_KINDS, a.kind)}
+              </Tag>
+            )}
           </span>
         }
         sub={a ? `${a.regionName}${a.coreSchool ? ` · ${t('alliance.coreSchool')}${t('common.colon')}${a.coreSchool.name}` : ''}` : undefined}

@@ -48,10 +48,36 @@ export default function AlliancesPage() {
       <Card variant="borderless">
         <div className="xl-filters">
           <RegionSelect value={f.values.regionId} onChange={(v) => f.set({ regionId: v })} style={{ width: 200 }} />
-          <Select allowClear placeholder={t('alliance.kind')} value={f.values.kind} onChange={(v) => f.set({ kind: v })} options={options(ALLIANCE_KINDS)} style={{ width: 200 }} data-testid="filter-kind" />
-          <Select allowClear placeholder={t('alliance.pattern')} value={f.values.pattern} onChange={(v) => f.set({ pattern: v })} options={options(ALLIANCE_PATTERNS)} style={{ width: 160 }} data-testid="filter-pattern" />
-          <Input.Search key={f.values.q ?? ''} allowClear placeholder={t('alliance.searchPlaceholder')} defaultValue={f.values.q} onSearch={(v) => f.set({ q: v.trim() })} style={{ width: 240 }} data-testid="filter-q" />
-          <Button icon={<ReloadOutlined />} onClick={f.reset}>{t('common.reset')}</Button>
+          <Select
+            allowClear
+            placeholder={t('alliance.kind')}
+            value={f.values.kind}
+            onChange={(v) => f.set({ kind: v })}
+            options={options(ALLIANCE_KINDS)}
+            style={{ width: 200 }}
+            data-testid="filter-kind"
+          />
+          <Select
+            allowClear
+            placeholder={t('alliance.pattern')}
+            value={f.values.pattern}
+            onChange={(v) => f.set({ pattern: v })}
+            options={options(ALLIANCE_PATTERNS)}
+            style={{ width: 160 }}
+            data-testid="filter-pattern"
+          />
+          <Input.Search
+            key={f.values.q ?? ''}
+            allowClear
+            placeholder={t('alliance.searchPlaceholder')}
+            defaultValue={f.values.q}
+            onSearch={(v) => f.set({ q: v.trim() })}
+            style={{ width: 240 }}
+            data-testid="filter-q"
+          />
+          <Button icon={<ReloadOutlined />} onClick={f.reset}>
+            {t('common.reset')}
+          </Button>
         </div>
         <QueryError error={list.error} />
         <Table<AllianceSummary>
@@ -74,15 +100,26 @@ export default function AlliancesPage() {
             { title: t('alliance.name'), dataIndex: 'name', width: 200, fixed: 'left', render: (n: string, r) => <Link to={`/alliances/${r.id}`}>{n}</Link> },
             { title: t('alliance.kind'), dataIndex: 'kind', width: 110, render: (c: string) => <VocabTag vocab={ALLIANCE_KINDS} code={c} /> },
             { title: t('alliance.pattern'), dataIndex: 'pattern', width: 110, render: (c: string) => label(ALLIANCE_PATTERNS, c) },
-            { title: t('alliance.coreSchool'), dataIndex: ['coreSchool', 'name'], width: 200, render: (_: unknown, r) => r.coreSchool ? <Link to={`/schools/${r.coreSchool.id}`}>{r.coreSchool.name}</Link> : '—' },
+            {
+              title: t('alliance.coreSchool'),
+              dataIndex: ['coreSchool', 'name'],
+              width: 200,
+              render: (_: unknown, r) => (r.coreSchool ? <Link to={`/schools/${r.coreSchool.id}`}>{r.coreSchool.name}</Link> : '—'),
+            },
             { title: t('alliance.oneNX'), key: 'nx', width: 120, render: (_: unknown, r) => `1 + ${Math.max(0, r.memberCount - 1)} + ${r.partnerCount}` },
             { title: t('common.region'), dataIndex: 'regionName', width: 110 },
-            { title: t('alliance.phase'), dataIndex: 'phase', width: 100, render: (c: string | null) => (c ? <VocabTag vocab={PHASES} code={c} /> : <Tag>{t('alliance.noPhase')}</Tag>) },
+            {
+              title: t('alliance.phase'),
+              dataIndex: 'phase',
+              width: 100,
+              render: (c: string | null) => (c ? <VocabTag vocab={PHASES} code={c} /> : <Tag>{t('alliance.noPhase')}</Tag>),
+            },
             {
               title: t('alliance.reassessment'),
               dataIndex: 'reassessmentDue',
               width: 120,
-              render: (v: AllianceSummary['reassessmentDue']) => (v ? <Tag color="red">{t('alliance.due')}</Tag> : <Tag color="green">{t('alliance.notDue')}</Tag>),
+              render: (v: AllianceSummary['reassessmentDue']) =>
+                v ? <Tag color="red">{t('alliance.due')}</Tag> : <Tag color="green">{t('alliance.notDue')}</Tag>,
             },
           ]}
         />

@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Grid, Input, Modal, Select, Steps, Table, Tag, Timeline, Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Grid, Input, Modal, Select, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -76,11 +74,7 @@ export default function ApplicationsPage() {
         sub={t('application.sub')}
         extra={
           <>
-            <Button
-              icon={<DownloadOutlined />}
-              href={fileUrl('/api/applications/export.xlsx', f.values)}
-              data-testid="applications-export"
-            >
+            <Button icon={<DownloadOutlined />} href={fileUrl('/api/applications/export.xlsx', f.values)} data-testid="applications-export">
               {t('application.export')}
             </Button>
             {canApply && (
@@ -271,9 +265,7 @@ function ApplicationDrawer({ id, onClose }: { id: string | null; onClose: () => 
               </Flex>
             </Card>
           ) : (
-            OPEN.includes(a.status) && (
-              <Alert type="info" showIcon message={t('application.waitingFor', { who: t(`application.who.${a.status}`) })} />
-            )
+            OPEN.includes(a.status) && <Alert type="info" showIcon message={t('application.waitingFor', { who: t(`application.who.${a.status}`) })} />
           )}
 
           {canWithdraw(me, a) && (

@@ -11,7 +11,6 @@ import { useUrlFilters } from '../../components/useUrlFilters';
 import type { AuditEntry as AuditRow, Paged } from '../../types';
 import strings from './i18n';
 
-
 const KEYS = ['actorId', 'action', 'entityType', 'from', 'to'] as const;
 const ACTION_KEYS = Object.keys((strings['zh-CN'].audit as { actions: Record<string, string> }).actions);
 const ENTITY_KEYS = Object.keys((strings['zh-CN'].audit as { entities: Record<string, string> }).entities);
@@ -43,11 +42,7 @@ export default function AuditPage() {
         title={t('audit.title')}
         sub={t('audit.sub')}
         extra={
-          <Button
-            icon={<DownloadOutlined />}
-            href={fileUrl('/api/audit/export.xlsx', f.values)}
-            data-testid="audit-export"
-          >
+          <Button icon={<DownloadOutlined />} href={fileUrl('/api/audit/export.xlsx', f.values)} data-testid="audit-export">
             {t('audit.export')}
           </Button>
         }

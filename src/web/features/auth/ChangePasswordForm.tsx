@@ -30,7 +30,11 @@ export function ChangePasswordForm({ onDone, initial }: { onDone?: () => void; i
         )
       }
     >
-      <Form.Item name="currentPassword" label={initial ? t('password.initial') : t('password.current')} rules={[{ required: true, message: t('password.currentRequired') }]}>
+      <Form.Item
+        name="currentPassword"
+        label={initial ? t('password.initial') : t('password.current')}
+        rules={[{ required: true, message: t('password.currentRequired') }]}
+      >
         <Input.Password autoComplete="current-password" data-testid="current-password" />
       </Form.Item>
       <Form.Item name="newPassword" label={t('password.new')} rules={passwordRules(t)} extra={t('password.policy')}>

@@ -9,7 +9,7 @@ import { homePath } from '../../app/permissions';
 import { LangSwitch } from '../../components/LangSwitch';
 
 function safeNext(next: string | null): string | null {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : null;
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : null;
 }
 
 export function LoginPage() {
@@ -29,7 +29,7 @@ export function LoginPage() {
   const onFinish = (v: { username: string; password: string }) => {
     setError(null);
     login.mutate(v, {
-      onSuccess: (m) => navigate(m.user.mustChangePassword ? '/' : next ?? homePath(m), { replace: true }),
+      onSuccess: (m) => navigate(m.user.mustChangePassword ? '/' : (next ?? homePath(m)), { replace: true }),
       onError: (e) => {
         setError(e instanceof ApiError ? e.detail : String(e));
         if (e instanceof ApiError) {
@@ -48,7 +48,9 @@ export function LoginPage() {
           <LangSwitch />
         </Flex>
         <div className="xl-login-title">
-          <span className="xl-brand-mark" style={{ display: 'inline-flex' }}>校</span>
+          <span className="xl-brand-mark" style={{ display: 'inline-flex' }}>
+            校
+          </span>
           <Typography.Title level={3} style={{ margin: 0, letterSpacing: 2 }}>
             {t('app.name')}
           </Typography.Title>
@@ -70,7 +72,12 @@ export function LoginPage() {
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" placeholder={t('login.usernamePlaceholder')} />
           </Form.Item>
           <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.passwordRequired') }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" placeholder={t('login.passwordPlaceholder')} />
+            <Input.Password
+              prefix={<LockOutlined />}
+              autoComplete="current-password"
+              data-testid="login-password"
+              placeholder={t('login.passwordPlaceholder')}
+            />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={login.isPending} data-testid="login-submit">
             {t('login.submit')}
@@ -78,7 +85,9 @@ export function LoginPage() {
         </Form>
         {sso.data?.enabled && (
           <>
-            <Divider plain style={{ fontSize: 12, color: 'rgba(0,0,0,.45)' }}>{t('login.or')}</Divider>
+            <Divider plain style={{ fontSize: 12, color: 'rgba(0,0,0,.45)' }}>
+              {t('login.or')}
+            </Divider>
             <Button
               block
               size="large"

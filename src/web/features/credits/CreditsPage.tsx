@@ -1,5 +1,25 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, InputNumber, Radio, Row, Select, Skeleton, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Select,
+  Skeleton,
+  Statistic,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -31,11 +51,16 @@ export default function CreditsPage() {
   const allianceId = params.get('allianceId') ?? mine.preferred[0]?.id ?? mine.all[0]?.id;
   const tab = params.get('tab') ?? 'accounts';
   const set = (patch: Record<string, string | undefined>) =>
-    setParams((p) => {
-      const n = new URLSearchParams(p);
-      for (const [k, v] of Object.entries(patch)) if (v) n.set(k, v); else n.delete(k);
-      return n;
-    }, { replace: true });
+    setParams(
+      (p) => {
+        const n = new URLSearchParams(p);
+        for (const [k, v] of Object.entries(patch))
+          if (v) n.set(k, v);
+          else n.delete(k);
+        return n;
+      },
+      { replace: true },
+    );
   const canManage = !!allianceId && hasRole(me, ['platform_admin', 'bureau_admin', 'alliance_admin'], { allianceId });
 
   return (
@@ -61,8 +86,16 @@ export default function CreditsPage() {
             activeKey={tab}
             onChange={(k) => set({ tab: k })}
             items={[
-              { key: 'accounts', label: t('credit.tabs.accounts'), children: <AccountsTab allianceId={allianceId} onStatement={(schoolId) => set({ tab: 'statement', schoolId })} /> },
-              { key: 'statement', label: t('credit.tabs.statement'), children: <StatementTab allianceId={allianceId} schoolId={params.get('schoolId') ?? undefined} onSchool={(s) => set({ schoolId: s })} /> },
+              {
+                key: 'accounts',
+                label: t('credit.tabs.accounts'),
+                children: <AccountsTab allianceId={allianceId} onStatement={(schoolId) => set({ tab: 'statement', schoolId })} />,
+              },
+              {
+                key: 'statement',
+                label: t('credit.tabs.statement'),
+                children: <StatementTab allianceId={allianceId} schoolId={params.get('schoolId') ?? undefined} onSchool={(s) => set({ schoolId: s })} />,
+              },
               { key: 'rules', label: t('credit.tabs.rules'), children: <RulesTab allianceId={allianceId} canManage={canManage} /> },
               ...(canManage ? [{ key: 'grants', label: t('credit.tabs.grants'), children: <GrantsTab allianceId={allianceId} /> }] : []),
             ]}
@@ -92,13 +125,37 @@ function AccountsTab({ allianceId, onStatement }: { allianceId: string; onStatem
         pagination={false}
         data-testid="credit-accounts"
         columns={[
-          { title: t('credit.owner'), dataIndex: 'ownerName', render: (v: string, a) => <span data-testid="credit-account" data-owner={a.ownerId}>{v}</span> },
+          {
+            title: t('credit.owner'),
+            dataIndex: 'ownerName',
+            render: (v: string, a) => (
+              <span data-testid="credit-account" data-owner={a.ownerId}>
+                {v}
+              </span>
+            ),
+          },
           { title: t('credit.kind'), dataIndex: 'ownerType', responsive: ['md'], render: (v: string) => <Tag>{t(`credit.ownerType.${v}`)}</Tag> },
           { title: t('credit.tags'), dataIndex: 'tags', responsive: ['lg'], render: (v: string[]) => v.map((x) => <Tag key={x}>{label(SCHOOL_TAGS, x)}</Tag>) },
-          { title: t('credit.balance'), dataIndex: 'balance', align: 'right', render: (v: number, a) => <b data-testid={`balance-${a.ownerId}`} style={{ color: v < 0 ? '#cf1322' : undefined }}>{fmtNum(v)}</b> },
           {
-            title: '', key: 'x', width: 90,
-            render: (_, a) => a.ownerType === 'school' && <Button size="small" type="link" onClick={() => onStatement(a.ownerId)}>{t('credit.viewStatement')}</Button>,
+            title: t('credit.balance'),
+            dataIndex: 'balance',
+            align: 'right',
+            render: (v: number, a) => (
+              <b data-testid={`balance-${a.ownerId}`} style={{ color: v < 0 ? '#cf1322' : undefined }}>
+                {fmtNum(v)}
+              </b>
+            ),
+          },
+          {
+            title: '',
+            key: 'x',
+            width: 90,
+            render: (_, a) =>
+              a.ownerType === 'school' && (
+                <Button size="small" type="link" onClick={() => onStatement(a.ownerId)}>
+                  {t('credit.viewStatement')}
+                </Button>
+              ),
           },
         ]}
       />
@@ -143,10 +200,18 @@ function StatementTab({ allianceId, schoolId, onSchool }: { allianceId: string; 
       {s && (
         <div data-testid="statement">
           <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
-            <Col xs={12} md={6}><Statistic title={t('credit.opening')} value={s.opening} /></Col>
-            <Col xs={12} md={6}><Statistic title={t('credit.income')} value={s.credits} valueStyle={{ color: '#389e0d' }} /></Col>
-            <Col xs={12} md={6}><Statistic title={t('credit.expense')} value={s.debits} valueStyle={{ color: '#cf1322' }} /></Col>
-            <Col xs={12} md={6}><Statistic title={t('credit.closing')} value={s.closing} /></Col>
+            <Col xs={12} md={6}>
+              <Statistic title={t('credit.opening')} value={s.opening} />
+            </Col>
+            <Col xs={12} md={6}>
+              <Statistic title={t('credit.income')} value={s.credits} valueStyle={{ color: '#389e0d' }} />
+            </Col>
+            <Col xs={12} md={6}>
+              <Statistic title={t('credit.expense')} value={s.debits} valueStyle={{ color: '#cf1322' }} />
+            </Col>
+            <Col xs={12} md={6}>
+              <Statistic title={t('credit.closing')} value={s.closing} />
+            </Col>
           </Row>
           <Table
             size="small"
@@ -157,10 +222,25 @@ function StatementTab({ allianceId, schoolId, onSchool }: { allianceId: string; 
             data-testid="statement-lines"
             columns={[
               { title: t('credit.time'), dataIndex: 'at', width: 140, render: (v: string) => fmtDateTime(v) },
-              { title: t('credit.kind'), dataIndex: 'kind', width: 120, render: (v: string) => <Tag data-testid="statement-kind">{t(`credit.kinds.${v}`, { defaultValue: v })}</Tag> },
+              {
+                title: t('credit.kind'),
+                dataIndex: 'kind',
+                width: 120,
+                render: (v: string) => <Tag data-testid="statement-kind">{t(`credit.kinds.${v}`, { defaultValue: v })}</Tag>,
+              },
               { title: t('credit.memo'), dataIndex: 'memo' },
-              { title: t('credit.counterpart'), dataIndex: 'counterparts', render: (v: Statement['items'][number]['counterparts']) => v.map((c) => c.ownerName).join('、') },
-              { title: t('credit.amount'), dataIndex: 'amount', align: 'right', width: 90, render: (v: number) => <span style={{ color: v < 0 ? '#cf1322' : '#389e0d' }}>{v > 0 ? `+${v}` : v}</span> },
+              {
+                title: t('credit.counterpart'),
+                dataIndex: 'counterparts',
+                render: (v: Statement['items'][number]['counterparts']) => v.map((c) => c.ownerName).join('、'),
+              },
+              {
+                title: t('credit.amount'),
+                dataIndex: 'amount',
+                align: 'right',
+                width: 90,
+                render: (v: number) => <span style={{ color: v < 0 ? '#cf1322' : '#389e0d' }}>{v > 0 ? `+${v}` : v}</span>,
+              },
               { title: t('credit.balance'), dataIndex: 'balance', align: 'right', width: 90 },
             ]}
           />
@@ -170,7 +250,17 @@ function StatementTab({ allianceId, schoolId, onSchool }: { allianceId: string; 
   );
 }
 
-const NUM_FIELDS = ['hostSharePct', 'startingGrant', 'weakExtraGrant', 'ruralExtraGrant', 'overdraftLimit', 'refundTimelyPct', 'refundLatePct', 'resourceUseReward', 'teacherExchangeDayReward'] as const;
+const NUM_FIELDS = [
+  'hostSharePct',
+  'startingGrant',
+  'weakExtraGrant',
+  'ruralExtraGrant',
+  'overdraftLimit',
+  'refundTimelyPct',
+  'refundLatePct',
+  'resourceUseReward',
+  'teacherExchangeDayReward',
+] as const;
 
 function RulesTab({ allianceId, canManage }: { allianceId: string; canManage: boolean }) {
   const { t } = useTranslation();
@@ -195,7 +285,12 @@ function RulesTab({ allianceId, canManage }: { allianceId: string; canManage: bo
       form={form}
       layout="vertical"
       disabled={!canManage}
-      onFinish={(v) => save.mutateAsync(v).then(() => message.success(t('credit.saved'))).catch((e) => onError(e, form))}
+      onFinish={(v) =>
+        save
+          .mutateAsync(v)
+          .then(() => message.success(t('credit.saved')))
+          .catch((e) => onError(e, form))
+      }
       data-testid="credit-rules"
     >
       {!q.data.custom && <Alert type="info" showIcon message={t('credit.defaults')} style={{ marginBottom: 12 }} />}
@@ -211,7 +306,12 @@ function RulesTab({ allianceId, canManage }: { allianceId: string; canManage: bo
           <Form.Item label={t('credit.noShowPenalty')}>
             <Flex gap={8}>
               <Form.Item name={['noShowPenalty', 'mode']} noStyle>
-                <Radio.Group options={[{ value: 'percent', label: t('credit.percent') }, { value: 'fixed', label: t('credit.fixed') }]} />
+                <Radio.Group
+                  options={[
+                    { value: 'percent', label: t('credit.percent') },
+                    { value: 'fixed', label: t('credit.fixed') },
+                  ]}
+                />
               </Form.Item>
               <Form.Item name={['noShowPenalty', 'value']} noStyle>
                 <InputNumber min={0} style={{ width: 90 }} />
@@ -228,7 +328,9 @@ function RulesTab({ allianceId, canManage }: { allianceId: string; canManage: bo
         {types.map((c) => (
           <Col key={c} xs={24} sm={12} lg={8}>
             <Flex gap={6} align="center" style={{ marginBottom: 8 }}>
-              <span style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={label(FACILITY_TYPES, c)}>{label(FACILITY_TYPES, c)}</span>
+              <span style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={label(FACILITY_TYPES, c)}>
+                {label(FACILITY_TYPES, c)}
+              </span>
               <Form.Item name={['rates', c, 'offPeak']} noStyle initialValue={q.data!.rules.defaultRate.offPeak}>
                 <InputNumber min={0} size="small" style={{ width: 70 }} placeholder={t('credit.offPeak')} />
               </Form.Item>
@@ -239,10 +341,14 @@ function RulesTab({ allianceId, canManage }: { allianceId: string; canManage: bo
           </Col>
         ))}
       </Row>
-      <Typography.Text type="secondary">{t('credit.offPeak')} / {t('credit.peak')}</Typography.Text>
+      <Typography.Text type="secondary">
+        {t('credit.offPeak')} / {t('credit.peak')}
+      </Typography.Text>
       {canManage && (
         <Flex justify="end" style={{ marginTop: 12 }}>
-          <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="credit-rules-save">{t('common.save')}</Button>
+          <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="credit-rules-save">
+            {t('common.save')}
+          </Button>
         </Flex>
       )}
     </Form>
@@ -270,16 +376,26 @@ function GrantsTab({ allianceId }: { allianceId: string }) {
       initialValues={{ type: 'extra' }}
       style={{ maxWidth: 520 }}
       onFinish={(v) =>
-        grant.mutateAsync(v.type === 'starting' ? { type: 'starting', schoolId: v.schoolId } : v).then((r) => {
-          message.success(`${t('credit.granted', { n: r.granted.length, total: r.total })}${r.skipped.length ? '；' + t('credit.grantSkipped', { n: r.skipped.length }) : ''}`);
-          setKey(newKey());
-          form.resetFields();
-        }).catch((e) => onError(e, form))
+        grant
+          .mutateAsync(v.type === 'starting' ? { type: 'starting', schoolId: v.schoolId } : v)
+          .then((r) => {
+            message.success(
+              `${t('credit.granted', { n: r.granted.length, total: r.total })}${r.skipped.length ? `；${t('credit.grantSkipped', { n: r.skipped.length })}` : ''}`,
+            );
+            setKey(newKey());
+            form.resetFields();
+          })
+          .catch((e) => onError(e, form))
       }
       data-testid="credit-grant"
     >
       <Form.Item name="type" label={t('credit.grantType')}>
-        <Radio.Group options={[{ value: 'extra', label: t('credit.extra') }, { value: 'starting', label: t('credit.starting') }]} />
+        <Radio.Group
+          options={[
+            { value: 'extra', label: t('credit.extra') },
+            { value: 'starting', label: t('credit.starting') },
+          ]}
+        />
       </Form.Item>
       <Form.Item name="schoolId" label={t('credit.grantSchool')}>
         <Select allowClear placeholder={t('credit.allMembers')} options={schools.map((a) => ({ value: a.ownerId, label: a.ownerName }))} />
@@ -289,12 +405,21 @@ function GrantsTab({ allianceId }: { allianceId: string }) {
           <Form.Item name="amount" label={t('credit.grantAmount')} rules={[{ required: true, message: t('common.required') }]}>
             <InputNumber min={1} max={1_000_000} style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item name="reason" label={t('credit.grantReason')} rules={[{ required: true, message: t('common.required') }, { min: 2, message: t('common.minChars', { n: 2 }) }]}>
+          <Form.Item
+            name="reason"
+            label={t('credit.grantReason')}
+            rules={[
+              { required: true, message: t('common.required') },
+              { min: 2, message: t('common.minChars', { n: 2 }) },
+            ]}
+          >
             <Input maxLength={200} />
           </Form.Item>
         </>
       )}
-      <Button type="primary" htmlType="submit" loading={grant.isPending}>{t('credit.grantSubmit')}</Button>
+      <Button type="primary" htmlType="submit" loading={grant.isPending}>
+        {t('credit.grantSubmit')}
+      </Button>
     </Form>
   );
 }

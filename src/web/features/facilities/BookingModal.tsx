@@ -36,7 +36,17 @@ function termEnd(today: string): string {
   return `${y}-07-10`;
 }
 
-export function BookingModal({ facility, open, onClose, initial }: { facility: FacilityDetail; open: boolean; onClose: () => void; initial?: { date: string; start: string; end: string } }) {
+export function BookingModal({
+  facility,
+  open,
+  onClose,
+  initial,
+}: {
+  facility: FacilityDetail;
+  open: boolean;
+  onClose: () => void;
+  initial?: { date: string; start: string; end: string };
+}) {
   const { t } = useTranslation();
   const me = useMe();
   const { label } = useVocab();
@@ -55,7 +65,7 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
     const shared = facility.alliances.filter((a) => myIds.has(a.id) || mine.preferred.length === 0);
     return [...(ownSchool ? [{ value: OWN, label: t('booking.ownSchool') }] : []), ...shared.map((a) => ({ value: a.id, label: a.name }))];
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [facility.alliances, mine.preferred.length, ownSchool]);
+  }, [facility.alliances, mine.preferred.length, ownSchool, t, myIds.has]);
   const today = dayjs().tz(TZ).format('YYYY-MM-DD');
   const weekly = Form.useWatch('weekly', form);
 
@@ -94,7 +104,7 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
       });
       const pending = res.bookings.some((b) => b.status === 'pending');
       message.success(
-        `${t(pending ? 'booking.createdPending' : 'booking.created', { n: res.bookings.length })}${res.skipped.length ? '；' + t('booking.skipped', { n: res.skipped.length }) : ''}`,
+        `${t(pending ? 'booking.createdPending' : 'booking.created', { n: res.bookings.length })}${res.skipped.length ? `；${t('booking.skipped', { n: res.skipped.length })}` : ''}`,
       );
       onClose();
       navigate('/bookings');
@@ -136,7 +146,12 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
           if (!('acceptTerms' in changed) && !('purpose' in changed) && !('responsibleTeacher' in changed) && !('mode' in changed)) setPreview(null);
         }}
       >
-        <Form.Item name="allianceId" label={t('booking.alliance')} extra={t('booking.allianceHelp')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="allianceId"
+          label={t('booking.alliance')}
+          extra={t('booking.allianceHelp')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select options={allianceOptions} loading={mine.isLoading} data-testid="book-alliance" />
         </Form.Item>
         <Row gutter={12}>
@@ -191,7 +206,8 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
         {preview && (
           <div data-testid="book-preview-result">
             <Typography.Title level={5} style={{ marginTop: 0 }}>
-              {t('booking.occurrences')} · <span data-testid="book-free-count">{t('booking.freeN', { free: preview.free, total: preview.occurrences.length })}</span>
+              {t('booking.occurrences')} ·{' '}
+              <span data-testid="book-free-count">{t('booking.freeN', { free: preview.free, total: preview.occurrences.length })}</span>
             </Typography.Title>
             <Table
               size="small"
@@ -208,7 +224,9 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
                     <span data-testid={`occ-${o.status}`}>
                       <Tag color={STATUS_COLOR[o.status]}>{label(OCCURRENCE_STATUSES, o.status)}</Tag>
                       {o.closure?.reason && <Typography.Text type="secondary">{o.closure.reason}</Typography.Text>}
-                      {o.clash && <Typography.Text type="secondary">{`${dayjs(o.clash.start).tz(TZ).format('HH:mm')}–${dayjs(o.clash.end).tz(TZ).format('HH:mm')}`}</Typography.Text>}
+                      {o.clash && (
+                        <Typography.Text type="secondary">{`${dayjs(o.clash.start).tz(TZ).format('HH:mm')}–${dayjs(o.clash.end).tz(TZ).format('HH:mm')}`}</Typography.Text>
+                      )}
                     </span>
                   ),
                 },
@@ -217,8 +235,12 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
             {preview.free < preview.occurrences.length && preview.occurrences.length > 1 && (
               <Form.Item name="mode" label={t('booking.mode')} style={{ marginTop: 12 }}>
                 <Radio.Group>
-                  <Radio value="all_free" data-testid="book-mode-all-free">{t('booking.allFree')}</Radio>
-                  <Radio value="all_or_nothing" data-testid="book-mode-none">{t('booking.allOrNothing')}</Radio>
+                  <Radio value="all_free" data-testid="book-mode-all-free">
+                    {t('booking.allFree')}
+                  </Radio>
+                  <Radio value="all_or_nothing" data-testid="book-mode-none">
+                    {t('booking.allOrNothing')}
+                  </Radio>
                 </Radio.Group>
               </Form.Item>
             )}
@@ -229,15 +251,27 @@ export function BookingModal({ facility, open, onClose, initial }: { facility: F
                 showIcon
                 data-testid="book-quote"
                 message={t('booking.price')}
-                description={q.free
-                  ? t('booking.priceFree', { reason: t(`booking.reason_${q.reason}`) })
-                  : t('booking.priceText', { hours: q.hours, peak: q.peakHours, amount: q.amount })}
+                description={
+                  q.free
+                    ? t('booking.priceFree', { reason: t(`booking.reason_${q.reason}`) })
+                    : t('booking.priceText', { hours: q.hours, peak: q.peakHours, amount: q.amount })
+                }
               />
             )}
             {(preview.terms.safetyRules || preview.terms.responsibilityTerms) && (
               <div style={{ background: '#fffbe6', border: '1px solid #ffe58f', borderRadius: 8, padding: 12, marginBottom: 12 }}>
-                {preview.terms.safetyRules && <p style={{ margin: 0 }}><b>{t('facility.safety')}：</b>{preview.terms.safetyRules}</p>}
-                {preview.terms.responsibilityTerms && <p style={{ margin: '6px 0 0' }}><b>{t('facility.terms')}：</b>{preview.terms.responsibilityTerms}</p>}
+                {preview.terms.safetyRules && (
+                  <p style={{ margin: 0 }}>
+                    <b>{t('facility.safety')}：</b>
+                    {preview.terms.safetyRules}
+                  </p>
+                )}
+                {preview.terms.responsibilityTerms && (
+                  <p style={{ margin: '6px 0 0' }}>
+                    <b>{t('facility.terms')}：</b>
+                    {preview.terms.responsibilityTerms}
+                  </p>
+                )}
               </div>
             )}
             <Form.Item

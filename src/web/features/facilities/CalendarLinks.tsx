@@ -19,7 +19,9 @@ export function CalendarLinks() {
   if (!links.error && items.length === 0) return null;
   return (
     <Card variant="borderless" title={t('booking.icalLinks')} style={{ marginBottom: 16 }} data-testid="ical-links">
-      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('booking.icalLinksHelp')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+        {t('booking.icalLinksHelp')}
+      </Typography.Paragraph>
       <QueryError error={links.error} />
       <List
         size="small"
@@ -34,9 +36,16 @@ export function CalendarLinks() {
                 key="revoke"
                 title={t('booking.icalRevoke')}
                 description={<div style={{ maxWidth: 260 }}>{t('booking.icalRevokeConfirm')}</div>}
-                onConfirm={() => revoke.mutateAsync(l.id).then(() => message.success(t('booking.icalRevoked'))).catch(onError)}
+                onConfirm={() =>
+                  revoke
+                    .mutateAsync(l.id)
+                    .then(() => message.success(t('booking.icalRevoked')))
+                    .catch(onError)
+                }
               >
-                <Button size="small" danger data-testid="ical-revoke">{t('booking.icalRevoke')}</Button>
+                <Button size="small" danger data-testid="ical-revoke">
+                  {t('booking.icalRevoke')}
+                </Button>
               </Popconfirm>,
             ]}
           >
@@ -44,7 +53,9 @@ export function CalendarLinks() {
               <Tag>{t(`booking.icalKind_${l.kind}`)}</Tag>
               <span>{l.targetName ?? l.targetId}</span>
               <Typography.Text type="secondary">{t('booking.icalCreated', { at: fmtDateTime(l.createdAt) })}</Typography.Text>
-              <Typography.Text type="secondary">{l.lastUsedAt ? t('booking.icalUsed', { at: fmtDateTime(l.lastUsedAt) }) : t('booking.icalNeverUsed')}</Typography.Text>
+              <Typography.Text type="secondary">
+                {l.lastUsedAt ? t('booking.icalUsed', { at: fmtDateTime(l.lastUsedAt) }) : t('booking.icalNeverUsed')}
+              </Typography.Text>
             </Space>
           </List.Item>
         )}

@@ -22,13 +22,17 @@ export default function FacilitiesPage() {
   const { label, options } = useVocab();
   const f = useUrlFilters(KEYS, 12);
   const v = f.values;
-  const free = v.date && v.from && v.to
-    ? { freeFrom: dayjs.tz(`${v.date} ${v.from}`, TZ).toISOString(), freeTo: dayjs.tz(`${v.date} ${v.to}`, TZ).toISOString() }
-    : {};
+  const free =
+    v.date && v.from && v.to ? { freeFrom: dayjs.tz(`${v.date} ${v.from}`, TZ).toISOString(), freeTo: dayjs.tz(`${v.date} ${v.to}`, TZ).toISOString() } : {};
   const query = {
-    q: v.q, type: v.type, subject: v.subject, schoolId: v.schoolId,
+    q: v.q,
+    type: v.type,
+    subject: v.subject,
+    schoolId: v.schoolId,
     nearSchoolId: v.near === '1' && me.user.schoolId ? me.user.schoolId : undefined,
-    ...free, page: f.page, pageSize: f.pageSize,
+    ...free,
+    page: f.page,
+    pageSize: f.pageSize,
   };
   const list = useFacilities(query);
 
@@ -45,11 +49,34 @@ export default function FacilitiesPage() {
             style={{ width: 200 }}
             data-testid="fac-filter-q"
           />
-          <Select allowClear showSearch optionFilterProp="label" placeholder={t('facility.type')} value={v.type} onChange={(x) => f.set({ type: x })}
-            options={options(FACILITY_TYPES)} style={{ width: 180 }} data-testid="fac-filter-type" />
-          <Select allowClear showSearch optionFilterProp="label" placeholder={t('facility.subject')} value={v.subject} onChange={(x) => f.set({ subject: x })}
-            options={options(SUBJECTS)} style={{ width: 140 }} data-testid="fac-filter-subject" />
-          <SchoolSelect value={v.schoolId} onChange={(x) => f.set({ schoolId: x as string | undefined })} style={{ width: 220 }} data-testid="fac-filter-school" />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('facility.type')}
+            value={v.type}
+            onChange={(x) => f.set({ type: x })}
+            options={options(FACILITY_TYPES)}
+            style={{ width: 180 }}
+            data-testid="fac-filter-type"
+          />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('facility.subject')}
+            value={v.subject}
+            onChange={(x) => f.set({ subject: x })}
+            options={options(SUBJECTS)}
+            style={{ width: 140 }}
+            data-testid="fac-filter-subject"
+          />
+          <SchoolSelect
+            value={v.schoolId}
+            onChange={(x) => f.set({ schoolId: x as string | undefined })}
+            style={{ width: 220 }}
+            data-testid="fac-filter-school"
+          />
           {me.user.schoolId && (
             <Checkbox checked={v.near === '1'} onChange={(e) => f.set({ near: e.target.checked ? '1' : undefined })} data-testid="fac-filter-near">
               {t('facility.near')}
@@ -59,7 +86,9 @@ export default function FacilitiesPage() {
             <DatePicker
               placeholder={t('facility.freeAt')}
               value={v.date ? dayjs(v.date) : null}
-              onChange={(d) => f.set({ date: d ? d.format('YYYY-MM-DD') : undefined, from: d ? v.from ?? '14:00' : undefined, to: d ? v.to ?? '16:00' : undefined })}
+              onChange={(d) =>
+                f.set({ date: d ? d.format('YYYY-MM-DD') : undefined, from: d ? (v.from ?? '14:00') : undefined, to: d ? (v.to ?? '16:00') : undefined })
+              }
               data-testid="fac-filter-date"
             />
             {v.date && (
@@ -98,9 +127,18 @@ export default function FacilitiesPage() {
                 <Typography.Text>{x.schoolName ?? x.partnerName}</Typography.Text>
                 <Typography.Text type="secondary">
                   <TeamOutlined /> {t('facility.capacityN', { n: x.capacity })}
-                  {x.distanceKm != null && <> · <EnvironmentOutlined /> {t('facility.distanceKm', { km: x.distanceKm.toFixed(1) })}</>}
+                  {x.distanceKm != null && (
+                    <>
+                      {' '}
+                      · <EnvironmentOutlined /> {t('facility.distanceKm', { km: x.distanceKm.toFixed(1) })}
+                    </>
+                  )}
                 </Typography.Text>
-                {x.location && <Typography.Text type="secondary" ellipsis>{x.location}</Typography.Text>}
+                {x.location && (
+                  <Typography.Text type="secondary" ellipsis>
+                    {x.location}
+                  </Typography.Text>
+                )}
               </Flex>
             </Card>
           </Col>

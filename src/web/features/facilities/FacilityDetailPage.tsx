@@ -33,9 +33,11 @@ export default function FacilityDetailPage() {
       <PageHeader
         crumbs={[{ title: t('facility.find'), to: '/facilities' }, { title: f?.name ?? '…' }]}
         title={f?.name ?? t('facility.detail')}
-        sub={f ? `${f.schoolName ?? f.partnerName ?? ''}${f.location ? ' · ' + f.location : ''}` : undefined}
+        sub={f ? `${f.schoolName ?? f.partnerName ?? ''}${f.location ? ` · ${f.location}` : ''}` : undefined}
         extra={
-          f && canBook && f.status === 'active' && (
+          f &&
+          canBook &&
+          f.status === 'active' && (
             <Button type="primary" icon={<CalendarOutlined />} onClick={() => setBooking(true)} data-testid="book-open">
               {t('facility.book')}
             </Button>
@@ -55,7 +57,9 @@ export default function FacilityDetailPage() {
                 openHours={avail.data?.openHours ?? f.openHours}
                 closures={avail.data?.closures ?? f.closures}
                 events={(avail.data?.busy ?? []).map((b) => ({
-                  id: b.bookingId, start: b.start, end: b.end,
+                  id: b.bookingId,
+                  start: b.start,
+                  end: b.end,
                   kind: b.mine ? 'mine' : b.status === 'pending' ? 'pending' : 'busy',
                 }))}
               />
@@ -78,14 +82,22 @@ export default function FacilityDetailPage() {
                   {f.openHours.length === 0 ? '—' : f.openHours.map((h) => `${names[h.weekday - 1]} ${h.open}–${h.close}`).join('；')}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('facility.rules')}>
-                  {t('facility.rulesText', { min: f.minMinutes, max: f.maxMinutes, notice: f.minNoticeHours, ahead: f.maxDaysAhead, cancel: f.cancelDeadlineHours })}
+                  {t('facility.rulesText', {
+                    min: f.minMinutes,
+                    max: f.maxMinutes,
+                    notice: f.minNoticeHours,
+                    ahead: f.maxDaysAhead,
+                    cancel: f.cancelDeadlineHours,
+                  })}
                 </Descriptions.Item>
               </Descriptions>
             </Card>
             {f.photos.length > 0 && (
               <Card variant="borderless" title={t('facility.photos')} style={{ marginTop: 16 }}>
                 <div style={{ display: 'flex', gap: 8, overflowX: 'auto' }}>
-                  {f.photos.map((p) => <img key={p} src={p} alt={f.name} style={{ height: 120, borderRadius: 6 }} />)}
+                  {f.photos.map((p) => (
+                    <img key={p} src={p} alt={f.name} style={{ height: 120, borderRadius: 6 }} />
+                  ))}
                 </div>
               </Card>
             )}
@@ -102,7 +114,12 @@ export default function FacilityDetailPage() {
                   { title: t('facility.equipmentName'), dataIndex: 'name' },
                   { title: t('facility.quantity'), dataIndex: 'quantity', width: 80 },
                   { title: t('facility.usage'), dataIndex: 'usage', width: 120, render: (v: string) => label(EQUIPMENT_USAGE, v) },
-                  { title: t('facility.status'), dataIndex: 'status', width: 90, render: (v: string) => <Tag color={v === 'available' ? 'green' : 'orange'}>{label(EQUIPMENT_STATUSES, v)}</Tag> },
+                  {
+                    title: t('facility.status'),
+                    dataIndex: 'status',
+                    width: 90,
+                    render: (v: string) => <Tag color={v === 'available' ? 'green' : 'orange'}>{label(EQUIPMENT_STATUSES, v)}</Tag>,
+                  },
                 ]}
               />
             </Card>
@@ -111,14 +128,20 @@ export default function FacilityDetailPage() {
             <Card variant="borderless" title={t('facility.safety')} data-testid="fac-safety">
               {f.safetyRules && <Typography.Paragraph>{f.safetyRules}</Typography.Paragraph>}
               {f.responsibilityTerms && (
-                <Typography.Paragraph type="secondary"><b>{t('facility.terms')}：</b>{f.responsibilityTerms}</Typography.Paragraph>
+                <Typography.Paragraph type="secondary">
+                  <b>{t('facility.terms')}：</b>
+                  {f.responsibilityTerms}
+                </Typography.Paragraph>
               )}
               {f.closures.length > 0 && (
                 <>
                   <Typography.Text strong>{t('facility.closures')}</Typography.Text>
                   <ul style={{ paddingLeft: 18, margin: '6px 0 0' }}>
                     {f.closures.map((c) => (
-                      <li key={c.id}>{c.startDate === c.endDate ? c.startDate : `${c.startDate} – ${c.endDate}`} <Tag>{label(CLOSURE_KINDS, c.kind)}</Tag>{c.reason}</li>
+                      <li key={c.id}>
+                        {c.startDate === c.endDate ? c.startDate : `${c.startDate} – ${c.endDate}`} <Tag>{label(CLOSURE_KINDS, c.kind)}</Tag>
+                        {c.reason}
+                      </li>
                     ))}
                   </ul>
                 </>

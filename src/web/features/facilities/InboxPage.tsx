@@ -25,7 +25,10 @@ export default function InboxPage() {
   const here = (today.data?.items ?? []).filter((b) => b.hostSchoolId === schoolId && ['accepted', 'checked_in', 'no_show'].includes(b.status));
   const items = inbox.data?.items ?? [];
   const run = (b: Booking, act: 'approve' | 'check-in' | 'no-show', done: string) =>
-    action.mutateAsync({ id: b.id, action: act }).then(() => message.success(done)).catch(onError);
+    action
+      .mutateAsync({ id: b.id, action: act })
+      .then(() => message.success(done))
+      .catch(onError);
 
   return (
     <>
@@ -45,10 +48,25 @@ export default function InboxPage() {
                   b={b}
                   actions={
                     <Space wrap>
-                      <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => run(b, 'approve', t('booking.approved'))} data-testid="inbox-approve">
+                      <Button
+                        size="small"
+                        type="primary"
+                        icon={<CheckOutlined />}
+                        onClick={() => run(b, 'approve', t('booking.approved'))}
+                        data-testid="inbox-approve"
+                      >
                         {t('booking.approve')}
                       </Button>
-                      <Button size="small" danger icon={<CloseOutlined />} onClick={() => { form.resetFields(); setRejecting(b); }} data-testid="inbox-reject">
+                      <Button
+                        size="small"
+                        danger
+                        icon={<CloseOutlined />}
+                        onClick={() => {
+                          form.resetFields();
+                          setRejecting(b);
+                        }}
+                        data-testid="inbox-reject"
+                      >
                         {t('booking.reject')}
                       </Button>
                     </Space>
@@ -70,12 +88,18 @@ export default function InboxPage() {
                 renderItem={(b) => (
                   <BookingLine
                     b={b}
-                    actions={b.status === 'accepted' && (
-                      <Space wrap>
-                        <Button size="small" onClick={() => run(b, 'check-in', t('booking.checkedIn'))} data-testid="today-checkin">{t('booking.checkIn')}</Button>
-                        <Button size="small" danger onClick={() => run(b, 'no-show', t('booking.markedNoShow'))} data-testid="today-noshow">{t('booking.noShow')}</Button>
-                      </Space>
-                    )}
+                    actions={
+                      b.status === 'accepted' && (
+                        <Space wrap>
+                          <Button size="small" onClick={() => run(b, 'check-in', t('booking.checkedIn'))} data-testid="today-checkin">
+                            {t('booking.checkIn')}
+                          </Button>
+                          <Button size="small" danger onClick={() => run(b, 'no-show', t('booking.markedNoShow'))} data-testid="today-noshow">
+                            {t('booking.noShow')}
+                          </Button>
+                        </Space>
+                      )
+                    }
                   />
                 )}
               />
@@ -91,10 +115,13 @@ export default function InboxPage() {
         confirmLoading={action.isPending}
         onOk={async () => {
           const { reason } = await form.validateFields();
-          await action.mutateAsync({ id: rejecting!.id, action: 'reject', reason }).then(() => {
-            message.success(t('booking.rejected'));
-            setRejecting(null);
-          }).catch((e) => onError(e, form));
+          await action
+            .mutateAsync({ id: rejecting!.id, action: 'reject', reason })
+            .then(() => {
+              message.success(t('booking.rejected'));
+              setRejecting(null);
+            })
+            .catch((e) => onError(e, form));
         }}
       >
         <Form form={form} layout="vertical">

@@ -14,7 +14,12 @@ import { addDaysW, localIso, mondayOf, WeekCalendar } from './WeekCalendar';
 import { CalendarLinks } from './CalendarLinks';
 
 export const STATUS_COLORS: Record<string, string> = {
-  pending: 'gold', accepted: 'blue', checked_in: 'green', rejected: 'red', cancelled: 'default', no_show: 'volcano',
+  pending: 'gold',
+  accepted: 'blue',
+  checked_in: 'green',
+  rejected: 'red',
+  cancelled: 'default',
+  no_show: 'volcano',
 };
 
 export function BookingLine({ b, actions }: { b: Booking; actions?: React.ReactNode }) {
@@ -26,14 +31,21 @@ export function BookingLine({ b, actions }: { b: Booking; actions?: React.ReactN
         title={
           <Space wrap size={4}>
             <Link to={`/facilities/${b.facilityId}`}>{b.facilityName}</Link>
-            <Tag color={STATUS_COLORS[b.status]} data-testid="booking-status">{label(BOOKING_STATUSES, b.status)}</Tag>
+            <Tag color={STATUS_COLORS[b.status]} data-testid="booking-status">
+              {label(BOOKING_STATUSES, b.status)}
+            </Tag>
             {b.chargeAmount > 0 && !['cancelled', 'rejected'].includes(b.status) && <Tag color="purple">{`${t('booking.charge')} ${b.chargeAmount}`}</Tag>}
           </Space>
         }
         description={
           <>
-            <div>{`${fmtDateTime(b.start)}–${dayjs(b.end).tz(TZ).format('HH:mm')}`} · {label(FACILITY_TYPES, b.facilityType)}</div>
-            <div>{b.purpose} · {b.groupSize} 人 · {b.responsibleTeacher}{b.bookerName !== b.responsibleTeacher ? `（${b.bookerName}）` : ''}</div>
+            <div>
+              {`${fmtDateTime(b.start)}–${dayjs(b.end).tz(TZ).format('HH:mm')}`} · {label(FACILITY_TYPES, b.facilityType)}
+            </div>
+            <div>
+              {b.purpose} · {b.groupSize} 人 · {b.responsibleTeacher}
+              {b.bookerName !== b.responsibleTeacher ? `（${b.bookerName}）` : ''}
+            </div>
             {b.decisionReason && <Typography.Text type="danger">{b.decisionReason}</Typography.Text>}
           </>
         }
@@ -78,7 +90,9 @@ export default function MyBookingsPage() {
       />
       {feed && (
         <Card variant="borderless" style={{ marginBottom: 16 }}>
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('booking.icalHelp')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+            {t('booking.icalHelp')}
+          </Typography.Paragraph>
           <Space.Compact style={{ width: '100%' }}>
             <Input readOnly value={feed} data-testid="ical-url" />
             <Button icon={<CopyOutlined />} onClick={() => navigator.clipboard?.writeText(feed).then(() => message.success(t('booking.icalCopied')))}>
@@ -98,7 +112,11 @@ export default function MyBookingsPage() {
                 size="small"
                 value={when}
                 onChange={(v) => setWhen(v as typeof when)}
-                options={[{ value: 'upcoming', label: t('booking.upcoming') }, { value: 'past', label: t('booking.past') }, { value: 'all', label: t('booking.all') }]}
+                options={[
+                  { value: 'upcoming', label: t('booking.upcoming') },
+                  { value: 'past', label: t('booking.past') },
+                  { value: 'all', label: t('booking.all') },
+                ]}
               />
             }
           >
@@ -111,15 +129,24 @@ export default function MyBookingsPage() {
               renderItem={(b) => (
                 <BookingLine
                   b={b}
-                  actions={cancellable(b) && (
-                    <Popconfirm
-                      title={t('booking.cancel')}
-                      description={<div style={{ maxWidth: 260 }}>{t('booking.cancelConfirm', { h: 24 })}</div>}
-                      onConfirm={() => action.mutateAsync({ id: b.id, action: 'cancel' }).then(() => message.success(t('booking.cancelled'))).catch(onError)}
-                    >
-                      <Button size="small" danger data-testid="booking-cancel">{t('booking.cancel')}</Button>
-                    </Popconfirm>
-                  )}
+                  actions={
+                    cancellable(b) && (
+                      <Popconfirm
+                        title={t('booking.cancel')}
+                        description={<div style={{ maxWidth: 260 }}>{t('booking.cancelConfirm', { h: 24 })}</div>}
+                        onConfirm={() =>
+                          action
+                            .mutateAsync({ id: b.id, action: 'cancel' })
+                            .then(() => message.success(t('booking.cancelled')))
+                            .catch(onError)
+                        }
+                      >
+                        <Button size="small" danger data-testid="booking-cancel">
+                          {t('booking.cancel')}
+                        </Button>
+                      </Popconfirm>
+                    )
+                  }
                 />
               )}
             />

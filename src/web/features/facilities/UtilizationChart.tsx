@@ -26,11 +26,20 @@ export default function UtilizationChart({ labels, booked, used, names }: ChartS
     series: [
       { name: names.booked, type: 'bar', data: booked.map(pct), itemStyle: { color: '#91caff' }, barMaxWidth: 28 },
       {
-        name: names.used, type: 'line', data: used.map(pct), smooth: true, itemStyle: { color: '#1677ff' },
+        name: names.used,
+        type: 'line',
+        data: used.map(pct),
+        smooth: true,
+        itemStyle: { color: '#1677ff' },
         markLine: {
           symbol: 'none',
           data: [
-            { yAxis: 35, name: names.baseline, lineStyle: { color: '#faad14', type: 'dashed' }, label: { formatter: names.baseline, position: 'insideStartTop' } },
+            {
+              yAxis: 35,
+              name: names.baseline,
+              lineStyle: { color: '#faad14', type: 'dashed' },
+              label: { formatter: names.baseline, position: 'insideStartTop' },
+            },
             { yAxis: 70, name: names.target, lineStyle: { color: '#52c41a', type: 'dashed' }, label: { formatter: names.target, position: 'insideStartTop' } },
           ],
         },

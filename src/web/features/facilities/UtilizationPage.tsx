@@ -12,8 +12,6 @@ import { useMyAlliances, useUtilization, type Utilization } from './api';
 
 const UtilizationChart = lazy(() => import('./UtilizationChart'));
 
-
-
 const pct = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const rateTag = (x: number | null, idleAt: number) =>
   x == null ? '—' : <Tag color={x < idleAt ? 'red' : x >= 0.7 ? 'green' : x >= 0.35 ? 'blue' : 'orange'}>{pct(x)}</Tag>;
@@ -34,11 +32,19 @@ export default function UtilizationPage() {
   const from = params.get('from') ?? (by === 'term' ? termStart : dayjs(today).subtract(5, 'week').format('YYYY-MM-DD'));
   // up to yesterday: today's bookings have not been used yet
   const to = params.get('to') ?? dayjs(today).subtract(1, 'day').format('YYYY-MM-DD');
-  const set = (patch: Record<string, string>) => setParams((p) => { const n = new URLSearchParams(p); for (const [k, v] of Object.entries(patch)) n.set(k, v); return n; }, { replace: true });
+  const set = (patch: Record<string, string>) =>
+    setParams(
+      (p) => {
+        const n = new URLSearchParams(p);
+        for (const [k, v] of Object.entries(patch)) n.set(k, v);
+        return n;
+      },
+      { replace: true },
+    );
   const q = useUtilization('alliances', allianceId, { from, to, by });
   const r = q.data;
   const [tab, setTab] = useState('facilities');
-  useEffect(() => setTab('facilities'), [allianceId]);
+  useEffect(() => setTab('facilities'), []);
 
   return (
     <>
@@ -58,7 +64,14 @@ export default function UtilizationPage() {
           />
           <Input type="date" value={from} max={to} onChange={(e) => e.target.value && set({ from: e.target.value })} style={{ width: 150 }} aria-label="from" />
           <Input type="date" value={to} min={from} onChange={(e) => e.target.value && set({ to: e.target.value })} style={{ width: 150 }} aria-label="to" />
-          <Segmented value={by} onChange={(v) => set({ by: v as string })} options={[{ value: 'week', label: t('util.byWeek') }, { value: 'term', label: t('util.byTerm') }]} />
+          <Segmented
+            value={by}
+            onChange={(v) => set({ by: v as string })}
+            options={[
+              { value: 'week', label: t('util.byWeek') },
+              { value: 'term', label: t('util.byTerm') },
+            ]}
+          />
         </div>
       </Card>
       <QueryError error={q.error} />
@@ -83,20 +96,59 @@ function Report({ r, tab, setTab, typeLabel }: { r: Utilization; tab: string; se
   return (
     <div data-testid="util-report">
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
-        <Col xs={12} md={6}><Card variant="borderless"><Statistic title={t('util.usedRate')} value={pct(r.total.usedRate)} valueStyle={{ color: used >= 0.7 ? '#389e0d' : used >= 0.35 ? '#1677ff' : '#d46b08' }} /></Card></Col>
-        <Col xs={12} md={6}><Card variant="borderless"><Statistic title={t('util.bookedRate')} value={pct(r.total.bookedRate)} /></Card></Col>
-        <Col xs={12} md={6}><Card variant="borderless"><Statistic title={t('util.used')} value={r.total.usedHours} suffix={`/ ${r.total.openHours}`} /></Card></Col>
-        <Col xs={12} md={6}><Card variant="borderless"><Statistic title={t('util.idle')} value={r.total.idleFacilities} suffix={`/ ${r.total.facilities}`} valueStyle={{ color: r.total.idleFacilities ? '#cf1322' : undefined }} /></Card></Col>
+        <Col xs={12} md={6}>
+          <Card variant="borderless">
+            <Statistic
+              title={t('util.usedRate')}
+              value={pct(r.total.usedRate)}
+              valueStyle={{ color: used >= 0.7 ? '#389e0d' : used >= 0.35 ? '#1677ff' : '#d46b08' }}
+            />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card variant="borderless">
+            <Statistic title={t('util.bookedRate')} value={pct(r.total.bookedRate)} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card variant="borderless">
+            <Statistic title={t('util.used')} value={r.total.usedHours} suffix={`/ ${r.total.openHours}`} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card variant="borderless">
+            <Statistic
+              title={t('util.idle')}
+              value={r.total.idleFacilities}
+              suffix={`/ ${r.total.facilities}`}
+              valueStyle={{ color: r.total.idleFacilities ? '#cf1322' : undefined }}
+            />
+          </Card>
+        </Col>
       </Row>
       <Card variant="borderless" style={{ marginBottom: 16 }}>
         <Flex vertical gap={4}>
           <span>{r.goal.reached ? t('util.goalReached') : t('util.goalGap', { pct: gap })}</span>
-          <Progress percent={Math.round(used * 1000) / 10} success={{ percent: 35 }} strokeColor={used >= 0.7 ? '#52c41a' : '#1677ff'} format={(p) => `${p}% / 70%`} />
+          <Progress
+            percent={Math.round(used * 1000) / 10}
+            success={{ percent: 35 }}
+            strokeColor={used >= 0.7 ? '#52c41a' : '#1677ff'}
+            format={(p) => `${p}% / 70%`}
+          />
         </Flex>
         {r.total.idleFacilities > 0 && (
-          <Alert style={{ marginTop: 12 }} type="warning" showIcon data-testid="util-idle-alert"
+          <Alert
+            style={{ marginTop: 12 }}
+            type="warning"
+            showIcon
+            data-testid="util-idle-alert"
             message={t('util.idleN', { n: r.total.idleFacilities, pct: Math.round(idleAt * 100) })}
-            description={r.facilities.filter((f) => f.idle).slice(0, 6).map((f) => `${f.name}（${pct(f.usedRate)}）`).join('、')} />
+            description={r.facilities
+              .filter((f) => f.idle)
+              .slice(0, 6)
+              .map((f) => `${f.name}（${pct(f.usedRate)}）`)
+              .join('、')}
+          />
         )}
       </Card>
       <Card variant="borderless" title={t('util.trend')} style={{ marginBottom: 16 }}>
@@ -115,29 +167,69 @@ function Report({ r, tab, setTab, typeLabel }: { r: Utilization; tab: string; se
           onChange={setTab}
           items={[
             {
-              key: 'facilities', label: t('util.byFacility'),
+              key: 'facilities',
+              label: t('util.byFacility'),
               children: (
-                <Table size="small" rowKey="id" dataSource={r.facilities} pagination={{ pageSize: 10, size: 'small' }} data-testid="util-facilities"
+                <Table
+                  size="small"
+                  rowKey="id"
+                  dataSource={r.facilities}
+                  pagination={{ pageSize: 10, size: 'small' }}
+                  data-testid="util-facilities"
                   columns={[
-                    { title: t('booking.facility'), dataIndex: 'name', render: (v: string, f) => <>{v} {f.idle && <Tag color="red" data-testid="util-idle">{t('util.idle')}</Tag>}</> },
+                    {
+                      title: t('booking.facility'),
+                      dataIndex: 'name',
+                      render: (v: string, f) => (
+                        <>
+                          {v}{' '}
+                          {f.idle && (
+                            <Tag color="red" data-testid="util-idle">
+                              {t('util.idle')}
+                            </Tag>
+                          )}
+                        </>
+                      ),
+                    },
                     { title: t('facility.type'), dataIndex: 'type', render: typeLabel, responsive: ['lg'] },
                     { title: t('facility.owner'), dataIndex: 'schoolName', responsive: ['lg'] },
                     ...hoursCols,
-                  ]} />
+                  ]}
+                />
               ),
             },
             {
-              key: 'schools', label: t('util.bySchool'),
+              key: 'schools',
+              label: t('util.bySchool'),
               children: (
-                <Table size="small" rowKey="key" dataSource={r.schools} pagination={{ pageSize: 10, size: 'small' }}
-                  columns={[{ title: t('facility.owner'), dataIndex: 'name' }, { title: t('util.facilities'), dataIndex: 'facilities', align: 'right', responsive: ['md'] }, ...hoursCols]} />
+                <Table
+                  size="small"
+                  rowKey="key"
+                  dataSource={r.schools}
+                  pagination={{ pageSize: 10, size: 'small' }}
+                  columns={[
+                    { title: t('facility.owner'), dataIndex: 'name' },
+                    { title: t('util.facilities'), dataIndex: 'facilities', align: 'right', responsive: ['md'] },
+                    ...hoursCols,
+                  ]}
+                />
               ),
             },
             {
-              key: 'types', label: t('util.byType'),
+              key: 'types',
+              label: t('util.byType'),
               children: (
-                <Table size="small" rowKey="key" dataSource={r.types} pagination={false}
-                  columns={[{ title: t('facility.type'), dataIndex: 'key', render: typeLabel }, { title: t('util.facilities'), dataIndex: 'facilities', align: 'right', responsive: ['md'] }, ...hoursCols]} />
+                <Table
+                  size="small"
+                  rowKey="key"
+                  dataSource={r.types}
+                  pagination={false}
+                  columns={[
+                    { title: t('facility.type'), dataIndex: 'key', render: typeLabel },
+                    { title: t('util.facilities'), dataIndex: 'facilities', align: 'right', responsive: ['md'] },
+                    ...hoursCols,
+                  ]}
+                />
               ),
             },
           ]}

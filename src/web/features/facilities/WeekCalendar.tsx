@@ -39,7 +39,12 @@ const PX_PER_H = 36;
  * into a list per day (7 columns do not fit 390 px).
  */
 export function WeekCalendar({
-  weekStart, onWeek, events, closures = [], openHours, testId = 'week-calendar',
+  weekStart,
+  onWeek,
+  events,
+  closures = [],
+  openHours,
+  testId = 'week-calendar',
 }: {
   weekStart: string;
   onWeek: (monday: string) => void;
@@ -54,10 +59,7 @@ export function WeekCalendar({
   const days = Array.from({ length: 7 }, (_, i) => addDaysW(weekStart, i));
   const names = t('facility.weekdays').split(',');
   const closureOf = (d: string) => closures.find((c) => c.startDate <= d && d <= c.endDate);
-  const byDay = (d: string) =>
-    events
-      .filter((e) => dayjs(e.start).tz(TZ).format('YYYY-MM-DD') === d)
-      .sort((a, b) => a.start.localeCompare(b.start));
+  const byDay = (d: string) => events.filter((e) => dayjs(e.start).tz(TZ).format('YYYY-MM-DD') === d).sort((a, b) => a.start.localeCompare(b.start));
   const hm = (iso: string) => dayjs(iso).tz(TZ).format('HH:mm');
 
   const header = (
@@ -66,9 +68,23 @@ export function WeekCalendar({
         {weekStart} – {days[6]}
       </Typography.Text>
       <Flex gap={4}>
-        <Button size="small" icon={<LeftOutlined />} onClick={() => onWeek(addDaysW(weekStart, -7))} aria-label={t('facility.prevWeek')} data-testid={`${testId}-prev`} />
-        <Button size="small" onClick={() => onWeek(mondayOf(dayjs().tz(TZ).format('YYYY-MM-DD')))}>{t('facility.thisWeek')}</Button>
-        <Button size="small" icon={<RightOutlined />} onClick={() => onWeek(addDaysW(weekStart, 7))} aria-label={t('facility.nextWeek')} data-testid={`${testId}-next`} />
+        <Button
+          size="small"
+          icon={<LeftOutlined />}
+          onClick={() => onWeek(addDaysW(weekStart, -7))}
+          aria-label={t('facility.prevWeek')}
+          data-testid={`${testId}-prev`}
+        />
+        <Button size="small" onClick={() => onWeek(mondayOf(dayjs().tz(TZ).format('YYYY-MM-DD')))}>
+          {t('facility.thisWeek')}
+        </Button>
+        <Button
+          size="small"
+          icon={<RightOutlined />}
+          onClick={() => onWeek(addDaysW(weekStart, 7))}
+          aria-label={t('facility.nextWeek')}
+          data-testid={`${testId}-next`}
+        />
       </Flex>
     </Flex>
   );
@@ -92,7 +108,11 @@ export function WeekCalendar({
             <div key={d} style={{ borderTop: '1px solid #f0f0f0', padding: '8px 0' }}>
               <Flex gap={8} align="baseline" wrap>
                 <Typography.Text strong style={{ width: 96, whiteSpace: 'nowrap' }}>{`${names[i]} ${d.slice(5)}`}</Typography.Text>
-                {cl && <Tag color="red">{t('facility.closed')} · {cl.reason ?? cl.kind}</Tag>}
+                {cl && (
+                  <Tag color="red">
+                    {t('facility.closed')} · {cl.reason ?? cl.kind}
+                  </Tag>
+                )}
                 {!cl && list.length === 0 && <Typography.Text type="secondary">{t('facility.free')}</Typography.Text>}
                 {list.map((e) => (
                   <Tag key={e.id} color={COLORS[e.kind]} data-testid={`${testId}-event`}>
@@ -125,7 +145,9 @@ export function WeekCalendar({
         {days.map((d, i) => (
           <div key={d} style={{ textAlign: 'center', padding: 6, background: '#fafafa', borderLeft: '1px solid #f0f0f0', fontSize: 13, lineHeight: 1.3 }}>
             <div>{names[i]}</div>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{d.slice(5)}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {d.slice(5)}
+            </Typography.Text>
           </div>
         ))}
         <div style={{ position: 'relative', height }}>
@@ -138,16 +160,40 @@ export function WeekCalendar({
           const wd = i + 1;
           const open = (openHours ?? []).filter((h) => h.weekday === wd);
           return (
-            <div key={d} style={{ position: 'relative', height, borderLeft: '1px solid #f0f0f0', background: openHours && open.length === 0 ? '#fafafa' : undefined }}>
+            <div
+              key={d}
+              style={{ position: 'relative', height, borderLeft: '1px solid #f0f0f0', background: openHours && open.length === 0 ? '#fafafa' : undefined }}
+            >
               {Array.from({ length: TO_H - FROM_H }, (_, h) => (
                 <div key={h} style={{ position: 'absolute', top: h * PX_PER_H, left: 0, right: 0, borderTop: '1px dashed #f5f5f5' }} />
               ))}
               {open.map((h) => (
-                <div key={h.open} style={{ position: 'absolute', top: hmTop(h.open), height: hmTop(h.close) - hmTop(h.open), left: 0, right: 0, background: 'rgba(82,196,26,0.06)' }} />
+                <div
+                  key={h.open}
+                  style={{
+                    position: 'absolute',
+                    top: hmTop(h.open),
+                    height: hmTop(h.close) - hmTop(h.open),
+                    left: 0,
+                    right: 0,
+                    background: 'rgba(82,196,26,0.06)',
+                  }}
+                />
               ))}
               {cl && (
-                <div style={{ position: 'absolute', inset: 0, background: 'repeating-linear-gradient(45deg,#fff1f0,#fff1f0 6px,#fff 6px,#fff 12px)', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
-                  <Tag color="red" style={{ whiteSpace: 'normal', textAlign: 'center' }}>{cl.reason ?? t('facility.closed')}</Tag>
+                <div
+                  style={{
+                    position: 'absolute',
+                    inset: 0,
+                    background: 'repeating-linear-gradient(45deg,#fff1f0,#fff1f0 6px,#fff 6px,#fff 12px)',
+                    display: 'flex',
+                    alignItems: 'center',
+                    justifyContent: 'center',
+                  }}
+                >
+                  <Tag color="red" style={{ whiteSpace: 'normal', textAlign: 'center' }}>
+                    {cl.reason ?? t('facility.closed')}
+                  </Tag>
                 </div>
               )}
               {byDay(d).map((e) => (
@@ -155,8 +201,17 @@ export function WeekCalendar({
                   <div
                     data-testid={`${testId}-event`}
                     style={{
-                      position: 'absolute', top: top(e.start), height: Math.max(14, top(e.end) - top(e.start)), left: 3, right: 3,
-                      background: COLORS[e.kind], color: e.kind === 'busy' ? '#262626' : '#fff', borderRadius: 4, fontSize: 11, padding: '1px 4px', overflow: 'hidden',
+                      position: 'absolute',
+                      top: top(e.start),
+                      height: Math.max(14, top(e.end) - top(e.start)),
+                      left: 3,
+                      right: 3,
+                      background: COLORS[e.kind],
+                      color: e.kind === 'busy' ? '#262626' : '#fff',
+                      borderRadius: 4,
+                      fontSize: 11,
+                      padding: '1px 4px',
+                      overflow: 'hidden',
                     }}
                   >
                     {hm(e.start)}–{hm(e.end)} {e.title ?? ''}

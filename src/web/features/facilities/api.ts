@@ -19,7 +19,10 @@ export type Utilization = UtilizationReport & { scope: { kind: 'alliance' | 'sch
 /** POST with an Idempotency-Key: a retried click or a flaky network never books twice. */
 export async function postIdempotent<T>(path: string, body: unknown, key: string): Promise<T> {
   const headers: Record<string, string> = {
-    Accept: 'application/json', 'Accept-Language': getLang(), 'Content-Type': 'application/json', 'Idempotency-Key': key,
+    Accept: 'application/json',
+    'Accept-Language': getLang(),
+    'Content-Type': 'application/json',
+    'Idempotency-Key': key,
   };
   const token = csrfToken();
   if (token) headers['X-CSRF-Token'] = token;
@@ -27,7 +30,11 @@ export async function postIdempotent<T>(path: string, body: unknown, key: string
   try {
     res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin' });
   } catch {
-    throw new ApiError({ status: 0, code: 'network', detail: getLang() === 'en-US' ? 'Network error: the server cannot be reached' : '网络错误：无法连接服务器' });
+    throw new ApiError({
+      status: 0,
+      code: 'network',
+      detail: getLang() === 'en-US' ? 'Network error: the server cannot be reached' : '网络错误：无法连接服务器',
+    });
   }
   const json = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => ({})) : {};
   if (!res.ok) throw new ApiError({ ...json, status: res.status });
@@ -97,7 +104,8 @@ export function useBookingAction() {
 export function useCalendarLink() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { kind: 'facility' | 'school' | 'teacher'; id: string }) => api.post<{ url: string; kind: string; id: string }>('/api/calendar/tokens', body),
+    mutationFn: (body: { kind: 'facility' | 'school' | 'teacher'; id: string }) =>
+      api.post<{ url: string; kind: string; id: string }>('/api/calendar/tokens', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['calendar-tokens'] }),
   });
 }

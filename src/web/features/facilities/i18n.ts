@@ -179,7 +179,8 @@ const strings: Strings = {
       safety: 'Safety rules',
       terms: 'Responsibility terms',
       rules: 'Booking rules',
-      rulesText: '{{min}}–{{max}} minutes per booking; at least {{notice}} h notice; at most {{ahead}} days ahead; cancel {{cancel}} h before the start for a refund',
+      rulesText:
+        '{{min}}–{{max}} minutes per booking; at least {{notice}} h notice; at most {{ahead}} days ahead; cancel {{cancel}} h before the start for a refund',
       openHours: 'Open hours',
       closures: 'Closures',
       week: 'Week',
@@ -244,7 +245,8 @@ const strings: Strings = {
       icalCopy: 'Copy link',
       icalCopied: 'Copied',
       icalLinks: 'My calendar links',
-      icalLinksHelp: 'A link is shown once, when it is made. It stops working when the account is disabled or loses access; revoke links you no longer use or may have leaked.',
+      icalLinksHelp:
+        'A link is shown once, when it is made. It stops working when the account is disabled or loses access; revoke links you no longer use or may have leaked.',
       icalRevoke: 'Revoke',
       icalRevokeConfirm: 'Calendars using this link will stop updating. Revoke it?',
       icalRevoked: 'Revoked',

@@ -1,6 +1,24 @@
 import { useMemo, useState } from 'react';
 import {
-  Alert, App, Button, Card, Flex, Form, Grid, Radio, Result, Select, Space, Statistic, Steps, Switch, Table, Tag, Tooltip, Typography, Upload,
+  Alert,
+  App,
+  Button,
+  Card,
+  Flex,
+  Form,
+  Grid,
+  Radio,
+  Result,
+  Select,
+  Space,
+  Statistic,
+  Steps,
+  Switch,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+  Upload,
 } from 'antd';
 import { DownloadOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -49,7 +67,7 @@ const MAX_BYTES = 5 * 1024 * 1024;
 
 function downloadCsv(name: string, rows: string[][]) {
   const text = rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n');
-  const blob = new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' });
+  const blob = new Blob([`\ufeff${text}`], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -72,9 +90,7 @@ export default function ImportPage() {
   const mySchools = me.grants.filter((g) => g.role === 'school_admin' && g.scopeId);
   const [step, setStep] = useState(0);
   const [kind, setKind] = useState<Kind>(canSchools ? 'schools' : 'users');
-  const [regionId, setRegionId] = useState<string | undefined>(
-    () => me.grants.find((g) => g.role === 'bureau_admin' && g.scopeId)?.scopeId ?? undefined,
-  );
+  const [regionId, setRegionId] = useState<string | undefined>(() => me.grants.find((g) => g.role === 'bureau_admin' && g.scopeId)?.scopeId ?? undefined);
   const [schoolId, setSchoolId] = useState<string | undefined>(mySchools.length === 1 ? mySchools[0]!.scopeId! : undefined);
   const [preview, setPreview] = useState<ImportOut | null>(null);
   const [uploadError, setUploadError] = useState<ApiError | null>(null);
@@ -88,7 +104,8 @@ export default function ImportPage() {
 
   // regions: the platform admin may import anywhere (provinces too); a bureau below its own region
   const target = kind === 'schools' ? regionId : kind === 'regions' ? (isPlatformAdmin(me) ? 'all' : regionId) : schoolId;
-  const uploadQuery = kind === 'schools' ? { kind, regionId } : kind === 'regions' ? { kind, regionId: isPlatformAdmin(me) ? undefined : regionId } : { kind, schoolId };
+  const uploadQuery =
+    kind === 'schools' ? { kind, regionId } : kind === 'regions' ? { kind, regionId: isPlatformAdmin(me) ? undefined : regionId } : { kind, schoolId };
 
   const upload = async (file: File) => {
     setUploadError(null);
@@ -184,14 +201,26 @@ export default function ImportPage() {
           <Form layout="vertical" style={{ maxWidth: 560 }}>
             <Form.Item label={t('imports.kind')}>
               <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="import-kind">
-                {canSchools && <Radio.Button value="schools" data-testid="import-kind-schools">{t('imports.kinds.schools')}</Radio.Button>}
-                <Radio.Button value="users" data-testid="import-kind-users">{t('imports.kinds.users')}</Radio.Button>
-                {canSchools && <Radio.Button value="regions" data-testid="import-kind-regions">{t('imports.kinds.regions')}</Radio.Button>}
+                {canSchools && (
+                  <Radio.Button value="schools" data-testid="import-kind-schools">
+                    {t('imports.kinds.schools')}
+                  </Radio.Button>
+                )}
+                <Radio.Button value="users" data-testid="import-kind-users">
+                  {t('imports.kinds.users')}
+                </Radio.Button>
+                {canSchools && (
+                  <Radio.Button value="regions" data-testid="import-kind-regions">
+                    {t('imports.kinds.regions')}
+                  </Radio.Button>
+                )}
               </Radio.Group>
             </Form.Item>
             {kind === 'regions' ? (
               isPlatformAdmin(me) ? (
-                <Typography.Paragraph type="secondary" data-testid="import-regions-hint">{t('imports.regionsHint')}</Typography.Paragraph>
+                <Typography.Paragraph type="secondary" data-testid="import-regions-hint">
+                  {t('imports.regionsHint')}
+                </Typography.Paragraph>
               ) : (
                 <Form.Item label={t('imports.targetRegionParent')} required>
                   <RegionSelect value={regionId} onChange={setRegionId} allowClear={false} style={{ width: '100%' }} data-testid="import-region" />
@@ -307,9 +336,7 @@ export default function ImportPage() {
           />
         )}
 
-        {step === 3 && preview && (
-          <ResultStep preview={preview} onAgain={() => restart()} />
-        )}
+        {step === 3 && preview && <ResultStep preview={preview} onAgain={() => restart()} />}
       </Card>
 
       <Card variant="borderless" title={t('imports.history')} size="small">
@@ -356,8 +383,16 @@ export default function ImportPage() {
 }
 
 function PreviewStep({
-  preview, onlyInvalid, setOnlyInvalid, actions,
-}: { preview: ImportOut; onlyInvalid: boolean; setOnlyInvalid: (v: boolean) => void; actions: React.ReactNode }) {
+  preview,
+  onlyInvalid,
+  setOnlyInvalid,
+  actions,
+}: {
+  preview: ImportOut;
+  onlyInvalid: boolean;
+  setOnlyInvalid: (v: boolean) => void;
+  actions: React.ReactNode;
+}) {
   const { t } = useTranslation();
   const labelOf = useMemo(() => new Map(preview.columns.map((c) => [c.key, c.label])), [preview.columns]);
   const rows = onlyInvalid ? preview.rows.filter((r) => !r.valid) : preview.rows;
@@ -380,7 +415,12 @@ function PreviewStep({
       </Flex>
       {preview.status === 'previewed' &&
         (preview.invalidCount > 0 ? (
-          <Alert type="error" showIcon message={t('imports.hasInvalid', { count: preview.invalidCount, valid: preview.validCount })} data-testid="import-invalid-alert" />
+          <Alert
+            type="error"
+            showIcon
+            message={t('imports.hasInvalid', { count: preview.invalidCount, valid: preview.validCount })}
+            data-testid="import-invalid-alert"
+          />
         ) : (
           <Alert type="success" showIcon message={t('imports.allValid', { count: preview.total })} />
         ))}
@@ -453,8 +493,14 @@ function ResultStep({ preview, onAgain }: { preview: ImportOut; onAgain: () => v
       <Result
         status="success"
         title={t('imports.done')}
-        subTitle={<span data-testid="import-result">{t('imports.doneText', { count: preview.importedCount ?? 0, kind: t(`imports.kindShort.${preview.kind}`) })}</span>}
-        extra={<Button type="primary" onClick={onAgain} data-testid="import-again">{t('imports.again')}</Button>}
+        subTitle={
+          <span data-testid="import-result">{t('imports.doneText', { count: preview.importedCount ?? 0, kind: t(`imports.kindShort.${preview.kind}`) })}</span>
+        }
+        extra={
+          <Button type="primary" onClick={onAgain} data-testid="import-again">
+            {t('imports.again')}
+          </Button>
+        }
       />
       {pw.length > 0 && (
         <Card size="small" title={t('imports.passwordsTitle')} data-testid="import-passwords">
@@ -473,7 +519,15 @@ function ResultStep({ preview, onAgain }: { preview: ImportOut; onAgain: () => v
             pagination={false}
             columns={[
               { title: t('imports.username'), dataIndex: 'username' },
-              { title: t('imports.password'), dataIndex: 'password', render: (p: string) => <Typography.Text code copyable>{p}</Typography.Text> },
+              {
+                title: t('imports.password'),
+                dataIndex: 'password',
+                render: (p: string) => (
+                  <Typography.Text code copyable>
+                    {p}
+                  </Typography.Text>
+                ),
+              },
             ]}
           />
         </Card>

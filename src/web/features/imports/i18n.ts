@@ -9,7 +9,8 @@ const strings: Strings = {
       kind: '导入内容',
       kinds: { schools: '学校', users: '用户（教师、学生、家长等）', regions: '区域' },
       kindShort: { schools: '学校', users: '用户', regions: '区域' },
-      regionsHint: '区域按“省 → 市 → 区县”导入：每行填 6 位行政区划代码（GB/T 2260）、名称和上级区域代码（省级留空）；上级可以是已有区域，也可以是同一文件中的行。',
+      regionsHint:
+        '区域按“省 → 市 → 区县”导入：每行填 6 位行政区划代码（GB/T 2260）、名称和上级区域代码（省级留空）；上级可以是已有区域，也可以是同一文件中的行。',
       targetRegionParent: '导入到哪个区域之下',
       targetRegion: '导入到区域',
       targetSchool: '导入到学校',
@@ -66,7 +67,8 @@ const strings: Strings = {
       kind: 'What to import',
       kinds: { schools: 'Schools', users: 'Users (teachers, students, guardians …)', regions: 'Regions' },
       kindShort: { schools: 'school', users: 'user', regions: 'region' },
-      regionsHint: 'Regions are imported province → city → county: each row has the 6-digit GB/T 2260 code, the name and the parent’s code (empty for a province); the parent may exist already or be another row of the file.',
+      regionsHint:
+        'Regions are imported province → city → county: each row has the 6-digit GB/T 2260 code, the name and the parent’s code (empty for a province); the parent may exist already or be another row of the file.',
       targetRegionParent: 'Below which region',
       targetRegion: 'Target region',
       targetSchool: 'Target school',

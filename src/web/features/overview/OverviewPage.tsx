@@ -24,13 +24,17 @@ function Bars({ rows, vocab, color }: { rows: { code: string; count: number }[];
   if (rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.noData')} />;
   return (
     <div>
-      {[...rows].sort((a, b) => b.count - a.count).map((r) => (
-        <div className="xl-bar-row" key={r.code}>
-          <span className="xl-bar-label" title={label(vocab, r.code)}>{label(vocab, r.code)}</span>
-          <Progress percent={(r.count / max) * 100} showInfo={false} strokeColor={color} size="small" />
-          <span className="xl-bar-count">{fmtNum(r.count)}</span>
-        </div>
-      ))}
+      {[...rows]
+        .sort((a, b) => b.count - a.count)
+        .map((r) => (
+          <div className="xl-bar-row" key={r.code}>
+            <span className="xl-bar-label" title={label(vocab, r.code)}>
+              {label(vocab, r.code)}
+            </span>
+            <Progress percent={(r.count / max) * 100} showInfo={false} strokeColor={color} size="small" />
+            <span className="xl-bar-count">{fmtNum(r.count)}</span>
+          </div>
+        ))}
     </div>
   );
 }
@@ -57,7 +61,10 @@ function FirstRun() {
       <Steps
         style={{ maxWidth: 760, margin: '0 auto' }}
         current={0}
-        items={(['regions', 'schools', 'alliances'] as const).map((k) => ({ title: t(`overview.firstRun.steps.${k}`), description: t(`overview.firstRun.stepText.${k}`) }))}
+        items={(['regions', 'schools', 'alliances'] as const).map((k) => ({
+          title: t(`overview.firstRun.steps.${k}`),
+          description: t(`overview.firstRun.stepText.${k}`),
+        }))}
       />
       <Typography.Paragraph type="secondary" style={{ textAlign: 'center', marginTop: 24, fontSize: 12 }}>
         {t('overview.firstRun.cli')} <Typography.Text code>xiaolian region create --code 360000 --name 江西省</Typography.Text>
@@ -87,7 +94,9 @@ function CvFigure({ rows }: { rows: EquityRow[] }) {
         <div className="xl-cv-row" key={r.indicator}>
           <div className="xl-cv-head">
             <span className="xl-cv-label">{label(RESOURCE_INDICATORS, r.indicator)}</span>
-            <span className="xl-cv-value" style={{ color: r.cv === null ? undefined : cvColor(r.cv) }}>{cvDigits(r.cv)}</span>
+            <span className="xl-cv-value" style={{ color: r.cv === null ? undefined : cvColor(r.cv) }}>
+              {cvDigits(r.cv)}
+            </span>
           </div>
           <div className="xl-cv-track">
             {r.cv !== null && <div className="xl-cv-fill" style={{ width: pos(r.cv), background: cvColor(r.cv) }} />}
@@ -142,7 +151,10 @@ export default function OverviewPage() {
         extra={<RegionSelect value={regionId} onChange={setPicked} allowClear={false} style={{ width: 220 }} data-testid="overview-region" />}
       />
       <QueryError error={regions.error || overview.error} />
-      {!regionId && !regions.isLoading && !regions.error && (canSee(me, 'regions') && (regions.data ?? []).length === 0 ? <FirstRun /> : <Empty description={t('overview.noRegion')} />)}
+      {!regionId &&
+        !regions.isLoading &&
+        !regions.error &&
+        (canSee(me, 'regions') && (regions.data ?? []).length === 0 ? <FirstRun /> : <Empty description={t('overview.noRegion')} />)}
       {overview.isLoading && <Skeleton active paragraph={{ rows: 8 }} />}
       {d && (
         <>
@@ -231,7 +243,9 @@ export default function OverviewPage() {
                   dataIndex: 'cv',
                   align: 'right',
                   render: (v: number | null) =>
-                    v === null ? '—' : v > CV_LIMITS.primary ? (
+                    v === null ? (
+                      '—'
+                    ) : v > CV_LIMITS.primary ? (
                       <Tag color="red">{cvDigits(v)}</Tag>
                     ) : v > CV_LIMITS.junior ? (
                       <Tag color="orange">{cvDigits(v)}</Tag>
@@ -268,11 +282,22 @@ export default function OverviewPage() {
                 scroll={{ x: 520 }}
                 columns={[
                   { title: t('alliance.name'), dataIndex: 'name', render: (n: string, r) => <Link to={`/alliances/${r.allianceId}`}>{n}</Link> },
-                  { title: t('alliance.lastAssessedOn'), dataIndex: 'lastAssessedOn', render: (v: string | null) => (v ? fmtDate(v) : t('alliance.neverAssessed')) },
+                  {
+                    title: t('alliance.lastAssessedOn'),
+                    dataIndex: 'lastAssessedOn',
+                    render: (v: string | null) => (v ? fmtDate(v) : t('alliance.neverAssessed')),
+                  },
                   {
                     title: t('alliance.dueOn'),
                     dataIndex: 'dueOn',
-                    render: (v: string) => (v <= today ? <Tag color="red">{fmtDate(v)} {t('alliance.overdue')}</Tag> : fmtDate(v)),
+                    render: (v: string) =>
+                      v <= today ? (
+                        <Tag color="red">
+                          {fmtDate(v)} {t('alliance.overdue')}
+                        </Tag>
+                      ) : (
+                        fmtDate(v)
+                      ),
                   },
                 ]}
               />

@@ -80,7 +80,11 @@ const strings: Strings = {
         create: 'Create your first region',
         import: 'Import regions from Excel',
         steps: { regions: 'Create regions', schools: 'Add or import schools', alliances: 'Form alliances' },
-        stepText: { regions: 'Province → city → county, 6-digit codes', schools: 'Add them in a county, or import from Excel', alliances: 'Pick the core and member schools' },
+        stepText: {
+          regions: 'Province → city → county, 6-digit codes',
+          schools: 'Add them in a county, or import from Excel',
+          alliances: 'Pick the core and member schools',
+        },
         cli: 'An operator can also create them on the server:',
       },
     },

@@ -109,11 +109,21 @@ function RegionForm({ editing, onClose }: { editing: Editing; onClose: () => voi
           name="code"
           label={t('regions.code')}
           extra={editing.mode === 'edit' && editing.hasChildren ? t('regions.codeLocked') : t('regions.codeHint', { pattern })}
-          rules={[{ required: true, message: t('common.required') }, { pattern: /^\d{6}$/, message: t('regions.codeHint', { pattern }) }]}
+          rules={[
+            { required: true, message: t('common.required') },
+            { pattern: /^\d{6}$/, message: t('regions.codeHint', { pattern }) },
+          ]}
         >
           <Input maxLength={6} inputMode="numeric" disabled={editing.mode === 'edit' && editing.hasChildren} data-testid="region-form-code" />
         </Form.Item>
-        <Form.Item name="name" label={t('regions.name')} rules={[{ required: true, message: t('common.required') }, { min: 2, message: t('common.minChars', { n: 2 }) }]}>
+        <Form.Item
+          name="name"
+          label={t('regions.name')}
+          rules={[
+            { required: true, message: t('common.required') },
+            { min: 2, message: t('common.minChars', { n: 2 }) },
+          ]}
+        >
           <Input maxLength={40} data-testid="region-form-name" />
         </Form.Item>
       </Form>
@@ -163,7 +173,9 @@ export default function RegionsPage() {
         extra={
           <>
             <Link to="/imports">
-              <Button icon={<ImportOutlined />} data-testid="regions-import">{t('regions.importLink')}</Button>
+              <Button icon={<ImportOutlined />} data-testid="regions-import">
+                {t('regions.importLink')}
+              </Button>
             </Link>
             {admin && (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ mode: 'create', parent: null })} data-testid="regions-create-root">
@@ -186,12 +198,13 @@ export default function RegionsPage() {
           // everything open (new regions too) except what the user folded
           expandable={{
             expandedRowKeys: list.filter((r) => !folded.has(r.id)).map((r) => r.id),
-            onExpand: (open, r) => setFolded((f) => {
-              const next = new Set(f);
-              if (open) next.delete(r.id);
-              else next.add(r.id);
-              return next;
-            }),
+            onExpand: (open, r) =>
+              setFolded((f) => {
+                const next = new Set(f);
+                if (open) next.delete(r.id);
+                else next.add(r.id);
+                return next;
+              }),
           }}
           locale={{ emptyText: t('regions.empty') }}
           onRow={(r) => ({ 'data-testid': `region-row-${r.code}` }) as never}
@@ -212,7 +225,12 @@ export default function RegionsPage() {
                 return (
                   <Space size={4} wrap>
                     {canChild && (
-                      <Button size="small" icon={<PlusOutlined />} onClick={() => setEditing({ mode: 'create', parent: r })} data-testid={`region-add-${r.code}`}>
+                      <Button
+                        size="small"
+                        icon={<PlusOutlined />}
+                        onClick={() => setEditing({ mode: 'create', parent: r })}
+                        data-testid={`region-add-${r.code}`}
+                      >
                         {t('regions.addChild')}
                       </Button>
                     )}

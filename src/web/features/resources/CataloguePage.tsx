@@ -60,7 +60,12 @@ export default function CataloguePage() {
         {bySubject.length > 0 && (
           <Flex wrap gap={6} style={{ marginBottom: 12 }} data-testid="catalogue-summary">
             {bySubject.map((s) => (
-              <Tag key={s.subject} color={s.subject === f.values.subject ? 'blue' : undefined} style={{ cursor: 'pointer' }} onClick={() => f.set({ subject: s.subject })}>
+              <Tag
+                key={s.subject}
+                color={s.subject === f.values.subject ? 'blue' : undefined}
+                style={{ cursor: 'pointer' }}
+                onClick={() => f.set({ subject: s.subject })}
+              >
                 {s.label || label(SUBJECTS, s.subject)} {s.count}
               </Tag>
             ))}

@@ -30,8 +30,18 @@ const SORTS = ['relevance', 'newest', 'rating', 'use'] as const;
 const PAGE_SIZE = 10;
 
 function FacetGroup({
-  name, values, selected, vocab, onPick,
-}: { name: FacetKey; values: FacetValue[]; selected?: string; vocab?: Vocab; onPick: (v: string | undefined) => void }) {
+  name,
+  values,
+  selected,
+  vocab,
+  onPick,
+}: {
+  name: FacetKey;
+  values: FacetValue[];
+  selected?: string;
+  vocab?: Vocab;
+  onPick: (v: string | undefined) => void;
+}) {
   const { t } = useTranslation();
   const { label } = useVocab();
   const [all, setAll] = useState(false);
@@ -44,12 +54,7 @@ function FacetGroup({
         {shown.map((v) => {
           const active = selected === v.value;
           return (
-            <Tag.CheckableTag
-              key={v.value}
-              checked={active}
-              onChange={() => onPick(active ? undefined : v.value)}
-              data-testid={`facet-${name}-${v.value}`}
-            >
+            <Tag.CheckableTag key={v.value} checked={active} onChange={() => onPick(active ? undefined : v.value)} data-testid={`facet-${name}-${v.value}`}>
               {v.label || (vocab ? label(vocab, v.value) : v.value)} <span className="xl-facet-count">{v.count}</span>
             </Tag.CheckableTag>
           );
@@ -243,7 +248,14 @@ export default function LibraryPage() {
         </Row>
       </Card>
       {isMobile && (
-        <Drawer placement="bottom" height="75%" open={filtersOpen} onClose={() => setFiltersOpen(false)} title={t('resource.filters')} data-testid="resource-filters-drawer">
+        <Drawer
+          placement="bottom"
+          height="75%"
+          open={filtersOpen}
+          onClose={() => setFiltersOpen(false)}
+          title={t('resource.filters')}
+          data-testid="resource-filters-drawer"
+        >
           {facetPanel}
         </Drawer>
       )}

@@ -48,9 +48,15 @@ export function Notifications() {
                   n.title
                 )}
               </div>
-              {n.body && <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'pre-wrap' }}>{n.body}</Typography.Text>}
+              {n.body && (
+                <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'pre-wrap' }}>
+                  {n.body}
+                </Typography.Text>
+              )}
             </div>
-            <Typography.Text type="secondary" style={{ fontSize: 12, flex: 'none', marginLeft: 8 }}>{fmtDateTime(n.createdAt)}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12, flex: 'none', marginLeft: 8 }}>
+              {fmtDateTime(n.createdAt)}
+            </Typography.Text>
           </List.Item>
         )}
       />

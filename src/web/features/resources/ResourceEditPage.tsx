@@ -12,8 +12,21 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
 import { uploadResourceFile, useRemoveFile, useResource, useSaveResource, type ResourceDetail, type ResourceInput } from './api';
 import {
-  DIFFICULTY, FAMILY_LABELS, FILE_ROLES, KIND_RULES, LICENCES, RESOURCE_KINDS, RESOURCE_LANGUAGES, STAGES, TEXTBOOK_EDITIONS, VISIBILITY,
-  GRADES, formatBytes, gradesOf, stageOfGrade, type ResourceKind,
+  DIFFICULTY,
+  FAMILY_LABELS,
+  FILE_ROLES,
+  KIND_RULES,
+  LICENCES,
+  RESOURCE_KINDS,
+  RESOURCE_LANGUAGES,
+  STAGES,
+  TEXTBOOK_EDITIONS,
+  VISIBILITY,
+  GRADES,
+  formatBytes,
+  gradesOf,
+  stageOfGrade,
+  type ResourceKind,
 } from './vocab';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api';
@@ -88,13 +101,27 @@ export default function ResourceEditPage() {
   useEffect(() => {
     if (!r) return;
     form.setFieldsValue({
-      kind: r.kind, title: r.title, description: r.description, subject: r.subject, stage: r.stage,
-      grade: r.grade ?? undefined, textbookEdition: r.textbookEdition ?? undefined, chapter: r.chapter ?? undefined, difficulty: r.difficulty ?? undefined,
-      tags: r.tags, authors: r.authorsDetail.map((a) => a.name), language: r.language, licence: r.licence, visibility: r.visibility,
+      kind: r.kind,
+      title: r.title,
+      description: r.description,
+      subject: r.subject,
+      stage: r.stage,
+      grade: r.grade ?? undefined,
+      textbookEdition: r.textbookEdition ?? undefined,
+      chapter: r.chapter ?? undefined,
+      difficulty: r.difficulty ?? undefined,
+      tags: r.tags,
+      authors: r.authorsDetail.map((a) => a.name),
+      language: r.language,
+      licence: r.licence,
+      visibility: r.visibility,
     });
   }, [r, form]);
 
-  const accept = rules.families.map((f) => EXT[f]).filter(Boolean).join(',');
+  const accept = rules.families
+    .map((f) => EXT[f])
+    .filter(Boolean)
+    .join(',');
   const allowed = rules.families.map((f) => FAMILY_LABELS[f][lang]).join('、');
 
   const addFile = (file: File) => {
@@ -200,7 +227,17 @@ export default function ResourceEditPage() {
       />
       {locked && <Alert type="warning" showIcon style={{ marginBottom: 16 }} message={t('resource.form.locked')} />}
       {r?.status === 'published' && <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('resource.form.publishedHelp')} />}
-      {failure && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={failure} data-testid="resource-form-error" closable onClose={() => setFailure(null)} />}
+      {failure && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={failure}
+          data-testid="resource-form-error"
+          closable
+          onClose={() => setFailure(null)}
+        />
+      )}
       <Form<FormValues>
         form={form}
         layout="vertical"
@@ -306,19 +343,19 @@ export default function ResourceEditPage() {
                   renderItem={(f) => (
                     <List.Item
                       actions={[
-                        <Popconfirm
-                          key="rm"
-                          title={t('resource.removeFileConfirm')}
-                          onConfirm={() => removeFile.mutate(f.id, { onError: (e) => onError(e) })}
-                        >
+                        <Popconfirm key="rm" title={t('resource.removeFileConfirm')} onConfirm={() => removeFile.mutate(f.id, { onError: (e) => onError(e) })}>
                           <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('resource.removeFile')} disabled={locked} />
                         </Popconfirm>,
                       ]}
                     >
                       <Space size={6} wrap style={{ minWidth: 0 }}>
                         {f.role !== 'main' && <Tag>{label(FILE_ROLES, f.role)}</Tag>}
-                        <Typography.Text ellipsis style={{ maxWidth: 240 }}>{f.name}</Typography.Text>
-                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmtSize(f.size)}</Typography.Text>
+                        <Typography.Text ellipsis style={{ maxWidth: 240 }}>
+                          {f.name}
+                        </Typography.Text>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {fmtSize(f.size)}
+                        </Typography.Text>
                       </Space>
                     </List.Item>
                   )}
@@ -370,18 +407,31 @@ export default function ResourceEditPage() {
                               options={options(FILE_ROLES).filter((o) => o.value !== 'main')}
                             />
                           )}
-                          <Typography.Text ellipsis style={{ maxWidth: 220 }}>{p.file.name}</Typography.Text>
-                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmtSize(p.file.size)}</Typography.Text>
+                          <Typography.Text ellipsis style={{ maxWidth: 220 }}>
+                            {p.file.name}
+                          </Typography.Text>
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            {fmtSize(p.file.size)}
+                          </Typography.Text>
                         </Space>
                         {busy && !p.error && <Progress percent={p.percent} size="small" />}
-                        {p.error && <Typography.Text type="danger" style={{ fontSize: 12 }}>{p.error}</Typography.Text>}
+                        {p.error && (
+                          <Typography.Text type="danger" style={{ fontSize: 12 }}>
+                            {p.error}
+                          </Typography.Text>
+                        )}
                       </Flex>
                     </List.Item>
                   )}
                 />
               )}
               {hasFiles && (
-                <Form.Item name="versionNote" label={t('resource.form.versionNote')} style={{ marginTop: 12, marginBottom: 0 }} extra={t('resource.form.versionHelp')}>
+                <Form.Item
+                  name="versionNote"
+                  label={t('resource.form.versionNote')}
+                  style={{ marginTop: 12, marginBottom: 0 }}
+                  extra={t('resource.form.versionHelp')}
+                >
                   <Input maxLength={200} data-testid="resource-version-note" />
                 </Form.Item>
               )}
@@ -390,7 +440,13 @@ export default function ResourceEditPage() {
               <Button onClick={() => navigate(r ? `/resources/${r.id}` : '/resources')} disabled={!!busy}>
                 {t('common.cancel')}
               </Button>
-              <Button icon={<SaveOutlined />} loading={busy === 'draft'} disabled={locked || !!busy} onClick={() => void submit('draft')} data-testid="resource-save-draft">
+              <Button
+                icon={<SaveOutlined />}
+                loading={busy === 'draft'}
+                disabled={locked || !!busy}
+                onClick={() => void submit('draft')}
+                data-testid="resource-save-draft"
+              >
                 {r?.status === 'published' ? t('common.save') : t('resource.form.saveDraft')}
               </Button>
               <Button

@@ -1,10 +1,40 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
-  App, Button, Card, Col, Descriptions, Empty, Flex, Form, Grid, Input, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic,
-  Tabs, Tag, Timeline, Tooltip, Typography,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Grid,
+  Input,
+  List,
+  Modal,
+  Popconfirm,
+  Rate,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Statistic,
+  Tabs,
+  Tag,
+  Timeline,
+  Tooltip,
+  Typography,
 } from 'antd';
 import {
-  CheckOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, HeartFilled, HeartOutlined, RollbackOutlined, SendOutlined, InboxOutlined,
+  CheckOutlined,
+  DeleteOutlined,
+  DownloadOutlined,
+  EditOutlined,
+  HeartFilled,
+  HeartOutlined,
+  RollbackOutlined,
+  SendOutlined,
+  InboxOutlined,
   ReadOutlined,
 } from '@ant-design/icons';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -19,7 +49,15 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
 import { withTestId } from '../../components/testid';
 import {
-  useAddComment, useComments, useDeleteComment, useFavourite, useRate, useReportUse, useResource, useResourceAction, useReview,
+  useAddComment,
+  useComments,
+  useDeleteComment,
+  useFavourite,
+  useRate,
+  useReportUse,
+  useResource,
+  useResourceAction,
+  useReview,
   type ResourceDetail,
 } from './api';
 import { KindTag, LicenceTag, RatingSummary, StatusTag, VisibilityTag } from './components';
@@ -107,7 +145,14 @@ function Comments({ r }: { r: ResourceDetail }) {
     <div data-testid="resource-comments">
       {r.status === 'published' && mayComment && (
         <Flex vertical gap={8} style={{ marginBottom: 16 }}>
-          <Input.TextArea rows={2} value={body} onChange={(e) => setBody(e.target.value)} maxLength={1000} placeholder={t('resource.commentPlaceholder')} data-testid="comment-input" />
+          <Input.TextArea
+            rows={2}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            maxLength={1000}
+            placeholder={t('resource.commentPlaceholder')}
+            data-testid="comment-input"
+          />
           <Button
             type="primary"
             style={{ alignSelf: 'flex-end' }}
@@ -131,8 +176,20 @@ function Comments({ r }: { r: ResourceDetail }) {
             actions={
               c.canDelete
                 ? [
-                    <Popconfirm key="d" title={t('resource.deleteComment')} onConfirm={() => del.mutate(c.id, { onError: (e) => onError(e) })} okButtonProps={withTestId('comment-delete-ok')}>
-                      <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid={`comment-delete-${c.id}`} />
+                    <Popconfirm
+                      key="d"
+                      title={t('resource.deleteComment')}
+                      onConfirm={() => del.mutate(c.id, { onError: (e) => onError(e) })}
+                      okButtonProps={withTestId('comment-delete-ok')}
+                    >
+                      <Button
+                        type="text"
+                        size="small"
+                        danger
+                        icon={<DeleteOutlined />}
+                        aria-label={t('common.delete')}
+                        data-testid={`comment-delete-${c.id}`}
+                      />
                     </Popconfirm>,
                   ]
                 : undefined
@@ -142,8 +199,14 @@ function Comments({ r }: { r: ResourceDetail }) {
               title={
                 <Space size={8} wrap>
                   <span>{c.userName ?? '—'}</span>
-                  {c.schoolName && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{c.schoolName}</Typography.Text>}
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmtDateTime(c.createdAt)}</Typography.Text>
+                  {c.schoolName && (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {c.schoolName}
+                    </Typography.Text>
+                  )}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {fmtDateTime(c.createdAt)}
+                  </Typography.Text>
                 </Space>
               }
               description={<span style={{ whiteSpace: 'pre-wrap', color: 'rgba(0,0,0,.8)' }}>{c.body}</span>}
@@ -189,54 +252,64 @@ function Reviews({ r }: { r: ResourceDetail }) {
   const { label } = useVocab();
   return (
     <>
-    {reviews.length === 0 && <Empty description={t('resource.noReviews')} />}
-    {reviews.length > 0 && <List
-      dataSource={reviews}
-      data-testid="resource-reviews"
-      renderItem={(rv) => (
-        <List.Item>
-          <div style={{ width: '100%' }}>
-            <Space wrap>
-              <Tag color={rv.decision === 'publish' ? 'success' : 'warning'}>{t(`resource.review.decision.${rv.decision}`, { defaultValue: rv.decision })}</Tag>
-              <span>{rv.reviewer}</span>
-              {rv.versionNumber && <Typography.Text type="secondary">{t('resource.versionN', { n: rv.versionNumber })}</Typography.Text>}
-              <Typography.Text type="secondary">{fmtDateTime(rv.createdAt)}</Typography.Text>
-              <Typography.Text type="secondary">{t('resource.review.average')}{t('common.colon')}{rv.average.toFixed(1)}</Typography.Text>
-            </Space>
-            {rv.comment && <div style={{ margin: '6px 0', whiteSpace: 'pre-wrap' }}>{rv.comment}</div>}
-            <Flex wrap gap={8} style={{ fontSize: 12, color: 'rgba(0,0,0,.6)' }}>
-              {Object.entries(rv.scores ?? {}).map(([k, v]) => (
-                <span key={k}>
-                  {items.find((i) => i.code === k)?.[lang] ?? k}：{v}
-                </span>
-              ))}
-            </Flex>
-          </div>
-        </List.Item>
-      )}
-    />}
-    {r.history.length > 0 && (
-      <>
-        <Typography.Title level={5} style={{ marginTop: 16 }}>{t('resource.history')}</Typography.Title>
-        <Timeline
-          data-testid="resource-history"
-          items={r.history.map((h, i) => ({
-            key: i,
-            children: (
-              <div>
-                <Space wrap size={6}>
-                  <strong>{label(WORKFLOW_STEPS, h.step)}</strong>
-                  <StatusTag status={h.toStatus} />
-                  {h.actor && <span>{h.actor}</span>}
-                  <Typography.Text type="secondary">{fmtDateTime(h.at)}</Typography.Text>
+      {reviews.length === 0 && <Empty description={t('resource.noReviews')} />}
+      {reviews.length > 0 && (
+        <List
+          dataSource={reviews}
+          data-testid="resource-reviews"
+          renderItem={(rv) => (
+            <List.Item>
+              <div style={{ width: '100%' }}>
+                <Space wrap>
+                  <Tag color={rv.decision === 'publish' ? 'success' : 'warning'}>
+                    {t(`resource.review.decision.${rv.decision}`, { defaultValue: rv.decision })}
+                  </Tag>
+                  <span>{rv.reviewer}</span>
+                  {rv.versionNumber && <Typography.Text type="secondary">{t('resource.versionN', { n: rv.versionNumber })}</Typography.Text>}
+                  <Typography.Text type="secondary">{fmtDateTime(rv.createdAt)}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t('resource.review.average')}
+                    {t('common.colon')}
+                    {rv.average.toFixed(1)}
+                  </Typography.Text>
                 </Space>
-                {h.comment && <div style={{ whiteSpace: 'pre-wrap' }}>{h.comment}</div>}
+                {rv.comment && <div style={{ margin: '6px 0', whiteSpace: 'pre-wrap' }}>{rv.comment}</div>}
+                <Flex wrap gap={8} style={{ fontSize: 12, color: 'rgba(0,0,0,.6)' }}>
+                  {Object.entries(rv.scores ?? {}).map(([k, v]) => (
+                    <span key={k}>
+                      {items.find((i) => i.code === k)?.[lang] ?? k}：{v}
+                    </span>
+                  ))}
+                </Flex>
               </div>
-            ),
-          }))}
+            </List.Item>
+          )}
         />
-      </>
-    )}
+      )}
+      {r.history.length > 0 && (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {t('resource.history')}
+          </Typography.Title>
+          <Timeline
+            data-testid="resource-history"
+            items={r.history.map((h, i) => ({
+              key: i,
+              children: (
+                <div>
+                  <Space wrap size={6}>
+                    <strong>{label(WORKFLOW_STEPS, h.step)}</strong>
+                    <StatusTag status={h.toStatus} />
+                    {h.actor && <span>{h.actor}</span>}
+                    <Typography.Text type="secondary">{fmtDateTime(h.at)}</Typography.Text>
+                  </Space>
+                  {h.comment && <div style={{ whiteSpace: 'pre-wrap' }}>{h.comment}</div>}
+                </div>
+              ),
+            }))}
+          />
+        </>
+      )}
     </>
   );
 }
@@ -273,7 +346,11 @@ export default function ResourcePage() {
           status="404"
           title={t('resource.notFound')}
           subTitle={t('resource.notFoundHelp')}
-          extra={<Button type="primary" onClick={() => navigate('/resources')}>{t('resource.backToLibrary')}</Button>}
+          extra={
+            <Button type="primary" onClick={() => navigate('/resources')}>
+              {t('resource.backToLibrary')}
+            </Button>
+          }
         />
       </div>
     );
@@ -281,68 +358,65 @@ export default function ResourcePage() {
   const file = files.find((f) => f.id === fileId);
   const can = r?.can;
   const run = (a: 'submit' | 'withdraw' | 'archive', confirm?: string) => {
-    const go = () =>
-      action.mutate({ action: a }, { onSuccess: () => message.success(t(`resource.done.${a}`)), onError: (e) => onError(e) });
+    const go = () => action.mutate({ action: a }, { onSuccess: () => message.success(t(`resource.done.${a}`)), onError: (e) => onError(e) });
     if (confirm) modal.confirm({ title: confirm, onOk: go, okButtonProps: withTestId('resource-confirm-ok') });
     else go();
   };
 
   const actionsCard = r && (
-            <Card size="small" variant="borderless" data-testid="resource-actions">
-              <Flex vertical gap={10}>
-                {file && (
-                  <Tooltip title={can?.download ? undefined : r.downloadBlockedReason ?? t('resource.downloadForbidden')}>
-                    <Button
-                      block
-                      type="primary"
-                      icon={<DownloadOutlined />}
-                      disabled={!can?.download}
-                      href={can?.download ? file.downloadUrl : undefined}
-                      data-testid="resource-download"
-                    >
-                      {t('resource.download')}
-                    </Button>
-                  </Tooltip>
-                )}
-                {file && !can?.download && (
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="resource-download-reason">
-                    {r.downloadBlockedReason ?? t('resource.downloadForbidden')}
-                  </Typography.Text>
-                )}
-                {r.status === 'published' && (
-                  <Flex gap={8} wrap>
-                    <Button
-                      icon={r.favourite ? <HeartFilled style={{ color: '#eb2f96' }} /> : <HeartOutlined />}
-                      loading={fav.isPending}
-                      onClick={() => fav.mutate(!r.favourite, { onError: (e) => onError(e) })}
-                      data-testid="resource-favourite"
-                      aria-pressed={!!r.favourite}
-                    >
-                      {r.favourite ? t('resource.favourited') : t('resource.favourite')}
-                    </Button>
-                    {can?.use && (
-                      <Button icon={<ReadOutlined />} onClick={() => setUseOpen(true)} data-testid="resource-use">
-                        {r.myUses.length ? t('resource.usedAgain') : t('resource.useInClass')}
-                      </Button>
-                    )}
-                  </Flex>
-                )}
-                {r.status === 'published' && can?.rate && (
-                  <div data-testid="resource-my-rating">
-                    <Typography.Text type="secondary">{t('resource.myRating')}</Typography.Text>
-                    <div>
-                      <Rate
-                        value={r.myRating ?? 0}
-                        onChange={(v) =>
-                          v && rate.mutate(v, { onSuccess: () => message.success(t('resource.rated')), onError: (e) => onError(e) })
-                        }
-                        data-testid="resource-rate"
-                      />
-                    </div>
-                  </div>
-                )}
-              </Flex>
-            </Card>
+    <Card size="small" variant="borderless" data-testid="resource-actions">
+      <Flex vertical gap={10}>
+        {file && (
+          <Tooltip title={can?.download ? undefined : (r.downloadBlockedReason ?? t('resource.downloadForbidden'))}>
+            <Button
+              block
+              type="primary"
+              icon={<DownloadOutlined />}
+              disabled={!can?.download}
+              href={can?.download ? file.downloadUrl : undefined}
+              data-testid="resource-download"
+            >
+              {t('resource.download')}
+            </Button>
+          </Tooltip>
+        )}
+        {file && !can?.download && (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="resource-download-reason">
+            {r.downloadBlockedReason ?? t('resource.downloadForbidden')}
+          </Typography.Text>
+        )}
+        {r.status === 'published' && (
+          <Flex gap={8} wrap>
+            <Button
+              icon={r.favourite ? <HeartFilled style={{ color: '#eb2f96' }} /> : <HeartOutlined />}
+              loading={fav.isPending}
+              onClick={() => fav.mutate(!r.favourite, { onError: (e) => onError(e) })}
+              data-testid="resource-favourite"
+              aria-pressed={!!r.favourite}
+            >
+              {r.favourite ? t('resource.favourited') : t('resource.favourite')}
+            </Button>
+            {can?.use && (
+              <Button icon={<ReadOutlined />} onClick={() => setUseOpen(true)} data-testid="resource-use">
+                {r.myUses.length ? t('resource.usedAgain') : t('resource.useInClass')}
+              </Button>
+            )}
+          </Flex>
+        )}
+        {r.status === 'published' && can?.rate && (
+          <div data-testid="resource-my-rating">
+            <Typography.Text type="secondary">{t('resource.myRating')}</Typography.Text>
+            <div>
+              <Rate
+                value={r.myRating ?? 0}
+                onChange={(v) => v && rate.mutate(v, { onSuccess: () => message.success(t('resource.rated')), onError: (e) => onError(e) })}
+                data-testid="resource-rate"
+              />
+            </div>
+          </div>
+        )}
+      </Flex>
+    </Card>
   );
 
   return (
@@ -422,9 +496,15 @@ export default function ResourcePage() {
             {!isMobile && actionsCard}
             <Card size="small" variant="borderless" style={{ marginTop: 16 }} data-testid="resource-stats">
               <Row gutter={8}>
-                <Col span={8}><Statistic title={t('resource.views')} value={fmtNum(r.views)} valueStyle={{ fontSize: 18 }} /></Col>
-                <Col span={8}><Statistic title={t('resource.downloads')} value={fmtNum(r.downloads)} valueStyle={{ fontSize: 18 }} /></Col>
-                <Col span={8}><Statistic title={t('resource.uses')} value={fmtNum(r.uses)} valueStyle={{ fontSize: 18 }} /></Col>
+                <Col span={8}>
+                  <Statistic title={t('resource.views')} value={fmtNum(r.views)} valueStyle={{ fontSize: 18 }} />
+                </Col>
+                <Col span={8}>
+                  <Statistic title={t('resource.downloads')} value={fmtNum(r.downloads)} valueStyle={{ fontSize: 18 }} />
+                </Col>
+                <Col span={8}>
+                  <Statistic title={t('resource.uses')} value={fmtNum(r.uses)} valueStyle={{ fontSize: 18 }} />
+                </Col>
               </Row>
               <div style={{ marginTop: 8 }} data-testid="resource-rating">
                 <RatingSummary avg={r.rating} count={r.ratingCount} />
@@ -445,9 +525,7 @@ export default function ResourcePage() {
                 <Descriptions.Item label={t('resource.language')}>{label(RESOURCE_LANGUAGES, r.language)}</Descriptions.Item>
                 <Descriptions.Item label={t('resource.authors')}>{r.authors.join('、') || '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('resource.school')}>{r.school.name}</Descriptions.Item>
-                <Descriptions.Item label={t('resource.tags')}>
-                  {r.tags?.length ? r.tags.map((x) => <Tag key={x}>{x}</Tag>) : '—'}
-                </Descriptions.Item>
+                <Descriptions.Item label={t('resource.tags')}>{r.tags?.length ? r.tags.map((x) => <Tag key={x}>{x}</Tag>) : '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('resource.publishedAt')}>{fmtDateTime(r.publishedAt)}</Descriptions.Item>
                 {r.reviewer && <Descriptions.Item label={t('resource.reviewer')}>{r.reviewer.name}</Descriptions.Item>}
               </Descriptions>

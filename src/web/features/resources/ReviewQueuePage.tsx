@@ -74,8 +74,12 @@ export default function ReviewQueuePage() {
               width: 280,
               render: (v: string, r) => (
                 <Space direction="vertical" size={2}>
-                  <Link to={`/resources/${r.id}`} data-testid={`queue-open-${r.id}`}>{v}</Link>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{subjectLine(r)}</Typography.Text>
+                  <Link to={`/resources/${r.id}`} data-testid={`queue-open-${r.id}`}>
+                    {v}
+                  </Link>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {subjectLine(r)}
+                  </Typography.Text>
                 </Space>
               ),
             },

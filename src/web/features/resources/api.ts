@@ -30,7 +30,6 @@ export type ResourceUpdate = z.input<typeof S.ResourceUpdate>;
 export type ReviewInput = z.input<typeof S.ReviewIn>;
 export type UseInput = z.input<typeof S.UseIn>;
 
-
 export function useResources(query: Query) {
   return useQuery({
     queryKey: ['resources', 'list', query],
@@ -191,7 +190,7 @@ export function useRemoveFile(id: string) {
   });
 }
 
-export function useDeleteComment(id: string) {
+export function useDeleteComment(_id: string) {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: (commentId: string) => api.delete<unknown>(`/api/resource-comments/${commentId}`),

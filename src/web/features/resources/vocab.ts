@@ -2,8 +2,22 @@
 import { GRADES, RUBRICS, stageOfGrade, type ResourceKind, type RubricItem } from '../../../common/resources';
 
 export {
-  RESOURCE_KINDS, LICENCES, VISIBILITY, RESOURCE_STATUS as RESOURCE_STATUSES, STAGES, GRADES, TEXTBOOK_EDITIONS, DIFFICULTY,
-  RESOURCE_LANGUAGES, FILE_ROLES, WORKFLOW_STEPS, KIND_RULES, FAMILY_LABELS, MIME_FAMILY, formatBytes, stageOfGrade,
+  RESOURCE_KINDS,
+  LICENCES,
+  VISIBILITY,
+  RESOURCE_STATUS as RESOURCE_STATUSES,
+  STAGES,
+  GRADES,
+  TEXTBOOK_EDITIONS,
+  DIFFICULTY,
+  RESOURCE_LANGUAGES,
+  FILE_ROLES,
+  WORKFLOW_STEPS,
+  KIND_RULES,
+  FAMILY_LABELS,
+  MIME_FAMILY,
+  formatBytes,
+  stageOfGrade,
 } from '../../../common/resources';
 export type { RubricItem, ResourceKind } from '../../../common/resources';
 

@@ -47,7 +47,13 @@ export default function SchoolDetailPage() {
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={16}>
             <Card variant="borderless" title={t('school.profile')} size="small" style={{ height: '100%' }}>
-              <Descriptions column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small" bordered data-testid="school-profile" styles={{ label: { whiteSpace: 'nowrap' } }}>
+              <Descriptions
+                column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 2 }}
+                size="small"
+                bordered
+                data-testid="school-profile"
+                styles={{ label: { whiteSpace: 'nowrap' } }}
+              >
                 <Descriptions.Item label={t('school.name')}>{s.name}</Descriptions.Item>
                 <Descriptions.Item label={t('school.shortName')}>{s.shortName || '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('school.code')}>{s.code}</Descriptions.Item>
@@ -56,7 +62,9 @@ export default function SchoolDetailPage() {
                 <Descriptions.Item label={t('school.ownership')}>{label(OWNERSHIP, s.ownership)}</Descriptions.Item>
                 <Descriptions.Item label={t('school.location')}>{label(LOCATIONS, s.location)}</Descriptions.Item>
                 <Descriptions.Item label={t('common.region')}>{s.regionName}</Descriptions.Item>
-                <Descriptions.Item label={t('school.tags')}><VocabTags vocab={SCHOOL_TAGS} codes={s.tags} /></Descriptions.Item>
+                <Descriptions.Item label={t('school.tags')}>
+                  <VocabTags vocab={SCHOOL_TAGS} codes={s.tags} />
+                </Descriptions.Item>
                 <Descriptions.Item label={t('school.principal')}>{s.principal || '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('school.phone')}>{s.phone || '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('school.foundedYear')}>{s.foundedYear ?? '—'}</Descriptions.Item>
@@ -66,12 +74,20 @@ export default function SchoolDetailPage() {
                 <Descriptions.Item label={t('school.latLng')}>
                   {s.lat != null && s.lng != null ? `${s.lat.toFixed(5)}, ${s.lng.toFixed(5)}` : '—'}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('school.address')} span={{ xs: 1, sm: 2 }}>{s.address || '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('school.address')} span={{ xs: 1, sm: 2 }}>
+                  {s.address || '—'}
+                </Descriptions.Item>
               </Descriptions>
             </Card>
           </Col>
           <Col xs={24} xl={8}>
-            <Card variant="borderless" title={`${t('school.alliances')} (${s.alliances.length})`} size="small" style={{ height: '100%' }} data-testid="school-alliances">
+            <Card
+              variant="borderless"
+              title={`${t('school.alliances')} (${s.alliances.length})`}
+              size="small"
+              style={{ height: '100%' }}
+              data-testid="school-alliances"
+            >
               {s.alliances.length === 0 ? (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('school.noAlliances')} />
               ) : (
@@ -117,14 +133,19 @@ export default function SchoolDetailPage() {
                   data-testid="computed-indicators"
                   dataSource={RESOURCE_INDICATORS.terms.map((term) => ({ code: term.code }))}
                   columns={[
-                    { title: t('overview.indicator'), dataIndex: 'code', render: (c: string) => label(RESOURCE_INDICATORS, c), width: 220, fixed: 'left' as const },
+                    {
+                      title: t('overview.indicator'),
+                      dataIndex: 'code',
+                      render: (c: string) => label(RESOURCE_INDICATORS, c),
+                      width: 220,
+                      fixed: 'left' as const,
+                    },
                     ...indicators.map((y) => ({
                       title: t('overview.yearN', { year: y.year }),
                       key: String(y.year),
                       align: 'right' as const,
                       width: 100,
-                      render: (_: unknown, r: { code: string }) =>
-                        fmtNum(y.computed?.[r.code] ?? null, r.code === 'equipment_value_per_student' ? 0 : 2),
+                      render: (_: unknown, r: { code: string }) => fmtNum(y.computed?.[r.code] ?? null, r.code === 'equipment_value_per_student' ? 0 : 2),
                     })),
                   ]}
                 />
@@ -150,15 +171,19 @@ export default function SchoolDetailPage() {
                       render: (v: number | null) => fmtNum(v, f.step && f.step < 1 ? 1 : 0),
                     })),
                     ...(canEdit
-                      ? [{
-                          title: t('common.actions'),
-                          key: 'a',
-                          fixed: 'right' as const,
-                          width: 80,
-                          render: (_: unknown, r: IndicatorYear) => (
-                            <Button type="link" size="small" onClick={() => setEditing(r)} data-testid={`indicator-edit-${r.year}`}>{t('common.edit')}</Button>
-                          ),
-                        }]
+                      ? [
+                          {
+                            title: t('common.actions'),
+                            key: 'a',
+                            fixed: 'right' as const,
+                            width: 80,
+                            render: (_: unknown, r: IndicatorYear) => (
+                              <Button type="link" size="small" onClick={() => setEditing(r)} data-testid={`indicator-edit-${r.year}`}>
+                                {t('common.edit')}
+                              </Button>
+                            ),
+                          },
+                        ]
                       : []),
                   ]}
                 />
@@ -167,9 +192,7 @@ export default function SchoolDetailPage() {
           )}
         </Row>
       )}
-      {s && editing !== undefined && (
-        <IndicatorModal schoolId={s.id} open initial={editing} onClose={() => setEditing(undefined)} />
-      )}
+      {s && editing !== undefined && <IndicatorModal schoolId={s.id} open initial={editing} onClose={() => setEditing(undefined)} />}
     </>
   );
 }

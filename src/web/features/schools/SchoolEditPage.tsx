@@ -10,8 +10,22 @@ import { RegionSelect } from '../../components/selects';
 import { useSaveSchool, useSchool, type SchoolInput } from './api';
 
 const FIELDS = [
-  'regionId', 'code', 'name', 'shortName', 'creditCode', 'type', 'ownership', 'location', 'tags',
-  'address', 'lat', 'lng', 'principal', 'phone', 'foundedYear', 'classes',
+  'regionId',
+  'code',
+  'name',
+  'shortName',
+  'creditCode',
+  'type',
+  'ownership',
+  'location',
+  'tags',
+  'address',
+  'lat',
+  'lng',
+  'principal',
+  'phone',
+  'foundedYear',
+  'classes',
 ] as const;
 
 function normalize(v: Record<string, unknown>): Record<string, unknown> {
@@ -66,7 +80,11 @@ export default function SchoolEditPage() {
   return (
     <>
       <PageHeader
-        crumbs={[{ title: t('menu.schools'), to: '/schools' }, ...(id ? [{ title: school.data?.name ?? '…', to: `/schools/${id}` }] : []), { title: isNew ? t('school.create') : t('common.edit') }]}
+        crumbs={[
+          { title: t('menu.schools'), to: '/schools' },
+          ...(id ? [{ title: school.data?.name ?? '…', to: `/schools/${id}` }] : []),
+          { title: isNew ? t('school.create') : t('common.edit') },
+        ]}
         title={isNew ? t('school.create') : t('school.edit')}
       />
       <QueryError error={school.error} />
@@ -74,7 +92,14 @@ export default function SchoolEditPage() {
         <Skeleton active />
       ) : (
         <Card variant="borderless">
-          <Form form={form} layout="vertical" onFinish={onFinish} initialValues={{ ownership: 'public', tags: [] }} data-testid="school-form" scrollToFirstError>
+          <Form
+            form={form}
+            layout="vertical"
+            onFinish={onFinish}
+            initialValues={{ ownership: 'public', tags: [] }}
+            data-testid="school-form"
+            scrollToFirstError
+          >
             <Row gutter={16}>
               <Col xs={24} md={12} lg={8}>
                 <Form.Item name="regionId" label={t('common.region')} rules={req}>

@@ -1,7 +1,5 @@
 import { useMemo, useState } from 'react';
-import {
-  Alert, App, Button, Card, Flex, Form, Grid, Input, Modal, Popconfirm, Radio, Select, Switch, Table, Tag, Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Grid, Input, Modal, Popconfirm, Radio, Select, Switch, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined, KeyOutlined, PlusOutlined, ReloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -186,14 +184,25 @@ export default function UsersPage() {
           columns={[
             { title: t('users.username'), dataIndex: 'username', width: 130, className: 'xl-nowrap' },
             { title: t('users.displayName'), dataIndex: 'displayName', width: 110 },
-            { title: t('users.school'), dataIndex: 'schoolName', width: 180, render: (n: string | null, u) => n ?? u.partnerName ?? (u.regionId ? names.get(u.regionId) : null) ?? '—' },
+            {
+              title: t('users.school'),
+              dataIndex: 'schoolName',
+              width: 180,
+              render: (n: string | null, u) => n ?? u.partnerName ?? (u.regionId ? names.get(u.regionId) : null) ?? '—',
+            },
             {
               title: t('users.roles'),
               key: 'grants',
               render: (_: unknown, u) => (
                 <Flex gap={4} wrap>
                   {u.grants.map((g) => (
-                    <Popconfirm key={g.id} title={t('users.confirmRevoke')} okText={t('users.revoke')} cancelText={t('users.cancel')} onConfirm={() => revoke.mutate(g.id)}>
+                    <Popconfirm
+                      key={g.id}
+                      title={t('users.confirmRevoke')}
+                      okText={t('users.revoke')}
+                      cancelText={t('users.cancel')}
+                      onConfirm={() => revoke.mutate(g.id)}
+                    >
                       <Tag closable onClose={(e) => e.preventDefault()} style={{ marginInlineEnd: 0 }}>
                         {label(ROLES, g.role)} · {scopeName(g, u)}
                         {g.subject ? ` · ${label(SUBJECTS, g.subject)}` : ''}
@@ -209,7 +218,13 @@ export default function UsersPage() {
               width: 80,
               render: (s: string) => <Tag color={s === 'active' ? 'success' : 'default'}>{t(`users.statuses.${s}`, s)}</Tag>,
             },
-            { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', width: 150, className: 'xl-nowrap', render: (v: string | null) => (v ? fmtDateTime(v) : t('users.never')) },
+            {
+              title: t('users.lastLogin'),
+              dataIndex: 'lastLoginAt',
+              width: 150,
+              className: 'xl-nowrap',
+              render: (v: string | null) => (v ? fmtDateTime(v) : t('users.never')),
+            },
             {
               title: t('users.actions'),
               key: 'actions',
@@ -217,7 +232,9 @@ export default function UsersPage() {
               fixed: screens.md ? 'right' : undefined,
               render: (_: unknown, u) => (
                 <Flex gap={0}>
-                  <Button size="small" type="link" onClick={() => setEditing(u)}>{t('users.edit')}</Button>
+                  <Button size="small" type="link" onClick={() => setEditing(u)}>
+                    {t('users.edit')}
+                  </Button>
                   <Button size="small" type="link" icon={<SafetyOutlined />} onClick={() => setGranting(u)} data-testid={`user-grant-${u.username}`}>
                     {t('users.grant')}
                   </Button>
@@ -239,14 +256,33 @@ export default function UsersPage() {
           setPassword({ title: t('users.createdTitle'), username, password: pw });
         }}
       />
-      <EditUserModal user={editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); void invalidate(); }} />
-      <GrantModal user={granting} roles={roles} onClose={() => setGranting(null)} onSaved={() => { setGranting(null); void invalidate(); }} />
+      <EditUserModal
+        user={editing}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null);
+          void invalidate();
+        }}
+      />
+      <GrantModal
+        user={granting}
+        roles={roles}
+        onClose={() => setGranting(null)}
+        onSaved={() => {
+          setGranting(null);
+          void invalidate();
+        }}
+      />
       <Modal
         open={!!password}
         title={password?.title}
         onCancel={() => setPassword(null)}
         destroyOnHidden
-        footer={<Button type="primary" onClick={() => setPassword(null)} data-testid="password-done">{t('users.gotIt')}</Button>}
+        footer={
+          <Button type="primary" onClick={() => setPassword(null)} data-testid="password-done">
+            {t('users.gotIt')}
+          </Button>
+        }
       >
         {password && (
           <Flex vertical gap={12}>
@@ -291,8 +327,8 @@ function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose:
         username: v.username.trim(),
         displayName: v.displayName.trim(),
         // the choice is only shown to bureau and platform admins; a school admin always creates in the own school
-        schoolId: (v.belongs ?? 'school') === 'school' ? v.schoolId ?? null : null,
-        regionId: v.belongs === 'region' ? v.regionId ?? null : null,
+        schoolId: (v.belongs ?? 'school') === 'school' ? (v.schoolId ?? null) : null,
+        regionId: v.belongs === 'region' ? (v.regionId ?? null) : null,
         email: v.email?.trim() || null,
         phone: v.phone?.trim() || null,
       }),
@@ -320,10 +356,19 @@ function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose:
         initialValues={{ belongs: 'school', schoolId: mySchools.length === 1 ? mySchools[0]!.scopeId : undefined }}
         onFinish={(v) => create.mutate(v)}
       >
-        <Form.Item name="username" label={t('users.username')} extra={t('users.usernameRule')} rules={[{ required: true, pattern: /^[a-zA-Z0-9_.-]{3,40}$/, message: t('users.usernameRule') }]}>
+        <Form.Item
+          name="username"
+          label={t('users.username')}
+          extra={t('users.usernameRule')}
+          rules={[{ required: true, pattern: /^[a-zA-Z0-9_.-]{3,40}$/, message: t('users.usernameRule') }]}
+        >
           <Input autoComplete="off" data-testid="user-username" />
         </Form.Item>
-        <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, whitespace: true, min: 2, max: 30, message: t('users.displayNameRule') }]}>
+        <Form.Item
+          name="displayName"
+          label={t('users.displayName')}
+          rules={[{ required: true, whitespace: true, min: 2, max: 30, message: t('users.displayNameRule') }]}
+        >
           <Input data-testid="user-displayname" />
         </Form.Item>
         {wide && (
@@ -336,11 +381,7 @@ function CreateUserModal({ open, onClose, onCreated }: { open: boolean; onClose:
         )}
         {(belongs ?? 'school') === 'school' ? (
           <Form.Item name="schoolId" label={t('users.school')} rules={[{ required: true, message: t('users.belongsRequired') }]}>
-            {wide ? (
-              <SchoolSelect />
-            ) : (
-              <Select options={mySchools.map((g) => ({ value: g.scopeId!, label: g.scopeName ?? g.scopeId! }))} />
-            )}
+            {wide ? <SchoolSelect /> : <Select options={mySchools.map((g) => ({ value: g.scopeId!, label: g.scopeName ?? g.scopeId! }))} />}
           </Form.Item>
         ) : (
           <Form.Item name="regionId" label={t('users.region')} rules={[{ required: true, message: t('users.belongsRequired') }]}>
@@ -384,8 +425,17 @@ function EditUserModal({ user, onClose, onSaved }: { user: UserItem | null; onCl
       destroyOnHidden
     >
       {user && (
-        <Form form={form} layout="vertical" initialValues={{ displayName: user.displayName, active: user.status === 'active' }} onFinish={(v) => save.mutate(v)}>
-          <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, whitespace: true, min: 2, max: 30, message: t('users.displayNameRule') }]}>
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ displayName: user.displayName, active: user.status === 'active' }}
+          onFinish={(v) => save.mutate(v)}
+        >
+          <Form.Item
+            name="displayName"
+            label={t('users.displayName')}
+            rules={[{ required: true, whitespace: true, min: 2, max: 30, message: t('users.displayNameRule') }]}
+          >
             <Input />
           </Form.Item>
           <Form.Item name="active" label={t('users.status')} valuePropName="checked">
@@ -416,7 +466,7 @@ function GrantModal({ user, roles, onClose, onSaved }: { user: UserItem | null; 
       api.post<UserItem>(`/api/users/${user!.id}/grants`, {
         role: v.role,
         scopeType: ROLE_SCOPE[v.role],
-        scopeId: ROLE_SCOPE[v.role] === 'installation' ? null : v.scopeId ?? null,
+        scopeId: ROLE_SCOPE[v.role] === 'installation' ? null : (v.scopeId ?? null),
         subject: v.subject ?? null,
       }),
     onSuccess: () => {
@@ -445,7 +495,7 @@ function GrantModal({ user, roles, onClose, onSaved }: { user: UserItem | null; 
           onValuesChange={(c: Partial<GrantForm>) => {
             if (c.role) {
               const st = ROLE_SCOPE[c.role];
-              form.setFieldsValue({ scopeId: st === 'school' ? user.schoolId ?? undefined : st === 'region' ? user.regionId ?? undefined : undefined });
+              form.setFieldsValue({ scopeId: st === 'school' ? (user.schoolId ?? undefined) : st === 'region' ? (user.regionId ?? undefined) : undefined });
             }
           }}
           onFinish={(v) => save.mutate(v)}
@@ -454,14 +504,12 @@ function GrantModal({ user, roles, onClose, onSaved }: { user: UserItem | null; 
             <Select options={roles.map((r) => ({ value: r, label: label(ROLES, r) }))} data-testid="grant-role" />
           </Form.Item>
           {scopeType && scopeType !== 'installation' && (
-            <Form.Item name="scopeId" label={`${t('users.scope')}（${t(`users.scopeTypes.${scopeType}`)}）`} rules={[{ required: true, message: t('users.scopeRequired') }]}>
-              {scopeType === 'region' ? (
-                <RegionSelect />
-              ) : scopeType === 'alliance' ? (
-                <AllianceSelect />
-              ) : (
-                <SchoolSelect initialLabel={user.schoolName} />
-              )}
+            <Form.Item
+              name="scopeId"
+              label={`${t('users.scope')}（${t(`users.scopeTypes.${scopeType}`)}）`}
+              rules={[{ required: true, message: t('users.scopeRequired') }]}
+            >
+              {scopeType === 'region' ? <RegionSelect /> : scopeType === 'alliance' ? <AllianceSelect /> : <SchoolSelect initialLabel={user.schoolName} />}
             </Form.Item>
           )}
           {role === 'reviewer' && (

@@ -1,7 +1,27 @@
 import { useState } from 'react';
 import {
-  App, Button, Card, Col, DatePicker, Descriptions, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, Modal, Row, Select, Skeleton, Space, Table, Tag,
-  Typography, Upload,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Empty,
+  Flex,
+  Form,
+  Grid,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  Upload,
 } from 'antd';
 import type { UploadFile } from 'antd';
 import { CloudUploadOutlined, DownloadOutlined, FileTextOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
@@ -30,7 +50,7 @@ export function useTermText() {
   const { label } = useVocab();
   return (term: Term) => {
     const value = term.op === 'between' ? `${term.value} ~ ${term.value2 ?? '?'}` : String(term.value);
-    return `${label(TERM_KINDS, term.kind)} ${t(`document.op.${term.op}`)} ${value}${term.unit ? ' ' + term.unit : ''}`;
+    return `${label(TERM_KINDS, term.kind)} ${t(`document.op.${term.op}`)} ${value}${term.unit ? ` ${term.unit}` : ''}`;
   };
 }
 
@@ -97,18 +117,18 @@ function toFormData(v: UploadValues, withHead: boolean): FormData {
     fd.append('title', v.title!.trim());
   }
   const terms = (v.terms ?? [])
-    .filter((x) => x && x.kind)
+    .filter((x) => x?.kind)
     .map((x) => {
       const out: Record<string, unknown> = { kind: x.kind, op: x.op ?? '>=', value: Number(x.value) };
       if (x.op === 'between' && x.value2 != null) out.value2 = Number(x.value2);
-      if (x.unit && x.unit.trim()) out.unit = x.unit.trim();
-      if (x.note && x.note.trim()) out.note = x.note.trim();
+      if (x.unit?.trim()) out.unit = x.unit.trim();
+      if (x.note?.trim()) out.note = x.note.trim();
       return out;
     });
   fd.append('terms', JSON.stringify(terms));
   if (v.effectiveFrom) fd.append('effectiveFrom', v.effectiveFrom.format('YYYY-MM-DD'));
   if (v.effectiveTo) fd.append('effectiveTo', v.effectiveTo.format('YYYY-MM-DD'));
-  if (v.note && v.note.trim()) fd.append('note', v.note.trim());
+  if (v.note?.trim()) fd.append('note', v.note.trim());
   const f = v.file?.[0]?.originFileObj;
   if (f) fd.append('file', f, f.name);
   return fd;
@@ -376,7 +396,17 @@ function DocumentDrawer({ a, id, canManage, onClose }: { a: AllianceDetail; id: 
 }
 
 /** One document: its current version with the agreed terms, download and history. */
-function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: DocumentSummary; onOpen: () => void; onNewVersion: (d: DocumentDetail) => void; canManage: boolean }) {
+function DocumentCard({
+  summary,
+  onOpen,
+  onNewVersion,
+  canManage,
+}: {
+  summary: DocumentSummary;
+  onOpen: () => void;
+  onNewVersion: (d: DocumentDetail) => void;
+  canManage: boolean;
+}) {
   const { t } = useTranslation();
   const q = useDocument(summary.id);
   const d = q.data;
@@ -395,7 +425,15 @@ function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: D
         </span>
       }
       actions={[
-        <Button key="dl" type="link" size="small" icon={<DownloadOutlined />} href={versionFileUrl(summary.id, summary.currentVersion)} style={{ color: "#1f5fae" }} data-testid={`document-download-current-${summary.id}`}>
+        <Button
+          key="dl"
+          type="link"
+          size="small"
+          icon={<DownloadOutlined />}
+          href={versionFileUrl(summary.id, summary.currentVersion)}
+          style={{ color: '#1f5fae' }}
+          data-testid={`document-download-current-${summary.id}`}
+        >
           {t('document.download')}
         </Button>,
         <Button key="hist" type="link" size="small" onClick={onOpen}>
@@ -403,7 +441,14 @@ function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: D
         </Button>,
         ...(canManage && d
           ? [
-              <Button key="up" type="link" size="small" icon={<CloudUploadOutlined />} onClick={() => onNewVersion(d)} data-testid={`document-new-version-${summary.id}`}>
+              <Button
+                key="up"
+                type="link"
+                size="small"
+                icon={<CloudUploadOutlined />}
+                onClick={() => onNewVersion(d)}
+                data-testid={`document-new-version-${summary.id}`}
+              >
                 {t('document.uploadVersion')}
               </Button>,
             ]
@@ -412,12 +457,20 @@ function DocumentCard({ summary, onOpen, onNewVersion, canManage }: { summary: D
     >
       <Space size={[16, 4]} wrap style={{ marginBottom: 8, fontSize: 13 }}>
         <span>
-          {t('document.currentVersion')}{t('common.colon')}<Tag style={{ marginRight: 0 }}>v{summary.currentVersion}</Tag>
+          {t('document.currentVersion')}
+          {t('common.colon')}
+          <Tag style={{ marginRight: 0 }}>v{summary.currentVersion}</Tag>
         </span>
-        <span>{t('document.updatedAt')}{t('common.colon')}{fmtDateTime(summary.updatedAt)}</span>
+        <span>
+          {t('document.updatedAt')}
+          {t('common.colon')}
+          {fmtDateTime(summary.updatedAt)}
+        </span>
         {v && (v.effectiveFrom || v.effectiveTo) && (
           <span>
-            {t('document.effective')}{t('common.colon')}{fmtDate(v.effectiveFrom)} ~ {fmtDate(v.effectiveTo)}
+            {t('document.effective')}
+            {t('common.colon')}
+            {fmtDate(v.effectiveFrom)} ~ {fmtDate(v.effectiveTo)}
           </span>
         )}
       </Space>

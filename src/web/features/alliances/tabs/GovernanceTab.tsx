@@ -42,13 +42,16 @@ function AddBodyModal({ a, onClose }: { a: AllianceDetail; onClose: () => void }
         form={form}
         layout="vertical"
         onFinish={(v) =>
-          add.mutate(compact({ kind: v.kind, name: v.name?.trim(), subject: v.kind === 'subject_group' ? v.subject : undefined, hostSchoolId: v.hostSchoolId }), {
-            onSuccess: () => {
-              message.success(t('common.saved'));
-              onClose();
+          add.mutate(
+            compact({ kind: v.kind, name: v.name?.trim(), subject: v.kind === 'subject_group' ? v.subject : undefined, hostSchoolId: v.hostSchoolId }),
+            {
+              onSuccess: () => {
+                message.success(t('common.saved'));
+                onClose();
+              },
+              onError: (e) => onError(e, form),
             },
-            onError: (e) => onError(e, form),
-          })
+          )
         }
       >
         <Form.Item name="kind" label={t('governance.kind')} rules={req}>
@@ -192,10 +195,18 @@ function BodyCard({ body, canManage, onAddMember }: { body: GovernanceBody; canM
     >
       {(body.subject || body.hostSchool) && (
         <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
-          {body.subject && <span style={{ marginRight: 16 }}>{t('governance.subject')}{t('common.colon')}{label(SUBJECTS, body.subject)}</span>}
+          {body.subject && (
+            <span style={{ marginRight: 16 }}>
+              {t('governance.subject')}
+              {t('common.colon')}
+              {label(SUBJECTS, body.subject)}
+            </span>
+          )}
           {body.hostSchool && (
             <span>
-              {t('governance.hostSchool')}{t('common.colon')}<Link to={`/schools/${body.hostSchool.id}`}>{body.hostSchool.name}</Link>
+              {t('governance.hostSchool')}
+              {t('common.colon')}
+              <Link to={`/schools/${body.hostSchool.id}`}>{body.hostSchool.name}</Link>
             </span>
           )}
         </Typography.Paragraph>

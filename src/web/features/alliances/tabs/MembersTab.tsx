@@ -42,7 +42,14 @@ function ExitModal({ a, m, onClose }: { a: AllianceDetail; m: AllianceMember; on
           })
         }
       >
-        <Form.Item name="reason" label={t('member.exitReason')} rules={[{ required: true, whitespace: true, message: t('member.reasonRequired') }, { min: 5, message: t('common.minChars', { n: 5 }) }]}>
+        <Form.Item
+          name="reason"
+          label={t('member.exitReason')}
+          rules={[
+            { required: true, whitespace: true, message: t('member.reasonRequired') },
+            { min: 5, message: t('common.minChars', { n: 5 }) },
+          ]}
+        >
           <Input.TextArea rows={4} maxLength={500} showCount data-testid="member-exit-reason" />
         </Form.Item>
       </Form>
@@ -104,18 +111,20 @@ export function MembersTab({ a, canManage }: { a: AllianceDetail; canManage: boo
               ),
           },
           ...(canManage
-            ? [{
-                title: t('common.actions'),
-                key: 'actions',
-                width: 90,
-                fixed: 'right' as const,
-                render: (_: unknown, r: AllianceMember) =>
-                  r.status !== 'exited' && r.role !== 'core' ? (
-                    <Button type="link" danger size="small" onClick={() => setExiting(r)} data-testid={`member-exit-${r.schoolId}`}>
-                      {t('member.exit')}
-                    </Button>
-                  ) : null,
-              }]
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  width: 90,
+                  fixed: 'right' as const,
+                  render: (_: unknown, r: AllianceMember) =>
+                    r.status !== 'exited' && r.role !== 'core' ? (
+                      <Button type="link" danger size="small" onClick={() => setExiting(r)} data-testid={`member-exit-${r.schoolId}`}>
+                        {t('member.exit')}
+                      </Button>
+                    ) : null,
+                },
+              ]
             : []),
         ]}
       />

@@ -20,7 +20,15 @@ function AddMilestoneModal({ a, onClose }: { a: AllianceDetail; onClose: () => v
   const add = useAllianceMutation((b: { phase: string; title: string; dueOn: string }) => allianceApi.addMilestone(a.id, b));
   const req = [{ required: true, message: t('common.required') }];
   return (
-    <Modal open title={t('milestone.add')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={add.isPending} okButtonProps={withTestId('milestone-save')} destroyOnHidden>
+    <Modal
+      open
+      title={t('milestone.add')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={add.isPending}
+      okButtonProps={withTestId('milestone-save')}
+      destroyOnHidden
+    >
       <Form
         form={form}
         layout="vertical"
@@ -59,7 +67,15 @@ function DoneModal({ m, onClose }: { m: Milestone; onClose: () => void }) {
   const onError = useApiErrorHandler();
   const done = useAllianceMutation((doneOn: string) => allianceApi.setMilestoneDone(m.id, doneOn));
   return (
-    <Modal open title={t('milestone.markDoneTitle', { title: m.title })} onCancel={onClose} onOk={() => form.submit()} confirmLoading={done.isPending} okButtonProps={withTestId('milestone-done-save')} destroyOnHidden>
+    <Modal
+      open
+      title={t('milestone.markDoneTitle', { title: m.title })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={done.isPending}
+      okButtonProps={withTestId('milestone-done-save')}
+      destroyOnHidden
+    >
       <Form
         form={form}
         layout="vertical"
@@ -146,7 +162,9 @@ export function MilestonesTab({ a, canManage }: { a: AllianceDetail; canManage: 
                 <div>
                   <VocabTag vocab={PHASES} code={p} />
                   {a.cycle.current === p && <div style={{ fontSize: 12, color: '#1f5fae', marginTop: 4 }}>{t('alliance.currentPhase')}</div>}
-                  <div style={{ fontSize: 11, color: 'rgba(0,0,0,.45)', marginTop: 4 }} title={label(PHASES, p)}>{phaseRange(p)}</div>
+                  <div style={{ fontSize: 11, color: 'rgba(0,0,0,.45)', marginTop: 4 }} title={label(PHASES, p)}>
+                    {phaseRange(p)}
+                  </div>
                 </div>
               ),
             },

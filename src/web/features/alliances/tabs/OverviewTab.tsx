@@ -1,5 +1,24 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Row, Select, Statistic, Steps, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Statistic,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -25,14 +44,18 @@ function CycleSteps({ a }: { a: AllianceDetail }) {
     <>
       <Steps
         data-testid="cycle-steps"
-        current={idx < 0 ? 0 : idx}
+        current={Math.max(idx, 0)}
         status={idx < 0 ? 'wait' : idx >= phases.length ? 'finish' : 'process'}
         responsive
         items={phases.map((p, i) => ({
           title: (
             <span>
               {label(PHASES, p.phase)}
-              {i === idx && <Tag color="blue" style={{ marginLeft: 6 }}>{t('alliance.currentPhase')}</Tag>}
+              {i === idx && (
+                <Tag color="blue" style={{ marginLeft: 6 }}>
+                  {t('alliance.currentPhase')}
+                </Tag>
+              )}
             </span>
           ),
           description: (
@@ -109,7 +132,9 @@ export function OverviewTab({ a, canAssess }: { a: AllianceDetail; canAssess: bo
       <Col xs={24} xl={14}>
         <Card variant="borderless" title={t('alliance.basics')} size="small" style={{ height: '100%' }}>
           <Descriptions column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small" data-testid="alliance-basics">
-            <Descriptions.Item label={t('alliance.kind')}><VocabTag vocab={ALLIANCE_KINDS} code={a.kind} /></Descriptions.Item>
+            <Descriptions.Item label={t('alliance.kind')}>
+              <VocabTag vocab={ALLIANCE_KINDS} code={a.kind} />
+            </Descriptions.Item>
             <Descriptions.Item label={t('alliance.pattern')}>{label(ALLIANCE_PATTERNS, a.pattern)}</Descriptions.Item>
             <Descriptions.Item label={t('common.region')}>{a.regionName}</Descriptions.Item>
             <Descriptions.Item label={t('alliance.status')}>{t(`allianceStatus.${a.status}`, { defaultValue: a.status })}</Descriptions.Item>
@@ -129,9 +154,15 @@ export function OverviewTab({ a, canAssess }: { a: AllianceDetail; canAssess: bo
       <Col xs={24} xl={10}>
         <Card variant="borderless" title={t('alliance.oneNXTitle')} size="small" style={{ height: '100%' }}>
           <Row gutter={8} data-testid="one-n-x">
-            <Col span={8}><Statistic title={t('alliance.coreCount')} value={a.coreSchool ? 1 : 0} /></Col>
-            <Col span={8}><Statistic title={t('alliance.memberCount')} value={n} /></Col>
-            <Col span={8}><Statistic title={t('alliance.partnerCount')} value={a.partners.length} /></Col>
+            <Col span={8}>
+              <Statistic title={t('alliance.coreCount')} value={a.coreSchool ? 1 : 0} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('alliance.memberCount')} value={n} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('alliance.partnerCount')} value={a.partners.length} />
+            </Col>
           </Row>
           <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>
             {t('alliance.oneNXHelp')}
@@ -148,10 +179,18 @@ export function OverviewTab({ a, canAssess }: { a: AllianceDetail; canAssess: bo
           variant="borderless"
           title={t('alliance.reassessment')}
           size="small"
-          extra={canAssess && <Button size="small" icon={<PlusOutlined />} onClick={() => setAssessing(true)} data-testid="assessment-add">{t('assessment.add')}</Button>}
+          extra={
+            canAssess && (
+              <Button size="small" icon={<PlusOutlined />} onClick={() => setAssessing(true)} data-testid="assessment-add">
+                {t('assessment.add')}
+              </Button>
+            )
+          }
         >
           <Descriptions column={{ xs: 1, sm: 3, md: 3, lg: 3, xl: 3, xxl: 3 }} size="small" data-testid="reassessment">
-            <Descriptions.Item label={t('alliance.lastAssessedOn')}>{r.lastAssessedOn ? fmtDate(r.lastAssessedOn) : t('alliance.neverAssessed')}</Descriptions.Item>
+            <Descriptions.Item label={t('alliance.lastAssessedOn')}>
+              {r.lastAssessedOn ? fmtDate(r.lastAssessedOn) : t('alliance.neverAssessed')}
+            </Descriptions.Item>
             <Descriptions.Item label={t('alliance.dueOn')}>{fmtDate(r.dueOn)}</Descriptions.Item>
             <Descriptions.Item label={t('alliance.status')}>
               {r.overdue ? <Tag color="red">{t('alliance.overdue')}</Tag> : <Tag color="green">{t('alliance.notDue')}</Tag>}

@@ -55,7 +55,9 @@ function AddPartnerModal({ a, onClose }: { a: AllianceDetail; onClose: () => voi
               showSearch
               optionFilterProp="label"
               loading={partners.isLoading}
-              options={(partners.data ?? []).filter((p) => !taken.has(p.id)).map((p) => ({ value: p.id, label: `${p.name}（${label(PARTNER_KINDS, p.kind)}）` }))}
+              options={(partners.data ?? [])
+                .filter((p) => !taken.has(p.id))
+                .map((p) => ({ value: p.id, label: `${p.name}（${label(PARTNER_KINDS, p.kind)}）` }))}
             />
           </Form.Item>
         ) : (
@@ -92,7 +94,13 @@ export function PartnersTab({ a, canManage }: { a: AllianceDetail; canManage: bo
     <Card
       variant="borderless"
       size="small"
-      extra={canManage && <Button size="small" type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="partner-add">{t('partner.add')}</Button>}
+      extra={
+        canManage && (
+          <Button size="small" type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="partner-add">
+            {t('partner.add')}
+          </Button>
+        )
+      }
     >
       <Table<AlliancePartner>
         data-testid="partners-table"

@@ -1,7 +1,14 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Card, Empty, Segmented, Skeleton, Tag, Timeline, Typography } from 'antd';
 import {
-  AuditOutlined, CheckCircleOutlined, FileTextOutlined, FlagOutlined, LoginOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined,
+  AuditOutlined,
+  CheckCircleOutlined,
+  FileTextOutlined,
+  FlagOutlined,
+  LoginOutlined,
+  LogoutOutlined,
+  SolutionOutlined,
+  TeamOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ASSESSMENT_RESULTS } from '../../../../common/vocab';
@@ -77,14 +84,22 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[], applications: Ap
           group: 'members',
           color: d.step === 'withdraw' ? 'gray' : !ok || d.step === 'reject' ? 'red' : d.step === 'approve' ? 'green' : 'blue',
           icon: <SolutionOutlined />,
-          title: t(`timeline.step.${d.step}`, { school: ap.schoolName, defaultValue: `${ap.schoolName} · ${d.step}` }) + (['evaluate', 'recommend', 'approve'].includes(d.step) ? (ok ? t('timeline.passed') : t('timeline.failed')) : ''),
-          detail: d.comment ? (d.step === 'submit' ? t('timeline.applyReason', { reason: d.comment }) : t('timeline.comment', { comment: d.comment })) : undefined,
+          title:
+            t(`timeline.step.${d.step}`, { school: ap.schoolName, defaultValue: `${ap.schoolName} · ${d.step}` }) +
+            (['evaluate', 'recommend', 'approve'].includes(d.step) ? (ok ? t('timeline.passed') : t('timeline.failed')) : ''),
+          detail: d.comment
+            ? d.step === 'submit'
+              ? t('timeline.applyReason', { reason: d.comment })
+              : t('timeline.comment', { comment: d.comment })
+            : undefined,
           actor: d.actorName,
           recorded: true,
         });
       });
     }
-    const approved = new Set((applications ?? []).filter((ap) => ap.decisions.some((d) => d.step === 'approve' && d.decision === 'pass')).map((ap) => ap.schoolId));
+    const approved = new Set(
+      (applications ?? []).filter((ap) => ap.decisions.some((d) => d.step === 'approve' && d.decision === 'pass')).map((ap) => ap.schoolId),
+    );
 
     recorded.forEach((r, i) => {
       if (applications && r.action.startsWith('application.')) return;
@@ -103,20 +118,37 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[], applications: Ap
 
     if (a.foundedOn && !texts.some((r) => r.action === 'alliance.create')) {
       out.push({
-        key: 'founded', sortKey: a.foundedOn, when: fmtDate(a.foundedOn), group: 'governance', color: 'blue', icon: <FlagOutlined />,
-        title: t('timeline.founded', { name: a.name }), recorded: false,
+        key: 'founded',
+        sortKey: a.foundedOn,
+        when: fmtDate(a.foundedOn),
+        group: 'governance',
+        color: 'blue',
+        icon: <FlagOutlined />,
+        title: t('timeline.founded', { name: a.name }),
+        recorded: false,
       });
     }
     for (const m of a.members) {
       if (m.joinedOn && m.role !== 'core' && !approved.has(m.schoolId) && !hasRecord(['application.approve'], m.schoolName)) {
         out.push({
-          key: `join-${m.id}`, sortKey: m.joinedOn, when: fmtDate(m.joinedOn), group: 'members', color: 'green', icon: <LoginOutlined />,
-          title: t('timeline.joined', { school: m.schoolName }), recorded: false,
+          key: `join-${m.id}`,
+          sortKey: m.joinedOn,
+          when: fmtDate(m.joinedOn),
+          group: 'members',
+          color: 'green',
+          icon: <LoginOutlined />,
+          title: t('timeline.joined', { school: m.schoolName }),
+          recorded: false,
         });
       }
       if (m.exitedOn && !hasRecord(['member.exit'], m.schoolName)) {
         out.push({
-          key: `exit-${m.id}`, sortKey: m.exitedOn, when: fmtDate(m.exitedOn), group: 'members', color: 'red', icon: <LogoutOutlined />,
+          key: `exit-${m.id}`,
+          sortKey: m.exitedOn,
+          when: fmtDate(m.exitedOn),
+          group: 'members',
+          color: 'red',
+          icon: <LogoutOutlined />,
           title: t('timeline.exited', { school: m.schoolName }),
           detail: m.exitReason ? t('timeline.reason', { reason: m.exitReason }) : undefined,
           recorded: false,
@@ -126,16 +158,29 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[], applications: Ap
     for (const p of a.partners) {
       if (p.joinedOn && !hasRecord(['alliance.partner_add'], p.name)) {
         out.push({
-          key: `partner-${p.partnerId}`, sortKey: p.joinedOn, when: fmtDate(p.joinedOn), group: 'members', color: 'purple', icon: <TeamOutlined />,
-          title: t('timeline.partnerJoined', { name: p.name }), detail: p.offers ?? undefined, recorded: false,
+          key: `partner-${p.partnerId}`,
+          sortKey: p.joinedOn,
+          when: fmtDate(p.joinedOn),
+          group: 'members',
+          color: 'purple',
+          icon: <TeamOutlined />,
+          title: t('timeline.partnerJoined', { name: p.name }),
+          detail: p.offers ?? undefined,
+          recorded: false,
         });
       }
     }
     for (const m of a.milestones) {
       if (m.doneOn && !hasRecord(['milestone.done'], m.title)) {
         out.push({
-          key: `ms-${m.id}`, sortKey: m.doneOn, when: fmtDate(m.doneOn), group: 'progress', color: 'green', icon: <CheckCircleOutlined />,
-          title: t('timeline.milestoneDone', { title: m.title }), recorded: false,
+          key: `ms-${m.id}`,
+          sortKey: m.doneOn,
+          when: fmtDate(m.doneOn),
+          group: 'progress',
+          color: 'green',
+          icon: <CheckCircleOutlined />,
+          title: t('timeline.milestoneDone', { title: m.title }),
+          recorded: false,
         });
       }
     }
@@ -143,9 +188,15 @@ function useEvents(a: AllianceDetail, recorded: TimelineItem[], applications: Ap
       const recordedSameDay = recorded.some((r) => r.action === 'alliance.assess' && dayjs(r.at).tz(TZ).format('YYYY-MM-DD') === s.assessedOn);
       if (!recordedSameDay) {
         out.push({
-          key: `as-${s.id}`, sortKey: s.assessedOn, when: fmtDate(s.assessedOn), group: 'progress', color: s.result === 'weak' ? 'orange' : 'blue', icon: <AuditOutlined />,
+          key: `as-${s.id}`,
+          sortKey: s.assessedOn,
+          when: fmtDate(s.assessedOn),
+          group: 'progress',
+          color: s.result === 'weak' ? 'orange' : 'blue',
+          icon: <AuditOutlined />,
           title: t('timeline.assessed', { result: label(ASSESSMENT_RESULTS, s.result), score: s.score ?? '—' }),
-          detail: s.comment ?? undefined, recorded: false,
+          detail: s.comment ?? undefined,
+          recorded: false,
         });
       }
     }
