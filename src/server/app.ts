@@ -28,6 +28,7 @@ import { newId } from './platform/ids.js';
 import { AuthService, SESSION_COOKIE } from './modules/auth/service.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { registerModules } from './modules/index.js';
+import { directoryOf } from './modules/org/directory.js';
 
 export interface BuildOptions {
   database?: Database;
@@ -149,7 +150,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (applied.length) app.log.info({ migrations: applied, database: describeDatabase(config) }, 'migrations applied');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const auth = new AuthService(database.db, config);
+  const directory = directoryOf(database, { checkMs: config.cache.checkMs });
+  const auth = new AuthService(database.db, config, directory);
   const routes: RouteInfo[] = [];
   app.decorate('xl', { ...ctx, routes, auth });
   app.decorateRequest('actor', null);

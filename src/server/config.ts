@@ -30,6 +30,13 @@ const Env = z.object({
     .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  /**
+   * How often (ms) at most an instance asks the database whether the organization, grants or sessions changed
+   * (directory and actor caches, docs/architecture.md). Changes made on another instance take effect within it.
+   */
+  CACHE_CHECK_MS: z.coerce.number().int().min(0).max(5000).default(500),
+  /** How long (ms) a signed-in actor is reused without reading its session again (changes end it at once). */
+  ACTOR_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** Sign-in failures per account before the back-off starts. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /**
@@ -93,6 +100,8 @@ export interface Config {
   publicUrl: string;
   secureCookies: boolean;
   session: { idleMinutes: number; absoluteHours: number };
+  /** directory / actor caches: version check interval and actor reuse time (ms) */
+  cache: { checkMs: number; actorMs: number };
   login: { account: ThrottleRule; ip: ThrottleRule };
   /** false, or the proxies' addresses / CIDRs (true only outside production) */
   trustProxy: boolean | string[];
@@ -239,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    cache: { checkMs: e.CACHE_CHECK_MS, actorMs: e.ACTOR_CACHE_MS },
     login: { account: rule(e.LOGIN_MAX_FAILURES), ip: rule(e.LOGIN_IP_MAX_FAILURES) },
     trustProxy,
     metricsToken: e.METRICS_TOKEN,

@@ -9,6 +9,7 @@ import { describeDatabase, loadConfig, PUBLIC_DEMO_PASSWORD, type Config } from 
 import { buildApp } from './app.js';
 import { createDatabase, ensureSchema } from './db/index.js';
 import { migrate } from './db/migrate.js';
+import { directoryOf } from './modules/org/directory.js';
 import { LocalStorage } from './platform/storage.js';
 
 const USAGE = `用法 usage: xiaolian <command>
@@ -64,7 +65,7 @@ async function main() {
         );
       // expired sessions and unfinished sign-in flows are deleted every 10 minutes (by every instance: harmless)
       const { AuthService } = await import('./modules/auth/service.js');
-      const auth = new AuthService(database.db, config);
+      const auth = new AuthService(database.db, config, directoryOf(database));
       const purge = setInterval(() => auth.purgeExpired().catch((err) => app.log.warn({ err }, 'purge of expired sessions failed')), 10 * 60_000);
       purge.unref();
       // SIGTERM / SIGINT: /readyz answers 503 at once, the listener closes (no new connections), requests in
@@ -219,7 +220,7 @@ async function main() {
       const database = createDatabase(config);
       await ensureSchema(database, config.databaseSchema);
       await migrate(database);
-      const { regionCommand } = await import('./modules/regions/cli.js');
+      const { regionCommand } = await import('./modules/org/regions/cli.js');
       process.exitCode = await regionCommand(database, args);
       await database.close();
       return;

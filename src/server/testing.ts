@@ -44,6 +44,8 @@ export async function makeTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     DEMO_PASSWORD: TEST_PASSWORD,
+    // tests write to the database directly between requests: compare the cache versions on every request
+    CACHE_CHECK_MS: '0',
     ...(schema ? { DATABASE_SCHEMA: schema } : {}),
     ...opts.env,
   });

@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_access.js';
 import * as m007 from './migrations/007_signin.js';
 import * as m008 from './migrations/008_operations.js';
 import * as m009 from './migrations/009_integrity.js';
+import * as m010 from './migrations/010_directory.js';
 
 /**
  * Migrations are plain modules listed here in order (bundling-friendly, no directory scan).
@@ -24,6 +25,7 @@ const MIGRATIONS: { name: string; up: typeof m001.up }[] = [
   { name: '007_signin', up: m007.up },
   { name: '008_operations', up: m008.up },
   { name: '009_integrity', up: m009.up },
+  { name: '010_directory', up: m010.up },
 ];
 
 /** PostgreSQL advisory lock key held while migrating (database-wide: extensions are database-wide too). */

@@ -329,4 +329,11 @@ export interface DB extends FacilityTables, CreditTables, ResourceTables, Search
   membership_applications: MembershipApplicationsTable;
   application_decisions: ApplicationDecisionsTable;
   imports: ImportsTable;
+  cache_versions: CacheVersionsTable;
+}
+
+/** Version counters bumped by triggers (migration 010): the directory and actor caches watch them. */
+export interface CacheVersionsTable {
+  name: 'org' | 'access';
+  version: number;
 }

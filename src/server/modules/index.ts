@@ -1,8 +1,8 @@
 import type { App, AppContext } from '../platform/context.js';
-import { regionRoutes } from './regions/routes.js';
-import { schoolRoutes } from './schools/routes.js';
-import { allianceRoutes } from './alliances/routes.js';
-import { membershipRoutes } from './memberships/routes.js';
+import { regionRoutes } from './org/regions/routes.js';
+import { schoolRoutes } from './org/schools/routes.js';
+import { allianceRoutes } from './org/alliances/routes.js';
+import { membershipRoutes } from './org/memberships/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { userRoutes } from './users/routes.js';
 import { importRoutes } from './imports/routes.js';

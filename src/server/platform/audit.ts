@@ -1,6 +1,19 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../db/index.js';
 import { nowIso, toJson } from '../db/index.js';
+import type { Ctx } from './context.js';
+
+/** Who acted and from where: a service context (preferred), or a request not yet signed in (sign-in itself). */
+export type AuditSource = Ctx | FastifyRequest | null;
+
+function source(src: AuditSource): { actorId: string | null; actorName: string | null; ip: string | null; requestId: string | null; at: string } {
+  if (!src) return { actorId: null, actorName: null, ip: null, requestId: null, at: nowIso() };
+  if ('raw' in src) {
+    return { actorId: src.actor?.userId ?? null, actorName: src.actor?.displayName ?? null, ip: src.ip ?? null, requestId: String(src.id), at: nowIso() };
+  }
+  const a = src.actor;
+  return { actorId: a.system ? null : a.userId, actorName: a.displayName, ip: src.ip ?? null, requestId: src.requestId ?? null, at: nowIso() };
+}
 
 export interface AuditEntry {
   action: string; // e.g. school.update, application.approve, user.grant, auth.login
@@ -18,15 +31,16 @@ export interface AuditEntry {
  * Writes one audit row: who, what, when, from where. Call it inside the same transaction as the change
  * so the log and the change commit together.
  */
-export async function audit(tx: Db | Tx, req: FastifyRequest | null, e: AuditEntry): Promise<void> {
+export async function audit(tx: Db | Tx, src: AuditSource, e: AuditEntry): Promise<void> {
+  const s = source(src);
   await tx
     .insertInto('audit_log')
     .values({
-      at: nowIso(),
-      actor_id: e.actor?.id ?? req?.actor?.userId ?? null,
-      actor_name: e.actor?.name ?? req?.actor?.displayName ?? null,
-      ip: req?.ip ?? null,
-      request_id: req ? String(req.id) : null,
+      at: s.at,
+      actor_id: e.actor?.id ?? s.actorId,
+      actor_name: e.actor?.name ?? s.actorName,
+      ip: s.ip,
+      request_id: s.requestId,
       action: e.action,
       entity_type: e.entityType,
       entity_id: e.entityId ?? null,

@@ -5,7 +5,7 @@ import { actorOf, zapp, type App, type AppContext } from '../../platform/context
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
 import type { Actor } from '../../platform/policy.js';
 import { rangeCheck } from '../../platform/input.js';
-import { DateStr, Id, Line, Page, paginated } from '../schools/schema.js';
+import { DateStr, Id, Line, Page, paginated } from '../org/schools/schema.js';
 
 const AuditFilter = {
   action: Line(60).optional(),

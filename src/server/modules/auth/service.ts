@@ -6,7 +6,9 @@ import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, type FieldCode } from '../../platform/errors.js';
 import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
-import { resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
+import type { Actor, Grant } from '../../platform/actor.js';
+import { ActorCache, toGrant } from './actors.js';
+import type { Directory } from '../org/directory.js';
 import type { Role } from '../../../common/vocab.js';
 import {
   type Admission,
@@ -24,21 +26,11 @@ import {
 
 export const SESSION_COOKIE = 'xl_sid';
 export const CSRF_COOKIE = 'xl_csrf';
-/** last_seen is written at most this often per session (keeps reads cheap) */
-const TOUCH_MS = 60_000;
 
 const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
 
 // a real argon2id hash of a random string: unknown usernames cost the same time as wrong passwords
 let dummyHash: Promise<string> | null = null;
-
-const toGrant = (g: { id: string; role: string; scope_type: string; scope_id: string | null; subject: string | null }): Grant => ({
-  id: g.id,
-  role: g.role as Role,
-  scopeType: g.scope_type as Grant['scopeType'],
-  scopeId: g.scope_id,
-  subject: g.subject,
-});
 
 /** 429 with Retry-After: the address or the account is in its back-off. */
 function tooMany(req: FastifyRequest, retryMs: number, by: 'ip' | 'account'): AppError {
@@ -65,10 +57,14 @@ export function secureFor(config: Pick<Config, 'secureCookies'>, req: FastifyReq
 }
 
 export class AuthService {
+  readonly actors: ActorCache;
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+    directory: Directory,
+  ) {
+    this.actors = new ActorCache(db, directory, { actorMs: config.cache.actorMs, idleMinutes: config.session.idleMinutes });
+  }
 
   /**
    * Signs in with a password. Each attempt is counted against the client's address and the username before
@@ -189,64 +185,9 @@ export class AuthService {
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
   }
 
-  /** The actor behind a session token, or a reason why there is none. */
+  /** The actor behind a session token, or a reason why there is none (cached per session, see actors.ts). */
   async actorFromToken(token: string): Promise<Actor | 'expired' | null> {
-    const id = sha256(token);
-    // the session and its user's grants in parallel (one round trip less on PostgreSQL)
-    const [row, grantRows] = await Promise.all([
-      this.db
-        .selectFrom('sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .select([
-          's.id as sid',
-          's.csrf_token',
-          's.expires_at',
-          's.idle_expires_at',
-          's.last_seen_at',
-          's.via',
-          'u.id',
-          'u.username',
-          'u.display_name',
-          'u.school_id',
-          'u.region_id',
-          'u.status',
-          'u.must_change_password',
-        ])
-        .where('s.id', '=', id)
-        .executeTakeFirst(),
-      this.db
-        .selectFrom('role_grants as g')
-        .innerJoin('sessions as s', 's.user_id', 'g.user_id')
-        .select(['g.id', 'g.role', 'g.scope_type', 'g.scope_id', 'g.subject'])
-        .where('s.id', '=', id)
-        .execute(),
-    ]);
-    if (!row) return null;
-    const now = nowIso();
-    if (row.expires_at <= now || row.idle_expires_at <= now || row.status !== 'active') {
-      await this.db.deleteFrom('sessions').where('id', '=', id).execute();
-      return 'expired';
-    }
-    if (Date.now() - Date.parse(row.last_seen_at) > TOUCH_MS) {
-      await this.db
-        .updateTable('sessions')
-        .set({ last_seen_at: now, idle_expires_at: addMinutes(now, this.config.session.idleMinutes) })
-        .where('id', '=', id)
-        .execute();
-    }
-    const grants = grantRows.map(toGrant);
-    return resolveScopes(this.db, {
-      userId: row.id,
-      username: row.username,
-      displayName: row.display_name,
-      schoolId: row.school_id,
-      regionId: row.region_id,
-      grants,
-      sessionId: id,
-      csrfToken: row.csrf_token,
-      // a session opened by single sign-on never used the local password: no forced change for it
-      mustChangePassword: row.must_change_password === 1 && row.via !== 'oidc',
-    });
+    return this.actors.get(sha256(token));
   }
 
   async grantsOf(userId: string): Promise<Grant[]> {
@@ -259,6 +200,7 @@ export class AuthService {
       await tx.deleteFrom('sessions').where('id', '=', actor.sessionId).execute();
       await audit(tx, req, { action: 'auth.logout', entityType: 'user', entityId: actor.userId, regionId: actor.regionId, schoolId: actor.schoolId });
     });
+    this.actors.forget(actor.sessionId);
   }
 
   async changePassword(req: FastifyRequest, actor: Actor, current: string, next: string) {
@@ -285,6 +227,8 @@ export class AuthService {
       await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', actor.sessionId).execute();
       await audit(tx, req, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId, regionId: user.region_id, schoolId: user.school_id });
     });
+    // other sessions of the account ended, and must_change_password changed: read every session again
+    this.actors.clear();
   }
 
   async purgeExpired() {

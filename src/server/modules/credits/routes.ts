@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { sendXlsx } from '../../platform/excel.js';
 import { idempotencyKey } from '../../platform/idempotency.js';
-import { Id } from '../schools/schema.js';
+import { Id } from '../org/schools/schema.js';
 import { CREDIT_TX_KINDS } from '../../../common/pricing.js';
 import {
   AccountList,

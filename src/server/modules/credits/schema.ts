@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rangeCheck } from '../../platform/input.js';
-import { DateStr, Id, Line } from '../schools/schema.js';
+import { DateStr, Id, Line } from '../org/schools/schema.js';
 
 const Credits = z.number().int().min(0).max(1_000_000);
 const Pct = z.number().int().min(0).max(100);

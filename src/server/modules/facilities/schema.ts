@@ -14,7 +14,7 @@ import {
 } from '../../../common/facilities.js';
 import { SUBJECTS } from '../../../common/vocab.js';
 import { Instant, rangeCheck } from '../../platform/input.js';
-import { DateStr, Id, Line, Page, paginated, Para } from '../schools/schema.js';
+import { DateStr, Id, Line, Page, paginated, Para } from '../org/schools/schema.js';
 
 export { Id, DateStr, Instant, paginated };
 export const Hm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);

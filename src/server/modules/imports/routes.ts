@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
-import { Id, paginated } from '../schools/schema.js';
+import { Id, paginated } from '../org/schools/schema.js';
 import { CommitBody, ImportListQuery, ImportOut, ImportSummary, KindQuery, UploadQuery } from './schema.js';
 import { ImportService } from './service.js';
 import { templateXlsx } from './template.js';

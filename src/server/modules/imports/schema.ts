@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOCATIONS, OWNERSHIP, ROLE_SCOPE, ROLES, SCHOOL_TAGS, SCHOOL_TYPES, type Term } from '../../../common/vocab.js';
-import { Id, Page } from '../schools/schema.js';
+import { Id, Page } from '../org/schools/schema.js';
 
 export const IMPORT_KINDS = ['schools', 'users', 'regions'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];

@@ -13,9 +13,9 @@ import { policy, regionDescendants, type Actor } from '../../platform/policy.js'
 import { ROLE_SCOPE, type Role } from '../../../common/vocab.js';
 import { safeFileName } from '../../platform/storage.js';
 import { initialPassword } from '../auth/service.js';
-import { mapUnique, toRow as schoolRow } from '../schools/service.js';
+import { mapUnique, toRow as schoolRow } from '../org/schools/service.js';
 import { newUserRow } from '../users/service.js';
-import { insertRegion, mapDbError as mapRegionError, mayManageUnder, requestContext } from '../regions/service.js';
+import { insertRegion, mapDbError as mapRegionError, mayManageUnder, requestContext } from '../org/regions/service.js';
 import { MAX_FILE_BYTES, readTable } from './parse.js';
 import { COLUMNS, type ImportKind, type ImportListQuery, type UploadQuery } from './schema.js';
 import {

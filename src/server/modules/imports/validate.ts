@@ -7,10 +7,10 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { zodIssueToField, type RawFieldError } from '../../platform/errors.js';
-import { SchoolCreate } from '../schools/schema.js';
+import { SchoolCreate } from '../org/schools/schema.js';
 import { UserCreate } from '../users/service.js';
-import { codeProblems, levelOf, REGION_LEVELS, type RegionLevel } from '../regions/codes.js';
-import { RegionCode, RegionName } from '../regions/schema.js';
+import { codeProblems, levelOf, REGION_LEVELS, type RegionLevel } from '../org/regions/codes.js';
+import { RegionCode, RegionName } from '../org/regions/schema.js';
 import { COLUMNS, KIND_NAMES, type ColumnDef, type ImportKind } from './schema.js';
 import { invalidFile, type Cell, type Table } from './parse.js';
 

@@ -5,7 +5,7 @@ import { SUBJECTS } from '../../../common/vocab.js';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sendXlsx } from '../../platform/excel.js';
-import { Id } from '../schools/schema.js';
+import { Id } from '../org/schools/schema.js';
 import { parseRange } from './files.js';
 import {
   AssignIn,

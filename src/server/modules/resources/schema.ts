@@ -12,7 +12,7 @@ import {
   TEXTBOOK_EDITIONS,
   VISIBILITY,
 } from '../../../common/resources.js';
-import { DateStr, Id, Line, MonthStr, Para } from '../schools/schema.js';
+import { DateStr, Id, Line, MonthStr, Para } from '../org/schools/schema.js';
 
 export const Tag = Line(20).min(1);
 export const AuthorIn = z.strictObject({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
 import { ROLES } from '../../../common/vocab.js';
-import { Id, paginated } from '../schools/schema.js';
+import { Id, paginated } from '../org/schools/schema.js';
 import { UserService } from './service.js';
 import { GrantCreate, UserCreate, UserQuery, UserUpdate } from './schema.js';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../../../common/vocab.js';
-import { Id, Line, Page } from '../schools/schema.js';
+import { Id, Line, Page } from '../org/schools/schema.js';
 
 export const Username = z
   .string()

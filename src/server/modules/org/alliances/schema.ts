@@ -9,8 +9,8 @@ import {
   PHASES,
   SUBJECTS,
   TERM_KINDS,
-} from '../../../common/vocab.js';
-import { rangeCheck } from '../../platform/input.js';
+} from '../../../../common/vocab.js';
+import { rangeCheck } from '../../../platform/input.js';
 import { DateStr, Id, Line, Page, Para } from '../schools/schema.js';
 
 export const AllianceQuery = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Line } from '../../platform/input.js';
+import { Id, Line } from '../../../platform/input.js';
 import { REGION_LEVELS } from './codes.js';
 
 /** Six digits; whether they form a GB/T 2260 code of the right level is checked with the parent (codes.ts). */

@@ -1,15 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { z } from 'zod';
-import type { Database, Db } from '../../db/index.js';
-import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
-import type { DB, SchoolsTable } from '../../db/schema.js';
-import { audit, changes } from '../../platform/audit.js';
-import { AppError, badRequest, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
-import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
-import { computeIndicators } from '../../../common/org.js';
-import { LOCATIONS, OPEN_APPLICATION_STATUSES, SCHOOL_TAGS } from '../../../common/vocab.js';
+import type { Database, Db } from '../../../db/index.js';
+import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../../db/index.js';
+import type { DB, SchoolsTable } from '../../../db/schema.js';
+import { audit, changes } from '../../../platform/audit.js';
+import { AppError, badRequest, forbidden, notFound, type RawFieldError } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import { policy, regionDescendants, type Actor } from '../../../platform/policy.js';
+import { computeIndicators } from '../../../../common/org.js';
+import { LOCATIONS, OPEN_APPLICATION_STATUSES, SCHOOL_TAGS } from '../../../../common/vocab.js';
 import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './schema.js';
 
 type Row = SchoolsTable & { region_name: string };

@@ -1,17 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import type { z } from 'zod';
-import type { Database, Db, Tx } from '../../db/index.js';
-import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
-import type { AlliancesTable } from '../../db/schema.js';
-import { audit, changes } from '../../platform/audit.js';
-import { AppError, badRequest, conflict, forbidden, notFound, zodIssueToField } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
-import { policy, regionAncestors, regionDescendants, type Actor } from '../../platform/policy.js';
-import { FileTooLargeError, safeFileName, type Storage } from '../../platform/storage.js';
-import { alliancePhases, currentPhase, reassessment } from '../../../common/org.js';
-import { todayIn } from '../../../common/time.js';
-import { DOCUMENT_KINDS } from '../../../common/vocab.js';
+import type { Database, Db, Tx } from '../../../db/index.js';
+import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../../db/index.js';
+import type { AlliancesTable } from '../../../db/schema.js';
+import { audit, changes } from '../../../platform/audit.js';
+import { AppError, badRequest, conflict, forbidden, notFound, zodIssueToField } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import { policy, regionAncestors, regionDescendants, type Actor } from '../../../platform/policy.js';
+import { FileTooLargeError, safeFileName, type Storage } from '../../../platform/storage.js';
+import { alliancePhases, currentPhase, reassessment } from '../../../../common/org.js';
+import { todayIn } from '../../../../common/time.js';
+import { DOCUMENT_KINDS } from '../../../../common/vocab.js';
 import {
   type AllianceCreate,
   type AllianceQuery,

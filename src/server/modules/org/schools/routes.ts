@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
-import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
-import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES } from '../../../common/vocab.js';
+import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { EXPORT_LIMIT, sendXlsx } from '../../../platform/excel.js';
+import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES } from '../../../../common/vocab.js';
 import { Id, IndicatorInput, IndicatorOut, paginated, SchoolCreate, SchoolDetail, SchoolQuery, SchoolSummary, SchoolUpdate } from './schema.js';
 import { SchoolService } from './service.js';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
-import { notFound } from '../../platform/errors.js';
-import { regionDescendants } from '../../platform/policy.js';
+import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { notFound } from '../../../platform/errors.js';
+import { regionDescendants } from '../../../platform/policy.js';
 import { Id } from '../schools/schema.js';
-import { computeIndicators, reassessment } from '../../../common/org.js';
-import { summarize } from '../../../common/stats.js';
-import { todayIn } from '../../../common/time.js';
-import { OPEN_APPLICATION_STATUSES, RESOURCE_INDICATORS } from '../../../common/vocab.js';
+import { computeIndicators, reassessment } from '../../../../common/org.js';
+import { summarize } from '../../../../common/stats.js';
+import { todayIn } from '../../../../common/time.js';
+import { OPEN_APPLICATION_STATUSES, RESOURCE_INDICATORS } from '../../../../common/vocab.js';
 import { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
 import { RegionService, requestContext, toOut } from './service.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES, ALLIANCE_KINDS } from '../../../common/vocab.js';
+import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES, ALLIANCE_KINDS } from '../../../../common/vocab.js';
 
-import { DateStr, Id, Instant, Line, MonthStr, PageOf, Para } from '../../platform/input.js';
+import { DateStr, Id, Instant, Line, MonthStr, PageOf, Para } from '../../../platform/input.js';
 
 export { DateStr, Id, Instant, Line, MonthStr, Para };
 export const Page = PageOf();

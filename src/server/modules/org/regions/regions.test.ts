@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, makeTestEnv, type Client, type TestEnv } from '../../testing.js';
-import { addForeignRegion, expectProblem, FOREIGN } from '../../testkit.js';
+import { countRows, makeTestEnv, type Client, type TestEnv } from '../../../testing.js';
+import { addForeignRegion, expectProblem, FOREIGN } from '../../../testkit.js';
 import { codeProblems, levelOf } from './codes.js';
 
 describe('region codes (GB/T 2260)', () => {

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, makeTestEnv, type Client, type TestEnv } from '../../testing.js';
-import { expectProblem } from '../../testkit.js';
+import { countRows, makeTestEnv, type Client, type TestEnv } from '../../../testing.js';
+import { expectProblem } from '../../../testkit.js';
 
 const NEW_SCHOOL = { regionId: 'r_0003', code: '3390102777', name: '城东区新建小学', type: 'primary', ownership: 'public', location: 'urban' };
 const INDICATORS = {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths } from '../../../common/org.js';
-import { todayIn } from '../../../common/time.js';
-import { countRows, makeTestEnv, type Client, type TestEnv } from '../../testing.js';
-import { expectProblem, multipart, type Part } from '../../testkit.js';
+import { addMonths } from '../../../../common/org.js';
+import { todayIn } from '../../../../common/time.js';
+import { countRows, makeTestEnv, type Client, type TestEnv } from '../../../testing.js';
+import { expectProblem, multipart, type Part } from '../../../testkit.js';
 
 const TERMS = [
   { kind: 'joint_research_per_month', op: '>=', value: 2, unit: '次/月' },

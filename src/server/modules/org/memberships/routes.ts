@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
-import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
-import { APPLICATION_STATUS } from '../../../common/vocab.js';
+import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { EXPORT_LIMIT, sendXlsx } from '../../../platform/excel.js';
+import { APPLICATION_STATUS } from '../../../../common/vocab.js';
 import { Id, paginated } from '../schools/schema.js';
 import { ApplicationCreate, ApplicationOut, ApplicationQuery, DecisionBody, ExitBody, MemberOut } from './schema.js';
 import { MembershipService, type Step } from './service.js';

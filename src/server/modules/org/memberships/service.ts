@@ -5,16 +5,16 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Database, Db, Tx } from '../../db/index.js';
-import { isUniqueViolation, nowIso } from '../../db/index.js';
-import { transition } from '../../db/transition.js';
-import type { AlliancesTable } from '../../db/schema.js';
-import { audit } from '../../platform/audit.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
-import { policy, type Actor } from '../../platform/policy.js';
-import { todayIn } from '../../../common/time.js';
-import { APPLICATION_STATUS, OPEN_APPLICATION_STATUSES } from '../../../common/vocab.js';
+import type { Database, Db, Tx } from '../../../db/index.js';
+import { isUniqueViolation, nowIso } from '../../../db/index.js';
+import { transition } from '../../../db/transition.js';
+import type { AlliancesTable } from '../../../db/schema.js';
+import { audit } from '../../../platform/audit.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import { policy, type Actor } from '../../../platform/policy.js';
+import { todayIn } from '../../../../common/time.js';
+import { APPLICATION_STATUS, OPEN_APPLICATION_STATUSES } from '../../../../common/vocab.js';
 import type { ApplicationCreate, ApplicationQuery } from './schema.js';
 
 export type Step = 'evaluate' | 'recommend' | 'approve' | 'withdraw';

@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
-import { createDatabase } from '../../db/index.js';
+import { loadConfig } from '../../../config.js';
+import { createDatabase } from '../../../db/index.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const ROOT = path.resolve(import.meta.dirname, '../../../../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-cli-'));
 const schema = process.env.DATABASE_URL ? `t_cli_${crypto.randomBytes(5).toString('hex')}` : undefined;
 const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', SEED_ON_START: '0', LANG: 'zh_CN.UTF-8', ...(schema ? { DATABASE_SCHEMA: schema } : {}) };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_STATUS } from '../../../common/vocab.js';
+import { APPLICATION_STATUS } from '../../../../common/vocab.js';
 import { Id, Page, Para } from '../schools/schema.js';
 
 export const ApplicationQuery = z.strictObject({

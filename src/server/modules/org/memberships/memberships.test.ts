@@ -5,8 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, makeTestEnv, type Client, type TestEnv } from '../../testing.js';
-import { expectProblem } from '../../testkit.js';
+import { countRows, makeTestEnv, type Client, type TestEnv } from '../../../testing.js';
+import { expectProblem } from '../../../testkit.js';
 
 describe('membership lifecycle', () => {
   let env: TestEnv;

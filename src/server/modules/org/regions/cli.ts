@@ -2,8 +2,8 @@
  * `xiaolian region create --code 360000 --name 江西省 [--parent <code>]` and `xiaolian region list`:
  * the first-run path for an operator with shell access, through the same service as the API.
  */
-import type { Database } from '../../db/index.js';
-import { AppError, fieldMessage, message, type Lang } from '../../platform/errors.js';
+import type { Database } from '../../../db/index.js';
+import { AppError, fieldMessage, message, type Lang } from '../../../platform/errors.js';
 import { RegionCreate } from './schema.js';
 import { cliContext, RegionService } from './service.js';
 

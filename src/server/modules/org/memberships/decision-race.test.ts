@@ -5,7 +5,7 @@
  * effective step.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestEnv, type Client, type TestEnv } from '../../testing.js';
+import { makeTestEnv, type Client, type TestEnv } from '../../../testing.js';
 
 const ROUNDS = 10;
 

@@ -9,14 +9,15 @@
  * (context without actor) may do anything, as shell access to the server already allows.
  */
 import type { FastifyRequest } from 'fastify';
+import { systemCtx, type Ctx } from '../../../platform/context.js';
 import type { z } from 'zod';
-import type { Database, Db, Tx } from '../../db/index.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/index.js';
-import type { RegionsTable } from '../../db/schema.js';
-import { audit, changes } from '../../platform/audit.js';
-import { AppError, badRequest, conflict, forbidden, notFound, type RawFieldError } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
-import { regionAncestors, type Actor } from '../../platform/policy.js';
+import type { Database, Db, Tx } from '../../../db/index.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../../db/index.js';
+import type { RegionsTable } from '../../../db/schema.js';
+import { audit, changes } from '../../../platform/audit.js';
+import { AppError, badRequest, conflict, forbidden, notFound, type RawFieldError } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import { regionAncestors, type Actor } from '../../../platform/policy.js';
 import { codeProblems, levelOf, type ParentRef, type RegionLevel } from './codes.js';
 import type { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
 
@@ -32,9 +33,8 @@ export const requestContext = (req: FastifyRequest): RegionContext => ({ actor: 
 export const cliContext = (): RegionContext => ({ actor: null, ip: null, requestId: null, now: new Date() });
 
 /** audit() reads a request's actor, ip and id; a context carries the same three. */
-export function auditSource(ctx: RegionContext): FastifyRequest {
-  const actor = ctx.actor ?? { userId: null, displayName: 'cli' };
-  return { actor, ip: ctx.ip, id: ctx.requestId } as unknown as FastifyRequest;
+export function auditSource(ctx: RegionContext): Ctx {
+  return ctx.actor ? ({ ...ctx, requestId: ctx.requestId ?? '', lang: 'zh' } as Ctx) : systemCtx('cli', { requestId: ctx.requestId ?? undefined, now: ctx.now });
 }
 
 export type RegionOutT = z.infer<typeof RegionOut>;

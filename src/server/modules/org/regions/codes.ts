@@ -10,7 +10,7 @@
  * (湖北 429004 仙桃市 under 420000) are real county-level units without a city above them.
  * A child's code starts with its parent's prefix: two digits under a province, four under a city.
  */
-import type { RawFieldError } from '../../platform/errors.js';
+import type { RawFieldError } from '../../../platform/errors.js';
 
 export const REGION_LEVELS = ['province', 'city', 'district'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
