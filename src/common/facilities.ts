@@ -7,6 +7,7 @@
  * fixed offset of +08:00 without daylight saving since 1991, so local parts are computed with that offset.
  */
 import { vocab } from './vocab.js';
+import { ZONE } from './time.js';
 
 export const FACILITY_TYPES = vocab([
   { code: 'physics_lab', zh: '物理实验室', en: 'Physics lab' },
@@ -105,7 +106,7 @@ export type OccurrenceStatus = (typeof OCCURRENCE_STATUSES.codes)[number];
 
 // ---- local time (Asia/Shanghai, UTC+8) ------------------------------------------------------
 
-export const TZ_OFFSET_MS = 8 * 3600_000;
+export const TZ_OFFSET_MS = ZONE.offsetMs;
 export const MINUTE = 60_000;
 export const HOUR = 3600_000;
 export const DAY = 86_400_000;

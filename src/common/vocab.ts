@@ -145,6 +145,7 @@ export const APPLICATION_STATUS = vocab([
   { code: 'rejected', zh: '未通过', en: 'Rejected' },
   { code: 'withdrawn', zh: '已撤回', en: 'Withdrawn' },
 ] as const);
+export type ApplicationStatus = (typeof APPLICATION_STATUS.codes)[number];
 /** An application still on its way (evaluation → council → bureau). */
 export const OPEN_APPLICATION_STATUSES = ['submitted', 'evaluated', 'recommended'] as const;
 

@@ -17,6 +17,7 @@
  * bureau, another alliance's charter of the same city, the other partner's venue. They must be denied
  * (or, for list routes, absent from the answer) unless the route lists the role in `nearAllowed`.
  */
+import type { ApplicationStatus } from '../common/vocab.js';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
@@ -766,7 +767,7 @@ export const ROUTES: Record<string, RouteSpec> = {
 /** Extra applications the table needs (inserted next to the demo data). */
 async function addApplications(env: TestEnv) {
   const at = '2025-09-01T00:00:00.000Z';
-  const row = (id: string, alliance: string, school: string, status: string) => ({
+  const row = (id: string, alliance: string, school: string, status: ApplicationStatus) => ({
     id,
     alliance_id: alliance,
     school_id: school,

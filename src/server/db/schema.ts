@@ -1,3 +1,4 @@
+import type { ApplicationStatus } from '../../common/vocab.js';
 /**
  * Table types for Kysely. Conventions (see db/index.ts): ids are text, instants ISO-8601 UTC text,
  * dates YYYY-MM-DD text, booleans integer 0/1, JSON as text.
@@ -25,7 +26,7 @@ export interface UsersTable {
   /** partner accounts: the partner organisation the account acts for (migration 006) */
   partner_id?: string | null;
   locale: string;
-  status: string; // active | disabled
+  status: 'active' | 'disabled';
   failed_logins: number;
   locked_until: string | null;
   oidc_subject: string | null;
@@ -165,7 +166,7 @@ export interface AlliancesTable {
   pattern: string; // mother_child | mentor | partner | urban_rural
   core_school_id: string;
   description: string | null;
-  status: string; // active | dissolved
+  status: 'active' | 'dissolved';
   founded_on: string;
   cycle_start_on: string;
   last_assessed_on: string | null;
@@ -179,8 +180,8 @@ export interface AllianceMembersTable {
   school_id: string;
   /** copied from the alliance so the database can forbid two active 融合型 groups per school */
   alliance_kind: string;
-  role: string; // core | member
-  status: string; // active | exited
+  role: 'core' | 'member';
+  status: 'active' | 'exited';
   joined_on: string;
   exited_on: string | null;
   exit_reason: string | null;
@@ -270,7 +271,7 @@ export interface MembershipApplicationsTable {
   id: string;
   alliance_id: string;
   school_id: string;
-  status: string; // submitted | evaluated | recommended | approved | rejected | withdrawn
+  status: ApplicationStatus;
   reason: string;
   applied_by: string | null;
   created_at: string;
@@ -293,7 +294,7 @@ export interface ApplicationDecisionsTable {
 export interface ImportsTable {
   id: string;
   kind: string; // schools | users
-  status: string; // previewed | committed | discarded
+  status: 'previewed' | 'committed' | 'discarded';
   file_name: string;
   region_id: string | null;
   school_id: string | null;

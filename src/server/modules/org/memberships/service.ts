@@ -3,6 +3,7 @@
  * exit on the alliance's or bureau's motion, with a reason. Every decision is recorded with who, when,
  * why and from where; the state change, the decision and the audit entry commit together.
  */
+import type { ApplicationStatus } from '../../../../common/vocab.js';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../../db/index.js';
@@ -20,7 +21,7 @@ import type { ApplicationCreate, ApplicationQuery } from './schema.js';
 export type Step = 'evaluate' | 'recommend' | 'approve' | 'withdraw';
 
 /** The status an application must be in for each step, and where a pass / a fail leads. */
-export const TRANSITIONS: Record<Step, { from: string; pass: string; fail: string }> = {
+export const TRANSITIONS: Record<Step, { from: ApplicationStatus | 'open'; pass: ApplicationStatus; fail: ApplicationStatus }> = {
   evaluate: { from: 'submitted', pass: 'evaluated', fail: 'rejected' },
   recommend: { from: 'evaluated', pass: 'recommended', fail: 'rejected' },
   approve: { from: 'recommended', pass: 'approved', fail: 'rejected' },
