@@ -32,14 +32,14 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../common/vocab';
 import { useLogout, useMe } from './auth';
-import { canSee } from './permissions';
+import { canSee, type MenuKey } from './permissions';
 import { useVocab } from './vocab';
 import { LangSwitch } from '../components/LangSwitch';
 import type { Me } from '../types';
 
 const { Header, Sider, Content, Footer } = Layout;
 
-const ITEMS = [
+const ITEMS: { key: MenuKey; path: string; icon: React.ReactNode }[] = [
   { key: 'overview', path: '/overview', icon: <DashboardOutlined /> },
   { key: 'schools', path: '/schools', icon: <BankOutlined /> },
   { key: 'alliances', path: '/alliances', icon: <ClusterOutlined /> },

@@ -2,11 +2,13 @@ import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import timezone from 'dayjs/plugin/timezone';
 import 'dayjs/locale/zh-cn';
+import { ZONE } from '../../common/time';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-export const TZ = 'Asia/Shanghai';
+/** The installation's time zone (src/common/time.ts). */
+export const TZ = ZONE.name;
 
 /** An ISO instant shown in Beijing time. */
 export function fmtDateTime(iso: string | null | undefined): string {

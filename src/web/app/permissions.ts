@@ -1,3 +1,4 @@
+import { anyRoleHolds, type Permission, roleHolds } from '../../common/permissions';
 import type { Role } from '../../common/vocab';
 import type { Me } from '../types';
 
@@ -7,67 +8,85 @@ export interface ScopeRef {
   schoolId?: string | null;
 }
 
-/**
- * Whether `me` holds one of `roles` for the given object. Only a hint for showing buttons:
- * region grants are taken to cover everything below the region (the server is the real judge).
- */
-export function hasRole(me: Me | null | undefined, roles: Role[], scope?: ScopeRef): boolean {
-  if (!me) return false;
-  return me.grants.some((g) => {
-    if (!roles.includes(g.role)) return false;
-    if (!scope) return true;
-    switch (g.scopeType) {
-      case 'installation':
-      case 'region':
-        return true;
-      case 'alliance':
-        return scope.allianceId != null && scope.allianceId === g.scopeId;
-      case 'school':
-        return scope.schoolId != null && scope.schoolId === g.scopeId;
-      default:
-        return false;
-    }
-  });
+type MeLike = Me | null | undefined;
+type GrantOf = Me['grants'][number];
+
+/** Whether a grant covers the object (region grants are taken to cover everything below the region). */
+function covers(g: GrantOf, scope?: ScopeRef): boolean {
+  if (!scope) return true;
+  switch (g.scopeType) {
+    case 'installation':
+    case 'region':
+      return true;
+    case 'alliance':
+      return scope.allianceId != null && scope.allianceId === g.scopeId;
+    case 'school':
+      return scope.schoolId != null && scope.schoolId === g.scopeId;
+    default:
+      return false;
+  }
 }
 
-export const isPlatformAdmin = (me: Me | null | undefined) => !!me?.grants.some((g) => g.role === 'platform_admin');
+/**
+ * Whether `me` holds `permission` (the role table in src/common/permissions.ts), optionally for the given
+ * object. Only a hint for showing menus and buttons: the server is the judge.
+ */
+export function may(me: MeLike, permission: Permission, scope?: ScopeRef): boolean {
+  if (!me) return false;
+  if (!scope) return anyRoleHolds(rolesOf(me), permission);
+  return me.grants.some((g) => roleHolds(g.role, permission) && covers(g, scope));
+}
 
-/** Roles that hold the server's `resource.feedback` permission (rate and comment on resources). */
-export const FEEDBACK_ROLES: Role[] = ['platform_admin', 'alliance_admin', 'school_admin', 'teacher', 'reviewer'];
+/**
+ * Whether `me` holds one of `roles` for the given object — for the few checks that are about a role, not a
+ * permission (e.g. which roles a bureau may grant). Prefer `may(me, permission)`.
+ */
+export function hasRole(me: MeLike, roles: Role[], scope?: ScopeRef): boolean {
+  if (!me) return false;
+  return me.grants.some((g) => roles.includes(g.role) && covers(g, scope));
+}
 
-/** Who sees which menu entry. */
-export const MENU_ROLES: Record<string, Role[] | 'all'> = {
-  overview: ['platform_admin', 'bureau_admin', 'evaluator'],
-  schools: ['platform_admin', 'bureau_admin', 'alliance_admin', 'school_admin', 'teacher', 'reviewer', 'evaluator', 'partner'],
-  alliances: 'all',
-  applications: ['platform_admin', 'bureau_admin', 'alliance_admin', 'school_admin'],
-  regions: ['platform_admin', 'bureau_admin'],
-  imports: ['platform_admin', 'bureau_admin', 'school_admin'],
-  users: ['platform_admin', 'bureau_admin', 'school_admin'],
-  audit: ['platform_admin', 'bureau_admin'],
-  account: 'all',
+/** The roles `me` holds (anywhere). */
+export const rolesOf = (me: MeLike): Role[] => (me?.grants ?? []).map((g) => g.role);
+
+export const isPlatformAdmin = (me: MeLike) => !!me?.grants.some((g) => g.role === 'platform_admin');
+
+/**
+ * The permission each menu entry (and its page) needs: the same names the server's routes ask for, so the
+ * menu follows the one role table. Utilization: the server's routes ask `facility.read` and narrow by
+ * record to staff; the menu shows the report to those who read the alliance's reports (`credit.read`).
+ */
+export const MENU_PERMISSIONS = {
+  overview: 'region.overview',
+  schools: 'school.read',
+  alliances: 'alliance.read',
+  applications: 'application.read',
+  regions: 'region.manage',
+  imports: 'import.run',
+  users: 'user.read',
+  audit: 'audit.read',
+  account: 'signed_in',
   // ---- facilities, bookings, credits (S3) ----
-  facilities: 'all',
-  bookings: ['platform_admin', 'school_admin', 'teacher', 'reviewer', 'guardian'],
-  inbox: ['platform_admin', 'school_admin', 'partner'],
-  credits: ['platform_admin', 'bureau_admin', 'evaluator', 'alliance_admin', 'school_admin'],
-  utilization: ['platform_admin', 'bureau_admin', 'evaluator', 'alliance_admin', 'school_admin'],
+  facilities: 'facility.read',
+  bookings: 'booking.create',
+  inbox: 'booking.decide',
+  credits: 'credit.read',
+  utilization: 'credit.read',
   // ---- resources (S2) ----
-  resources: 'all',
-  myResources: ['platform_admin', 'school_admin', 'teacher', 'reviewer'],
-  reviewQueue: ['platform_admin', 'reviewer'],
-  catalogue: ['platform_admin', 'bureau_admin', 'evaluator', 'alliance_admin', 'school_admin', 'teacher', 'reviewer'],
-};
+  resources: 'resource.read',
+  myResources: 'resource.write',
+  reviewQueue: 'resource.review',
+  catalogue: 'resource.read',
+} as const satisfies Record<string, Permission>;
+export type MenuKey = keyof typeof MENU_PERMISSIONS;
 
-export function canSee(me: Me | null | undefined, key: string): boolean {
-  const roles = MENU_ROLES[key];
-  if (!roles) return false;
-  if (roles === 'all') return true;
-  return hasRole(me, roles);
+/** Whether `me` sees a menu entry (and may open its page). */
+export function canSee(me: MeLike, key: MenuKey): boolean {
+  return !!me && anyRoleHolds(rolesOf(me), MENU_PERMISSIONS[key]);
 }
 
 /** The landing page of a user. */
-export function homePath(me: Me | null | undefined): string {
+export function homePath(me: MeLike): string {
   if (canSee(me, 'overview')) return '/overview';
   // school staff land on their own school (profile, indicators, the alliances it belongs to)
   if (canSee(me, 'schools') && me?.user.schoolId && me.grants.some((g) => g.scopeType === 'school' && g.scopeId === me.user.schoolId)) {
@@ -77,6 +96,6 @@ export function homePath(me: Me | null | undefined): string {
 }
 
 /** Ids of the scopes where `me` holds `role`. */
-export function scopeIds(me: Me | null | undefined, role: Role): string[] {
-  return (me?.grants ?? []).filter((g) => g.role === role && g.scopeId).map((g) => g.scopeId!);
+export function scopeIds(me: MeLike, role: Role): string[] {
+  return (me?.grants ?? []).filter((g) => g.role === role && g.scopeId).map((g) => g.scopeId as string);
 }

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { onUnauthorized } from '../api';
 import { MeProvider, useMe, useMeQuery } from './auth';
 import { AppLayout } from './AppLayout';
-import { canSee, homePath } from './permissions';
+import { canSee, homePath, type MenuKey } from './permissions';
 import { QueryError } from '../components/errors';
 import { LoginPage } from '../features/auth/LoginPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
@@ -76,7 +76,7 @@ function Home() {
 }
 
 /** Hides a page from roles that have no menu entry for it (the server still checks every call). */
-function Guard({ menu, children }: { menu: string; children: React.ReactNode }) {
+function Guard({ menu, children }: { menu: MenuKey; children: React.ReactNode }) {
   const me = useMe();
   const { t } = useTranslation();
   const navigate = useNavigate();

@@ -5,7 +5,7 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ALLIANCE_KINDS } from '../../../common/vocab';
 import { useMe } from '../../app/auth';
-import { hasRole } from '../../app/permissions';
+import { hasRole, may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
@@ -29,7 +29,7 @@ export default function AllianceDetailPage() {
   const q = useAlliance(id);
   const a = q.data;
   const [editing, setEditing] = useState(false);
-  const canManage = !!a && hasRole(me, ['platform_admin', 'bureau_admin', 'alliance_admin'], { regionId: a.regionId, allianceId: a.id });
+  const canManage = !!a && may(me, 'alliance.manage', { regionId: a.regionId, allianceId: a.id });
   const canAssess = !!a && hasRole(me, ['platform_admin', 'bureau_admin'], { regionId: a.regionId });
   const activeMembers = a?.members.filter((m) => m.status !== 'exited').length ?? 0;
 

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, PHASES } from '../../../common/vocab';
 import { fileUrl } from '../../api';
 import { useMe } from '../../app/auth';
-import { hasRole } from '../../app/permissions';
+import { may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
@@ -26,7 +26,7 @@ export default function AlliancesPage() {
   const f = useUrlFilters(KEYS);
   const list = useAlliances({ ...f.values, page: f.page, pageSize: f.pageSize });
   const [creating, setCreating] = useState(false);
-  const canCreate = hasRole(me, ['platform_admin', 'bureau_admin']);
+  const canCreate = may(me, 'alliance.create');
 
   return (
     <>

@@ -30,7 +30,7 @@ import { SCHOOL_TAGS } from '../../../common/vocab';
 import { api, fileUrl } from '../../api';
 import { useMe } from '../../app/auth';
 import { fmtDateTime, fmtNum } from '../../app/format';
-import { hasRole } from '../../app/permissions';
+import { may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
@@ -61,7 +61,7 @@ export default function CreditsPage() {
       },
       { replace: true },
     );
-  const canManage = !!allianceId && hasRole(me, ['platform_admin', 'bureau_admin', 'alliance_admin'], { allianceId });
+  const canManage = !!allianceId && may(me, 'credit.manage', { allianceId });
 
   return (
     <>

@@ -7,7 +7,7 @@ import { BOOKING_POLICIES, CLOSURE_KINDS, EQUIPMENT_STATUSES, EQUIPMENT_USAGE, F
 import { SUBJECTS } from '../../../common/vocab';
 import { useMe } from '../../app/auth';
 import { dayjs, TZ } from '../../app/format';
-import { canSee } from '../../app/permissions';
+import { canSee, may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
@@ -25,7 +25,7 @@ export default function FacilityDetailPage() {
   const [week, setWeek] = useState(() => mondayOf(dayjs().tz(TZ).format('YYYY-MM-DD')));
   const avail = useAvailability(id, localIso(week), localIso(addDaysW(week, 7)));
   const [booking, setBooking] = useState(false);
-  const canBook = canSee(me, 'facilities') && me.grants.some((g) => ['teacher', 'school_admin', 'reviewer', 'platform_admin'].includes(g.role));
+  const canBook = canSee(me, 'facilities') && may(me, 'booking.create');
   const names = t('facility.weekdays').split(',');
 
   return (

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { SUBJECTS } from '../../../common/vocab';
 import { useMe } from '../../app/auth';
-import { hasRole } from '../../app/permissions';
+import { hasRole, may } from '../../app/permissions';
 import { useVocab, type Vocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
@@ -132,7 +132,7 @@ export default function LibraryPage() {
   const query = { ...f.values, sort, page: f.page, pageSize: f.pageSize };
   const list = useResources(query);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const canUpload = hasRole(me, ['teacher', 'reviewer', 'school_admin', 'platform_admin']);
+  const canUpload = may(me, 'resource.write');
   const showRec = hasRole(me, ['teacher', 'reviewer']) && !f.values.q && f.page === 1;
   const facets: Partial<Record<FacetKey, FacetValue[]>> = list.data?.facets ?? {};
   const active = FACETS.filter((x) => f.values[x.param]);

@@ -43,7 +43,7 @@ import { SUBJECTS } from '../../../common/vocab';
 import { ApiError } from '../../api';
 import { useMe } from '../../app/auth';
 import { fmtDateTime, fmtNum } from '../../app/format';
-import { FEEDBACK_ROLES, hasRole } from '../../app/permissions';
+import { may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
@@ -140,7 +140,7 @@ function Comments({ r }: { r: ResourceDetail }) {
   const list = useComments(r.id);
   const comments = list.data ?? [];
   // rating and commenting are for the teaching roles (the server's resource.feedback permission)
-  const mayComment = hasRole(useMe(), FEEDBACK_ROLES);
+  const mayComment = may(useMe(), 'resource.feedback');
   return (
     <div data-testid="resource-comments">
       {r.status === 'published' && mayComment && (

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ALLIANCE_KINDS, LOCATIONS, OWNERSHIP, RESOURCE_INDICATORS, SCHOOL_TAGS, SCHOOL_TYPES } from '../../../common/vocab';
 import { useMe } from '../../app/auth';
 import { fmtNum } from '../../app/format';
-import { hasRole } from '../../app/permissions';
+import { may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
@@ -24,7 +24,7 @@ export default function SchoolDetailPage() {
   const school = useSchool(id);
   const [editing, setEditing] = useState<IndicatorYear | null | undefined>(undefined);
   const s = school.data;
-  const canEdit = !!s && hasRole(me, ['platform_admin', 'bureau_admin', 'school_admin'], { regionId: s.regionId, schoolId: s.id });
+  const canEdit = !!s && may(me, 'school.update', { regionId: s.regionId, schoolId: s.id });
   const indicators = [...(s?.indicators ?? [])].sort((a, b) => b.year - a.year);
 
   return (

@@ -6,7 +6,7 @@ import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES } from '../../../common
 import { fileUrl } from '../../api';
 import { useMe } from '../../app/auth';
 import { fmtNum } from '../../app/format';
-import { hasRole } from '../../app/permissions';
+import { may } from '../../app/permissions';
 import { useVocab } from '../../app/vocab';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/errors';
@@ -26,7 +26,7 @@ export default function SchoolsPage() {
   const f = useUrlFilters(KEYS);
   const query = { ...f.values, page: f.page, pageSize: f.pageSize };
   const list = useSchools(query);
-  const canCreate = hasRole(me, ['platform_admin', 'bureau_admin']);
+  const canCreate = may(me, 'school.create');
 
   return (
     <>
