@@ -8,6 +8,7 @@ import {
   SqliteDialect,
   CompiledQuery,
   type DatabaseConnection,
+  type Dialect as KyselyDialect,
   type Driver,
   type Expression,
   type SqlBool,
@@ -85,7 +86,87 @@ function withStatementCache(handle: SQLite.Database, max = 1000): SQLite.Databas
   });
 }
 
+// ---- statement recorder (visible SQL, ARCHITECTURE rule 15) ------------------------------------------
+
+/** Where the statements of one database go while someone records them (null: not recording). */
+interface StatementSink {
+  active: string[] | null;
+}
+
+const sinks = new WeakMap<Database, StatementSink>();
+
+/**
+ * Wraps a dialect so that every statement sent on one of its connections (queries, precompiled statements,
+ * and the driver's own begin / commit / rollback / savepoints) is noted in `sink` while recording is on.
+ * Off, the cost is one property read per statement.
+ */
+function recordingDialect(dialect: KyselyDialect, sink: StatementSink): KyselyDialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => {
+      const driver = dialect.createDriver();
+      const acquire = driver.acquireConnection.bind(driver);
+      const patched = new WeakSet<DatabaseConnection>();
+      driver.acquireConnection = async () => {
+        const conn = await acquire();
+        if (!patched.has(conn)) {
+          patched.add(conn);
+          const execute = conn.executeQuery.bind(conn);
+          const stream = conn.streamQuery.bind(conn);
+          conn.executeQuery = (q) => {
+            if (sink.active) sink.active.push(q.sql);
+            return execute(q);
+          };
+          conn.streamQuery = (q, chunkSize) => {
+            if (sink.active) sink.active.push(q.sql);
+            return stream(q, chunkSize);
+          };
+        }
+        return conn;
+      };
+      return driver;
+    },
+  };
+}
+
+/**
+ * Runs `fn` and returns, beside its result, the SQL text (never the parameters) of every statement the
+ * database ran meanwhile, in the order they were sent. Everything that uses this database is recorded,
+ * so record one request at a time (tests, benchmarks). Recordings do not nest.
+ */
+export async function recordStatements<T>(database: Database, fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const sink = sinks.get(database);
+  if (!sink) throw new Error('recordStatements: this database was not opened with createDatabase');
+  if (sink.active) throw new Error('recordStatements: already recording this database');
+  const statements: string[] = [];
+  sink.active = statements;
+  try {
+    const result = await fn();
+    return { result, statements };
+  } finally {
+    sink.active = null;
+  }
+}
+
+/**
+ * For code that runs SQL outside Kysely on the raw handles (`database.sqlite`, `database.pool`, e.g. the
+ * organization directory): note the statement so that recordings count it. Costs nothing when not recording.
+ */
+export function noteStatement(database: Database, text: string): void {
+  const sink = sinks.get(database);
+  if (sink?.active) sink.active.push(text);
+}
+
 export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>): Database {
+  const sink: StatementSink = { active: null };
+  const database = openDatabase(config, sink);
+  sinks.set(database, sink);
+  return database;
+}
+
+function openDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>, sink: StatementSink): Database {
   if (config.databaseUrl) {
     const schema = config.databaseSchema;
     const pool = new pg.Pool({
@@ -107,7 +188,7 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSch
     // are opened on demand, so the instance reconnects by itself once the database is back.
     pool.on('error', (err) => reportConnectionError(err));
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: recordingDialect(new PostgresDialect({ pool }), sink) });
     return {
       db,
       dialect: 'postgres',
@@ -116,7 +197,7 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSch
     };
   }
   const sqlite = openSqlite(config.sqlitePath);
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: recordingDialect(new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), sink) });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }
 
