@@ -9,6 +9,7 @@
  */
 import type { Db } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
+import { precompiled } from '../../db/precompiled.js';
 import { resolveActor, type Actor, type ActorBase, type Grant } from '../../platform/actor.js';
 import type { Role } from '../../../common/vocab.js';
 import type { Directory } from '../org/directory.js';
@@ -35,6 +36,38 @@ export const toGrant = (g: { id: string; role: string; scope_type: string; scope
   scopeId: g.scope_id,
   subject: g.subject,
 });
+
+/** The session joined to its account (precompiled: it runs for every session every few seconds). */
+const sessionRow = precompiled((db, p: { id: string }) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.csrf_token',
+      's.expires_at',
+      's.idle_expires_at',
+      's.last_seen_at',
+      's.via',
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.school_id',
+      'u.region_id',
+      'u.partner_id',
+      'u.status',
+      'u.must_change_password',
+    ])
+    .where('s.id', '=', p.id),
+);
+
+/** The grants of the session's account. */
+const sessionGrants = precompiled((db, p: { id: string }) =>
+  db
+    .selectFrom('role_grants as g')
+    .innerJoin('sessions as s', 's.user_id', 'g.user_id')
+    .select(['g.id', 'g.role', 'g.scope_type', 'g.scope_id', 'g.subject'])
+    .where('s.id', '=', p.id),
+);
 
 const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
 
@@ -85,34 +118,7 @@ export class ActorCache {
 
   private async load(id: string, accessVersion: number): Promise<Actor | 'expired' | null> {
     // the session and its user's grants in parallel (one round trip less on PostgreSQL)
-    const [row, grantRows] = await Promise.all([
-      this.db
-        .selectFrom('sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .select([
-          's.csrf_token',
-          's.expires_at',
-          's.idle_expires_at',
-          's.last_seen_at',
-          's.via',
-          'u.id',
-          'u.username',
-          'u.display_name',
-          'u.school_id',
-          'u.region_id',
-          'u.partner_id',
-          'u.status',
-          'u.must_change_password',
-        ])
-        .where('s.id', '=', id)
-        .executeTakeFirst(),
-      this.db
-        .selectFrom('role_grants as g')
-        .innerJoin('sessions as s', 's.user_id', 'g.user_id')
-        .select(['g.id', 'g.role', 'g.scope_type', 'g.scope_id', 'g.subject'])
-        .where('s.id', '=', id)
-        .execute(),
-    ]);
+    const [[row], grantRows] = await Promise.all([sessionRow(this.db, { id }), sessionGrants(this.db, { id })]);
     this.entries.delete(id);
     if (!row) return null;
     const now = nowIso();
