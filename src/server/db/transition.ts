@@ -42,7 +42,7 @@ export async function transition<T extends StatusTable>(
     .updateTable(table as 'bookings')
     .set(set as never)
     .where('id', '=', id)
-    .where('status', 'in', froms)
+    .where('status', 'in', froms as never)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 1) return;
   const cur = await t

@@ -35,6 +35,9 @@ export interface SchoolRef {
   shortName: string | null;
   type: string;
   location: string;
+  /** coordinates (facilities sort by distance from a school) */
+  lat?: number | null;
+  lng?: number | null;
 }
 export interface AllianceRef {
   id: string;
@@ -324,7 +327,7 @@ export class Directory {
     this.stats.loads++;
     const [regions, schools, alliances, partners, members, alliancePartners] = await Promise.all([
       this.query<RegionRef>('select id, parent_id as "parentId", level, code, name from regions'),
-      this.query<SchoolRef>('select id, region_id as "regionId", code, name, short_name as "shortName", type, location from schools'),
+      this.query<SchoolRef>('select id, region_id as "regionId", code, name, short_name as "shortName", type, location, lat, lng from schools'),
       this.query<AllianceRef>('select id, region_id as "regionId", name, kind, pattern, core_school_id as "coreSchoolId", status from alliances'),
       this.query<PartnerRef>('select id, region_id as "regionId", name, kind from partners'),
       this.query<MemberRef>(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../../platform/excel.js';
 import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, PARTNER_KINDS, PHASES } from '../../../../common/vocab.js';
 import { Id, paginated } from '../schools/schema.js';
@@ -20,10 +20,17 @@ import {
   PartnerOut,
   TimelineOut,
 } from './schema.js';
+import { DocumentService } from './documents.js';
+import { GovernanceService } from './governance.js';
+import { PartnerService } from './partners.js';
 import { AllianceService } from './service.js';
+import { receiverOf } from './upload.js';
 
 export async function allianceRoutes(app: App, ctx: AppContext) {
-  const svc = new AllianceService(ctx.database, ctx.storage);
+  const svc = new AllianceService(ctx.database);
+  const governance = new GovernanceService(svc);
+  const docs = new DocumentService(svc, ctx.storage);
+  const partners = new PartnerService(svc);
   const r = zapp(app);
   const tags = ['联盟 alliances'];
   const byId = z.object({ id: Id });
@@ -34,7 +41,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.read' },
       schema: { tags, summary: '联盟/教育集团列表', querystring: AllianceQuery, response: { 200: paginated(AllianceSummary) } },
     },
-    async (req) => svc.list(actorOf(req), req.query),
+    async (req) => svc.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -44,7 +51,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '导出联盟列表 Excel', querystring: AllianceQuery.omit({ page: true, pageSize: true }) },
     },
     async (req, reply) => {
-      const { items } = await svc.list(actorOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
+      const { items } = await svc.list(ctxOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
       return sendXlsx(
         reply,
         '联盟名录.xlsx',
@@ -71,7 +78,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.read' },
       schema: { tags, summary: '联盟详情（成员、治理、文件、里程碑）', params: byId, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.detail(actorOf(req), req.params.id),
+    async (req) => svc.detail(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -80,7 +87,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.create' },
       schema: { tags, summary: '成立联盟（含核心校）', body: AllianceCreate, response: { 201: AllianceDetail } },
     },
-    async (req, reply) => reply.code(201).send(await svc.create(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
   );
 
   r.patch(
@@ -89,7 +96,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '修改联盟', params: byId, body: AllianceUpdate, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.update(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.update(ctxOf(req), req.params.id, req.body),
   );
 
   r.get(
@@ -98,7 +105,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.read' },
       schema: { tags, summary: '联盟动态', params: byId, response: { 200: TimelineOut } },
     },
-    async (req) => svc.timeline(actorOf(req), req.params.id, req.lang),
+    async (req) => svc.timeline(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -107,7 +114,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '合作方加入联盟', params: byId, body: AlliancePartnerAdd, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.addPartner(req, actorOf(req), req.params.id, req.body),
+    async (req) => partners.addPartner(ctxOf(req), req.params.id, req.body),
   );
 
   r.post(
@@ -116,7 +123,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '设立治理机构', params: byId, body: BodyCreate, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.addBody(req, actorOf(req), req.params.id, req.body),
+    async (req) => governance.addBody(ctxOf(req), req.params.id, req.body),
   );
 
   r.post(
@@ -125,7 +132,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '治理机构成员（含任期）', params: byId, body: BodyMemberCreate, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.addBodyMember(req, actorOf(req), req.params.id, req.body),
+    async (req) => governance.addBodyMember(ctxOf(req), req.params.id, req.body),
   );
 
   r.post(
@@ -134,7 +141,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '新增里程碑', params: byId, body: MilestoneCreate, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.addMilestone(req, actorOf(req), req.params.id, req.body),
+    async (req) => governance.addMilestone(ctxOf(req), req.params.id, req.body),
   );
 
   r.patch(
@@ -143,7 +150,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '完成/重开里程碑', params: byId, body: MilestoneUpdate, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.updateMilestone(req, actorOf(req), req.params.id, req.body.doneOn),
+    async (req) => governance.updateMilestone(ctxOf(req), req.params.id, req.body.doneOn),
   );
 
   r.post(
@@ -152,7 +159,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.create' },
       schema: { tags, summary: '教育局对联盟的两年一次评估', params: byId, body: AssessmentCreate, response: { 200: AllianceDetail } },
     },
-    async (req) => svc.addAssessment(req, actorOf(req), req.params.id, req.body),
+    async (req) => governance.addAssessment(ctxOf(req), req.params.id, req.body),
   );
 
   // documents: charters and agreements, versioned, file plus structured terms
@@ -168,7 +175,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
         response: { 201: DocumentOut },
       },
     },
-    async (req, reply) => reply.code(201).send(await svc.createDocument(req, actorOf(req), req.params.id)),
+    async (req, reply) => reply.code(201).send(await docs.createDocument(ctxOf(req), req.params.id, receiverOf(req, ctx.storage))),
   );
 
   r.get(
@@ -177,7 +184,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.read' },
       schema: { tags, summary: '文件及其全部版本', params: byId, response: { 200: DocumentOut } },
     },
-    async (req) => svc.document(actorOf(req), req.params.id),
+    async (req) => docs.document(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -186,7 +193,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '上传新版本（multipart）', params: byId, consumes: ['multipart/form-data'], response: { 201: DocumentOut } },
     },
-    async (req, reply) => reply.code(201).send(await svc.addVersion(req, actorOf(req), req.params.id)),
+    async (req, reply) => reply.code(201).send(await docs.addVersion(ctxOf(req), req.params.id, receiverOf(req, ctx.storage))),
   );
 
   r.get(
@@ -196,7 +203,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '下载某一版本的文件', params: z.object({ id: Id, version: z.coerce.number().int().min(1).max(100_000) }) },
     },
     async (req, reply) => {
-      const f = await svc.documentFile(actorOf(req), req.params.id, req.params.version);
+      const f = await docs.documentFile(ctxOf(req), req.params.id, req.params.version);
       reply.header('content-type', f.mime).header('content-disposition', `attachment; filename="document"; filename*=UTF-8''${encodeURIComponent(f.name)}`);
       if (f.size != null) reply.header('content-length', String(f.size));
       return reply.send(f.stream);
@@ -215,7 +222,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
         response: { 200: z.object({ items: z.array(PartnerOut) }) },
       },
     },
-    async (req) => svc.listPartners(actorOf(req), req.query.regionId),
+    async (req) => partners.listPartners(ctxOf(req), req.query.regionId),
   );
 
   r.get(
@@ -225,7 +232,7 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       schema: { tags: ['合作方 partners'], summary: '导出合作方 Excel', querystring: z.strictObject({ regionId: Id.optional() }) },
     },
     async (req, reply) => {
-      const { items } = await svc.listPartners(actorOf(req), req.query.regionId);
+      const { items } = await partners.listPartners(ctxOf(req), req.query.regionId);
       return sendXlsx(
         reply,
         '合作方.xlsx',
@@ -248,6 +255,6 @@ export async function allianceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'partner.write' },
       schema: { tags: ['合作方 partners'], summary: '登记合作方', body: PartnerCreate, response: { 201: PartnerOut } },
     },
-    async (req, reply) => reply.code(201).send(await svc.createPartner(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await partners.createPartner(ctxOf(req), req.body)),
   );
 }

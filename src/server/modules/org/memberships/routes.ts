@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../../platform/excel.js';
 import { APPLICATION_STATUS } from '../../../../common/vocab.js';
 import { Id, paginated } from '../schools/schema.js';
@@ -18,7 +18,7 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
       config: { permission: 'application.read' },
       schema: { tags, summary: '入盟申请列表', querystring: ApplicationQuery, response: { 200: paginated(ApplicationOut) } },
     },
-    async (req) => svc.list(actorOf(req), req.query),
+    async (req) => svc.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -28,7 +28,7 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '导出入盟申请 Excel', querystring: ApplicationQuery.omit({ page: true, pageSize: true }) },
     },
     async (req, reply) => {
-      const { items } = await svc.list(actorOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
+      const { items } = await svc.list(ctxOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
       const STEP: Record<string, string> = {
         submit: '提交申请',
         evaluate: '联盟评估',
@@ -66,7 +66,7 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
       config: { permission: 'application.read' },
       schema: { tags, summary: '入盟申请详情（含审批记录）', params: byId, response: { 200: ApplicationOut } },
     },
-    async (req) => svc.get(actorOf(req), req.params.id),
+    async (req) => svc.get(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -75,7 +75,7 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
       config: { permission: 'application.create' },
       schema: { tags, summary: '学校申请加入联盟', body: ApplicationCreate, response: { 201: ApplicationOut } },
     },
-    async (req, reply) => reply.code(201).send(await svc.apply(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await svc.apply(ctxOf(req), req.body)),
   );
 
   const steps: { path: string; step: Step; summary: string }[] = [
@@ -90,7 +90,7 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
         config: { permission: 'application.decide' },
         schema: { tags, summary: s.summary, params: byId, body: DecisionBody, response: { 200: ApplicationOut } },
       },
-      async (req) => svc.decide(req, actorOf(req), req.params.id, s.step, req.body.decision, req.body.comment ?? null),
+      async (req) => svc.decide(ctxOf(req), req.params.id, s.step, req.body.decision, req.body.comment ?? null),
     );
   }
 
@@ -100,7 +100,7 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
       config: { permission: 'application.create' },
       schema: { tags, summary: '申请校撤回申请', params: byId, response: { 200: ApplicationOut } },
     },
-    async (req) => svc.decide(req, actorOf(req), req.params.id, 'withdraw', 'pass', null),
+    async (req) => svc.decide(ctxOf(req), req.params.id, 'withdraw', 'pass', null),
   );
 
   r.post(
@@ -109,6 +109,6 @@ export async function membershipRoutes(app: App, ctx: AppContext) {
       config: { permission: 'alliance.manage' },
       schema: { tags, summary: '成员校退出（须说明原因）', params: z.object({ id: Id, schoolId: Id }), body: ExitBody, response: { 200: MemberOut } },
     },
-    async (req) => svc.exit(req, actorOf(req), req.params.id, req.params.schoolId, req.body.reason),
+    async (req) => svc.exit(ctxOf(req), req.params.id, req.params.schoolId, req.body.reason),
   );
 }

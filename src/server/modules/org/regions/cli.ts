@@ -5,7 +5,8 @@
 import type { Database } from '../../../db/index.js';
 import { AppError, fieldMessage, message, type Lang } from '../../../platform/errors.js';
 import { RegionCreate } from './schema.js';
-import { cliContext, RegionService } from './service.js';
+import { systemCtx } from '../../../platform/context.js';
+import { RegionService } from './service.js';
 
 export const REGION_USAGE = `  region list                   列出全部区域（代码、级别、名称、上级代码）
   region create --code <6 位代码> --name <名称> [--parent <上级代码>]
@@ -29,7 +30,7 @@ export function describeError(err: AppError, lang: Lang): string {
 /** Runs one `region` subcommand; returns the process exit code. */
 export async function regionCommand(database: Database, args: string[], out: (s: string) => void = console.log): Promise<number> {
   const svc = new RegionService(database);
-  const ctx = cliContext();
+  const ctx = systemCtx('cli');
   const lang: Lang = (process.env.LANG ?? '').toLowerCase().startsWith('en') ? 'en' : 'zh';
   const [sub, ...rest] = args;
   try {

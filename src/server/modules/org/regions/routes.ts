@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../../platform/context.js';
 import { notFound } from '../../../platform/errors.js';
-import { regionDescendants } from '../../../platform/policy.js';
+import { directoryOf } from '../directory.js';
+import { orgPolicy } from '../policy.js';
 import { Id } from '../schools/schema.js';
 import { computeIndicators, reassessment } from '../../../../common/org.js';
 import { summarize } from '../../../../common/stats.js';
 import { todayIn } from '../../../../common/time.js';
 import { OPEN_APPLICATION_STATUSES, RESOURCE_INDICATORS } from '../../../../common/vocab.js';
 import { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
-import { RegionService, requestContext, toOut } from './service.js';
+import { RegionService, refOut } from './service.js';
 
 const Overview = z.object({
   region: RegionOut.omit({ schoolCount: true, allianceCount: true }),
@@ -43,7 +44,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
       config: { permission: 'signed_in' },
       schema: { tags, summary: '可见的行政区域（含学校数、联盟数）', response: { 200: z.object({ items: z.array(RegionOut) }) } },
     },
-    async (req) => ({ items: await svc.list(requestContext(req)) }),
+    async (req) => ({ items: await svc.list(ctxOf(req)) }),
   );
 
   r.get(
@@ -59,10 +60,11 @@ export async function regionRoutes(app: App, ctx: AppContext) {
       },
     },
     async (req) => {
-      const actor = actorOf(req);
-      const region = await db.selectFrom('regions').selectAll().where('id', '=', req.params.id).executeTakeFirst();
-      if (!region || !(actor.isPlatformAdmin || actor.readRegions.has(region.id))) throw notFound('region');
-      const ids = [...(await regionDescendants(db, [region.id]))];
+      const { actor } = ctxOf(req);
+      const org = await directoryOf(ctx.database).current();
+      const region = org.region(req.params.id);
+      if (!region || !orgPolicy.readRegion(actor, region.id)) throw notFound('region');
+      const ids = [...org.regionsUnder([region.id])];
       const schools = await db.selectFrom('schools').select(['id', 'type', 'location', 'students', 'teachers']).where('region_id', 'in', ids).execute();
       const alliances = await db
         .selectFrom('alliances as a')
@@ -134,7 +136,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
       });
       const today = todayIn();
       return {
-        region: toOut(region),
+        region: refOut(region, 0, 0),
         totals: {
           schools: schools.length,
           students: schools.reduce((a, s) => a + s.students, 0),
@@ -166,7 +168,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
         response: { 201: RegionOut },
       },
     },
-    async (req, reply) => reply.code(201).send(await svc.create(requestContext(req), req.body)),
+    async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
   );
 
   r.patch(
@@ -181,7 +183,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
         response: { 200: RegionOut },
       },
     },
-    async (req) => svc.update(requestContext(req), req.params.id, req.body),
+    async (req) => svc.update(ctxOf(req), req.params.id, req.body),
   );
 
   r.delete(
@@ -191,7 +193,7 @@ export async function regionRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '删除区域（仅当其下没有下级区域、学校、联盟、用户和授权时）', params: z.object({ id: Id }) },
     },
     async (req, reply) => {
-      await svc.remove(requestContext(req), req.params.id);
+      await svc.remove(ctxOf(req), req.params.id);
       return reply.code(204).send();
     },
   );

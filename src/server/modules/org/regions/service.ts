@@ -8,63 +8,48 @@
  * the region it administers, never that region itself. The operator at the server's command line
  * (context without actor) may do anything, as shell access to the server already allows.
  */
-import type { FastifyRequest } from 'fastify';
-import { systemCtx, type Ctx } from '../../../platform/context.js';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../../db/index.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../../db/index.js';
 import type { RegionsTable } from '../../../db/schema.js';
 import { audit, changes } from '../../../platform/audit.js';
+import { ctxOf, type Ctx } from '../../../platform/context.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type RawFieldError } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
-import { regionAncestors, type Actor } from '../../../platform/policy.js';
+import { directoryOf, type OrgSnapshot, type RegionRef } from '../directory.js';
+import { mayManageRegionUnder, readableRegion } from '../policy.js';
 import { codeProblems, levelOf, type ParentRef, type RegionLevel } from './codes.js';
 import type { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
 
-export interface RegionContext {
-  /** who acts; null: the operator at the server's command line */
-  actor: Actor | null;
-  ip: string | null;
-  requestId: string | null;
-  now: Date;
-}
-
-export const requestContext = (req: FastifyRequest): RegionContext => ({ actor: req.actor, ip: req.ip, requestId: String(req.id), now: new Date() });
-export const cliContext = (): RegionContext => ({ actor: null, ip: null, requestId: null, now: new Date() });
-
-/** audit() reads a request's actor, ip and id; a context carries the same three. */
-export function auditSource(ctx: RegionContext): Ctx {
-  return ctx.actor ? ({ ...ctx, requestId: ctx.requestId ?? '', lang: 'zh' } as Ctx) : systemCtx('cli', { requestId: ctx.requestId ?? undefined, now: ctx.now });
-}
+/** @deprecated during the move: the import still builds its context here; it is `ctxOf`. */
+export const requestContext = ctxOf;
 
 export type RegionOutT = z.infer<typeof RegionOut>;
 const CODE_PATTERN: Record<RegionLevel, string> = { province: 'PP0000', city: 'PPCC00', district: 'PPCCXX' };
 
-/** Bureau grants' regions: the roots below which the actor manages regions. */
-const bureauRoots = (a: Actor) => a.grants.filter((g) => g.role === 'bureau_admin' && g.scopeType === 'region' && g.scopeId).map((g) => g.scopeId!);
-
-/** Whether the actor may create, change or delete a region whose parent is `parentId` (null: a province). */
-export async function mayManageUnder(db: Db | Tx, ctx: RegionContext, parentId: string | null): Promise<boolean> {
-  const a = ctx.actor;
-  if (!a || a.isPlatformAdmin) return true;
-  if (!parentId) return false;
-  const roots = bureauRoots(a);
-  if (roots.length === 0) return false;
-  // fresh from the database: a region created a moment ago counts at once
-  const chain = await regionAncestors(db as Db, [parentId]);
-  return roots.some((r) => chain.has(r));
+/**
+ * Whether the actor may create, change or delete a region whose parent is `parentId` (null: a province),
+ * with the parent's chain read fresh from the database (the import checks inside its own transaction,
+ * where regions created a moment ago by the same file count).
+ */
+export async function mayManageUnder(db: Db | Tx, ctx: Ctx, parentId: string | null): Promise<boolean> {
+  const chain = new Set<string>();
+  for (let id = parentId, guard = 0; id && guard < 8 && !chain.has(id); guard++) {
+    chain.add(id);
+    const r = await db.selectFrom('regions').select('parent_id').where('id', '=', id).executeTakeFirst();
+    id = r?.parent_id ?? null;
+  }
+  return mayManageRegionUnder(ctx.actor, parentId, chain);
 }
 
-/** Regions the actor sees: bureau and evaluator regions, the chain above the own schools. */
-function readable(ctx: RegionContext, id: string): boolean {
-  const a = ctx.actor;
-  return !a || a.isPlatformAdmin || a.readRegions.has(id) || a.homeRegionChain.has(id);
-}
+/** The same rule over the directory's snapshot (no statement). */
+const mayManage = (org: OrgSnapshot, ctx: Ctx, parentId: string | null) =>
+  mayManageRegionUnder(ctx.actor, parentId, parentId ? org.regionsAbove([parentId]) : new Set());
 
 /** Inserts one region row and its audit entry (create, import), inside the caller's transaction. */
-export async function insertRegion(tx: Tx, ctx: RegionContext, row: RegionsTable, detail: Record<string, unknown> = {}) {
+export async function insertRegion(tx: Tx, ctx: Ctx, row: RegionsTable, detail: Record<string, unknown> = {}) {
   await tx.insertInto('regions').values(row).execute();
-  await audit(tx, auditSource(ctx), {
+  await audit(tx, ctx, {
     action: 'region.create',
     entityType: 'region',
     entityId: row.id,
@@ -86,41 +71,35 @@ export class RegionService {
     return q.executeTakeFirst();
   }
 
-  async list(ctx: RegionContext): Promise<RegionOutT[]> {
-    let qb = this.db
-      .selectFrom('regions as r')
-      .selectAll('r')
-      .select((eb) => [
-        eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
-        eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
-      ]);
-    const a = ctx.actor;
-    if (a && !a.isPlatformAdmin) {
-      const visible = [...a.readRegions, ...a.homeRegionChain];
-      qb = qb.where('r.id', 'in', visible.length ? visible : ['-']);
-    }
-    const rows = await qb.orderBy('r.code').execute();
-    return rows.map((x) => toOut(x, Number(x.school_count), Number(x.alliance_count)));
+  private get directory() {
+    return directoryOf(this.database);
   }
 
-  /** One region with its counts (after a change the actor made: its scope may predate the region). */
+  /** From the directory's snapshot alone: no statement. */
+  async list(ctx: Ctx): Promise<RegionOutT[]> {
+    const org = await this.directory.current();
+    const alliances = new Map<string, number>();
+    for (const al of org.allAlliances()) alliances.set(al.regionId, (alliances.get(al.regionId) ?? 0) + 1);
+    return [...org.allRegions()]
+      .filter((r) => readableRegion(ctx.actor, r.id))
+      .sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0))
+      .map((r) => refOut(r, org.schoolsInRegion(r.id).length, alliances.get(r.id) ?? 0));
+  }
+
+  /** One region with its counts, after a change (the actor's scope may predate the region). */
   private async one(id: string): Promise<RegionOutT> {
-    const row = await this.db
-      .selectFrom('regions as r')
-      .selectAll('r')
-      .select((eb) => [
-        eb.selectFrom('schools as s').select(eb.fn.countAll<number>().as('n')).whereRef('s.region_id', '=', 'r.id').as('school_count'),
-        eb.selectFrom('alliances as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.region_id', '=', 'r.id').as('alliance_count'),
-      ])
-      .where('r.id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound('region');
-    return toOut(row, Number(row.school_count), Number(row.alliance_count));
+    this.directory.invalidate();
+    const org = await this.directory.current();
+    const r = org.region(id);
+    if (!r) throw notFound('region');
+    let alliances = 0;
+    for (const al of org.allAlliances()) if (al.regionId === id) alliances++;
+    return refOut(r, org.schoolsInRegion(id).length, alliances);
   }
 
-  private async load(ctx: RegionContext, id: string): Promise<RegionsTable> {
+  private async load(ctx: Ctx, id: string): Promise<RegionsTable> {
     const row = await this.db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row || !readable(ctx, row.id)) throw notFound('region');
+    if (!row || !readableRegion(ctx.actor, row.id)) throw notFound('region');
     return row;
   }
 
@@ -128,14 +107,15 @@ export class RegionService {
     return this.db.selectFrom('regions').selectAll().where('code', '=', code).executeTakeFirst();
   }
 
-  async create(ctx: RegionContext, input: z.infer<typeof RegionCreate>): Promise<RegionOutT> {
+  async create(ctx: Ctx, input: z.infer<typeof RegionCreate>): Promise<RegionOutT> {
+    const org = await this.directory.current();
     const parentId = input.parentId ?? null;
-    let parent: RegionsTable | undefined;
+    let parent: RegionRef | undefined;
     if (parentId) {
-      parent = await this.db.selectFrom('regions').selectAll().where('id', '=', parentId).executeTakeFirst();
-      if (!parent || !readable(ctx, parent.id)) throw badRequest([{ field: 'parentId', code: 'not_found' }]);
+      parent = org.region(parentId);
+      if (!parent || !readableRegion(ctx.actor, parent.id)) throw badRequest([{ field: 'parentId', code: 'not_found' }]);
     }
-    if (!(await mayManageUnder(this.db, ctx, parentId))) throw forbidden();
+    if (!mayManage(org, ctx, parentId)) throw forbidden();
     const problems = codeProblems(input.code, parent ? parentRef(parent) : null);
     if (problems.length) throw badRequest(problems);
     const row: RegionsTable = {
@@ -163,9 +143,10 @@ export class RegionService {
     return this.one(row.id);
   }
 
-  async update(ctx: RegionContext, id: string, input: z.infer<typeof RegionUpdate>): Promise<RegionOutT> {
+  async update(ctx: Ctx, id: string, input: z.infer<typeof RegionUpdate>): Promise<RegionOutT> {
+    const org = await this.directory.current();
     const before = await this.load(ctx, id);
-    if (!(await mayManageUnder(this.db, ctx, before.parent_id))) throw forbidden();
+    if (!mayManage(org, ctx, before.parent_id)) throw forbidden();
     const level = before.level as RegionLevel;
     if (input.code !== undefined && input.code !== before.code) {
       if (levelOf(input.code) !== level) {
@@ -174,7 +155,7 @@ export class RegionService {
         ];
         throw badRequest(fields);
       }
-      const parent = before.parent_id ? await this.db.selectFrom('regions').selectAll().where('id', '=', before.parent_id).executeTakeFirst() : undefined;
+      const parent = before.parent_id ? org.region(before.parent_id) : undefined;
       const problems = codeProblems(input.code, parent ? parentRef(parent) : null);
       if (problems.length) throw badRequest(problems);
     }
@@ -200,7 +181,7 @@ export class RegionService {
           .where('name', '=', before.name)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) throw conflict('该区域刚被他人修改，请刷新后重试');
-        await audit(tx, auditSource(ctx), {
+        await audit(tx, ctx, {
           action: 'region.update',
           entityType: 'region',
           entityId: id,
@@ -215,9 +196,10 @@ export class RegionService {
   }
 
   /** Deletes an empty region: no sub-regions, schools, alliances, partners, users or grants on it. */
-  async remove(ctx: RegionContext, id: string): Promise<void> {
+  async remove(ctx: Ctx, id: string): Promise<void> {
+    const org = await this.directory.current();
     const row = await this.load(ctx, id);
-    if (!(await mayManageUnder(this.db, ctx, row.parent_id))) throw forbidden();
+    if (!mayManage(org, ctx, row.parent_id)) throw forbidden();
     try {
       await this.db.transaction().execute(async (tx) => {
         const cur = await this.lock(tx, id);
@@ -269,7 +251,7 @@ export class RegionService {
           ));
         if (children + schools + others > 0) throw new AppError(409, 'region_in_use', { name: cur.name, children, schools, others });
         await tx.deleteFrom('regions').where('id', '=', id).execute();
-        await audit(tx, auditSource(ctx), {
+        await audit(tx, ctx, {
           action: 'region.delete',
           entityType: 'region',
           entityId: id,
@@ -282,6 +264,7 @@ export class RegionService {
       if (isForeignKeyViolation(err)) throw new AppError(409, 'region_in_use', { name: row.name, children: 0, schools: 0, others: 1 });
       throw mapDbError(err);
     }
+    this.directory.invalidate();
   }
 
   /** Two regions under one parent never share a name (提示 duplicate on `name`). */
@@ -296,6 +279,16 @@ export class RegionService {
 export function parentRef(r: Pick<RegionsTable, 'code' | 'level'>): ParentRef {
   return { code: r.code, level: r.level as RegionLevel };
 }
+
+export const refOut = (r: RegionRef, schoolCount: number, allianceCount: number): RegionOutT => ({
+  id: r.id,
+  parentId: r.parentId,
+  level: r.level as RegionLevel,
+  code: r.code,
+  name: r.name,
+  schoolCount,
+  allianceCount,
+});
 
 export function toOut(r: RegionsTable, schoolCount = 0, allianceCount = 0): RegionOutT {
   return { id: r.id, parentId: r.parent_id, level: r.level as RegionLevel, code: r.code, name: r.name, schoolCount, allianceCount };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../../platform/excel.js';
 import { LOCATIONS, OWNERSHIP, SCHOOL_TAGS, SCHOOL_TYPES } from '../../../../common/vocab.js';
 import { Id, IndicatorInput, IndicatorOut, paginated, SchoolCreate, SchoolDetail, SchoolQuery, SchoolSummary, SchoolUpdate } from './schema.js';
@@ -16,7 +16,7 @@ export async function schoolRoutes(app: App, ctx: AppContext) {
       config: { permission: 'school.read' },
       schema: { tags, summary: '学校列表（按权限范围）', querystring: SchoolQuery, response: { 200: paginated(SchoolSummary) } },
     },
-    async (req) => svc.list(actorOf(req), req.query),
+    async (req) => svc.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -26,7 +26,7 @@ export async function schoolRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '导出学校列表 Excel', querystring: SchoolQuery.omit({ page: true, pageSize: true }) },
     },
     async (req, reply) => {
-      const rows = await svc.listAll(actorOf(req), req.query, EXPORT_LIMIT);
+      const rows = await svc.listAll(ctxOf(req), req.query, EXPORT_LIMIT);
       return sendXlsx(
         reply,
         '学校名录.xlsx',
@@ -53,7 +53,7 @@ export async function schoolRoutes(app: App, ctx: AppContext) {
       config: { permission: 'school.read' },
       schema: { tags, summary: '学校详情（含资源指标）', params: z.object({ id: Id }), response: { 200: SchoolDetail } },
     },
-    async (req) => svc.detail(actorOf(req), req.params.id),
+    async (req) => svc.detail(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -62,7 +62,7 @@ export async function schoolRoutes(app: App, ctx: AppContext) {
       config: { permission: 'school.create' },
       schema: { tags, summary: '新建学校', body: SchoolCreate, response: { 201: SchoolDetail } },
     },
-    async (req, reply) => reply.code(201).send(await svc.create(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
   );
 
   r.patch(
@@ -71,7 +71,7 @@ export async function schoolRoutes(app: App, ctx: AppContext) {
       config: { permission: 'school.update' },
       schema: { tags, summary: '修改学校信息', params: z.object({ id: Id }), body: SchoolUpdate, response: { 200: SchoolDetail } },
     },
-    async (req) => svc.update(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.update(ctxOf(req), req.params.id, req.body),
   );
 
   r.put(
@@ -86,6 +86,6 @@ export async function schoolRoutes(app: App, ctx: AppContext) {
         response: { 200: IndicatorOut },
       },
     },
-    async (req) => svc.putIndicators(req, actorOf(req), req.params.id, req.params.year, req.body),
+    async (req) => svc.putIndicators(ctxOf(req), req.params.id, req.params.year, req.body),
   );
 }

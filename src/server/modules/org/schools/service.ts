@@ -1,18 +1,25 @@
-import type { FastifyRequest } from 'fastify';
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+/**
+ * Schools: the directory of schools with their data and yearly resource indicators. Who reads and changes
+ * a school is `../policy.ts`; region names and alliances come from the organization directory's snapshot
+ * (no join to regions, no recursive query): `GET /api/schools` is one count and one page.
+ */
 import type { z } from 'zod';
 import type { Database, Db } from '../../../db/index.js';
-import { containsText, fromJson, isUniqueViolation, nowIso, toJson } from '../../../db/index.js';
-import type { DB, SchoolsTable } from '../../../db/schema.js';
+import { containsText, fromJson, isUniqueViolation, toJson } from '../../../db/index.js';
+import type { SchoolsTable } from '../../../db/schema.js';
+import type { Actor } from '../../../platform/actor.js';
 import { audit, changes } from '../../../platform/audit.js';
+import type { Ctx } from '../../../platform/context.js';
 import { AppError, badRequest, forbidden, notFound, type RawFieldError } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
-import { policy, regionDescendants, type Actor } from '../../../platform/policy.js';
+import { inScope } from '../../../platform/scope.js';
 import { computeIndicators } from '../../../../common/org.js';
-import { LOCATIONS, OPEN_APPLICATION_STATUSES, SCHOOL_TAGS } from '../../../../common/vocab.js';
+import { type ALLIANCE_KINDS, LOCATIONS, OPEN_APPLICATION_STATUSES, SCHOOL_TAGS } from '../../../../common/vocab.js';
+import { directoryOf, type OrgSnapshot } from '../directory.js';
+import { orgPolicy, schoolReadScope } from '../policy.js';
 import type { IndicatorInput, SchoolCreate, SchoolQuery, SchoolUpdate } from './schema.js';
 
-type Row = SchoolsTable & { region_name: string };
+type AllianceKind = (typeof ALLIANCE_KINDS.codes)[number];
 
 /**
  * 薄弱校 / 农村校 (and the 村 location, which counts as rural) drive the extra credit grants and the
@@ -20,8 +27,8 @@ type Row = SchoolsTable & { region_name: string };
  * school itself. Throws 400 naming the field.
  */
 const RESERVED_TAGS = ['weak', 'rural'] as const;
-function reservedTagsUnchanged(actor: Actor, row: Pick<SchoolsTable, 'tags' | 'location' | 'region_id'>, input: { tags?: string[]; location?: string }) {
-  if (actor.isPlatformAdmin || actor.bureauRegions.has(row.region_id)) return;
+function reservedTagsUnchanged(actor: Actor, row: Pick<SchoolsTable, 'id' | 'tags' | 'location' | 'region_id'>, input: { tags?: string[]; location?: string }) {
+  if (orgPolicy.setReservedSchoolTags(actor, row)) return;
   const fields: RawFieldError[] = [];
   const before = fromJson<string[]>(row.tags, []);
   if (input.tags) {
@@ -36,7 +43,8 @@ function reservedTagsUnchanged(actor: Actor, row: Pick<SchoolsTable, 'tags' | 'l
 }
 
 export function toSummary(
-  r: Pick<Row, 'id' | 'code' | 'name' | 'type' | 'ownership' | 'location' | 'tags' | 'region_id' | 'region_name' | 'students' | 'teachers'>,
+  r: Pick<SchoolsTable, 'id' | 'code' | 'name' | 'type' | 'ownership' | 'location' | 'tags' | 'region_id' | 'students' | 'teachers'>,
+  org: OrgSnapshot,
 ) {
   return {
     id: r.id,
@@ -47,34 +55,10 @@ export function toSummary(
     location: r.location,
     tags: fromJson<string[]>(r.tags, []),
     regionId: r.region_id,
-    regionName: r.region_name,
+    regionName: org.region(r.region_id)?.name ?? '',
     students: r.students,
     teachers: r.teachers,
   };
-}
-
-/** Restricts a query over `schools as s` to what the actor may read. */
-export function scopeSchools<O>(qb: SelectQueryBuilder<DB & { s: SchoolsTable }, 's' | any, O>, actor: Actor) {
-  if (actor.isPlatformAdmin) return qb;
-  return qb.where((eb: ExpressionBuilder<any, any>) => {
-    const ors = [];
-    if (actor.readRegions.size) ors.push(eb('s.region_id', 'in', [...actor.readRegions]));
-    if (actor.schools.size) ors.push(eb('s.id', 'in', [...actor.schools]));
-    if (actor.memberAlliances.size) {
-      ors.push(
-        eb(
-          's.id',
-          'in',
-          eb
-            .selectFrom('alliance_members as m')
-            .select('m.school_id')
-            .where('m.alliance_id', 'in', [...actor.memberAlliances])
-            .where('m.status', '=', 'active'),
-        ),
-      );
-    }
-    return ors.length ? eb.or(ors) : eb.lit(false);
-  });
 }
 
 const fieldLabels: Record<string, string> = { code: '学校标识码', credit_code: '统一社会信用代码' };
@@ -84,24 +68,33 @@ export class SchoolService {
   private get db(): Db {
     return this.database.db;
   }
+  private get directory() {
+    return directoryOf(this.database);
+  }
 
-  async list(actor: Actor, q: z.infer<typeof SchoolQuery>) {
-    let qb = this.db.selectFrom('schools as s');
-    const within = q.regionId ? await regionDescendants(this.db, [q.regionId]) : null;
+  /** One count and one page; the scope, region tree, alliance's schools and region names come from the snapshot. */
+  async list(ctx: Ctx, q: z.infer<typeof SchoolQuery>) {
+    const { actor } = ctx;
+    const org = await this.directory.current();
+    const empty = { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+    const within = q.regionId ? org.regionsUnder([q.regionId]) : null;
     // an unknown region holds no schools (and `in ()` is not SQL)
-    if (within && within.size === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+    if (within && within.size === 0) return empty;
+    let qb = this.db.selectFrom('schools as s');
     // a region filter that lies wholly inside the actor's regions is already the scope
     const covered = within !== null && [...within].every((id) => actor.readRegions.has(id));
-    if (!covered) qb = scopeSchools(qb, actor);
+    if (!covered) {
+      const scope = schoolReadScope(actor, org);
+      qb = qb.where((eb) => inScope(eb, scope, { regions: 's.region_id', schools: 's.id' }));
+    }
     if (within) qb = qb.where('s.region_id', 'in', [...within]);
     if (q.type) qb = qb.where('s.type', '=', q.type);
     if (q.location) qb = qb.where('s.location', '=', q.location);
     if (q.tag) qb = qb.where(containsText(this.database.dialect, 's.tags', `"${q.tag}"`));
     if (q.allianceId) {
-      const aid = q.allianceId;
-      qb = qb.where('s.id', 'in', (eb) =>
-        eb.selectFrom('alliance_members as m').select('m.school_id').where('m.alliance_id', '=', aid).where('m.status', '=', 'active'),
-      );
+      const members = org.schoolsOf(q.allianceId);
+      if (members.length === 0) return empty;
+      qb = qb.where('s.id', 'in', members);
     }
     if (q.q) {
       const text = q.q;
@@ -119,41 +112,26 @@ export class SchoolService {
       qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
       this.db
         .selectFrom('schools as s')
-        .innerJoin('regions as r', 'r.id', 's.region_id')
-        .select([
-          's.id',
-          's.code',
-          's.name',
-          's.type',
-          's.ownership',
-          's.location',
-          's.tags',
-          's.region_id',
-          's.students',
-          's.teachers',
-          'r.name as region_name',
-        ])
+        .select(['s.id', 's.code', 's.name', 's.type', 's.ownership', 's.location', 's.tags', 's.region_id', 's.students', 's.teachers'])
         .where('s.id', 'in', pageIds)
         .orderBy('s.region_id')
         .orderBy('s.code')
         .execute(),
     ]);
-    return { items: rows.map(toSummary), total: Number(total), page: q.page, pageSize: q.pageSize };
+    return { items: rows.map((r) => toSummary(r, org)), total: Number(total), page: q.page, pageSize: q.pageSize };
   }
 
   /** All rows of a filter, for Excel export (bounded). */
-  async listAll(actor: Actor, q: Omit<z.infer<typeof SchoolQuery>, 'page' | 'pageSize'>, limit: number) {
-    return (await this.list(actor, { ...q, page: 1, pageSize: limit })).items;
+  async listAll(ctx: Ctx, q: Omit<z.infer<typeof SchoolQuery>, 'page' | 'pageSize'>, limit: number) {
+    return (await this.list(ctx, { ...q, page: 1, pageSize: limit })).items;
   }
 
-  async alliancesOf(schoolId: string) {
-    return this.db
-      .selectFrom('alliance_members as m')
-      .innerJoin('alliances as a', 'a.id', 'm.alliance_id')
-      .select(['a.id', 'a.name', 'a.kind', 'm.role'])
-      .where('m.school_id', '=', schoolId)
-      .where('m.status', '=', 'active')
-      .execute();
+  /** The alliances the school is an active member of now, from the snapshot. */
+  alliancesOf(org: OrgSnapshot, schoolId: string) {
+    return org.alliancesOfSchool(schoolId).map((id) => {
+      const a = org.alliance(id);
+      return { id, name: a?.name ?? '', kind: (a?.kind ?? 'fusion') as AllianceKind, role: org.membership(id, schoolId)?.role ?? 'member' };
+    });
   }
 
   /** Alliances administered by the actor that the school has an open application to. */
@@ -169,34 +147,35 @@ export class SchoolService {
     return rows.map((r) => r.alliance_id);
   }
 
-  /** The school if the actor may read it; "not found" otherwise. */
-  async getVisible(actor: Actor, id: string) {
-    const row = await this.db
-      .selectFrom('schools as s')
-      .innerJoin('regions as r', 'r.id', 's.region_id')
-      .selectAll('s')
-      .select('r.name as region_name')
-      .where('s.id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound('school');
-    const alliances = await this.alliancesOf(id);
-    if (
-      !policy.readSchool(
-        actor,
-        row,
-        alliances.map((a) => a.id),
-        await this.openApplicationsTo(actor, id),
-      )
-    )
-      throw notFound('school');
-    return { row, alliances };
+  /** Whether the actor reads the school: from the snapshot, and only when that does not decide, its open applications. */
+  private async readable(actor: Actor, row: Pick<SchoolsTable, 'id' | 'region_id'>, alliances: readonly string[]): Promise<boolean> {
+    if (orgPolicy.readSchool(actor, row, alliances)) return true;
+    return orgPolicy.readSchool(actor, row, alliances, await this.openApplicationsTo(actor, row.id));
   }
 
-  async detail(actor: Actor, id: string) {
-    const { row, alliances } = await this.getVisible(actor, id);
-    const indicators = await this.indicators(id);
+  /** The school if the actor may read it; "not found" otherwise. */
+  async getVisible(ctx: Ctx, id: string, org?: OrgSnapshot) {
+    const snap = org ?? (await this.directory.current());
+    const row = await this.db.selectFrom('schools').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('school');
+    const alliances = this.alliancesOf(snap, id);
+    if (
+      !(await this.readable(
+        ctx.actor,
+        row,
+        alliances.map((a) => a.id),
+      ))
+    )
+      throw notFound('school');
+    return { row, alliances, org: snap };
+  }
+
+  /** Two statements: the school's row and its indicators (read together; the indicators are dropped unless the school is readable). */
+  async detail(ctx: Ctx, id: string) {
+    const org = await this.directory.current();
+    const [{ row, alliances }, indicators] = await Promise.all([this.getVisible(ctx, id, org), this.indicators(id)]);
     return {
-      ...toSummary(row),
+      ...toSummary(row, org),
       creditCode: row.credit_code,
       shortName: row.short_name,
       address: row.address,
@@ -208,7 +187,7 @@ export class SchoolService {
       classes: row.classes,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-      alliances: alliances.map((a) => ({ id: a.id, name: a.name, kind: a.kind as 'fusion', role: a.role })),
+      alliances,
       indicators,
     };
   }
@@ -232,21 +211,22 @@ export class SchoolService {
     });
   }
 
-  async create(req: FastifyRequest, actor: Actor, input: z.infer<typeof SchoolCreate>) {
-    const region = await this.db.selectFrom('regions').select(['id', 'level']).where('id', '=', input.regionId).executeTakeFirst();
-    if (!region || !policy.readRegion(actor, region.id)) {
+  async create(ctx: Ctx, input: z.infer<typeof SchoolCreate>) {
+    const { actor } = ctx;
+    const region = (await this.directory.current()).region(input.regionId);
+    if (!region || !orgPolicy.readRegion(actor, region.id)) {
       throw new AppError(400, 'validation_failed', {}, [{ field: 'regionId', code: 'not_found' }]);
     }
-    if (!policy.createSchool(actor, region.id)) throw forbidden();
+    if (!orgPolicy.createSchool(actor, region.id)) throw forbidden();
     const id = newId();
-    const now = nowIso();
+    const now = ctx.now.toISOString();
     try {
       await this.db.transaction().execute(async (tx) => {
         await tx
           .insertInto('schools')
           .values(toRow(id, input, now))
           .execute();
-        await audit(tx, req, {
+        await audit(tx, ctx, {
           action: 'school.create',
           entityType: 'school',
           entityId: id,
@@ -258,22 +238,24 @@ export class SchoolService {
     } catch (err) {
       throw mapUnique(err);
     }
-    return this.detail(actor, id);
+    this.directory.invalidate();
+    return this.detail(ctx, id);
   }
 
-  async update(req: FastifyRequest, actor: Actor, id: string, input: z.infer<typeof SchoolUpdate>) {
-    const { row } = await this.getVisible(actor, id);
-    if (!policy.updateSchool(actor, row)) throw forbidden();
+  async update(ctx: Ctx, id: string, input: z.infer<typeof SchoolUpdate>) {
+    const { actor } = ctx;
+    const { row } = await this.getVisible(ctx, id);
+    if (!orgPolicy.updateSchool(actor, row)) throw forbidden();
     reservedTagsUnchanged(actor, row, input);
     const patch = toPatch(input);
     try {
       await this.db.transaction().execute(async (tx) => {
         await tx
           .updateTable('schools')
-          .set({ ...patch, updated_at: nowIso() })
+          .set({ ...patch, updated_at: ctx.now.toISOString() })
           .where('id', '=', id)
           .execute();
-        await audit(tx, req, {
+        await audit(tx, ctx, {
           action: 'school.update',
           entityType: 'school',
           entityId: id,
@@ -285,12 +267,14 @@ export class SchoolService {
     } catch (err) {
       throw mapUnique(err);
     }
-    return this.detail(actor, id);
+    this.directory.invalidate();
+    return this.detail(ctx, id);
   }
 
-  async putIndicators(req: FastifyRequest, actor: Actor, id: string, year: number, input: z.infer<typeof IndicatorInput>) {
-    const { row } = await this.getVisible(actor, id);
-    if (!policy.updateSchool(actor, row)) throw forbidden();
+  async putIndicators(ctx: Ctx, id: string, year: number, input: z.infer<typeof IndicatorInput>) {
+    const { actor } = ctx;
+    const { row } = await this.getVisible(ctx, id);
+    if (!orgPolicy.updateSchool(actor, row)) throw forbidden();
     const values = {
       students: input.students,
       teachers: input.teachers,
@@ -303,7 +287,7 @@ export class SchoolService {
       multimedia_rooms: input.multimediaRooms,
       books: input.books,
       updated_by: actor.userId,
-      updated_at: nowIso(),
+      updated_at: ctx.now.toISOString(),
     };
     const fields: RawFieldError[] = [];
     if (input.teachersAboveDegree > input.teachers) fields.push({ field: 'teachersAboveDegree', code: 'too_big', params: { max: input.teachers } });
@@ -316,7 +300,7 @@ export class SchoolService {
         .values({ school_id: id, year, ...values })
         .onConflict((oc) => oc.columns(['school_id', 'year']).doUpdateSet(values))
         .execute();
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'school.indicators',
         entityType: 'school',
         entityId: id,
@@ -390,5 +374,3 @@ export function mapUnique(err: unknown): unknown {
   const field = col === 'credit_code' ? 'creditCode' : 'code';
   return new AppError(409, 'duplicate', { field: fieldLabels[col] }, [{ field, code: 'duplicate' }]);
 }
-
-export type SchoolServiceT = SchoolService;
