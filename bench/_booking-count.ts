@@ -19,7 +19,7 @@ for (const m of ['run', 'get', 'all', 'iterate']) {
 }
 probe.close();
 
-const env = await makeTestEnv({ env: { DATABASE_URL: '' } });
+const env = await makeTestEnv({ env: { DATABASE_URL: '', CACHE_CHECK_MS: '500' } });
 try {
   const principal = await env.login('principal');
   const secretary = await env.login('secretary');

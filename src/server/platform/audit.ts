@@ -52,6 +52,31 @@ export async function audit(tx: Db | Tx, src: AuditSource, e: AuditEntry): Promi
     .execute();
 }
 
+/** Several audit rows of one change in ONE statement (the booking hot path: the booking and its charge). */
+export async function auditAll(tx: Db | Tx, src: AuditSource, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const s = source(src);
+  await tx
+    .insertInto('audit_log')
+    .values(
+      entries.map((e) => ({
+        at: s.at,
+        actor_id: e.actor?.id ?? s.actorId,
+        actor_name: e.actor?.name ?? s.actorName,
+        ip: s.ip,
+        request_id: s.requestId,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId ?? null,
+        region_id: e.regionId ?? null,
+        alliance_id: e.allianceId ?? null,
+        school_id: e.schoolId ?? null,
+        detail: toJson(e.detail ?? {}),
+      })),
+    )
+    .execute();
+}
+
 /** The fields that differ between two versions of a record (for audit details). */
 export function changes<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};

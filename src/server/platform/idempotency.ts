@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../db/index.js';
-import { fromJson, isUniqueViolation, nowIso, toJson } from '../db/index.js';
+import { fromJson, nowIso, toJson } from '../db/index.js';
 import { AppError, badRequest } from './errors.js';
 
 export interface Stored<T> {
@@ -63,41 +63,22 @@ export async function runIdempotent<T>(
   if (!opts.key) return { status, body: await db.transaction().execute(effect), replayed: false };
   const key = opts.key;
   const hash = requestHash(opts.body);
-  const earlier = await lookup(db, opts.userId, key);
-  if (earlier) return replay<T>(earlier, opts.route, hash);
   try {
+    // no look-up first: the effect runs, and the key is recorded with its answer in the same transaction.
+    // A retry (or a concurrent twin) either fails inside its effect (the slot is taken, the status moved on)
+    // or on the key's unique index; either way its transaction rolls back and it is answered from the record.
     return await db.transaction().execute(async (tx) => {
-      // SQLite: the write lock is held, nobody can have stored it meanwhile; PostgreSQL: the insert below races
-      const again = await lookup(tx, opts.userId, key);
-      if (again) return replay<T>(again, opts.route, hash);
-      // claim the key first: a concurrent twin (PostgreSQL) waits on the unique index until this commits
-      await tx
-        .insertInto('idempotency_keys')
-        .values({
-          key,
-          user_id: opts.userId,
-          route: opts.route,
-          request_hash: hash,
-          status,
-          response: 'null',
-          created_at: nowIso(),
-        })
-        .execute();
       const body = await effect(tx);
       await tx
-        .updateTable('idempotency_keys')
-        .set({ response: toJson(body) })
-        .where('user_id', '=', opts.userId)
-        .where('key', '=', key)
+        .insertInto('idempotency_keys')
+        .values({ key, user_id: opts.userId, route: opts.route, request_hash: hash, status, response: toJson(body), created_at: nowIso() })
         .execute();
       return { status, body, replayed: false };
     });
   } catch (err) {
-    // a concurrent request with the same key committed first: answer from its record
-    if (isUniqueViolation(err) || !(err instanceof AppError)) {
-      const row = await lookup(db, opts.userId, key);
-      if (row) return replay<T>(row, opts.route, hash);
-    }
+    // an earlier or concurrent request with the same key committed first: answer from its record
+    const row = await lookup(db, opts.userId, key);
+    if (row) return replay<T>(row, opts.route, hash);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { sendXlsx } from '../../platform/excel.js';
 import { idempotencyKey } from '../../platform/idempotency.js';
 import { Id } from '../org/schools/schema.js';
@@ -32,7 +32,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       config: { permission: 'credit.read' },
       schema: { tags, summary: '联盟积分规则（未设置时为默认规则）', params, response: { 200: CreditRulesOut } },
     },
-    async (req) => svc.getRules(actorOf(req), req.params.id),
+    async (req) => svc.getRules(ctxOf(req), req.params.id),
   );
 
   r.put(
@@ -41,7 +41,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       config: { permission: 'credit.manage' },
       schema: { tags, summary: '修改联盟积分规则（可只提交要修改的项）', params, body: CreditRulesUpdate, response: { 200: CreditRulesOut } },
     },
-    async (req) => svc.putRules(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.putRules(ctxOf(req), req.params.id, req.body),
   );
 
   r.post(
@@ -57,7 +57,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const res = await svc.grant(req, actorOf(req), req.params.id, req.body, idempotencyKey(req));
+      const res = await svc.grant(ctxOf(req), req.params.id, req.body, idempotencyKey(req));
       return reply.code(res.status as 201).send(res.body);
     },
   );
@@ -69,7 +69,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '人工调整积分（须填写原因）；支持 Idempotency-Key', params, body: AdjustmentInput, response: { 201: AdjustmentOut } },
     },
     async (req, reply) => {
-      const res = await svc.adjust(req, actorOf(req), req.params.id, req.body, idempotencyKey(req));
+      const res = await svc.adjust(ctxOf(req), req.params.id, req.body, idempotencyKey(req));
       return reply.code(res.status as 201).send(res.body);
     },
   );
@@ -80,7 +80,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       config: { permission: 'credit.read' },
       schema: { tags, summary: '联盟积分账户与余额（学校管理员只看本校）', params, response: { 200: AccountList } },
     },
-    async (req) => svc.accounts(actorOf(req), req.params.id),
+    async (req) => svc.accounts(ctxOf(req), req.params.id),
   );
 
   r.patch(
@@ -89,7 +89,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       config: { permission: 'credit.manage' },
       schema: { tags, summary: '设置账户透支额度（null 表示按联盟规则）', params, body: OverdraftInput, response: { 200: AccountOut } },
     },
-    async (req) => svc.setOverdraft(req, actorOf(req), req.params.id, req.body.overdraftLimit),
+    async (req) => svc.setOverdraft(ctxOf(req), req.params.id, req.body.overdraftLimit),
   );
 
   r.get(
@@ -98,7 +98,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       config: { permission: 'credit.read' },
       schema: { tags, summary: '积分对账单（含逐笔余额与来源）', querystring: StatementQuery, response: { 200: StatementOut } },
     },
-    async (req) => svc.statement(actorOf(req), req.query),
+    async (req) => svc.statement(ctxOf(req), req.query),
   );
 
   r.get(
@@ -108,7 +108,7 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '导出积分对账单 Excel', querystring: StatementQuery },
     },
     async (req, reply) => {
-      const st = await svc.statement(actorOf(req), req.query, 50_000);
+      const st = await svc.statement(ctxOf(req), req.query, 50_000);
       type Line = (typeof st.items)[number] | { opening: true };
       const rows: Line[] = [{ opening: true }, ...st.items];
       const local = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -138,6 +138,6 @@ export async function creditRoutes(app: App, ctx: AppContext) {
       config: { permission: 'credit.read' },
       schema: { tags, summary: '积分交易详情（全部分录）', params, response: { 200: TransactionOut } },
     },
-    async (req) => svc.transaction(actorOf(req), req.params.id),
+    async (req) => svc.transaction(ctxOf(req), req.params.id),
   );
 }

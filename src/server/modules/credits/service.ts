@@ -3,15 +3,16 @@
  * and the alliance's ledger administration (rules, grants, adjustments, balances, statements).
  * Every movement goes through ledger.post: one balanced transaction per cause, idempotent.
  */
-import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
 import { fromJson, nowIso, toJson } from '../../db/index.js';
-import { audit, changes } from '../../platform/audit.js';
+import { audit, changes, type AuditEntry, type AuditSource } from '../../platform/audit.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { runIdempotent } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
-import { policy, type Actor } from '../../platform/policy.js';
+import type { Actor } from '../../platform/actor.js';
+import type { Ctx } from '../../platform/context.js';
+import { policy } from '../../platform/policy.js';
 import {
   CREDIT_OWNER_TYPES,
   noShowPenaltyOf,
@@ -48,6 +49,8 @@ export interface LedgerResult {
 const NONE: LedgerResult = { transactionId: null, amount: 0 };
 
 const school = (id: string): Owner => ({ type: 'school', id });
+/** The acting user's id for `created_by` (none for the installation itself). */
+const actorIdOf = (src: AuditSource): string | null => (src?.actor && !src.actor.system ? src.actor.userId : null);
 
 /** A booking's local time for memos: 2026-11-24 09:00–11:00 (Asia/Shanghai). */
 function localSpan(startAt: string, endAt: string, offsetMin: number): string {
@@ -85,21 +88,39 @@ export class CreditService {
    * cause = ('booking', b.id). Throws 409 insufficient_credits beyond the overdraft limit. Free (own school,
    * no alliance) → { transactionId: null, amount: 0 }. Idempotent per cause.
    */
-  async chargeBooking(tx: Tx, req: FastifyRequest | null, b: BookingForCredits): Promise<LedgerResult> {
+  async chargeBooking(tx: Tx, src: AuditSource, b: BookingForCredits): Promise<LedgerResult> {
     if (!b.allianceId || !b.bookerSchoolId) return NONE;
-    const rules = (await loadRules(tx, b.allianceId)).rules;
+    const res = await this.chargeWith(tx, src, b, (await loadRules(tx, b.allianceId)).rules);
+    if (res.audit) await audit(tx, src, res.audit);
+    return { transactionId: res.transactionId, amount: res.amount };
+  }
+
+  /**
+   * The charge with the alliance's rules already read (the booking path reads them with the facility), and
+   * its audit entry returned for the caller to write with its own (one insert). `transactionId` may be given
+   * so that the booking row can carry it before the charge is posted.
+   */
+  async chargeWith(
+    tx: Tx,
+    src: AuditSource,
+    b: BookingForCredits,
+    rules: CreditRules,
+    transactionId?: string,
+  ): Promise<LedgerResult & { audit: AuditEntry | null }> {
+    if (!b.allianceId || !b.bookerSchoolId) return { ...NONE, audit: null };
     const q = quoteBooking(rules, b);
-    if (q.free || q.amount <= 0) return NONE;
+    if (q.free || q.amount <= 0) return { ...NONE, audit: null };
     const host: Owner = b.hostSchoolId ? school(b.hostSchoolId) : b.hostPartnerId ? { type: 'partner', id: b.hostPartnerId } : poolOf(b.allianceId);
     const split = splitCharge(q.amount, rules.hostSharePct);
     const booker = school(b.bookerSchoolId);
     const res = await post(tx, this.database.dialect, {
+      id: transactionId,
       allianceId: b.allianceId,
       kind: 'booking_charge',
       causeType: 'booking',
       causeId: b.id,
       memo: `${FACILITY_TYPES.label(b.facilityType)} ${localSpan(b.startAt, b.endAt, rules.utcOffsetMinutes)}（${q.hours} 小时，高峰 ${q.peakHours} 小时）`,
-      createdBy: req?.actor?.userId ?? null,
+      createdBy: actorIdOf(src),
       legs: [
         { owner: booker, amount: -q.amount },
         { owner: host, amount: split.host },
@@ -107,22 +128,27 @@ export class CreditService {
       ],
       limited: [{ owner: booker, limit: rules.overdraftLimit }],
     });
-    if (!res.replay) {
-      await audit(tx, req, {
-        action: 'credit.booking_charge',
-        entityType: 'credit_transaction',
-        entityId: res.transactionId,
-        allianceId: b.allianceId,
-        schoolId: b.bookerSchoolId,
-        detail: { bookingId: b.id, amount: q.amount, host: split.host, pool: split.pool },
-      });
-    }
-    return { transactionId: res.transactionId, amount: res.amount };
+    const entry: AuditEntry | null = res.replay
+      ? null
+      : {
+          action: 'credit.booking_charge',
+          entityType: 'credit_transaction',
+          entityId: res.transactionId,
+          allianceId: b.allianceId,
+          schoolId: b.bookerSchoolId,
+          detail: { bookingId: b.id, amount: q.amount, host: split.host, pool: split.pool },
+        };
+    return { transactionId: res.transactionId, amount: res.amount, audit: entry };
+  }
+
+  /** The amount a booking would be charged (pure, with the rules at hand). */
+  quoteWith(rules: CreditRules, b: BookingForCredits): Quote {
+    return quoteBooking(rules, b);
   }
 
   /** The entries of the booking's charge, by role (booker paid, host and pool received). */
-  private async chargeOf(tx: Tx, allianceId: string, bookingId: string) {
-    const charge = await postedFor(tx, allianceId, 'booking_charge', 'booking', bookingId);
+  private async chargeOf(tx: Tx, allianceId: string, bookingId: string, chargeTxId?: string | null) {
+    const charge = chargeTxId ? { id: chargeTxId } : await postedFor(tx, allianceId, 'booking_charge', 'booking', bookingId);
     if (!charge) return null;
     const entries = await tx
       .selectFrom('credit_entries as e')
@@ -143,11 +169,17 @@ export class CreditService {
   }
 
   /** Reverses the charge by the alliance's refund rule (timely: refundTimelyPct; late: refundLatePct). */
-  async refundBooking(tx: Tx, req: FastifyRequest | null, b: BookingForCredits, opts: { timely: boolean }): Promise<LedgerResult> {
+  async refundBooking(
+    tx: Tx,
+    req: AuditSource,
+    b: BookingForCredits,
+    opts: { timely: boolean; chargeTxId?: string | null; rules?: CreditRules },
+  ): Promise<LedgerResult> {
     if (!b.allianceId) return NONE;
-    const charge = await this.chargeOf(tx, b.allianceId, b.id);
+    if (opts.chargeTxId === null) return NONE; // the booking carries no charge
+    const charge = await this.chargeOf(tx, b.allianceId, b.id, opts.chargeTxId);
     if (!charge) return NONE;
-    const rules = (await loadRules(tx, b.allianceId)).rules;
+    const rules = opts.rules ?? (await loadRules(tx, b.allianceId)).rules;
     const pct = opts.timely ? rules.refundTimelyPct : rules.refundLatePct;
     const r = refundOf({ booker: charge.booker.amount, host: charge.host?.amount ?? 0, pool: charge.pool }, pct);
     if (r.booker <= 0) return NONE;
@@ -162,7 +194,7 @@ export class CreditService {
       causeType: 'booking',
       causeId: b.id,
       memo: `${opts.timely ? '按时取消退还' : '逾期取消退还'} ${pct}%`,
-      createdBy: req?.actor?.userId ?? null,
+      createdBy: actorIdOf(req),
       legs,
     });
     if (!res.replay) {
@@ -179,7 +211,7 @@ export class CreditService {
   }
 
   /** The no-show penalty by the alliance's rule, paid to the alliance pool; the host keeps its share. */
-  async penalizeNoShow(tx: Tx, req: FastifyRequest | null, b: BookingForCredits): Promise<LedgerResult> {
+  async penalizeNoShow(tx: Tx, req: AuditSource, b: BookingForCredits): Promise<LedgerResult> {
     if (!b.allianceId) return NONE;
     const charge = await this.chargeOf(tx, b.allianceId, b.id);
     if (!charge) return NONE;
@@ -195,7 +227,7 @@ export class CreditService {
         rules.noShowPenalty.mode === 'percent'
           ? `未到场扣除（预约费用的 ${rules.noShowPenalty.value}%）`
           : `未到场扣除（固定 ${rules.noShowPenalty.value} 积分）`,
-      createdBy: req?.actor?.userId ?? null,
+      createdBy: actorIdOf(req),
       legs: [
         { owner: charge.booker.owner, amount: -penalty },
         { owner: poolOf(b.allianceId), amount: penalty },
@@ -231,7 +263,7 @@ export class CreditService {
   /** For the resources module (S2 contributions): pays the owner school (and author points) for a use by another school. */
   async rewardResourceUse(
     tx: Tx,
-    req: FastifyRequest | null,
+    req: AuditSource,
     e: { eventId: string; allianceId: string; resourceId: string; ownerSchoolId: string; authorUserId: string | null; userSchoolId: string },
   ): Promise<LedgerResult> {
     if (e.ownerSchoolId === e.userSchoolId) return NONE;
@@ -250,7 +282,7 @@ export class CreditService {
       causeType: 'resource_use',
       causeId: e.eventId,
       memo: `资源被其他学校使用（资源 ${e.resourceId}）`,
-      createdBy: req?.actor?.userId ?? null,
+      createdBy: actorIdOf(req),
       legs,
     });
     return { transactionId: res.transactionId, amount: res.amount };
@@ -259,7 +291,7 @@ export class CreditService {
   /** For the teacher-exchange module (S4): credits the sending school per exchange day. */
   async rewardTeacherExchange(
     tx: Tx,
-    req: FastifyRequest | null,
+    req: AuditSource,
     e: { exchangeId: string; allianceId: string; senderSchoolId: string; days: number },
   ): Promise<LedgerResult> {
     const rules = (await loadRules(tx, e.allianceId)).rules;
@@ -271,7 +303,7 @@ export class CreditService {
       causeType: 'teacher_exchange',
       causeId: e.exchangeId,
       memo: `教师交流 ${e.days} 天`,
-      createdBy: req?.actor?.userId ?? null,
+      createdBy: actorIdOf(req),
       legs: [
         { owner: issuanceOf(e.allianceId), amount: -amount },
         { owner: school(e.senderSchoolId), amount },
@@ -325,14 +357,16 @@ export class CreditService {
 
   // ---- rules -------------------------------------------------------------------------------------
 
-  async getRules(actor: Actor, allianceId: string) {
+  async getRules(ctx: Ctx, allianceId: string) {
+    const { actor } = ctx;
     const a = await this.alliance(allianceId);
     if (!(this.readsLedger(actor, a) || actor.memberAlliances.has(a.id))) throw notFound('alliance');
     const r = await loadRules(this.db, a.id);
     return { allianceId: a.id, ...r };
   }
 
-  async putRules(req: FastifyRequest, actor: Actor, allianceId: string, body: z.infer<typeof CreditRulesUpdate>) {
+  async putRules(ctx: Ctx, allianceId: string, body: z.infer<typeof CreditRulesUpdate>) {
+    const { actor } = ctx;
     const a = await this.manageable(actor, allianceId);
     const rules = await this.db.transaction().execute(async (tx) => {
       const before = (await loadRules(tx, a.id)).rules;
@@ -346,7 +380,7 @@ export class CreditService {
         .values({ alliance_id: a.id, rules: toJson(after), updated_by: actor.userId, updated_at: now })
         .onConflict((oc) => oc.column('alliance_id').doUpdateSet({ rules: toJson(after), updated_by: actor.userId, updated_at: now }))
         .execute();
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'credit.rules_update',
         entityType: 'alliance',
         entityId: a.id,
@@ -361,7 +395,8 @@ export class CreditService {
 
   // ---- grants and adjustments --------------------------------------------------------------------
 
-  async grant(req: FastifyRequest, actor: Actor, allianceId: string, body: z.infer<typeof GrantInput>, key: string | undefined) {
+  async grant(ctx: Ctx, allianceId: string, body: z.infer<typeof GrantInput>, key: string | undefined) {
+    const { actor } = ctx;
     const a = await this.manageable(actor, allianceId);
     const members = await this.db
       .selectFrom('alliance_members as m')
@@ -428,7 +463,7 @@ export class CreditService {
           }
         }
         const total = granted.reduce((x, g) => x + g.amount, 0);
-        await audit(tx, req, {
+        await audit(tx, ctx, {
           action: 'credit.grant',
           entityType: 'alliance',
           entityId: a.id,
@@ -449,7 +484,8 @@ export class CreditService {
     return stored;
   }
 
-  async adjust(req: FastifyRequest, actor: Actor, allianceId: string, body: z.infer<typeof AdjustmentInput>, key: string | undefined) {
+  async adjust(ctx: Ctx, allianceId: string, body: z.infer<typeof AdjustmentInput>, key: string | undefined) {
+    const { actor } = ctx;
     const a = await this.manageable(actor, allianceId);
     // the owner must belong to the alliance (member school, linked partner, teacher of a member school), or hold an account already
     const has = await this.db
@@ -492,7 +528,7 @@ export class CreditService {
             { owner: issuanceOf(a.id), amount: -body.amount },
           ],
         });
-        await audit(tx, req, {
+        await audit(tx, ctx, {
           action: 'credit.adjustment',
           entityType: 'credit_transaction',
           entityId: res.transactionId,
@@ -548,7 +584,8 @@ export class CreditService {
     };
   }
 
-  async accounts(actor: Actor, allianceId: string) {
+  async accounts(ctx: Ctx, allianceId: string) {
+    const { actor } = ctx;
     const { a, all, schools } = await this.readable(actor, allianceId);
     let q = this.db.selectFrom('credit_accounts').selectAll().where('alliance_id', '=', a.id);
     if (!all) q = q.where('owner_type', '=', 'school').where('owner_id', 'in', schools);
@@ -560,7 +597,8 @@ export class CreditService {
     return { items, total: items.length };
   }
 
-  async statement(actor: Actor, q: z.infer<typeof StatementQuery>, limit = 10_000) {
+  async statement(ctx: Ctx, q: z.infer<typeof StatementQuery>, limit = 10_000) {
+    const { actor } = ctx;
     let acc;
     if (q.accountId) {
       acc = await this.db.selectFrom('credit_accounts').selectAll().where('id', '=', q.accountId).executeTakeFirst();
@@ -717,7 +755,8 @@ export class CreditService {
   }
 
   /** One transaction: readable by the ledger's readers, and by school admins whose school it touches. */
-  async transaction(actor: Actor, id: string) {
+  async transaction(ctx: Ctx, id: string) {
+    const { actor } = ctx;
     const t = await this.db.selectFrom('credit_transactions').select(['id', 'alliance_id']).where('id', '=', id).executeTakeFirst();
     if (!t) throw notFound('credit_transaction');
     const a = await this.alliance(t.alliance_id);
@@ -739,7 +778,8 @@ export class CreditService {
   }
 
   /** A per-account overdraft limit (null = the alliance's rule); school, partner and teacher accounts. */
-  async setOverdraft(req: FastifyRequest, actor: Actor, accountId: string, limit: number | null) {
+  async setOverdraft(ctx: Ctx, accountId: string, limit: number | null) {
+    const { actor } = ctx;
     const acc = await this.db.selectFrom('credit_accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     if (!acc) throw notFound('credit_account');
     const a = await this.alliance(acc.alliance_id);
@@ -754,7 +794,7 @@ export class CreditService {
     }
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('credit_accounts').set({ overdraft_limit: limit }).where('id', '=', acc.id).execute();
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'credit.overdraft_limit',
         entityType: 'credit_account',
         entityId: acc.id,

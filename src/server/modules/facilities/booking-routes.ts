@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { idempotencyKey } from '../../platform/idempotency.js';
 import { Line } from '../../platform/input.js';
 import {
@@ -59,7 +59,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '预约预览：逐次状态与积分报价', body: BookingPreview, response: { 200: PreviewOut } },
     },
-    async (req) => bookings.preview(actorOf(req), req.body),
+    async (req) => bookings.preview(ctxOf(req), req.body),
   );
 
   r.post(
@@ -75,7 +75,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       },
     },
     async (req, reply) => {
-      const res = await bookings.create(req, actorOf(req), req.body, idempotencyKey(req));
+      const res = await bookings.create(ctxOf(req), req.body, idempotencyKey(req));
       if (res.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(res.body);
     },
@@ -87,7 +87,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'facility.read' },
       schema: { tags: btags, summary: '预约列表（我的 / 本校 / 某设施）', querystring: BookingListQuery, response: { 200: paginated(BookingOut) } },
     },
-    async (req) => bookings.list(actorOf(req), req.query),
+    async (req) => bookings.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -96,7 +96,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.decide' },
       schema: { tags: btags, summary: '待审批的预约（设施所属方）', response: { 200: z.object({ items: z.array(BookingOut), total: z.number() }) } },
     },
-    async (req) => bookings.inbox(actorOf(req)),
+    async (req) => bookings.inbox(ctxOf(req)),
   );
 
   r.get(
@@ -105,7 +105,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '24 小时内开始的预约提醒', response: { 200: z.object({ items: z.array(BookingOut), total: z.number() }) } },
     },
-    async (req) => bookings.reminders(actorOf(req)),
+    async (req) => bookings.reminders(ctxOf(req)),
   );
 
   r.get(
@@ -114,7 +114,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'facility.read' },
       schema: { tags: btags, summary: '预约详情', params: IdParams, response: { 200: BookingDetail } },
     },
-    async (req) => bookings.detail(actorOf(req), req.params.id),
+    async (req) => bookings.detail(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -123,7 +123,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.decide' },
       schema: { tags: btags, summary: '批准预约（扣除积分）', params: IdParams, response: { 200: BookingDetail } },
     },
-    async (req) => bookings.approve(req, actorOf(req), req.params.id),
+    async (req) => bookings.approve(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -132,7 +132,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.decide' },
       schema: { tags: btags, summary: '拒绝预约（须填写理由）', params: IdParams, body: RejectBody, response: { 200: BookingDetail } },
     },
-    async (req) => bookings.reject(req, actorOf(req), req.params.id, req.body.reason),
+    async (req) => bookings.reject(ctxOf(req), req.params.id, req.body.reason),
   );
 
   r.post(
@@ -148,7 +148,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
         response: { 200: BookingDetail.extend({ refund: z.number(), timely: z.boolean() }) },
       },
     },
-    async (req) => bookings.cancel(req, actorOf(req), req.params.id, req.body?.reason, idempotencyKey(req)),
+    async (req) => bookings.cancel(ctxOf(req), req.params.id, req.body?.reason, idempotencyKey(req)),
   );
 
   r.post(
@@ -157,7 +157,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.decide' },
       schema: { tags: btags, summary: '签到', params: IdParams, response: { 200: BookingDetail } },
     },
-    async (req) => bookings.checkIn(req, actorOf(req), req.params.id),
+    async (req) => bookings.checkIn(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -166,7 +166,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.decide' },
       schema: { tags: btags, summary: '登记未到场（按联盟规则扣罚）', params: IdParams, response: { 200: BookingDetail } },
     },
-    async (req) => bookings.noShow(req, actorOf(req), req.params.id),
+    async (req) => bookings.noShow(ctxOf(req), req.params.id),
   );
 
   // ---- waitlist & loans ---------------------------------------------------------------------
@@ -176,7 +176,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '候补排队', body: WaitlistCreate, response: { 201: WaitlistOut } },
     },
-    async (req, reply) => reply.code(201).send(await bookings.joinWaitlist(actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await bookings.joinWaitlist(ctxOf(req), req.body)),
   );
 
   r.get(
@@ -185,7 +185,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '我的候补', response: { 200: z.object({ items: z.array(WaitlistOut), total: z.number() }) } },
     },
-    async (req) => bookings.myWaitlist(actorOf(req)),
+    async (req) => bookings.myWaitlist(ctxOf(req)),
   );
 
   r.post(
@@ -194,7 +194,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '接受空档并预约', params: IdParams, body: WaitlistAccept, response: { 201: BookingCreated } },
     },
-    async (req, reply) => reply.code(201).send(await bookings.acceptOffer(req, actorOf(req), req.params.id, req.body.acceptTerms)),
+    async (req, reply) => reply.code(201).send(await bookings.acceptOffer(ctxOf(req), req.params.id, req.body.acceptTerms)),
   );
 
   r.post(
@@ -203,7 +203,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '撤回候补', params: IdParams, response: { 200: WaitlistOut } },
     },
-    async (req) => bookings.withdrawWaitlist(actorOf(req), req.params.id),
+    async (req) => bookings.withdrawWaitlist(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -212,7 +212,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.create' },
       schema: { tags: btags, summary: '借用器材（可外借的器材）', params: IdParams, body: LoanCreate, response: { 201: LoanOut } },
     },
-    async (req, reply) => reply.code(201).send(await bookings.lend(req, actorOf(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await bookings.lend(ctxOf(req), req.params.id, req.body)),
   );
 
   r.post(
@@ -221,7 +221,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'booking.decide' },
       schema: { tags: btags, summary: '器材归还（所属方登记）', params: IdParams, response: { 200: LoanOut } },
     },
-    async (req) => bookings.endLoan(req, actorOf(req), req.params.id, 'return'),
+    async (req) => bookings.endLoan(ctxOf(req), req.params.id, 'return'),
   );
 
   r.post(
@@ -230,7 +230,7 @@ export async function bookingRoutes(app: App, bookings: BookingService) {
       config: { permission: 'signed_in' },
       schema: { tags: btags, summary: '取消器材借用', params: IdParams, response: { 200: LoanOut } },
     },
-    async (req) => bookings.endLoan(req, actorOf(req), req.params.id, 'cancel'),
+    async (req) => bookings.endLoan(ctxOf(req), req.params.id, 'cancel'),
   );
 
   // ---- iCalendar ----------------------------------------------------------------------------

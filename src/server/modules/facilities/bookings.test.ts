@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, makeTestEnv, type Client, type TestEnv } from '../../testing.js';
 import { expectProblem } from '../../testkit.js';
 import { isBookingOverlap } from '../../db/bookings.js';
-import { DAY, localParts } from '../../../common/facilities.js';
+import { DAY, localParts, type BookingStatus } from '../../../common/facilities.js';
 
 const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' }));
 /** local date `days` from today (Asia/Shanghai) */
@@ -220,7 +220,7 @@ describe('bookings', () => {
     expect((await teacher2.post('/api/bookings', body(f.id, at(d, '11:15'), at(d, '12:00')))).statusCode).toBe(201);
 
     const start = Date.parse(at(d, '10:30'));
-    const row = (id: string, status: string) => ({
+    const row = (id: string, status: BookingStatus) => ({
       id,
       facility_id: f.id,
       alliance_id: null,
