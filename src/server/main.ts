@@ -164,54 +164,16 @@ async function main() {
     }
     case 'create-admin': {
       const username = args[0];
-      if (!username || !/^[A-Za-z0-9_.-]{3,64}$/.test(username)) throw new Error('create-admin needs a username of 3–64 letters, digits, _ . -');
+      if (!username || !/^[A-Za-z0-9_.-]{3,40}$/.test(username)) throw new Error('create-admin needs a username of 3–40 letters, digits, _ . -');
       const database = createDatabase(config);
       await ensureSchema(database, config.databaseSchema);
       await migrate(database);
-      const { initialPassword } = await import('./modules/auth/service.js');
-      const { hashPassword } = await import('./platform/passwords.js');
-      const { newId } = await import('./platform/ids.js');
-      const { newUserRow } = await import('./modules/users/service.js');
-      const password = initialPassword();
-      const passwordHash = await hashPassword(password);
-      const now = new Date().toISOString();
-      const userId = newId();
-      await database.db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('users')
-          .values(newUserRow({ id: userId, username, displayName: '平台管理员', passwordHash, schoolId: null, regionId: null }, now))
-          .execute();
-        await tx
-          .insertInto('role_grants')
-          .values({
-            id: newId(),
-            user_id: userId,
-            role: 'platform_admin',
-            scope_type: 'installation',
-            scope_id: null,
-            subject: null,
-            granted_by: null,
-            granted_at: now,
-          })
-          .execute();
-        await tx
-          .insertInto('audit_log')
-          .values({
-            at: now,
-            actor_id: null,
-            actor_name: 'cli',
-            ip: null,
-            request_id: null,
-            action: 'user.create',
-            entity_type: 'user',
-            entity_id: userId,
-            region_id: null,
-            alliance_id: null,
-            school_id: null,
-            detail: JSON.stringify({ username, role: 'platform_admin', via: 'create-admin' }),
-          })
-          .execute();
-      });
+      // the same code as POST /api/users (and a platform_admin grant in its transaction), acting as the installation
+      const { UserService } = await import('./modules/users/service.js');
+      const { systemCtx } = await import('./platform/context.js');
+      const { initialPassword: password } = await new UserService(database).create(systemCtx('create-admin'), { username, displayName: '平台管理员' }, [
+        { role: 'platform_admin', scopeType: 'installation', scopeId: null },
+      ]);
       console.log(`platform admin ${username} created; initial password (change it at first sign-in): ${password}`);
       await database.close();
       return;

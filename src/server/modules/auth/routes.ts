@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { audit } from '../../platform/audit.js';
-import { nowIso } from '../../db/index.js';
-import type { Actor } from '../../platform/policy.js';
+import type { Actor } from '../../platform/actor.js';
+import { directoryOf } from '../org/directory.js';
 import { Line } from '../../platform/input.js';
 import type { AuthService } from './service.js';
 import { ROLES } from '../../../common/vocab.js';
@@ -35,26 +34,31 @@ export const MeOut = z.object({
   csrfToken: z.string(),
 });
 
-/** Names of the scopes of a list of grants (region / alliance / school names). */
+/** Names of the scopes of a list of grants (region / alliance / school names), from the organization directory. */
 export async function scopeNames(ctx: AppContext, grants: { scopeType: string; scopeId: string | null }[]) {
-  const { db } = ctx.database;
-  const ids = (t: string) => [...new Set(grants.filter((g) => g.scopeType === t && g.scopeId).map((g) => g.scopeId!))];
+  const org = await directoryOf(ctx.database).current();
   const names = new Map<string, string>();
-  const r = ids('region');
-  const a = ids('alliance');
-  const s = ids('school');
-  if (r.length) for (const x of await db.selectFrom('regions').select(['id', 'name']).where('id', 'in', r).execute()) names.set(x.id, x.name);
-  if (a.length) for (const x of await db.selectFrom('alliances').select(['id', 'name']).where('id', 'in', a).execute()) names.set(x.id, x.name);
-  if (s.length) for (const x of await db.selectFrom('schools').select(['id', 'name']).where('id', 'in', s).execute()) names.set(x.id, x.name);
+  for (const g of grants) {
+    if (!g.scopeId) continue;
+    const name =
+      g.scopeType === 'region'
+        ? org.region(g.scopeId)?.name
+        : g.scopeType === 'alliance'
+          ? org.alliance(g.scopeId)?.name
+          : g.scopeType === 'school'
+            ? org.school(g.scopeId)?.name
+            : undefined;
+    if (name !== undefined) names.set(g.scopeId, name);
+  }
   return names;
 }
 
 export async function meOf(ctx: AppContext, actor: Actor): Promise<z.infer<typeof MeOut>> {
   const { db } = ctx.database;
+  const org = await directoryOf(ctx.database).current();
   const u = await db
     .selectFrom('users as u')
-    .leftJoin('schools as s', 's.id', 'u.school_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.email', 'u.phone', 'u.school_id', 's.name as school_name', 'u.region_id', 'u.locale'])
+    .select(['u.id', 'u.username', 'u.display_name', 'u.email', 'u.phone', 'u.school_id', 'u.region_id', 'u.locale'])
     .where('u.id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   const names = await scopeNames(ctx, actor.grants);
@@ -66,7 +70,7 @@ export async function meOf(ctx: AppContext, actor: Actor): Promise<z.infer<typeo
       email: u.email,
       phone: u.phone,
       schoolId: u.school_id,
-      schoolName: u.school_name,
+      schoolName: u.school_id ? (org.school(u.school_id)?.name ?? null) : null,
       regionId: u.region_id,
       locale: u.locale,
       // per session: single sign-on sessions are exempt from the initial password change (see sso.ts)
@@ -108,7 +112,7 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
       schema: { tags, summary: '退出登录', response: { 204: z.null() } },
     },
     async (req, reply) => {
-      await auth.logout(req, actorOf(req));
+      await auth.logout(ctxOf(req));
       auth.clearCookies(reply);
       return reply.code(204).send(null);
     },
@@ -120,7 +124,7 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
       config: { permission: 'signed_in', allowBeforePasswordChange: true },
       schema: { tags, summary: '当前用户、角色与范围', response: { 200: MeOut } },
     },
-    async (req) => meOf(ctx, actorOf(req)),
+    async (req) => meOf(ctx, ctxOf(req).actor),
   );
 
   r.patch(
@@ -144,30 +148,9 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
       },
     },
     async (req) => {
-      const actor = actorOf(req);
-      const b = req.body;
-      await ctx.database.db.transaction().execute(async (tx) => {
-        await tx
-          .updateTable('users')
-          .set({
-            ...(b.displayName !== undefined && { display_name: b.displayName }),
-            ...(b.email !== undefined && { email: b.email }),
-            ...(b.phone !== undefined && { phone: b.phone }),
-            ...(b.locale !== undefined && { locale: b.locale }),
-            updated_at: nowIso(),
-          })
-          .where('id', '=', actor.userId)
-          .execute();
-        await audit(tx, req, {
-          action: 'user.update_self',
-          entityType: 'user',
-          entityId: actor.userId,
-          regionId: actor.regionId,
-          schoolId: actor.schoolId,
-          detail: { fields: Object.keys(b) },
-        });
-      });
-      return meOf(ctx, actor);
+      const c = ctxOf(req);
+      await auth.updateProfile(c, req.body);
+      return meOf(ctx, c.actor);
     },
   );
 
@@ -183,7 +166,7 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
       },
     },
     async (req, reply) => {
-      await auth.changePassword(req, actorOf(req), req.body.currentPassword, req.body.newPassword);
+      await auth.changePassword(ctxOf(req), req.body.currentPassword, req.body.newPassword);
       return reply.code(204).send(null);
     },
   );

@@ -7,9 +7,10 @@ import { AppError, badRequest, type FieldCode } from '../../platform/errors.js';
 import { randomToken, sha256, newId } from '../../platform/ids.js';
 import { hashPassword, passwordProblems, verifyPassword } from '../../platform/passwords.js';
 import type { Actor, Grant } from '../../platform/actor.js';
+import type { Ctx } from '../../platform/context.js';
 import { ActorCache, toGrant } from './actors.js';
+import { endSession, endSessions } from './sessions.js';
 import type { Directory } from '../org/directory.js';
-import type { Role } from '../../../common/vocab.js';
 import {
   type Admission,
   accountKey,
@@ -56,6 +57,22 @@ export function secureFor(config: Pick<Config, 'secureCookies'>, req: FastifyReq
   return config.secureCookies || req.protocol === 'https';
 }
 
+/** Where a sign-in comes from: what a new session records (the request's address and browser). */
+export interface SignInClient {
+  ip: string | null;
+  userAgent: string;
+}
+
+export const clientOf = (req: FastifyRequest): SignInClient => ({ ip: req.ip ?? null, userAgent: String(req.headers['user-agent'] ?? '') });
+
+/** What a signed-in user may change about their own account. */
+export interface ProfileChange {
+  displayName?: string;
+  email?: string | null;
+  phone?: string | null;
+  locale?: 'zh-CN' | 'en-US';
+}
+
 export class AuthService {
   readonly actors: ActorCache;
   constructor(
@@ -77,6 +94,7 @@ export class AuthService {
     const account = accountKey(username);
     const device = req.cookies[DEVICE_COOKIE];
     // on a browser the owner signed in with before, this browser's own counter stands in for the account's
+    const client = clientOf(req);
     const known = await deviceKey(this.db, device, account);
     const acctK = known ?? account;
     // A browser the owner signed in with is not counted against its address either: a school's teachers share
@@ -128,7 +146,7 @@ export class AuthService {
     const newDevice = await rememberDevice(this.db, device, account);
     const session = await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
-      const s = await this.createSession(tx, req, user.id, 'password');
+      const s = await this.createSession(tx, client, user.id, 'password');
       await audit(tx, req, {
         action: 'auth.login',
         entityType: 'user',
@@ -143,7 +161,7 @@ export class AuthService {
     return { ...session, device: newDevice };
   }
 
-  async createSession(tx: Db, req: FastifyRequest, userId: string, via: 'password' | 'oidc') {
+  async createSession(tx: Db, client: SignInClient, userId: string, via: 'password' | 'oidc') {
     const token = randomToken(32);
     const csrf = randomToken(24);
     const now = nowIso();
@@ -157,8 +175,8 @@ export class AuthService {
         last_seen_at: now,
         idle_expires_at: addMinutes(now, this.config.session.idleMinutes),
         expires_at: addMinutes(now, this.config.session.absoluteHours * 60),
-        ip: req.ip,
-        user_agent: (req.headers['user-agent'] ?? '').slice(0, 300),
+        ip: client.ip,
+        user_agent: client.userAgent.slice(0, 300),
         via,
       })
       .execute();
@@ -195,15 +213,50 @@ export class AuthService {
     return rows.map(toGrant);
   }
 
-  async logout(req: FastifyRequest, actor: Actor) {
+  async logout(ctx: Ctx) {
+    const { actor } = ctx;
     await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('sessions').where('id', '=', actor.sessionId).execute();
-      await audit(tx, req, { action: 'auth.logout', entityType: 'user', entityId: actor.userId, regionId: actor.regionId, schoolId: actor.schoolId });
+      await endSession(tx, actor.sessionId);
+      await audit(tx, ctx, { action: 'auth.logout', entityType: 'user', entityId: actor.userId, regionId: actor.regionId, schoolId: actor.schoolId });
     });
     this.actors.forget(actor.sessionId);
   }
 
-  async changePassword(req: FastifyRequest, actor: Actor, current: string, next: string) {
+  /** Ends a session this browser had before a new sign-in replaced it (single sign-on). */
+  async replaceSession(previousToken: string, currentToken: string) {
+    if (sha256(previousToken) === sha256(currentToken)) return;
+    await endSession(this.db, sha256(previousToken));
+    this.actors.forget(sha256(previousToken));
+  }
+
+  /** The signed-in user's own name, e-mail, phone and language. */
+  async updateProfile(ctx: Ctx, b: ProfileChange) {
+    const { actor } = ctx;
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({
+          ...(b.displayName !== undefined && { display_name: b.displayName }),
+          ...(b.email !== undefined && { email: b.email }),
+          ...(b.phone !== undefined && { phone: b.phone }),
+          ...(b.locale !== undefined && { locale: b.locale }),
+          updated_at: ctx.now.toISOString(),
+        })
+        .where('id', '=', actor.userId)
+        .execute();
+      await audit(tx, ctx, {
+        action: 'user.update_self',
+        entityType: 'user',
+        entityId: actor.userId,
+        regionId: actor.regionId,
+        schoolId: actor.schoolId,
+        detail: { fields: Object.keys(b) },
+      });
+    });
+  }
+
+  async changePassword(ctx: Ctx, current: string, next: string) {
+    const { actor } = ctx;
     const user = await this.db
       .selectFrom('users')
       .select(['password_hash', 'username', 'region_id', 'school_id'])
@@ -218,14 +271,15 @@ export class AuthService {
     }
     const hashed = await hashPassword(next);
     await this.db.transaction().execute(async (tx) => {
+      const now = ctx.now.toISOString();
       await tx
         .updateTable('users')
-        .set({ password_hash: hashed, must_change_password: 0, password_changed_at: nowIso(), updated_at: nowIso() })
+        .set({ password_hash: hashed, must_change_password: 0, password_changed_at: now, updated_at: now })
         .where('id', '=', actor.userId)
         .execute();
       // every other session of this user ends
-      await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', actor.sessionId).execute();
-      await audit(tx, req, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId, regionId: user.region_id, schoolId: user.school_id });
+      await endSessions(tx, actor.userId, { except: actor.sessionId });
+      await audit(tx, ctx, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId, regionId: user.region_id, schoolId: user.school_id });
     });
     // other sessions of the account ended, and must_change_password changed: read every session again
     this.actors.clear();

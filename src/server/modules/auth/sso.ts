@@ -28,7 +28,7 @@ import { audit } from '../../platform/audit.js';
 import { zapp, type App, type AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sha256 } from '../../platform/ids.js';
-import { SESSION_COOKIE, secureFor, type AuthService } from './service.js';
+import { clientOf, SESSION_COOKIE, secureFor, type AuthService } from './service.js';
 
 /** Cookie binding a pending flow to the browser that started it. */
 export const FLOW_COOKIE = 'xl_sso';
@@ -259,7 +259,7 @@ export class SsoService {
         .set({ last_login_at: nowIso(), ...(subjectRecorded && user.oidc_subject !== subject && { oidc_subject: subject }) })
         .where('id', '=', user.id)
         .execute();
-      const sess = await this.auth.createSession(tx, req, user.id, 'oidc');
+      const sess = await this.auth.createSession(tx, clientOf(req), user.id, 'oidc');
       await audit(tx, req, {
         action: 'auth.login',
         entityType: 'user',
@@ -366,7 +366,7 @@ export async function ssoRoutes(app: App, ctx: AppContext, auth: AuthService) {
         const { session, returnTo } = await sso.finish(req, req.query, bound);
         // a session this browser already had is replaced, not left behind
         const previous = req.cookies[SESSION_COOKIE];
-        if (previous) await ctx.database.db.deleteFrom('sessions').where('id', '=', sha256(previous)).where('id', '!=', sha256(session.token)).execute();
+        if (previous) await auth.replaceSession(previous, session.token);
         auth.setCookies(reply, session);
         return reply.redirect(returnTo, 302);
       } catch (err) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
 import { ROLES } from '../../../common/vocab.js';
 import { Id, paginated } from '../org/schools/schema.js';
@@ -36,7 +36,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
       config: { permission: 'user.read' },
       schema: { tags, summary: '用户列表（按管理范围）', querystring: UserQuery, response: { 200: paginated(UserOut) } },
     },
-    async (req) => svc.list(actorOf(req), req.query),
+    async (req) => svc.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -46,7 +46,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '导出用户 Excel', querystring: UserQuery.omit({ page: true, pageSize: true }) },
     },
     async (req, reply) => {
-      const { items } = await svc.list(actorOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
+      const { items } = await svc.list(ctxOf(req), { ...req.query, page: 1, pageSize: EXPORT_LIMIT });
       return sendXlsx(
         reply,
         '用户.xlsx',
@@ -75,7 +75,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
         response: { 201: z.object({ user: UserOut, initialPassword: z.string() }) },
       },
     },
-    async (req, reply) => reply.code(201).send(await svc.create(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
   );
 
   r.patch(
@@ -84,7 +84,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
       config: { permission: 'user.write' },
       schema: { tags, summary: '修改用户（姓名、停用）', params: byId, body: UserUpdate, response: { 200: UserOut } },
     },
-    async (req) => svc.update(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.update(ctxOf(req), req.params.id, req.body),
   );
 
   r.post(
@@ -93,7 +93,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
       config: { permission: 'user.write' },
       schema: { tags, summary: '重置为初始密码', params: byId, response: { 200: z.object({ initialPassword: z.string() }) } },
     },
-    async (req) => svc.resetPassword(req, actorOf(req), req.params.id),
+    async (req) => svc.resetPassword(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -102,7 +102,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
       config: { permission: 'user.write' },
       schema: { tags, summary: '授予角色（按区域/联盟/学校范围）', params: byId, body: GrantCreate, response: { 200: UserOut } },
     },
-    async (req) => svc.grant(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.grant(ctxOf(req), req.params.id, req.body),
   );
 
   r.delete(
@@ -112,7 +112,7 @@ export async function userRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '撤销角色', params: byId, response: { 204: z.null() } },
     },
     async (req, reply) => {
-      await svc.revoke(req, actorOf(req), req.params.id);
+      await svc.revoke(ctxOf(req), req.params.id);
       return reply.code(204).send(null);
     },
   );
