@@ -1,4 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type * as A from '../../../server/modules/org/alliances/schema';
 import { api, type Query } from '../../api';
 import type { AllianceDetail, AllianceSummary, DocumentDetail, Paged, Partner, TimelineItem } from '../../types';
 
@@ -56,30 +58,27 @@ export function useAllianceMutation<V, R = unknown>(fn: (v: V) => Promise<R>) {
   });
 }
 
-export interface AllianceInput {
-  regionId: string;
-  name: string;
-  kind: string;
-  pattern: string;
-  coreSchoolId: string;
-  foundedOn: string;
-  cycleStartOn: string;
-  description?: string;
-}
+/** Bodies the alliance routes accept (the server's zod inputs). */
+export type AllianceInput = z.input<typeof A.AllianceCreate>;
+export type AllianceUpdate = z.input<typeof A.AllianceUpdate>;
+export type PartnerInput = z.input<typeof A.PartnerCreate>;
+export type AlliancePartnerInput = z.input<typeof A.AlliancePartnerAdd>;
+export type BodyInput = z.input<typeof A.BodyCreate>;
+export type BodyMemberInput = z.input<typeof A.BodyMemberCreate>;
+export type MilestoneInput = z.input<typeof A.MilestoneCreate>;
+export type AssessmentInput = z.input<typeof A.AssessmentCreate>;
 
 export const allianceApi = {
   create: (b: AllianceInput) => api.post<AllianceDetail>('/api/alliances', b),
-  update: (id: string, b: Partial<AllianceInput>) => api.patch<AllianceDetail>(`/api/alliances/${id}`, b),
+  update: (id: string, b: AllianceUpdate) => api.patch<AllianceDetail>(`/api/alliances/${id}`, b),
   exitMember: (id: string, schoolId: string, reason: string) => api.post(`/api/alliances/${id}/members/${schoolId}/exit`, { reason }),
-  addPartner: (id: string, b: { partnerId: string; offers?: string }) => api.post(`/api/alliances/${id}/partners`, b),
-  createPartner: (b: { regionId: string; name: string; kind: string; contact?: string; phone?: string; description?: string }) =>
-    api.post<Partner>('/api/partners', b),
-  addBody: (id: string, b: { kind: string; name: string; subject?: string; hostSchoolId?: string }) => api.post(`/api/alliances/${id}/bodies`, b),
-  addBodyMember: (bodyId: string, b: { personName: string; position: string; termStart: string; termEnd?: string; schoolId?: string }) =>
-    api.post(`/api/bodies/${bodyId}/members`, b),
-  addMilestone: (id: string, b: { phase: string; title: string; dueOn: string }) => api.post(`/api/alliances/${id}/milestones`, b),
+  addPartner: (id: string, b: AlliancePartnerInput) => api.post(`/api/alliances/${id}/partners`, b),
+  createPartner: (b: PartnerInput) => api.post<Partner>('/api/partners', b),
+  addBody: (id: string, b: BodyInput) => api.post(`/api/alliances/${id}/bodies`, b),
+  addBodyMember: (bodyId: string, b: BodyMemberInput) => api.post(`/api/bodies/${bodyId}/members`, b),
+  addMilestone: (id: string, b: MilestoneInput) => api.post(`/api/alliances/${id}/milestones`, b),
   setMilestoneDone: (milestoneId: string, doneOn: string | null) => api.patch(`/api/milestones/${milestoneId}`, { doneOn }),
-  addAssessment: (id: string, b: { assessedOn: string; score: number; result: string; comment?: string }) => api.post(`/api/alliances/${id}/assessments`, b),
+  addAssessment: (id: string, b: AssessmentInput) => api.post(`/api/alliances/${id}/assessments`, b),
   uploadDocument: (id: string, form: FormData) => api.upload<DocumentDetail>(`/api/alliances/${id}/documents`, form),
   uploadVersion: (documentId: string, form: FormData) => api.upload<DocumentDetail>(`/api/documents/${documentId}/versions`, form),
 };

@@ -4,6 +4,7 @@ import { api, ApiError, csrfToken, getLang, type Query } from '../../api';
 import type { Paged, SchoolDetail, AllianceSummary, Me } from '../../types';
 import type * as S from '../../../server/modules/facilities/schema';
 import type { UtilizationReport } from '../../../server/modules/facilities/utilization';
+import type { CalendarTokenListOut } from '../../../server/modules/facilities/ical';
 
 export type FacilitySummary = z.infer<typeof S.FacilitySummary>;
 export type FacilityDetail = z.infer<typeof S.FacilityDetail>;
@@ -104,20 +105,12 @@ export function useBookingAction() {
 export function useCalendarLink() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { kind: 'facility' | 'school' | 'teacher'; id: string }) =>
-      api.post<{ url: string; kind: string; id: string }>('/api/calendar/tokens', body),
+    mutationFn: (body: z.input<typeof S.CalendarTokenCreate>) => api.post<z.infer<typeof S.CalendarTokenOut>>('/api/calendar/tokens', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['calendar-tokens'] }),
   });
 }
 
-export interface CalendarLink {
-  id: string;
-  kind: 'facility' | 'school' | 'teacher';
-  targetId: string;
-  targetName: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export type CalendarLink = z.infer<typeof CalendarTokenListOut>['items'][number];
 /** The actor's own calendar links (never the secret URL) and their revocation. */
 export function useCalendarLinks() {
   return useQuery({ queryKey: ['calendar-tokens'], queryFn: () => api.get<{ items: CalendarLink[] }>('/api/calendar/tokens') });

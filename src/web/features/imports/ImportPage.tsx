@@ -30,38 +30,14 @@ import { hasRole, isPlatformAdmin } from '../../app/permissions';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError, useApiErrorHandler } from '../../components/errors';
 import { RegionSelect, SchoolSelect } from '../../components/selects';
+import type { z } from 'zod';
+import type * as I from '../../../server/modules/imports/schema';
 import type { Paged } from '../../types';
 
-type Kind = 'schools' | 'users' | 'regions';
-type Cell = string | number | null;
-
-export interface ImportRow {
-  row: number;
-  valid: boolean;
-  values: Record<string, Cell>;
-  errors: { field: string; code: string; message: string }[];
-}
-
-export interface ImportSummary {
-  id: string;
-  kind: Kind;
-  status: 'previewed' | 'committed' | 'discarded';
-  fileName: string;
-  regionId: string | null;
-  schoolId: string | null;
-  total: number;
-  validCount: number;
-  invalidCount: number;
-  importedCount: number | null;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface ImportOut extends ImportSummary {
-  columns: { key: string; label: string }[];
-  rows: ImportRow[];
-  initialPasswords?: { username: string; password: string }[];
-}
+type Kind = I.ImportKind;
+export type ImportRow = z.infer<typeof I.ImportRowOut>;
+export type ImportSummary = z.infer<typeof I.ImportSummary>;
+export type ImportOut = z.infer<typeof I.ImportOut>;
 
 const MAX_BYTES = 5 * 1024 * 1024;
 

@@ -1,4 +1,6 @@
 import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type * as S from '../../../server/modules/org/schools/schema';
 import { api, type Query } from '../../api';
 import type { IndicatorInput, Paged, SchoolDetail, SchoolSummary } from '../../types';
 
@@ -18,7 +20,8 @@ export function useSchool(id: string | undefined) {
   });
 }
 
-export type SchoolInput = Partial<Omit<SchoolDetail, 'id' | 'regionName' | 'alliances' | 'indicators' | 'students' | 'teachers'>>;
+/** The body of a school's creation or update (the server's zod inputs). */
+export type SchoolInput = z.input<typeof S.SchoolCreate> | z.input<typeof S.SchoolUpdate>;
 
 export function useSaveSchool(id?: string) {
   const qc = useQueryClient();

@@ -10,7 +10,7 @@ import { useApiErrorHandler } from '../../../components/errors';
 import { withTestId } from '../../../components/testid';
 import { VocabTag } from '../../../components/VocabTag';
 import type { AllianceDetail, BodyMember, GovernanceBody } from '../../../types';
-import { allianceApi, compact, useAllianceMutation } from '../api';
+import { allianceApi, compact, useAllianceMutation, type BodyInput } from '../api';
 
 /** Order in which bodies are shown: council first, subject groups last. */
 const ORDER = BODY_KINDS.terms.map((k) => k.code as string);
@@ -26,7 +26,7 @@ function AddBodyModal({ a, onClose }: { a: AllianceDetail; onClose: () => void }
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
   const kind = Form.useWatch('kind', form);
-  const add = useAllianceMutation((b: { kind: string; name: string; subject?: string; hostSchoolId?: string }) => allianceApi.addBody(a.id, b));
+  const add = useAllianceMutation((b: BodyInput) => allianceApi.addBody(a.id, b));
   const req = [{ required: true, message: t('common.required') }];
   return (
     <Modal

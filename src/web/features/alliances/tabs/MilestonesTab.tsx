@@ -9,7 +9,7 @@ import { useApiErrorHandler } from '../../../components/errors';
 import { withTestId } from '../../../components/testid';
 import { VocabTag } from '../../../components/VocabTag';
 import type { AllianceDetail, Milestone } from '../../../types';
-import { allianceApi, useAllianceMutation } from '../api';
+import { allianceApi, useAllianceMutation, type MilestoneInput } from '../api';
 
 function AddMilestoneModal({ a, onClose }: { a: AllianceDetail; onClose: () => void }) {
   const { t } = useTranslation();
@@ -17,7 +17,7 @@ function AddMilestoneModal({ a, onClose }: { a: AllianceDetail; onClose: () => v
   const { options } = useVocab();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const add = useAllianceMutation((b: { phase: string; title: string; dueOn: string }) => allianceApi.addMilestone(a.id, b));
+  const add = useAllianceMutation((b: MilestoneInput) => allianceApi.addMilestone(a.id, b));
   const req = [{ required: true, message: t('common.required') }];
   return (
     <Modal

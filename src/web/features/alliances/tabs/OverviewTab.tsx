@@ -28,7 +28,7 @@ import { useVocab } from '../../../app/vocab';
 import { useApiErrorHandler } from '../../../components/errors';
 import { VocabTag } from '../../../components/VocabTag';
 import type { AllianceDetail, Assessment } from '../../../types';
-import { allianceApi, compact, useAllianceMutation } from '../api';
+import { allianceApi, compact, useAllianceMutation, type AssessmentInput } from '../api';
 
 /** The last day of a phase (the API gives the exclusive end). */
 const lastDay = (endOn: string) => dayjs(endOn).subtract(1, 'day').format('YYYY-MM-DD');
@@ -86,7 +86,7 @@ function AssessmentModal({ a, onClose }: { a: AllianceDetail; onClose: () => voi
   const { options } = useVocab();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const add = useAllianceMutation((b: { assessedOn: string; score: number; result: string; comment?: string }) => allianceApi.addAssessment(a.id, b));
+  const add = useAllianceMutation((b: AssessmentInput) => allianceApi.addAssessment(a.id, b));
   return (
     <Modal open title={t('assessment.add')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden>
       <Form

@@ -8,7 +8,7 @@ import { useVocab } from '../../../app/vocab';
 import { useApiErrorHandler } from '../../../components/errors';
 import { VocabTag } from '../../../components/VocabTag';
 import type { AllianceDetail, AlliancePartner } from '../../../types';
-import { allianceApi, compact, useAllianceMutation, usePartners } from '../api';
+import { allianceApi, compact, useAllianceMutation, usePartners, type PartnerInput } from '../api';
 
 function AddPartnerModal({ a, onClose }: { a: AllianceDetail; onClose: () => void }) {
   const { t } = useTranslation();
@@ -23,7 +23,7 @@ function AddPartnerModal({ a, onClose }: { a: AllianceDetail; onClose: () => voi
     let partnerId = v.partnerId;
     if (mode === 'new') {
       const p = await allianceApi.createPartner(
-        compact({ regionId: a.regionId, name: v.name!, kind: v.kind!, contact: v.contact, phone: v.phone, description: v.description }),
+        compact({ regionId: a.regionId, name: v.name!, kind: v.kind as PartnerInput['kind'], contact: v.contact, phone: v.phone, description: v.description }),
       );
       partnerId = p.id;
     }
