@@ -2,6 +2,7 @@
  * Course resource library (SPEC S2): vocabularies, per-kind rules (file types, size limits, quality
  * rubric) and the workflow "上传—审核—共享" as plain functions. Shared by the server and the web app.
  */
+import { localMidnightIso } from './time.js';
 import { vocab } from './vocab.js';
 
 export const RESOURCE_KINDS = vocab([
@@ -362,7 +363,7 @@ export function monthRange(month: string): { from: string; to: string } | null {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   if (mo < 1 || mo > 12) return null;
-  // months begin at midnight in China (Asia/Shanghai, UTC+8, no daylight saving)
+  // months begin at local midnight (the installation's time zone, common/time.ts)
   const next = mo === 12 ? `${y + 1}-01` : `${m[1]}-${String(mo + 1).padStart(2, '0')}`;
-  return { from: new Date(`${m[1]}-${m[2]}-01T00:00:00+08:00`).toISOString(), to: new Date(`${next}-01T00:00:00+08:00`).toISOString() };
+  return { from: localMidnightIso(`${m[1]}-${m[2]}-01`), to: localMidnightIso(`${next}-01`) };
 }

@@ -112,7 +112,11 @@ async function peek(src: Readable, n: number): Promise<{ head: Buffer; complete:
         src.off('close', onEnd);
       };
       const onReadable = () => (cleanup(), resolve());
-      const onEnd = () => ((ended = true), cleanup(), resolve());
+      const onEnd = () => {
+        ended = true;
+        cleanup();
+        resolve();
+      };
       const onError = (err: Error) => (cleanup(), reject(err));
       src.once('readable', onReadable);
       src.once('end', onEnd);

@@ -2,11 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GRADES, LICENCES, RESOURCE_KINDS, STAGES } from '../../../common/resources.js';
 import { SUBJECTS } from '../../../common/vocab.js';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sendXlsx } from '../../platform/excel.js';
 import { Id } from '../org/schools/schema.js';
-import { parseRange } from './files.js';
+import { parseRange, receiveFile } from './files.js';
 import {
   AssignIn,
   Catalogue,
@@ -45,7 +45,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '资源检索：中文全文检索（q）、分面、排序、高亮', querystring: ResourceQuery, response: { 200: ResourceList } },
     },
-    async (req) => svc.list(actorOf(req), req.query),
+    async (req) => svc.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -54,7 +54,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '我的资源（作者，全部状态）', querystring: MineQuery, response: { 200: MineList } },
     },
-    async (req) => svc.mine(actorOf(req), req.query),
+    async (req) => svc.mine(ctxOf(req), req.query),
   );
 
   r.get(
@@ -63,7 +63,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '我的收藏', response: { 200: MineList } },
     },
-    async (req) => svc.favourites(actorOf(req)),
+    async (req) => svc.favourites(ctxOf(req)),
   );
 
   r.get(
@@ -72,7 +72,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '资源找人：按学科/年级推荐，以及同学科教师在用的资源', response: { 200: Recommended } },
     },
-    async (req) => svc.recommended(actorOf(req)),
+    async (req) => svc.recommended(ctxOf(req)),
   );
 
   r.get(
@@ -81,7 +81,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '每月资源目录（按学科）', querystring: CatalogueQuery, response: { 200: Catalogue } },
     },
-    async (req) => svc.catalogue(actorOf(req), req.query.month, req.query.subject),
+    async (req) => svc.catalogue(ctxOf(req), req.query.month, req.query.subject),
   );
 
   r.get(
@@ -91,7 +91,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '每月资源目录导出 Excel', querystring: CatalogueQuery },
     },
     async (req, reply) => {
-      const c = await svc.catalogue(actorOf(req), req.query.month, req.query.subject);
+      const c = await svc.catalogue(ctxOf(req), req.query.month, req.query.subject);
       const subject = req.query.subject ? SUBJECTS.label(req.query.subject) : '全部学科';
       return sendXlsx(
         reply,
@@ -129,7 +129,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
         response: { 200: ContributionList },
       },
     },
-    async (req) => svc.contributions(actorOf(req), req.query.schoolId),
+    async (req) => svc.contributions(ctxOf(req), req.query.schoolId),
   );
 
   r.post(
@@ -138,7 +138,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.write' },
       schema: { tags, summary: '新建资源（草稿）', body: ResourceCreate, response: { 201: ResourceDetail } },
     },
-    async (req, reply) => reply.code(201).send(await svc.create(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await svc.create(ctxOf(req), req.body)),
   );
 
   r.get(
@@ -147,7 +147,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '资源详情（版本历史、文件、评分、审核记录）', params: byId, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.detail(actorOf(req), req.params.id, { countView: true }),
+    async (req) => svc.detail(ctxOf(req), req.params.id, { countView: true }),
   );
 
   r.patch(
@@ -156,7 +156,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.write' },
       schema: { tags, summary: '修改资源信息', params: byId, body: ResourceUpdate, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.update(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.update(ctxOf(req), req.params.id, req.body),
   );
 
   r.post(
@@ -171,7 +171,8 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
         response: { 201: ResourceDetail },
       },
     },
-    async (req, reply) => reply.code(201).send(await svc.upload(req, actorOf(req), req.params.id)),
+    async (req, reply) =>
+      reply.code(201).send(await svc.upload(ctxOf(req), req.params.id, (kind) => receiveFile(req, ctx.storage, req.params.id, kind), req.log)),
   );
 
   r.delete(
@@ -180,13 +181,13 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.write' },
       schema: { tags, summary: '从正在编辑的版本中删除文件', params: byFile, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.removeFile(req, actorOf(req), req.params.id, req.params.fileId),
+    async (req) => svc.removeFile(ctxOf(req), req.params.id, req.params.fileId),
   );
 
   const stream = async (req: FastifyRequest, reply: FastifyReply, mode: 'preview' | 'download') => {
-    const actor = actorOf(req);
+    const c = ctxOf(req);
     const params = req.params as { id: string; fileId: string };
-    const f = await svc.fileFor(actor, params.id, params.fileId, mode);
+    const f = await svc.fileFor(c, params.id, params.fileId, mode);
     const st = await ctx.storage.stat(f.key);
     if (!st) throw new AppError(404, 'not_found', { entity: 'resource_file' });
     const range = parseRange(req.headers.range, st.size);
@@ -195,8 +196,8 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       throw new AppError(416, 'range_not_satisfiable');
     }
     // a view/download counts once per user and day; a seek (range not from 0) is not a new one
-    if (f.resource.created_by !== actor.userId && (!range || range.start === 0)) {
-      await svc.countOnce(f.resource.id, actor.userId, mode === 'download' ? 'download' : 'view');
+    if (f.resource.created_by !== c.actor.userId && (!range || range.start === 0)) {
+      await svc.countOnce(c, f.resource.id, mode === 'download' ? 'download' : 'view');
     }
     const mime = f.mime.startsWith('text/') ? `${f.mime}; charset=utf-8` : f.mime;
     reply
@@ -243,7 +244,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.write' },
       schema: { tags, summary: '提交审核（自动分配本学科审核员）', params: byId, body: StepIn, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.submit(req, actorOf(req), req.params.id, req.body?.comment),
+    async (req) => svc.submit(ctxOf(req), req.params.id, req.body?.comment),
   );
 
   r.post(
@@ -252,7 +253,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.write' },
       schema: { tags, summary: '撤回', params: byId, body: StepIn, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.withdraw(req, actorOf(req), req.params.id, req.body?.comment),
+    async (req) => svc.withdraw(ctxOf(req), req.params.id, req.body?.comment),
   );
 
   r.post(
@@ -261,7 +262,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '归档（作者或学校/联盟/教育局管理员）', params: byId, body: StepIn, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.archive(req, actorOf(req), req.params.id, req.body?.comment),
+    async (req) => svc.archive(ctxOf(req), req.params.id, req.body?.comment),
   );
 
   r.post(
@@ -270,7 +271,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.manage' },
       schema: { tags, summary: '指定审核员（联盟秘书处）', params: byId, body: AssignIn, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.assign(req, actorOf(req), req.params.id, req.body.reviewerId),
+    async (req) => svc.assign(ctxOf(req), req.params.id, req.body.reviewerId),
   );
 
   r.get(
@@ -279,7 +280,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.review' },
       schema: { tags, summary: '审核队列（分配给我的，及本联盟未分配的）', response: { 200: Queue } },
     },
-    async (req) => svc.queue(actorOf(req)),
+    async (req) => svc.queue(ctxOf(req)),
   );
 
   r.post(
@@ -288,7 +289,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.review' },
       schema: { tags, summary: '审核：按质量标准评分，发布或退回（退回须填写意见）', params: byId, body: ReviewIn, response: { 200: ResourceDetail } },
     },
-    async (req) => svc.review(req, actorOf(req), req.params.id, req.body),
+    async (req) => svc.review(ctxOf(req), req.params.id, req.body),
   );
 
   // use and feedback
@@ -305,7 +306,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
         response: { 200: z.object({ myRating: z.number(), rating: z.number().nullable(), ratingCount: z.number() }) },
       },
     },
-    async (req) => svc.rate(actorOf(req), req.params.id, req.body.stars),
+    async (req) => svc.rate(ctxOf(req), req.params.id, req.body.stars),
   );
 
   const CommentsOut = z.object({
@@ -327,7 +328,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '评论', params: byId, response: { 200: CommentsOut } },
     },
-    async (req) => svc.comments(actorOf(req), req.params.id),
+    async (req) => svc.comments(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -336,7 +337,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.feedback' },
       schema: { tags, summary: '发表评论', params: byId, body: CommentIn, response: { 201: CommentsOut } },
     },
-    async (req, reply) => reply.code(201).send(await svc.addComment(actorOf(req), req.params.id, req.body.body)),
+    async (req, reply) => reply.code(201).send(await svc.addComment(ctxOf(req), req.params.id, req.body.body)),
   );
 
   r.delete(
@@ -346,7 +347,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '删除评论（评论者、资源作者、管理员）', params: byId },
     },
     async (req, reply) => {
-      await svc.deleteComment(req, actorOf(req), req.params.id);
+      await svc.deleteComment(ctxOf(req), req.params.id);
       return reply.code(204).send();
     },
   );
@@ -357,7 +358,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '收藏', params: byId, response: { 200: z.object({ favourite: z.boolean() }) } },
     },
-    async (req) => svc.setFavourite(actorOf(req), req.params.id, true),
+    async (req) => svc.setFavourite(ctxOf(req), req.params.id, true),
   );
 
   r.delete(
@@ -366,7 +367,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'resource.read' },
       schema: { tags, summary: '取消收藏', params: byId, response: { 200: z.object({ favourite: z.boolean() }) } },
     },
-    async (req) => svc.setFavourite(actorOf(req), req.params.id, false),
+    async (req) => svc.setFavourite(ctxOf(req), req.params.id, false),
   );
 
   r.post(
@@ -382,7 +383,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const res = await svc.use(req, actorOf(req), req.params.id, req.body ?? {});
+      const res = await svc.use(ctxOf(req), req.params.id, req.body ?? {});
       return reply.code(res.created ? 201 : 200).send(res);
     },
   );
@@ -394,7 +395,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
       config: { permission: 'signed_in' },
       schema: { tags: ['通知 notifications'], summary: '我的通知', response: { 200: NotificationList } },
     },
-    async (req) => svc.notifications(actorOf(req)),
+    async (req) => svc.notifications(ctxOf(req)),
   );
 
   r.post(
@@ -408,7 +409,7 @@ export async function resourceRoutes(app: App, ctx: AppContext) {
         response: { 200: NotificationList },
       },
     },
-    async (req) => svc.markRead(actorOf(req), req.params.id),
+    async (req) => svc.markRead(ctxOf(req), req.params.id),
   );
 }
 

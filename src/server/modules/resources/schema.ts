@@ -229,11 +229,13 @@ export const ReviewIn = z.strictObject({
     .refine((r) => Object.keys(r).length <= 20, { message: 'at most 20', params: { fieldCode: 'too_many_items', max: 20 } }),
   comment: Para(2000).optional(),
 });
+export type ReviewIn = z.infer<typeof ReviewIn>;
 export const StepIn = z.strictObject({ comment: Para(2000).optional() }).optional();
 export const AssignIn = z.strictObject({ reviewerId: Id });
 export const RatingIn = z.strictObject({ stars: z.number().int().min(1).max(5) });
 export const CommentIn = z.strictObject({ body: Para(2000).min(1) });
 export const UseIn = z.strictObject({ classNote: Para(200).optional(), usedOn: DateStr.optional() });
+export type UseIn = z.infer<typeof UseIn>;
 
 export const QueueItem = z.object({
   id: z.string(),
@@ -256,6 +258,7 @@ export const MineQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
+export type MineQuery = z.infer<typeof MineQuery>;
 export const MineList = z.object({ items: z.array(ResourceSummary), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
 export const Recommended = z.object({

@@ -1,9 +1,19 @@
 /** Table types owned by this module: course resources: resources, versions, files, reviews, ratings, comments, use (S2). See db/schema.ts for the conventions. */
 import type { Generated } from 'kysely';
+import type { FileRole, Licence, ResourceKind, ResourceStatus, Visibility, WorkflowStep } from '../../../common/resources.js';
+
+/** A reviewer's decision on a version. */
+export type ReviewDecision = 'publish' | 'return';
+/** How a review assignment ended: a decision, a reassignment, or the resource leaving review. */
+export type AssignmentEnd = ReviewDecision | 'reassigned' | 'withdraw' | 'archive';
+/** A history step: the workflow steps, and the creation of the draft. */
+export type HistoryStep = WorkflowStep | 'create';
+export type CountKind = 'view' | 'download';
+export type NotificationKind = 'published' | 'returned' | 'assigned' | 'unassigned' | 'used' | 'commented' | 'withdraw' | 'archive';
 
 export interface ResourcesTable {
   id: string;
-  kind: string; // RESOURCE_KINDS
+  kind: ResourceKind;
   title: string;
   description: string;
   subject: string;
@@ -14,15 +24,15 @@ export interface ResourcesTable {
   difficulty: string | null;
   tags: string; // JSON string[]
   language: string;
-  licence: string;
-  visibility: string; // school | alliance | region | public
+  licence: Licence;
+  visibility: Visibility;
   /** the alliance whose members see 联盟 resources and may download 联盟内使用 ones */
   alliance_id: string | null;
   school_id: string;
   /** the owning school's region (区域 visibility) */
   region_id: string;
   created_by: string;
-  status: string; // RESOURCE_STATUS
+  status: ResourceStatus;
   /** the version others see and use (the last published one) */
   current_version_id: string | null;
   /** the version being prepared or reviewed (null when none) */
@@ -61,7 +71,7 @@ export interface ResourceFilesTable {
   id: string;
   resource_id: string;
   version_id: string;
-  role: string; // FILE_ROLES
+  role: FileRole;
   position: number;
   storage_key: string;
   name: string;
@@ -84,7 +94,7 @@ export interface ResourceReviewsTable {
   reviewer_id: string;
   scores: string; // JSON Record<item, 1..5>
   average: number;
-  decision: string; // publish | return
+  decision: ReviewDecision;
   comment: string | null;
   created_at: string;
 }
@@ -96,16 +106,16 @@ export interface ResourceReviewAssignmentsTable {
   reviewer_id: string;
   assigned_at: string;
   done_at: string | null;
-  decision: string | null;
+  decision: AssignmentEnd | null;
 }
 
 export interface ResourceStatusHistoryTable {
   /** insertion order (several steps of one request share a millisecond) */
   id: Generated<number>;
   resource_id: string;
-  from_status: string | null;
-  to_status: string;
-  step: string;
+  from_status: ResourceStatus | null;
+  to_status: ResourceStatus;
+  step: HistoryStep;
   actor_id: string | null;
   comment: string | null;
   at: string;
@@ -151,7 +161,7 @@ export interface ResourceDailyCountsTable {
   resource_id: string;
   user_id: string;
   day: string; // YYYY-MM-DD
-  kind: string; // view | download
+  kind: CountKind;
 }
 
 export interface ResourceContributionsTable {
@@ -171,7 +181,7 @@ export interface ResourceContributionsTable {
 export interface ResourceNotificationsTable {
   id: Generated<number>;
   user_id: string;
-  kind: string; // published | returned | assigned | used | commented
+  kind: NotificationKind;
   resource_id: string | null;
   title: string;
   body: string | null;

@@ -2,6 +2,7 @@
  * Resources inserted straight into the tables for tests (the route × role table in access.test.ts):
  * one set per scope, in every workflow state a route needs.
  */
+import type { ResourceStatus } from '../../../common/resources.js';
 import type { Database } from '../../db/index.js';
 import { newId } from '../../platform/ids.js';
 import type { Storage } from '../../platform/storage.js';
@@ -39,7 +40,7 @@ export async function insertResourceTargets(
 ): Promise<ResourceTargets> {
   const db = database.db;
   const at = '2026-09-01T00:00:00.000Z';
-  const make = async (name: string, createdBy: string, status: string, published: boolean, reviewer: string | null = null) => {
+  const make = async (name: string, createdBy: string, status: ResourceStatus, published: boolean, reviewer: string | null = null) => {
     const id = `res_${o.tag}_${name}`;
     const vid = `rv_${o.tag}_${name}`;
     const fid = `rf_${o.tag}_${name}`;
