@@ -39,28 +39,33 @@ export const FACILITY_STATUSES = vocab([
   { code: 'suspended', zh: '暂停开放', en: 'Suspended' },
   { code: 'retired', zh: '已停用', en: 'Retired' },
 ] as const);
+export type FacilityStatus = (typeof FACILITY_STATUSES.codes)[number];
 
 export const EQUIPMENT_STATUSES = vocab([
   { code: 'available', zh: '可用', en: 'Available' },
   { code: 'repair', zh: '维修', en: 'Under repair' },
   { code: 'scrapped', zh: '报废', en: 'Scrapped' },
 ] as const);
+export type EquipmentStatus = (typeof EQUIPMENT_STATUSES.codes)[number];
 
 export const EQUIPMENT_USAGE = vocab([
   { code: 'lendable', zh: '可外借', en: 'Lendable' },
   { code: 'onsite', zh: '仅限场内使用', en: 'On site only' },
 ] as const);
+export type EquipmentUsage = (typeof EQUIPMENT_USAGE.codes)[number];
 
 export const BOOKING_POLICIES = vocab([
   { code: 'auto', zh: '规则内自动批准', en: 'Auto-approve within the rules' },
   { code: 'manual', zh: '人工审批', en: 'Approved by hand' },
 ] as const);
+export type BookingPolicyCode = (typeof BOOKING_POLICIES.codes)[number];
 
 export const CLOSURE_KINDS = vocab([
   { code: 'exam', zh: '考试', en: 'Exams' },
   { code: 'repair', zh: '维修', en: 'Repairs' },
   { code: 'holiday', zh: '节假日', en: 'Holiday' },
 ] as const);
+export type ClosureKind = (typeof CLOSURE_KINDS.codes)[number];
 
 /**
  * pending → accepted (auto or approved) → checked_in | no_show; pending → rejected; pending/accepted → cancelled.
@@ -86,7 +91,8 @@ export const LOAN_STATUSES = vocab([
   { code: 'returned', zh: '已归还', en: 'Returned' },
   { code: 'cancelled', zh: '已取消', en: 'Cancelled' },
 ] as const);
-export const HOLDING_LOAN_STATUSES = ['reserved', 'out'] as const;
+export type LoanStatus = (typeof LOAN_STATUSES.codes)[number];
+export const HOLDING_LOAN_STATUSES = ['reserved', 'out'] as const satisfies readonly LoanStatus[];
 
 export const WAITLIST_STATUSES = vocab([
   { code: 'waiting', zh: '排队中', en: 'Waiting' },
@@ -95,6 +101,7 @@ export const WAITLIST_STATUSES = vocab([
   { code: 'expired', zh: '已过期', en: 'Expired' },
   { code: 'withdrawn', zh: '已撤回', en: 'Withdrawn' },
 ] as const);
+export type WaitlistStatus = (typeof WAITLIST_STATUSES.codes)[number];
 
 export const OCCURRENCE_STATUSES = vocab([
   { code: 'free', zh: '可预约', en: 'Free' },

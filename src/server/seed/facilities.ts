@@ -14,6 +14,7 @@
 import type { Insertable } from 'kysely';
 import type { Database, Tx } from '../db/index.js';
 import type { DB } from '../db/schema.js';
+import type { BookingStatus, ClosureKind } from '../../common/facilities.js';
 import { DEMO_ACCOUNTS } from './demo-data.js';
 import { insertBatched } from './insert.js';
 import { Rng, addDays, maxDate, pad } from './random.js';
@@ -636,7 +637,7 @@ export async function seedFacilities(database: Database, today: string): Promise
     }));
     const closures: Row<'closures'>[] = [];
     let cSerial = 0;
-    const closure = (target: { school_id?: string; facility_id?: string }, from: string, to: string, kind: string, reason: string) =>
+    const closure = (target: { school_id?: string; facility_id?: string }, from: string, to: string, kind: ClosureKind, reason: string) =>
       closures.push({
         id: `cl_${pad(++cSerial, 5)}`,
         facility_id: target.facility_id ?? null,
@@ -712,7 +713,7 @@ export async function seedFacilities(database: Database, today: string): Promise
       f: Fac,
       date: string,
       slot: [string, string],
-      status: string,
+      status: BookingStatus,
       booker: NonNullable<ReturnType<typeof pickBooker>>,
       extra: { decidedBy?: string | null } = {},
     ) => {
@@ -791,7 +792,7 @@ export async function seedFacilities(database: Database, today: string): Promise
           const booker = pickBooker(f, rngBook.chance(past ? crossShare : f.manual ? 0.3 : Math.min(1, crossShare * 2)));
           if (!booker) continue;
           const roll = rngBook.float();
-          let status: string;
+          let status: BookingStatus;
           if (past) status = roll < 0.05 ? 'cancelled' : roll < 0.1 ? 'no_show' : 'checked_in';
           else if (f.manual && booker.schoolId !== f.schoolId) status = roll < 0.5 ? 'pending' : roll < 0.55 ? 'cancelled' : 'accepted';
           else status = roll < 0.05 ? 'cancelled' : 'accepted';
@@ -817,7 +818,7 @@ export async function seedFacilities(database: Database, today: string): Promise
       user: { userId: string; name: string; schoolId: string; allianceId: string },
       dates: string[],
       slot: [string, string],
-      statusOf: (d: string) => string,
+      statusOf: (d: string) => BookingStatus,
     ) => {
       if (!f) return;
       for (const d of dates) {

@@ -3,7 +3,8 @@
  * SHA-256 is stored, with its owner. Every fetch re-checks the OWNER'S CURRENT access (account active,
  * grants as they are now, the same rule as when the link was made): a disabled account's feed, or one
  * whose grants no longer reach the facility / school, answers 404. Owners list and revoke their links.
- * Times are written with TZID=Asia/Shanghai (a fixed +08:00 zone, VTIMEZONE included).
+ * Times are written with the installation's zone as TZID (ZONE in src/common/time.ts: Asia/Shanghai, a
+ * fixed +08:00 zone, VTIMEZONE included). Names of schools and partners come from the organization directory.
  */
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { z } from 'zod';
@@ -11,27 +12,32 @@ import type { Database } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { randomToken, sha256 } from '../../platform/ids.js';
-import { holds, resolveScopes, type Actor, type Grant } from '../../platform/policy.js';
-import { BOOKING_STATUSES, DAY, FACILITY_TYPES, TZ_OFFSET_MS } from '../../../common/facilities.js';
+import { holds, resolveActor, type Actor } from '../../platform/actor.js';
+import { ctxFor, type Ctx } from '../../platform/context.js';
+import { BOOKING_STATUSES, DAY, FACILITY_TYPES } from '../../../common/facilities.js';
+import { ZONE } from '../../../common/time.js';
+import { toGrant } from '../auth/actors.js';
+import type { Directory } from '../org/directory.js';
 import type { FacilityService } from './service.js';
+import type { CalendarFeedKind } from './tables.js';
 
 const VTIMEZONE = [
   'BEGIN:VTIMEZONE',
-  'TZID:Asia/Shanghai',
-  'X-LIC-LOCATION:Asia/Shanghai',
+  `TZID:${ZONE.name}`,
+  `X-LIC-LOCATION:${ZONE.name}`,
   'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0800',
-  'TZOFFSETTO:+0800',
+  `TZOFFSETFROM:${ZONE.offset.replace(':', '')}`,
+  `TZOFFSETTO:${ZONE.offset.replace(':', '')}`,
   'TZNAME:CST',
   'DTSTART:19700101T000000',
   'END:STANDARD',
   'END:VTIMEZONE',
 ].join('\r\n');
 
-/** ical-generator writes a native Date's UTC fields as the wall time of the event's zone: shift by +8 h. */
-const wall = (iso: string) => new Date(Date.parse(iso) + TZ_OFFSET_MS);
+/** ical-generator writes a native Date's UTC fields as the wall time of the event's zone: shift by the zone's offset. */
+const wall = (iso: string) => new Date(Date.parse(iso) + ZONE.offsetMs);
 
-type FeedKind = 'facility' | 'school' | 'teacher';
+type FeedKind = CalendarFeedKind;
 
 /** A feed link as its owner sees it in the list (the secret URL itself is shown once, at creation). */
 export const CalendarTokenListOut = z.object({
@@ -51,23 +57,26 @@ export const CalendarTokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{16
 const publicId = (hash: string) => hash.slice(0, 16);
 
 export class CalendarService {
+  private readonly dir: Directory;
   constructor(
     private readonly database: Database,
     private readonly facilities: FacilityService,
     private readonly publicUrl: string,
-  ) {}
+  ) {
+    this.dir = facilities.dir;
+  }
 
   /** Whether the actor may follow this calendar: the rule at creation AND at every fetch. */
   private async reaches(actor: Actor, kind: FeedKind, id: string): Promise<boolean> {
     if (!holds(actor, 'facility.read')) return false;
     if (kind === 'facility')
-      return this.facilities.getVisible(actor, id).then(
+      return this.facilities.getVisible(ctxFor(actor), id).then(
         () => true,
         () => false,
       );
     if (kind === 'school') {
-      const s = await this.database.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', id).executeTakeFirst();
-      return !!s && (actor.isPlatformAdmin || actor.schools.has(id) || actor.readRegions.has(s.region_id));
+      const s = (await this.dir.current()).school(id);
+      return !!s && (actor.isPlatformAdmin || actor.schools.has(id) || actor.readRegions.has(s.regionId));
     }
     return id === actor.userId || actor.isPlatformAdmin;
   }
@@ -75,33 +84,41 @@ export class CalendarService {
   /** The token owner as an actor with the grants they hold NOW; null when the account is gone or disabled. */
   private async ownerNow(userId: string): Promise<Actor | null> {
     const db = this.database.db;
+    const org = await this.dir.current();
     const [u, grants] = await Promise.all([
-      db.selectFrom('users').select(['id', 'username', 'display_name', 'school_id', 'region_id', 'status']).where('id', '=', userId).executeTakeFirst(),
+      db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'school_id', 'region_id', 'partner_id', 'status'])
+        .where('id', '=', userId)
+        .executeTakeFirst(),
       db.selectFrom('role_grants').select(['id', 'role', 'scope_type', 'scope_id', 'subject']).where('user_id', '=', userId).execute(),
     ]);
     if (u?.status !== 'active') return null;
-    return resolveScopes(db, {
-      userId: u.id,
-      username: u.username,
-      displayName: u.display_name,
-      schoolId: u.school_id,
-      regionId: u.region_id,
-      grants: grants.map(
-        (g): Grant => ({ id: g.id, role: g.role as Grant['role'], scopeType: g.scope_type as Grant['scopeType'], scopeId: g.scope_id, subject: g.subject }),
-      ),
-      sessionId: '',
-      csrfToken: '',
-      mustChangePassword: false,
-    });
+    return resolveActor(
+      {
+        userId: u.id,
+        username: u.username,
+        displayName: u.display_name,
+        schoolId: u.school_id,
+        regionId: u.region_id,
+        partnerId: u.partner_id ?? null,
+        grants: grants.map(toGrant),
+        sessionId: '',
+        csrfToken: '',
+        mustChangePassword: false,
+      },
+      org,
+    );
   }
 
-  async createToken(actor: Actor, kind: FeedKind, id: string) {
+  async createToken(ctx: Ctx, kind: FeedKind, id: string) {
+    const { actor } = ctx;
     const db = this.database.db;
     if (!(await this.reaches(actor, kind, id))) throw badRequest([{ field: 'id', code: 'not_found' }]);
     const token = randomToken(24);
     await db
       .insertInto('calendar_tokens')
-      .values({ id: sha256(token), user_id: actor.userId, kind, target_id: id, created_at: nowIso(), last_used_at: null })
+      .values({ id: sha256(token), user_id: actor.userId, kind, target_id: id, created_at: ctx.now.toISOString(), last_used_at: null })
       .execute();
     return { url: `${this.publicUrl.replace(/\/$/, '')}/api/calendar/feed/${token}.ics`, kind, id };
   }
@@ -112,15 +129,14 @@ export class CalendarService {
     const t = await db.selectFrom('calendar_tokens').select(['id', 'kind', 'target_id', 'user_id']).where('id', '=', sha256(token)).executeTakeFirst();
     if (!t) throw notFound('calendar');
     const owner = await this.ownerNow(t.user_id);
-    if (!owner || !(await this.reaches(owner, t.kind as FeedKind, t.target_id))) throw notFound('calendar');
+    if (!owner || !(await this.reaches(owner, t.kind, t.target_id))) throw notFound('calendar');
+    const org = await this.dir.current();
     await db.updateTable('calendar_tokens').set({ last_used_at: nowIso() }).where('id', '=', t.id).execute();
     const from = Date.now() - 60 * DAY;
     const to = Date.now() + 400 * DAY;
     let qb = db
       .selectFrom('bookings as b')
       .innerJoin('facilities as f', 'f.id', 'b.facility_id')
-      .leftJoin('schools as s', 's.id', 'f.school_id')
-      .leftJoin('partners as p', 'p.id', 'f.partner_id')
       .select([
         'b.id',
         'b.start_at',
@@ -133,8 +149,8 @@ export class CalendarService {
         'f.name as facility_name',
         'f.type',
         'f.location',
-        's.name as school_name',
-        'p.name as partner_name',
+        'f.school_id',
+        'f.partner_id',
       ])
       .where('b.status', 'in', ['pending', 'accepted', 'checked_in'])
       .where('b.start_ms', '>=', from)
@@ -146,22 +162,24 @@ export class CalendarService {
     } else if (t.kind === 'school') {
       const sid = t.target_id;
       qb = qb.where((eb) => eb.or([eb('b.booker_school_id', '=', sid), eb('f.school_id', '=', sid)]));
-      title = `${(await db.selectFrom('schools').select('name').where('id', '=', sid).executeTakeFirst())?.name ?? ''} 设施预约`;
+      title = `${org.school(sid)?.name ?? ''} 设施预约`;
     } else {
       qb = qb.where('b.booker_id', '=', t.target_id);
       title = '我的设施预约';
     }
     const rows = await qb.orderBy('b.start_ms').limit(5000).execute();
     const cal = ical({ name: title, method: ICalCalendarMethod.PUBLISH, prodId: { company: 'xiaolian', product: 'bookings', language: 'ZH' } });
-    cal.timezone({ name: 'Asia/Shanghai', generator: () => VTIMEZONE });
+    cal.timezone({ name: ZONE.name, generator: () => VTIMEZONE });
+    const ownerName = (r: { school_id: string | null; partner_id: string | null }) =>
+      (r.school_id ? org.school(r.school_id)?.name : undefined) ?? (r.partner_id ? org.partner(r.partner_id)?.name : undefined);
     for (const r of rows) {
       cal.createEvent({
         id: r.id,
         start: wall(r.start_at),
         end: wall(r.end_at),
-        timezone: 'Asia/Shanghai',
+        timezone: ZONE.name,
         summary: `${r.facility_name}：${r.purpose}`,
-        location: [r.school_name ?? r.partner_name, r.facility_name, r.location].filter(Boolean).join(' '),
+        location: [ownerName(r), r.facility_name, r.location].filter(Boolean).join(' '),
         description: `${FACILITY_TYPES.label(r.type)}｜${BOOKING_STATUSES.label(r.status)}｜${r.group_size} 人｜负责教师 ${r.responsible_teacher}`,
         status: r.status === 'pending' ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
         lastModified: new Date(r.updated_at),
@@ -172,13 +190,14 @@ export class CalendarService {
   }
 
   /** The actor's own feed links, newest first. */
-  async listTokens(actor: Actor) {
+  async listTokens(ctx: Ctx) {
+    const { actor } = ctx;
     const db = this.database.db;
+    const org = await this.dir.current();
     const rows = await db
       .selectFrom('calendar_tokens as t')
       .leftJoin('facilities as f', (j) => j.onRef('f.id', '=', 't.target_id').on('t.kind', '=', 'facility'))
-      .leftJoin('schools as s', (j) => j.onRef('s.id', '=', 't.target_id').on('t.kind', '=', 'school'))
-      .select(['t.id', 't.kind', 't.target_id', 't.created_at', 't.last_used_at', 'f.name as facility_name', 's.name as school_name'])
+      .select(['t.id', 't.kind', 't.target_id', 't.created_at', 't.last_used_at', 'f.name as facility_name'])
       .where('t.user_id', '=', actor.userId)
       .orderBy('t.created_at', 'desc')
       .limit(200)
@@ -186,17 +205,18 @@ export class CalendarService {
     return {
       items: rows.map((r) => ({
         id: publicId(r.id),
-        kind: r.kind as FeedKind,
+        kind: r.kind,
         targetId: r.target_id,
         createdAt: r.created_at,
         lastUsedAt: r.last_used_at,
-        targetName: r.kind === 'facility' ? r.facility_name : r.kind === 'school' ? r.school_name : actor.displayName,
+        targetName: r.kind === 'facility' ? r.facility_name : r.kind === 'school' ? (org.school(r.target_id)?.name ?? null) : actor.displayName,
       })),
     };
   }
 
   /** Revokes one of the actor's own links (the platform admin: anyone's); another user's link is "not found". */
-  async revokeToken(actor: Actor, id: string) {
+  async revokeToken(ctx: Ctx, id: string) {
+    const { actor } = ctx;
     const db = this.database.db;
     // the public id is a prefix of the stored hash: a key range, exact for lower-case hex
     const hits = await db.selectFrom('calendar_tokens').select(['id', 'user_id']).where('id', '>=', id).where('id', '<', `${id}g`).execute();

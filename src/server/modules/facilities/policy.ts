@@ -206,3 +206,25 @@ export function canReadKits(actor: Actor, al: PlaceRef): boolean {
 export function canManageKits(actor: Actor, al: PlaceRef): boolean {
   return actor.isPlatformAdmin || actor.bureauRegions.has(al.regionId) || actor.adminAlliances.has(al.id);
 }
+
+// ---- utilization reports (S3.4) ------------------------------------------------------------------
+
+/** The staff roles that read their own alliance's or school's utilization (not students or guardians). */
+const UTILIZATION_STAFF = new Set(['school_admin', 'teacher', 'reviewer', 'partner', 'alliance_admin']);
+const isStaff = (actor: Actor) => actor.grants.some((g) => UTILIZATION_STAFF.has(g.role));
+
+/** An alliance's utilization: the platform admin, the region's bureau and evaluators, the secretariat, the alliance's staff. */
+export function canSeeAllianceUtilization(actor: Actor, al: PlaceRef): boolean {
+  return actor.isPlatformAdmin || actor.readRegions.has(al.regionId) || actor.adminAlliances.has(al.id) || (actor.memberAlliances.has(al.id) && isStaff(actor));
+}
+
+/** A school's utilization: its own staff, the region's overseers, the secretariats of the alliances it belongs to. */
+export function canSeeSchoolUtilization(actor: Actor, s: PlaceRef, schoolAlliances: readonly string[]): boolean {
+  return (
+    actor.isPlatformAdmin ||
+    actor.readRegions.has(s.regionId) ||
+    actor.adminSchools.has(s.id) ||
+    (actor.schools.has(s.id) && isStaff(actor)) ||
+    schoolAlliances.some((id) => actor.adminAlliances.has(id))
+  );
+}

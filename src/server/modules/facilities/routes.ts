@@ -1,21 +1,12 @@
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
-import { idempotencyKey } from '../../platform/idempotency.js';
-import { Line } from '../../platform/input.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import {
   AvailabilityOut,
   AvailabilityQuery,
-  BookingCreate,
-  BookingCreated,
-  BookingDetail,
-  BookingListQuery,
-  BookingOut,
-  BookingPreview,
   CalendarTokenCreate,
   CalendarTokenOut,
   ClosureCreate,
   ClosureOut,
-  DecideBody,
   EquipmentCreate,
   EquipmentOut,
   EquipmentUpdate,
@@ -27,30 +18,26 @@ import {
   Id,
   KitCreate,
   KitOut,
-  LoanCreate,
-  LoanOut,
   OpenHourOut,
   OpenHoursPut,
   paginated,
-  PreviewOut,
-  RejectBody,
   RotationCreate,
   TermCreate,
   TermOut,
-  WaitlistAccept,
-  WaitlistCreate,
-  WaitlistOut,
 } from './schema.js';
 import { FacilityService } from './service.js';
+import { CalendarsService } from './calendars.js';
+import { EquipmentService } from './equipment.js';
 import { BookingService } from './bookings.js';
 import { bookingRoutes } from './booking-routes.js';
 import { CalendarService, CalendarTokenListOut, CalendarTokenParams } from './ical.js';
 
 const IdParams = z.object({ id: Id });
-const idemHeader = z.object({ 'idempotency-key': Line(200).optional() }).passthrough();
 
 export async function facilityRoutes(app: App, ctx: AppContext) {
   const facilities = new FacilityService(ctx.database);
+  const calendars = new CalendarsService(ctx.database, facilities);
+  const equipment = new EquipmentService(ctx.database, facilities);
   const bookings = new BookingService(ctx.database, facilities);
   const calendar = new CalendarService(ctx.database, facilities, ctx.config.publicUrl);
   const r = zapp(app);
@@ -70,7 +57,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
         response: { 200: paginated(FacilitySummary) },
       },
     },
-    async (req) => facilities.list(actorOf(req), req.query),
+    async (req) => facilities.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -79,7 +66,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.read' },
       schema: { tags, summary: '设施详情（器材、开放时间、安全规定、闭馆安排）', params: IdParams, response: { 200: FacilityDetail } },
     },
-    async (req) => facilities.detail(actorOf(req), req.params.id),
+    async (req) => facilities.detail(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -88,7 +75,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '登记设施（本校或合作方场馆）', body: FacilityCreate, response: { 201: FacilityDetail } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.create(req, actorOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await facilities.create(ctxOf(req), req.body)),
   );
 
   r.patch(
@@ -97,7 +84,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '修改设施信息与预约规则', params: IdParams, body: FacilityUpdate, response: { 200: FacilityDetail } },
     },
-    async (req) => facilities.update(req, actorOf(req), req.params.id, req.body),
+    async (req) => facilities.update(ctxOf(req), req.params.id, req.body),
   );
 
   r.put(
@@ -106,7 +93,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '设置每周开放时间', params: IdParams, body: OpenHoursPut, response: { 200: z.array(OpenHourOut) } },
     },
-    async (req) => facilities.putOpenHours(req, actorOf(req), req.params.id, req.body.hours),
+    async (req) => facilities.putOpenHours(ctxOf(req), req.params.id, req.body.hours),
   );
 
   r.post(
@@ -115,7 +102,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '设施闭馆（考试/维修/节假日）', params: IdParams, body: ClosureCreate, response: { 201: ClosureOut } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.addClosure(req, actorOf(req), { facilityId: req.params.id }, req.body)),
+    async (req, reply) => reply.code(201).send(await calendars.addClosure(ctxOf(req), { facilityId: req.params.id }, req.body)),
   );
 
   r.post(
@@ -124,7 +111,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '全校闭馆（考试周/节假日）', params: IdParams, body: ClosureCreate, response: { 201: ClosureOut } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.addClosure(req, actorOf(req), { schoolId: req.params.id }, req.body)),
+    async (req, reply) => reply.code(201).send(await calendars.addClosure(ctxOf(req), { schoolId: req.params.id }, req.body)),
   );
 
   r.delete(
@@ -134,7 +121,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       schema: { tags, summary: '删除闭馆安排', params: IdParams },
     },
     async (req, reply) => {
-      await facilities.deleteClosure(req, actorOf(req), req.params.id);
+      await calendars.deleteClosure(ctxOf(req), req.params.id);
       return reply.code(204).send();
     },
   );
@@ -145,7 +132,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.read' },
       schema: { tags, summary: '学校学期校历', params: IdParams, response: { 200: z.array(TermOut) } },
     },
-    async (req) => facilities.terms(actorOf(req), req.params.id),
+    async (req) => calendars.terms(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -154,7 +141,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '登记学期', params: IdParams, body: TermCreate, response: { 201: TermOut } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.addTerm(req, actorOf(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await calendars.addTerm(ctxOf(req), req.params.id, req.body)),
   );
 
   r.post(
@@ -163,7 +150,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '登记仪器设备', params: IdParams, body: EquipmentCreate, response: { 201: EquipmentOut } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.addEquipment(req, actorOf(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await equipment.addEquipment(ctxOf(req), req.params.id, req.body)),
   );
 
   r.patch(
@@ -172,7 +159,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '修改仪器设备（数量、状态）', params: IdParams, body: EquipmentUpdate, response: { 200: EquipmentOut } },
     },
-    async (req) => facilities.updateEquipment(req, actorOf(req), req.params.id, req.body),
+    async (req) => equipment.updateEquipment(ctxOf(req), req.params.id, req.body),
   );
 
   r.get(
@@ -181,7 +168,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.read' },
       schema: { tags, summary: '流动实验室/移动器材箱及轮转安排', params: IdParams, response: { 200: z.array(KitOut) } },
     },
-    async (req) => facilities.kits(actorOf(req), req.params.id),
+    async (req) => equipment.kits(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -190,7 +177,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '登记流动实验室/移动器材箱', params: IdParams, body: KitCreate, response: { 201: KitOut } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.addKit(req, actorOf(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await equipment.addKit(ctxOf(req), req.params.id, req.body)),
   );
 
   r.post(
@@ -199,7 +186,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.manage' },
       schema: { tags, summary: '发布轮转安排', params: IdParams, body: RotationCreate, response: { 201: KitOut } },
     },
-    async (req, reply) => reply.code(201).send(await facilities.addRotation(req, actorOf(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await equipment.addRotation(ctxOf(req), req.params.id, req.body)),
   );
 
   r.get(
@@ -208,7 +195,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.read' },
       schema: { tags, summary: '设施周历：已占用时段、开放时间、闭馆', params: IdParams, querystring: AvailabilityQuery, response: { 200: AvailabilityOut } },
     },
-    async (req) => bookings.availability(actorOf(req), req.params.id, req.query),
+    async (req) => bookings.availability(ctxOf(req), req.params.id, req.query),
   );
 
   // ---- bookings -----------------------------------------------------------------------------
@@ -218,7 +205,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'facility.read' },
       schema: { tags: btags, summary: '生成 iCalendar 订阅地址（设施 / 学校 / 教师）', body: CalendarTokenCreate, response: { 201: CalendarTokenOut } },
     },
-    async (req, reply) => reply.code(201).send(await calendar.createToken(actorOf(req), req.body.kind, req.body.id)),
+    async (req, reply) => reply.code(201).send(await calendar.createToken(ctxOf(req), req.body.kind, req.body.id)),
   );
 
   r.get(
@@ -227,7 +214,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       config: { permission: 'signed_in' },
       schema: { tags: btags, summary: '我的 iCalendar 订阅地址（不含私密链接本身）', response: { 200: CalendarTokenListOut } },
     },
-    async (req) => calendar.listTokens(actorOf(req)),
+    async (req) => calendar.listTokens(ctxOf(req)),
   );
 
   r.delete(
@@ -237,7 +224,7 @@ export async function facilityRoutes(app: App, ctx: AppContext) {
       schema: { tags: btags, summary: '撤销一个 iCalendar 订阅地址（立即失效）', params: CalendarTokenParams, response: { 204: z.null() } },
     },
     async (req, reply) => {
-      await calendar.revokeToken(actorOf(req), req.params.id);
+      await calendar.revokeToken(ctxOf(req), req.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,21 @@
 /** Table types owned by this module: facilities, equipment, calendars, bookings, loans, waitlist (S3.1–S3.2). See db/schema.ts for the conventions. */
+import type {
+  BookingPolicyCode,
+  BookingStatus,
+  ClosureKind,
+  EquipmentStatus,
+  EquipmentUsage,
+  FacilityStatus,
+  LoanStatus,
+  WaitlistStatus,
+} from '../../../common/facilities.js';
+
+/** Kinds of an iCalendar feed link. */
+export type CalendarFeedKind = 'facility' | 'school' | 'teacher';
+/** Mobile kits of an alliance. */
+export type KitKind = 'mobile_lab' | 'mobile_sports_kit';
+/** How a weekly series treats occurrences that cannot be booked. */
+export type SeriesMode = 'all_free' | 'all_or_nothing';
 
 export interface FacilitiesTable {
   id: string;
@@ -18,7 +35,7 @@ export interface FacilitiesTable {
   responsibility_terms: string | null;
   /** open to guardians / the community at weekends (学校资源向社区开放) */
   community_open: number;
-  policy: string; // auto | manual
+  policy: BookingPolicyCode;
   min_minutes: number;
   max_minutes: number;
   min_notice_hours: number;
@@ -26,7 +43,7 @@ export interface FacilitiesTable {
   buffer_minutes: number;
   weekly_quota_hours: number | null;
   cancel_deadline_hours: number;
-  status: string; // active | suspended | retired
+  status: FacilityStatus;
   created_by: string | null;
   created_at: string;
   updated_at: string;
@@ -47,7 +64,7 @@ export interface ClosuresTable {
   school_id: string | null;
   start_date: string;
   end_date: string;
-  kind: string; // exam | repair | holiday
+  kind: ClosureKind;
   reason: string | null;
   created_by: string | null;
   created_at: string;
@@ -71,8 +88,8 @@ export interface EquipmentTable {
   type: string;
   name: string;
   quantity: number;
-  status: string; // available | repair | scrapped
-  usage: string; // lendable | onsite
+  status: EquipmentStatus;
+  usage: EquipmentUsage;
   note: string | null;
   created_at: string;
   updated_at: string;
@@ -81,7 +98,7 @@ export interface EquipmentTable {
 export interface MobileKitsTable {
   id: string;
   alliance_id: string;
-  kind: string; // mobile_lab | mobile_sports_kit
+  kind: KitKind;
   name: string;
   description: string | null;
   created_at: string;
@@ -102,7 +119,7 @@ export interface BookingSeriesTable {
   facility_id: string;
   booker_id: string;
   until_date: string;
-  mode: string; // all_free | all_or_nothing
+  mode: SeriesMode;
   created_at: string;
 }
 
@@ -122,7 +139,7 @@ export interface BookingsTable {
   purpose: string;
   group_size: number;
   responsible_teacher: string;
-  status: string;
+  status: BookingStatus;
   decided_by: string | null;
   decided_at: string | null;
   decision_reason: string | null;
@@ -146,7 +163,7 @@ export interface EquipmentLoansTable {
   to_ms: number;
   from_at: string;
   to_at: string;
-  status: string; // reserved | out | returned | cancelled
+  status: LoanStatus;
   created_at: string;
   updated_at: string;
 }
@@ -164,7 +181,7 @@ export interface WaitlistTable {
   purpose: string;
   group_size: number;
   responsible_teacher: string;
-  status: string; // waiting | offered | booked | expired | withdrawn
+  status: WaitlistStatus;
   offer_expires_at: string | null;
   booking_id: string | null;
   created_at: string;
@@ -175,7 +192,7 @@ export interface CalendarTokensTable {
   /** sha-256 of the secret token */
   id: string;
   user_id: string;
-  kind: string; // facility | school | teacher
+  kind: CalendarFeedKind;
   target_id: string;
   created_at: string;
   last_used_at: string | null;

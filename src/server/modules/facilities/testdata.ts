@@ -4,7 +4,7 @@
  * an accepted and a pending booking, a kit of the alliance, a waitlist entry and a loan — inserted directly.
  */
 import type { Database } from '../../db/index.js';
-import { DAY, HOUR } from '../../../common/facilities.js';
+import { DAY, HOUR, type BookingStatus } from '../../../common/facilities.js';
 
 export interface FacilityTargets {
   facility: string;
@@ -96,7 +96,7 @@ export async function insertFacilityTargets(
     })
     .execute();
   const start = Date.now() + 380 * DAY;
-  const booking = (bid: string, status: string, offset: number) => ({
+  const booking = (bid: string, status: BookingStatus, offset: number) => ({
     id: bid,
     facility_id: f,
     alliance_id: o.bookerSchool === o.schoolId ? null : o.allianceId,

@@ -7,20 +7,23 @@
  * staff and the secretariats of the alliances it belongs to. Students and guardians do not.
  */
 import { z } from 'zod';
-import type { Db } from '../../db/index.js';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import type { Database, Db } from '../../db/index.js';
+import { ctxOf, zapp, type App, type AppContext, type Ctx } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { DateStr, Id, rangeCheck } from '../../platform/input.js';
-import type { Actor } from '../../platform/policy.js';
-import { todayIn } from '../../../common/time.js';
+import type { BookingStatus } from '../../../common/facilities.js';
+import { localDate } from '../../../common/time.js';
+import { directoryOf, type OrgSnapshot } from '../org/directory.js';
+import { canSeeAllianceUtilization, canSeeSchoolUtilization } from './policy.js';
 import { addDaysStr, computeUtilization, localDayStart, type UtilBooking, type UtilFacility } from './utilization.js';
 
+export { canSeeAllianceUtilization, canSeeSchoolUtilization } from './policy.js';
+
 /** statuses that held the facility (booked) and that were used */
-const BOOKED = ['accepted', 'checked_in', 'no_show'];
-const USED = new Set(['checked_in']);
+const BOOKED: BookingStatus[] = ['accepted', 'checked_in', 'no_show'];
+const USED = new Set<BookingStatus>(['checked_in']);
 /** the longest range a report covers (a school year and then some); see also MAX_SPAN_DAYS in utilization.ts */
 export const MAX_DAYS = 400;
-const STAFF_ROLES = new Set(['school_admin', 'teacher', 'reviewer', 'partner', 'alliance_admin']);
 
 const Query = z
   .strictObject({ from: DateStr.optional(), to: DateStr.optional(), by: z.enum(['week', 'term']).default('week') })
@@ -67,25 +70,9 @@ const Report = z.object({
   goal: z.object({ baseline: z.number(), target: z.number(), reached: z.boolean() }),
 });
 
-const isStaff = (a: Actor) => a.grants.some((g) => STAFF_ROLES.has(g.role));
-
-export function canSeeAllianceUtilization(a: Actor, al: { id: string; region_id: string }): boolean {
-  return a.isPlatformAdmin || a.readRegions.has(al.region_id) || a.adminAlliances.has(al.id) || (a.memberAlliances.has(al.id) && isStaff(a));
-}
-
-export function canSeeSchoolUtilization(a: Actor, s: { id: string; region_id: string }, schoolAlliances: string[]): boolean {
-  return (
-    a.isPlatformAdmin ||
-    a.readRegions.has(s.region_id) ||
-    a.adminSchools.has(s.id) ||
-    (a.schools.has(s.id) && isStaff(a)) ||
-    schoolAlliances.some((id) => a.adminAlliances.has(id))
-  );
-}
-
-/** The range asked for, or the last 12 weeks up to today (Asia/Shanghai). */
-function range(q: { from?: string; to?: string }): { from: string; to: string } {
-  const to = q.to ?? todayIn();
+/** The range asked for, or the last 12 weeks up to today (local). */
+function range(ctx: Ctx, q: { from?: string; to?: string }): { from: string; to: string } {
+  const to = q.to ?? localDate(ctx.now);
   const from = q.from ?? addDaysStr(to, -83);
   // one side left out: the schema could not compare them
   if (from > to) throw badRequest([{ field: q.to ? 'query.to' : 'query.from', code: 'before_from' }]);
@@ -94,14 +81,12 @@ function range(q: { from?: string; to?: string }): { from: string; to: string } 
   return { from, to };
 }
 
-async function load(db: Db, where: { schoolIds: string[]; partnerIds: string[] }, from: string, to: string) {
+async function load(db: Db, org: OrgSnapshot, where: { schoolIds: string[]; partnerIds: string[] }, from: string, to: string) {
   const { schoolIds, partnerIds } = where;
   if (schoolIds.length === 0 && partnerIds.length === 0) return { facilities: [] as UtilFacility[], bookings: [] as UtilBooking[] };
   const rows = await db
     .selectFrom('facilities as f')
-    .leftJoin('schools as s', 's.id', 'f.school_id')
-    .leftJoin('partners as p', 'p.id', 'f.partner_id')
-    .select(['f.id', 'f.name', 'f.type', 'f.school_id', 'f.partner_id', 's.name as school_name', 'p.name as partner_name'])
+    .select(['f.id', 'f.name', 'f.type', 'f.school_id', 'f.partner_id'])
     .where('f.status', '!=', 'retired')
     .where((eb) => {
       const ors = [];
@@ -138,7 +123,7 @@ async function load(db: Db, where: { schoolIds: string[]; partnerIds: string[] }
     name: r.name,
     type: r.type,
     schoolId: r.school_id ?? (r.partner_id ? `partner:${r.partner_id}` : null),
-    schoolName: r.school_name ?? r.partner_name ?? null,
+    schoolName: (r.school_id ? org.school(r.school_id)?.name : undefined) ?? (r.partner_id ? org.partner(r.partner_id)?.name : undefined) ?? null,
     windows: hours.filter((h) => h.facility_id === r.id).map((h) => ({ weekday: Number(h.weekday), start: h.open, end: h.close })),
     closures: closures
       .filter((c) => c.facility_id === r.id || (c.facility_id == null && c.school_id != null && c.school_id === r.school_id))
@@ -163,9 +148,39 @@ async function termsOf(db: Db, schoolId: string | null, from: string, to: string
   return rows.map((r) => ({ name: r.name, from: r.start_date, to: r.end_date }));
 }
 
+/** The utilization reports: per alliance (its member schools' facilities and partners' venues) and per school. */
+export class UtilizationService {
+  constructor(private readonly database: Database) {}
+
+  async alliance(ctx: Ctx, allianceId: string, q: { from?: string; to?: string; by: 'week' | 'term' }) {
+    const db = this.database.db;
+    const org = await directoryOf(this.database).current();
+    const al = org.alliance(allianceId);
+    if (!al || !canSeeAllianceUtilization(ctx.actor, al)) throw notFound('alliance');
+    const { from, to } = range(ctx, q);
+    const data = await load(db, org, { schoolIds: org.schoolsOf(al.id), partnerIds: [...org.partnersOf(al.id)] }, from, to);
+    const terms = q.by === 'term' ? await termsOf(db, al.coreSchoolId, from, to) : undefined;
+    const report = computeUtilization({ from, to, by: q.by, terms, ...data });
+    return { scope: { kind: 'alliance' as const, id: al.id, name: al.name }, ...report };
+  }
+
+  async school(ctx: Ctx, schoolId: string, q: { from?: string; to?: string; by: 'week' | 'term' }) {
+    const db = this.database.db;
+    const org = await directoryOf(this.database).current();
+    const s = org.school(schoolId);
+    if (!s) throw notFound('school');
+    if (!canSeeSchoolUtilization(ctx.actor, s, org.alliancesOfSchool(s.id))) throw notFound('school');
+    const { from, to } = range(ctx, q);
+    const data = await load(db, org, { schoolIds: [s.id], partnerIds: [] }, from, to);
+    const terms = q.by === 'term' ? await termsOf(db, s.id, from, to) : undefined;
+    const report = computeUtilization({ from, to, by: q.by, terms, ...data });
+    return { scope: { kind: 'school' as const, id: s.id, name: s.name }, ...report };
+  }
+}
+
 export async function utilizationRoutes(app: App, ctx: AppContext) {
   const r = zapp(app);
-  const db = ctx.database.db;
+  const utilization = new UtilizationService(ctx.database);
   const tags = ['设施利用率 utilization'];
 
   r.get(
@@ -180,20 +195,7 @@ export async function utilizationRoutes(app: App, ctx: AppContext) {
         response: { 200: Report },
       },
     },
-    async (req) => {
-      const actor = actorOf(req);
-      const al = await db.selectFrom('alliances').select(['id', 'region_id', 'name', 'core_school_id']).where('id', '=', req.params.id).executeTakeFirst();
-      if (!al || !canSeeAllianceUtilization(actor, al)) throw notFound('alliance');
-      const { from, to } = range(req.query);
-      const [members, partners] = await Promise.all([
-        db.selectFrom('alliance_members').select('school_id').where('alliance_id', '=', al.id).where('status', '=', 'active').execute(),
-        db.selectFrom('alliance_partners').select('partner_id').where('alliance_id', '=', al.id).execute(),
-      ]);
-      const data = await load(db, { schoolIds: members.map((m) => m.school_id), partnerIds: partners.map((p) => p.partner_id) }, from, to);
-      const terms = req.query.by === 'term' ? await termsOf(db, al.core_school_id, from, to) : undefined;
-      const report = computeUtilization({ from, to, by: req.query.by, terms, ...data });
-      return { scope: { kind: 'alliance' as const, id: al.id, name: al.name }, ...report };
-    },
+    async (req) => utilization.alliance(ctxOf(req), req.params.id, req.query),
   );
 
   r.get(
@@ -208,19 +210,6 @@ export async function utilizationRoutes(app: App, ctx: AppContext) {
         response: { 200: Report },
       },
     },
-    async (req) => {
-      const actor = actorOf(req);
-      const s = await db.selectFrom('schools').select(['id', 'region_id', 'name']).where('id', '=', req.params.id).executeTakeFirst();
-      if (!s) throw notFound('school');
-      const alliances = (
-        await db.selectFrom('alliance_members').select('alliance_id').where('school_id', '=', s.id).where('status', '=', 'active').execute()
-      ).map((x) => x.alliance_id);
-      if (!canSeeSchoolUtilization(actor, s, alliances)) throw notFound('school');
-      const { from, to } = range(req.query);
-      const data = await load(db, { schoolIds: [s.id], partnerIds: [] }, from, to);
-      const terms = req.query.by === 'term' ? await termsOf(db, s.id, from, to) : undefined;
-      const report = computeUtilization({ from, to, by: req.query.by, terms, ...data });
-      return { scope: { kind: 'school' as const, id: s.id, name: s.name }, ...report };
-    },
+    async (req) => utilization.school(ctxOf(req), req.params.id, req.query),
   );
 }

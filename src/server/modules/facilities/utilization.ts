@@ -4,7 +4,7 @@
  * load the rows and call `computeUtilization`.
  *
  * Definitions
- * - open hours: the facility's weekly opening windows (local time, Asia/Shanghai = UTC+8, no DST) on each
+ * - open hours: the facility's weekly opening windows (local time: ZONE in src/common/time.ts) on each
  *   day of the period, minus closures (考试周, 维修, 节假日);
  * - booked hours: the union of the intervals of bookings that held the facility (accepted, checked in,
  *   completed, no-show), counted only where the facility was open — a rate never exceeds 100 %;
@@ -13,12 +13,12 @@
  * - the alliance goal ([000] 九): from 35 % to at least 70 % used.
  */
 
+import { ZONE } from '../../../common/time.js';
+
 export const IDLE_THRESHOLD = 0.15;
 export const GOAL_BASELINE = 0.35;
 export const GOAL_TARGET = 0.7;
 
-/** Asia/Shanghai has been UTC+8 without daylight saving since 1991. */
-const TZ_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /**
@@ -114,9 +114,9 @@ function dayMs(date: string): number {
   return ms;
 }
 
-/** Local midnight (Asia/Shanghai) of a YYYY-MM-DD date, as epoch ms. */
+/** Local midnight (the installation's zone) of a YYYY-MM-DD date, as epoch ms. */
 export function localDayStart(date: string): number {
-  return dayMs(date) - TZ_OFFSET_MS;
+  return dayMs(date) - ZONE.offsetMs;
 }
 
 /**

@@ -15,10 +15,11 @@
  * The same check watches `cache_versions('access')` (grants, sessions, accounts) for the actor cache.
  *
  * Queries never run inside the caller's transaction: on SQLite they use the raw connection (synchronous,
- * no wait on Kysely's connection lock), on PostgreSQL the pool. Take the snapshot before opening a
+ * no wait on Kysely's connection lock) and never while a write transaction of this process is open on it
+ * (they would see its uncommitted rows), on PostgreSQL the pool. Take the snapshot before opening a
  * transaction; a snapshot is immutable and safe to keep for the whole request.
  */
-import type { Database } from '../../db/index.js';
+import { noteStatement, type Database } from '../../db/index.js';
 
 export interface RegionRef {
   id: string;
@@ -277,7 +278,7 @@ export class Directory {
   /** The current snapshot: at most `checkMs` old, reloaded when the org tables changed. Call it outside transactions. */
   async current(): Promise<OrgSnapshot> {
     const v = await this.versions();
-    if (this.snap && this.snap.version === v.org) return this.snap;
+    if (this.snap && v.org >= 0 && this.snap.version === v.org) return this.snap;
     if (!this.loading) {
       const loading = this.load(v.org).finally(() => {
         if (this.loading === loading) this.loading = null;
@@ -310,7 +311,34 @@ export class Directory {
     return () => this.listeners.delete(fn);
   }
 
+  /**
+   * SQLite: the directory reads on the connection Kysely's transactions use. While one of this process's
+   * write transactions is open, that connection shows its uncommitted rows (and its uncommitted version
+   * bump, whose number a later commit may reuse after a rollback), so nothing is read then: a version check
+   * keeps the last known versions, a load waits for the transaction to end (bounded; a snapshot read
+   * inside a transaction after all is never trusted again: it gets no version).
+   */
+  private inWriteTransaction(): boolean {
+    return this.database.sqlite?.inTransaction ?? false;
+  }
+
+  private async outOfWriteTransaction(maxMs = 2_000): Promise<boolean> {
+    const until = Date.now() + maxMs;
+    while (this.inWriteTransaction()) {
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    return true;
+  }
+
   private async readVersions(): Promise<Versions> {
+    if (this.inWriteTransaction()) {
+      if (this.known.org >= 0) return this.known;
+      await this.outOfWriteTransaction();
+      // still inside after the wait (a caller asking from within its own transaction): nothing here is trusted
+      if (this.inWriteTransaction()) return { org: -1, access: -1 };
+    }
+    // no await between the check above and the read below (SQLite reads synchronously)
     this.stats.checks++;
     const started = Date.now();
     const rows = await this.query<{ name: string; version: number }>('select name, version from cache_versions');
@@ -323,7 +351,11 @@ export class Directory {
     return v;
   }
 
-  private async load(version: number): Promise<OrgSnapshot> {
+  private async load(seen: number): Promise<OrgSnapshot> {
+    // rows read inside an open write transaction get no version (never trusted); a version seen before a
+    // commit that happened while waiting labels newer rows with an older version: reloaded on the next check
+    const waited = await this.outOfWriteTransaction();
+    const version = waited && !this.inWriteTransaction() ? seen : -1;
     this.stats.loads++;
     const [regions, schools, alliances, partners, members, alliancePartners] = await Promise.all([
       this.query<RegionRef>('select id, parent_id as "parentId", level, code, name from regions'),
@@ -343,6 +375,8 @@ export class Directory {
 
   private async query<T>(text: string): Promise<T[]> {
     const { database } = this;
+    noteStatement(database, text);
+    noteStatement(database, text);
     if (database.sqlite) return database.sqlite.prepare(text).all() as T[];
     if (!database.pool) throw new Error('directory: no database handle');
     const res = await database.pool.query(text);
