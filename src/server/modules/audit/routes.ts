@@ -3,7 +3,8 @@ import type { Db } from '../../db/index.js';
 import { fromJson } from '../../db/index.js';
 import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
 import { EXPORT_LIMIT, sendXlsx } from '../../platform/excel.js';
-import type { Actor } from '../../platform/policy.js';
+import type { Actor } from '../../platform/actor.js';
+import { localMidnightIso, nextLocalMidnightIso } from '../../../common/time.js';
 import { rangeCheck } from '../../platform/input.js';
 import { DateStr, Id, Line, Page, paginated } from '../org/schools/schema.js';
 
@@ -28,8 +29,8 @@ const AuditOut = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-/** Dates are Asia/Shanghai calendar days; instants are stored in UTC. */
-const dayStartUtc = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
+/** Dates are the installation's calendar days (common/time.ts); instants are stored in UTC. */
+const dayStartUtc = localMidnightIso;
 
 function query(db: Db, actor: Actor, q: Omit<z.infer<typeof AuditQuery>, 'page' | 'pageSize'>) {
   let qb = db.selectFrom('audit_log');
@@ -39,7 +40,7 @@ function query(db: Db, actor: Actor, q: Omit<z.infer<typeof AuditQuery>, 'page' 
   if (q.entityId) qb = qb.where('entity_id', '=', q.entityId);
   if (q.actorId) qb = qb.where('actor_id', '=', q.actorId);
   if (q.from) qb = qb.where('at', '>=', dayStartUtc(q.from));
-  if (q.to) qb = qb.where('at', '<', new Date(Date.parse(dayStartUtc(q.to)) + 86_400_000).toISOString());
+  if (q.to) qb = qb.where('at', '<', nextLocalMidnightIso(q.to));
   return qb;
 }
 
