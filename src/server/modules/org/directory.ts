@@ -376,7 +376,6 @@ export class Directory {
   private async query<T>(text: string): Promise<T[]> {
     const { database } = this;
     noteStatement(database, text);
-    noteStatement(database, text);
     if (database.sqlite) return database.sqlite.prepare(text).all() as T[];
     if (!database.pool) throw new Error('directory: no database handle');
     const res = await database.pool.query(text);
