@@ -4,15 +4,11 @@
 
 select count(*) as "total"
 from "facilities" as "f"
-left join "schools" as "s" on "s"."id" = "f"."school_id"
-left join "partners" as "p" on "p"."id" = "f"."partner_id"
-where ("f"."school_id" in ($1) or "f"."school_id" in (select "m"."school_id" from "alliance_members" as "m" where "m"."alliance_id" in ($2) and "m"."status" = $3) or "f"."partner_id" in (select "ap"."partner_id" from "alliance_partners" as "ap" where "ap"."alliance_id" in ($4)));
+where ("f"."school_id" in ($1, $2, $3, $4, $5) or "f"."partner_id" in ($6, $7));
 
-select "f".*, "s"."name" as "school_name", "p"."name" as "partner_name", "s"."lat", "s"."lng"
+select "f".*
 from "facilities" as "f"
-left join "schools" as "s" on "s"."id" = "f"."school_id"
-left join "partners" as "p" on "p"."id" = "f"."partner_id"
-where ("f"."school_id" in ($1) or "f"."school_id" in (select "m"."school_id" from "alliance_members" as "m" where "m"."alliance_id" in ($2) and "m"."status" = $3) or "f"."partner_id" in (select "ap"."partner_id" from "alliance_partners" as "ap" where "ap"."alliance_id" in ($4)))
+where ("f"."school_id" in ($1, $2, $3, $4, $5) or "f"."partner_id" in ($6, $7))
 order by "f"."region_id", "f"."school_id", "f"."name", "f"."id"
-limit $5
-offset $6;
+limit $8
+offset $9;

@@ -4,15 +4,11 @@
 
 select count(*) as "total"
 from "facilities" as "f"
-left join "schools" as "s" on "s"."id" = "f"."school_id"
-left join "partners" as "p" on "p"."id" = "f"."partner_id"
-where ("f"."school_id" in (?) or "f"."school_id" in (select "m"."school_id" from "alliance_members" as "m" where "m"."alliance_id" in (?) and "m"."status" = ?) or "f"."partner_id" in (select "ap"."partner_id" from "alliance_partners" as "ap" where "ap"."alliance_id" in (?)));
+where ("f"."school_id" in (?, ?, ?, ?, ?) or "f"."partner_id" in (?, ?));
 
-select "f".*, "s"."name" as "school_name", "p"."name" as "partner_name", "s"."lat", "s"."lng"
+select "f".*
 from "facilities" as "f"
-left join "schools" as "s" on "s"."id" = "f"."school_id"
-left join "partners" as "p" on "p"."id" = "f"."partner_id"
-where ("f"."school_id" in (?) or "f"."school_id" in (select "m"."school_id" from "alliance_members" as "m" where "m"."alliance_id" in (?) and "m"."status" = ?) or "f"."partner_id" in (select "ap"."partner_id" from "alliance_partners" as "ap" where "ap"."alliance_id" in (?)))
+where ("f"."school_id" in (?, ?, ?, ?, ?) or "f"."partner_id" in (?, ?))
 order by "f"."region_id", "f"."school_id", "f"."name", "f"."id"
 limit ?
 offset ?;
