@@ -116,20 +116,20 @@ export async function seedResources(database: Database, storage: Storage, opts: 
 
   const rng = new Rng('demo/resources');
   const rows: ResourceRows = {
-    resources: [] as Insertable<DB['resources']>[],
-    authors: [] as Insertable<DB['resource_authors']>[],
-    versions: [] as Insertable<DB['resource_versions']>[],
-    files: [] as Insertable<DB['resource_files']>[],
-    reviews: [] as Insertable<DB['resource_reviews']>[],
-    assignments: [] as Insertable<DB['resource_review_assignments']>[],
-    history: [] as Insertable<DB['resource_status_history']>[],
-    ratings: [] as Insertable<DB['resource_ratings']>[],
-    comments: [] as Insertable<DB['resource_comments']>[],
-    favourites: [] as Insertable<DB['resource_favourites']>[],
-    uses: [] as Insertable<DB['resource_uses']>[],
-    contributions: [] as Insertable<DB['resource_contributions']>[],
-    rewards: [] as Insertable<DB['resource_use_rewards']>[],
-    notifications: [] as Insertable<DB['resource_notifications']>[],
+    resources: [],
+    authors: [],
+    versions: [],
+    files: [],
+    reviews: [],
+    assignments: [],
+    history: [],
+    ratings: [],
+    comments: [],
+    favourites: [],
+    uses: [],
+    contributions: [],
+    rewards: [],
+    notifications: [],
   };
   const blobs: { key: string; body: Buffer; fileIndex: number }[] = [];
   const fts: FtsDoc[] = [];
