@@ -1,12 +1,12 @@
 /**
  * Regions (教育行政区): province › city › county with their GB/T 2260 codes. The first-run path of a new
  * installation: the HTTP API, the Excel import and the CLI (`xiaolian region …`) all call this service with
- * an explicit context, never a request.
+ * a `Ctx`, never a request. The list and the region trees come from the organization directory.
  *
- * Scope: the platform admin anywhere (a province is top-level, so only the platform admin creates one);
- * a bureau admin only strictly below its own region — it may add, rename and delete the regions under
- * the region it administers, never that region itself. The operator at the server's command line
- * (context without actor) may do anything, as shell access to the server already allows.
+ * Scope (`../policy.ts`, mayManageRegionUnder): the platform admin anywhere (a province is top-level, so
+ * only the platform admin creates one); a bureau admin only strictly below its own region — it may add,
+ * rename and delete the regions under the region it administers, never that region itself. The operator
+ * at the server's command line acts as the installation (`systemCtx`), as shell access already allows.
  */
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../../db/index.js';
