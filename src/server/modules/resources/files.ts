@@ -111,13 +111,19 @@ async function peek(src: Readable, n: number): Promise<{ head: Buffer; complete:
         src.off('error', onError);
         src.off('close', onEnd);
       };
-      const onReadable = () => (cleanup(), resolve());
+      const onReadable = () => {
+        cleanup();
+        resolve();
+      };
       const onEnd = () => {
         ended = true;
         cleanup();
         resolve();
       };
-      const onError = (err: Error) => (cleanup(), reject(err));
+      const onError = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
       src.once('readable', onReadable);
       src.once('end', onEnd);
       src.once('close', onEnd);

@@ -16,6 +16,7 @@
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { downloadAllowed, visibleTo, type ReachFacts, type ResourceStatus } from '../../../common/resources.js';
+import type { Role } from '../../../common/vocab.js';
 import type { DB } from '../../db/schema.js';
 import { holds, type Actor } from '../../platform/actor.js';
 import { inScope, type Scope } from '../../platform/scope.js';
@@ -67,14 +68,19 @@ export function isResourceAdmin(a: Actor, r: Placed): boolean {
   );
 }
 
+/** Reviews are assigned among the holders of this role in the resource's alliance (the subject chooses first). */
+export const REVIEWER_ROLE = 'reviewer' satisfies Role;
+/** Told when no reviewer of the alliance can take a submitted resource: the alliance's secretariat. */
+export const UNASSIGNED_TOLD_ROLE = 'alliance_admin' satisfies Role;
+
 /** The alliances where the actor holds a reviewer grant (any subject). */
 export function reviewerAlliances(a: Actor): string[] {
-  return [...new Set(a.grants.filter((g) => g.role === 'reviewer' && g.scopeId).map((g) => g.scopeId!))];
+  return [...new Set(a.grants.filter((g) => g.role === REVIEWER_ROLE && g.scopeId).map((g) => g.scopeId!))];
 }
 
 /** A reviewer grant of the alliance (any subject). */
 export function reviewsAlliance(a: Actor, allianceId: string | null): boolean {
-  return allianceId != null && a.grants.some((g) => g.role === 'reviewer' && g.scopeId === allianceId);
+  return allianceId != null && a.grants.some((g) => g.role === REVIEWER_ROLE && g.scopeId === allianceId);
 }
 
 const waitsForReview = (status: ResourceStatus) => status === 'submitted' || status === 'in_review';

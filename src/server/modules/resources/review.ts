@@ -14,7 +14,7 @@ import { badRequest, conflict, forbidden, type RawFieldError } from '../../platf
 import { newId } from '../../platform/ids.js';
 import { type Deps, history, index, invalidTransition, load, notify, type Row, visible } from './core.js';
 import { detail } from './detail.js';
-import { canEdit, mayAssign, mayReview, reviewerAlliances } from './policy.js';
+import { canEdit, mayAssign, mayReview, REVIEWER_ROLE, reviewerAlliances, UNASSIGNED_TOLD_ROLE } from './policy.js';
 import type { ResourceDetail, ReviewIn } from './schema.js';
 
 /** A reviewer of the subject in the resource's alliance with the fewest open reviews; else any reviewer of the alliance. */
@@ -24,7 +24,7 @@ async function pickReviewer(tx: Tx, r: Row): Promise<string | null> {
     .selectFrom('role_grants as g')
     .innerJoin('users as u', 'u.id', 'g.user_id')
     .select(['g.user_id', 'g.subject'])
-    .where('g.role', '=', 'reviewer')
+    .where('g.role', '=', REVIEWER_ROLE)
     .where('g.scope_type', '=', 'alliance')
     .where('g.scope_id', '=', r.alliance_id)
     .where('u.status', '=', 'active')
@@ -75,7 +75,7 @@ export async function submit(d: Deps, ctx: Ctx, id: string, comment?: string): P
       const admins = await tx
         .selectFrom('role_grants')
         .select('user_id')
-        .where('role', '=', 'alliance_admin')
+        .where('role', '=', UNASSIGNED_TOLD_ROLE)
         .where('scope_id', '=', cur.alliance_id)
         .execute();
       for (const a of new Set(admins.map((x) => x.user_id)))
@@ -94,7 +94,7 @@ export async function assign(d: Deps, ctx: Ctx, id: string, reviewerId: string):
         .selectFrom('role_grants')
         .select('id')
         .where('user_id', '=', reviewerId)
-        .where('role', '=', 'reviewer')
+        .where('role', '=', REVIEWER_ROLE)
         .where('scope_id', '=', r.alliance_id)
         .executeTakeFirst()
     : undefined;
