@@ -147,6 +147,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         });
     },
   });
+  // first hook of every request: new connections get their turn while the loop is saturated (see fairTurns)
+  app.addHook('onRequest', fairTurns());
   if (applied.length) app.log.info({ migrations: applied, database: describeDatabase(config) }, 'migrations applied');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -388,6 +390,54 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (!opts.database) await database.close();
   });
   return app;
+}
+
+/** Wall time (ms) of request starts per event-loop turn before the rest wait for the next turn. */
+const TURN_SLICE_MS = 10;
+
+/**
+ * Keeps event-loop turns short so that new connections are accepted under load. libuv (since 1.45, Node 20)
+ * accepts ONE connection per turn of the event loop (libuv/libuv#3696), and on SQLite a request runs to its
+ * end without yielding (synchronous statements, promise continuations only): under a booking burst one turn
+ * served every waiting keep-alive client (≈ 0.7 s at 100 clients), so the n-th of 50 new connections waited
+ * n turns (measured: 50 newcomers waited 9–135 s, bench/_connect-burst.ts). Here a request starts at once
+ * while the current turn has run less than TURN_SLICE_MS; later ones queue (in arrival order) and start in
+ * the next turns, after the loop has polled again: accepted a connection, read its request.
+ */
+function fairTurns() {
+  const queue: (() => void)[] = [];
+  let sliceStart = -1;
+  let draining = false;
+  const endSlice = () => {
+    sliceStart = -1;
+  };
+  const withinSlice = () => {
+    const now = performance.now();
+    if (sliceStart < 0) {
+      sliceStart = now;
+      setImmediate(endSlice);
+    }
+    return now - sliceStart < TURN_SLICE_MS;
+  };
+  // one queued request per turn: promise continuations run only after this callback, so starting several
+  // here would run them all in this turn again
+  const drain = () => {
+    draining = false;
+    const next = queue.shift();
+    if (queue.length) {
+      draining = true;
+      setImmediate(drain);
+    }
+    next?.();
+  };
+  return (_req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    if (!queue.length && withinSlice()) return done();
+    queue.push(done);
+    if (!draining) {
+      draining = true;
+      setImmediate(drain);
+    }
+  };
 }
 
 const isLoopback = (a: string | undefined) => !!a && (/^127\./.test(a) || a === '::1' || /^::ffff:127\./.test(a));
