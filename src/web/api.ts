@@ -125,7 +125,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     }
     const err = new ApiError(problem);
     if (res.status === 401 && !path.startsWith('/api/auth/me') && !path.startsWith('/api/auth/login')) {
-      unauthorizedListeners.forEach((fn) => fn(err));
+      for (const fn of unauthorizedListeners) fn(err);
     }
     throw err;
   }

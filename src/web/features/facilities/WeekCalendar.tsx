@@ -32,6 +32,8 @@ export const localIso = (date: string, hm = '00:00') => dayjs.tz(`${date} ${hm}`
 const COLORS = { busy: '#bfbfbf', mine: '#1677ff', pending: '#faad14' } as const;
 const FROM_H = 7;
 const TO_H = 20;
+/** The hours the grid shows (FROM_H … TO_H - 1). */
+const HOURS = Array.from({ length: TO_H - FROM_H }, (_, i) => FROM_H + i);
 const PX_PER_H = 36;
 
 /**
@@ -151,8 +153,8 @@ export function WeekCalendar({
           </div>
         ))}
         <div style={{ position: 'relative', height }}>
-          {Array.from({ length: TO_H - FROM_H }, (_, i) => (
-            <div key={i} style={{ position: 'absolute', top: i * PX_PER_H - 7, right: 6, fontSize: 11, color: '#8c8c8c' }}>{`${FROM_H + i}:00`}</div>
+          {HOURS.map((hour) => (
+            <div key={hour} style={{ position: 'absolute', top: (hour - FROM_H) * PX_PER_H - 7, right: 6, fontSize: 11, color: '#8c8c8c' }}>{`${hour}:00`}</div>
           ))}
         </div>
         {days.map((d, i) => {
@@ -164,8 +166,8 @@ export function WeekCalendar({
               key={d}
               style={{ position: 'relative', height, borderLeft: '1px solid #f0f0f0', background: openHours && open.length === 0 ? '#fafafa' : undefined }}
             >
-              {Array.from({ length: TO_H - FROM_H }, (_, h) => (
-                <div key={h} style={{ position: 'absolute', top: h * PX_PER_H, left: 0, right: 0, borderTop: '1px dashed #f5f5f5' }} />
+              {HOURS.map((hour) => (
+                <div key={hour} style={{ position: 'absolute', top: (hour - FROM_H) * PX_PER_H, left: 0, right: 0, borderTop: '1px dashed #f5f5f5' }} />
               ))}
               {open.map((h) => (
                 <div

@@ -150,7 +150,11 @@ export function useMyAlliances(me: Me) {
     ...(all.data?.items ?? []).filter((a) => grantIds.includes(a.id)).map((a) => ({ id: a.id, name: a.name })),
   ];
   const seen = new Set<string>();
-  const preferred = mine.filter((a) => (seen.has(a.id) ? false : (seen.add(a.id), true)));
+  const preferred = mine.filter((a) => {
+    if (seen.has(a.id)) return false;
+    seen.add(a.id);
+    return true;
+  });
   const rest = (all.data?.items ?? []).filter((a) => !seen.has(a.id)).map((a) => ({ id: a.id, name: a.name }));
   return { preferred, all: [...preferred, ...rest], isLoading: own.isLoading || all.isLoading };
 }

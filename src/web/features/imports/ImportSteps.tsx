@@ -67,9 +67,10 @@ export function PreviewStep({
       <Flex justify="space-between" align="center" wrap gap={8}>
         {actions}
         {preview.invalidCount > 0 && (
-          <label>
-            <Switch size="small" checked={onlyInvalid} onChange={setOnlyInvalid} /> {t('imports.onlyInvalid')}
-          </label>
+          <Flex gap={6} align="center">
+            <Switch id="import-only-invalid" size="small" checked={onlyInvalid} onChange={setOnlyInvalid} />
+            <label htmlFor="import-only-invalid">{t('imports.onlyInvalid')}</label>
+          </Flex>
         )}
       </Flex>
       <Table<ImportRow>
@@ -93,8 +94,8 @@ export function PreviewStep({
                 <Tag color="success">{t('imports.ok')}</Tag>
               ) : (
                 <ul style={{ margin: 0, paddingLeft: 16, color: '#cf1322' }} data-testid={`import-problems-${r.row}`}>
-                  {r.errors.map((e, i) => (
-                    <li key={i}>
+                  {r.errors.map((e) => (
+                    <li key={`${e.field}:${e.code}:${e.message}`}>
                       {labelOf.get(e.field) ?? e.field}：{e.message}
                     </li>
                   ))}

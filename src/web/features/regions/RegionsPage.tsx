@@ -36,8 +36,10 @@ function toTree(regions: Region[]): Node[] {
   for (const r of regions) {
     const node = byId.get(r.id)!;
     const parent = r.parentId ? byId.get(r.parentId) : undefined;
-    if (parent) (parent.children ??= []).push(node);
-    else roots.push(node);
+    if (parent) {
+      parent.children ??= [];
+      parent.children.push(node);
+    } else roots.push(node);
   }
   return roots;
 }

@@ -57,12 +57,14 @@ export function Preview({ file, canDownload }: { file: ResourceFile; canDownload
       break;
     case 'video':
       body = (
+        // biome-ignore lint/a11y/useMediaCaption: uploaded teaching videos come without caption files
         <video key={file.id} controls preload="metadata" src={src} data-testid="preview-video">
           {t('resource.noVideo')}
         </video>
       );
       break;
     case 'audio':
+      // biome-ignore lint/a11y/useMediaCaption: uploaded recordings come without caption files
       body = <audio key={file.id} controls preload="metadata" src={src} style={{ width: '100%', margin: 16 }} data-testid="preview-audio" />;
       break;
     default:

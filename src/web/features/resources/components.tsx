@@ -91,14 +91,19 @@ export function ResourceCard({ r, compact }: { r: ResourceSummary; compact?: boo
         <Flex gap={6} wrap align="center">
           <KindTag kind={r.kind} />
           <Link to={`/resources/${r.id}`} className="xl-res-title xl-res-hl" data-testid="resource-card-title">
-            {r.titleHighlight ? <span dangerouslySetInnerHTML={{ __html: safeSnippet(r.titleHighlight) }} /> : r.title}
+            {r.titleHighlight ? (
+              // biome-ignore lint/security/noDangerouslySetInnerHtml: server-escaped highlight markup; safeSnippet keeps only <mark>
+              <span dangerouslySetInnerHTML={{ __html: safeSnippet(r.titleHighlight) }} />
+            ) : (
+              r.title
+            )}
           </Link>
         </Flex>
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
           {[subjectLine(r), r.school.name, r.authors.join('、')].filter(Boolean).join(' · ')}
         </Typography.Text>
         {!compact && r.snippet && (
-          // the server escapes the snippet and marks the matches; safeSnippet keeps only <mark>
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: server-escaped highlight markup (the server escapes the snippet and marks the matches); safeSnippet keeps only <mark>
           <div className="xl-res-snippet" data-testid="resource-snippet" dangerouslySetInnerHTML={{ __html: safeSnippet(r.snippet) }} />
         )}
         {!compact && !r.snippet && r.description && (

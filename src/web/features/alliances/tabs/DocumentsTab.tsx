@@ -37,6 +37,7 @@ function TermsTable({ terms }: { terms: Term[] }) {
     return (
       <ul className="xl-terms" data-testid="terms-list">
         {terms.map((term, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a version's terms are fixed (never reordered or edited in place) and may repeat
           <li key={`${term.kind}-${i}`}>
             {text(term)}
             {term.note && <div className="xl-terms-note">{term.note}</div>}
