@@ -85,7 +85,7 @@ export class EquipmentService {
         entityId: id,
         regionId: e.region_id,
         schoolId: e.school_id,
-        detail: changes(e as never, patch as never),
+        detail: changes({ ...e }, patch),
       });
     });
     return equipmentOut({ ...e, ...patch, updated_at: updatedAt });

@@ -28,7 +28,6 @@ import type { FacilityCreate, FacilityQuery, FacilityUpdate, OpenHourIn } from '
 export { closureOut, equipmentOut } from './inventory-rows.js';
 
 export type FacilityRow = FacilitiesTable;
-type FacilityListRow = FacilityRow & { school_name: string | null; partner_name: string | null };
 
 /** The summary of a facility; names from the directory. */
 export function toSummary(r: FacilityRow, org: OrgSnapshot, distanceKm: number | null = null) {
@@ -50,7 +49,6 @@ export function toSummary(r: FacilityRow, org: OrgSnapshot, distanceKm: number |
     distanceKm: distanceKm == null ? null : Math.round(distanceKm * 10) / 10,
   };
 }
-export type { FacilityListRow };
 
 /** Where a school lies (null when unknown). */
 function coordinates(org: OrgSnapshot, schoolId: string | null): { lat: number; lng: number } | null {
@@ -330,7 +328,7 @@ export class FacilityService {
         entityId: id,
         regionId: row.region_id,
         schoolId: row.school_id,
-        detail: changes(row as never, patch as never),
+        detail: changes({ ...row }, patch),
       });
     });
     return this.detail(ctx, id);
