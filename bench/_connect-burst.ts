@@ -23,7 +23,6 @@ const arg = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`-
 const kind = (arg('db') ?? 'sqlite') as 'sqlite' | 'postgres';
 const INSTANCES = Number(arg('instances')) || (kind === 'postgres' ? 3 : 1);
 const CLIENTS = Number(arg('clients')) || 100;
-const DURATION_MS = Number(arg('seconds') ?? 0) * 1000;
 const NEWCOMERS = Number(arg('newcomers')) || 50;
 const WAVE_GAP_MS = 2500;
 const PASSWORD = 'Bench@2026xl';

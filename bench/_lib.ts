@@ -186,3 +186,45 @@ export function writeResult(name: string, result: unknown): string {
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+/**
+ * SQL statements per request, counted with the statement recorder (src/server/db/index.ts) in an app built in
+ * this process on the benchmark's database: sign in, one warm-up request (actor and directory cached), then
+ * `requests` requests one after another. Returns the mean and the statements of the last request.
+ */
+export async function statementsPerRequest(o: {
+  env: Record<string, string>;
+  username: string;
+  password: string;
+  path: () => string;
+  requests?: number;
+}): Promise<{ perRequest: number; sample: string[] }> {
+  const { loadConfig } = await import('../src/server/config.js');
+  const { createDatabase, recordStatements } = await import('../src/server/db/index.js');
+  const { buildApp } = await import('../src/server/app.js');
+  const config = loadConfig({ ...process.env, ...o.env, LOG_LEVEL: 'silent' });
+  const database = createDatabase(config);
+  const app = await buildApp(config, { database, logger: false, migrate: false });
+  try {
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: o.username, password: o.password } });
+    if (login.statusCode !== 200) throw new Error(`in-process sign-in failed: ${login.statusCode} ${login.body}`);
+    const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const get = async () => {
+      const res = await app.inject({ method: 'GET', url: o.path(), headers: { cookie } });
+      if (res.statusCode !== 200) throw new Error(`in-process request failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    };
+    await get();
+    const n = o.requests ?? 200;
+    let total = 0;
+    let sample: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { statements } = await recordStatements(database, get);
+      total += statements.length;
+      sample = statements;
+    }
+    return { perRequest: Math.round((100 * total) / n) / 100, sample };
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
