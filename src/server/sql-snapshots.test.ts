@@ -139,6 +139,13 @@ describe('SQL snapshots of the hot endpoints', () => {
 
   it('GET /api/auth/me', () => twice('auth-me', 'GET /api/auth/me (teacher)', teacher, '/api/auth/me'));
   it('GET /api/schools', () => twice('schools-list', 'GET /api/schools?page=2&pageSize=20 (city bureau)', bureau, '/api/schools?page=2&pageSize=20'));
+  it('GET /api/schools?regionId=', () =>
+    twice(
+      'schools-in-region',
+      'GET /api/schools?regionId=r_0002&page=1&pageSize=20 (city bureau; as in the api benchmark)',
+      bureau,
+      '/api/schools?regionId=r_0002&page=1&pageSize=20',
+    ));
   it('GET /api/alliances', () => twice('alliances-list', 'GET /api/alliances (city bureau)', bureau, '/api/alliances'));
   it('GET /api/facilities', () => twice('facilities-list', 'GET /api/facilities (teacher)', teacher, '/api/facilities'));
   it('GET /api/resources', () => twice('resources-list', 'GET /api/resources (teacher)', teacher, '/api/resources'));
