@@ -1,8 +1,14 @@
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { actorOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { AppError, badRequest } from '../../platform/errors.js';
+import { safeFileName } from '../../platform/storage.js';
 import { Id, paginated } from '../org/schools/schema.js';
 import { CommitBody, ImportListQuery, ImportOut, ImportSummary, KindQuery, UploadQuery } from './schema.js';
-import { ImportService } from './service.js';
+import { MAX_FILE_BYTES } from './parse.js';
+import { ImportService, type Upload } from './service.js';
 import { templateXlsx } from './template.js';
 
 export async function importRoutes(app: App, ctx: AppContext) {
@@ -39,7 +45,7 @@ export async function importRoutes(app: App, ctx: AppContext) {
         response: { 201: ImportOut },
       },
     },
-    async (req, reply) => reply.code(201).send(await svc.preview(req, actorOf(req), req.query)),
+    async (req, reply) => reply.code(201).send(await svc.preview(ctxOf(req), req.query, () => receiveFile(req))),
   );
 
   r.get(
@@ -48,7 +54,7 @@ export async function importRoutes(app: App, ctx: AppContext) {
       config: { permission: 'import.run' },
       schema: { tags, summary: '导入批次列表', querystring: ImportListQuery, response: { 200: paginated(ImportSummary) } },
     },
-    async (req) => svc.list(actorOf(req), req.query),
+    async (req) => svc.list(ctxOf(req), req.query),
   );
 
   r.get(
@@ -57,7 +63,7 @@ export async function importRoutes(app: App, ctx: AppContext) {
       config: { permission: 'import.run' },
       schema: { tags, summary: '导入批次详情（含逐行校验结果）', params: byId, response: { 200: ImportOut } },
     },
-    async (req) => svc.get(actorOf(req), req.params.id, req.lang),
+    async (req) => svc.get(ctxOf(req), req.params.id),
   );
 
   r.post(
@@ -72,7 +78,7 @@ export async function importRoutes(app: App, ctx: AppContext) {
         response: { 200: ImportOut },
       },
     },
-    async (req) => svc.commit(req, actorOf(req), req.params.id, req.body?.onlyValid === true),
+    async (req) => svc.commit(ctxOf(req), req.params.id, req.body?.onlyValid === true),
   );
 
   r.post(
@@ -81,6 +87,44 @@ export async function importRoutes(app: App, ctx: AppContext) {
       config: { permission: 'import.run' },
       schema: { tags, summary: '放弃该批次', params: byId, response: { 200: ImportOut } },
     },
-    async (req) => svc.discard(req, actorOf(req), req.params.id),
+    async (req) => svc.discard(ctxOf(req), req.params.id),
   );
+}
+
+const tooLarge = () => new AppError(413, 'payload_too_large', {}, [{ field: 'file', code: 'too_big', params: { max: '5 MB' } }]);
+
+/** Reads one stream to memory, refusing more than `max` bytes (the rest is drained, not kept). */
+async function readLimited(stream: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of stream) {
+    if (over) continue;
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      over = true;
+      chunks.length = 0;
+      continue;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  if (over || stream.truncated) throw tooLarge();
+  return Buffer.concat(chunks);
+}
+
+/** Reads the multipart body: exactly one part, the file field `file`. */
+async function receiveFile(req: FastifyRequest): Promise<Upload> {
+  if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type');
+  let got: Upload | null = null;
+  for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES + 1, files: 1, fields: 5 } })) {
+    if (part.type === 'field') throw badRequest([{ field: part.fieldname, code: 'unknown_field' }]);
+    const file = part as MultipartFile;
+    if (file.fieldname !== 'file' || got) {
+      file.file.resume();
+      throw badRequest([{ field: file.fieldname, code: 'unknown_field' }]);
+    }
+    got = { name: safeFileName(file.filename || 'upload'), data: await readLimited(file.file, MAX_FILE_BYTES) };
+  }
+  if (!got) throw badRequest([{ field: 'file', code: 'required' }]);
+  return got;
 }

@@ -1,22 +1,22 @@
-import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
-import { fromJson, isUniqueViolation, nowIso, toJson } from '../../db/index.js';
+import { fromJson, toJson } from '../../db/index.js';
 import type { ImportsTable, SchoolsTable } from '../../db/schema.js';
 import { audit } from '../../platform/audit.js';
 import { AppError, badRequest, fieldMessage, forbidden, notFound, type Lang, type RawFieldError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword } from '../../platform/passwords.js';
-import { policy, regionDescendants, type Actor } from '../../platform/policy.js';
+import type { Ctx } from '../../platform/context.js';
+import { inScope } from '../../platform/scope.js';
 import { ROLE_SCOPE, type Role } from '../../../common/vocab.js';
-import { safeFileName } from '../../platform/storage.js';
 import { initialPassword } from '../auth/service.js';
 import { mapUnique, toRow as schoolRow } from '../org/schools/service.js';
-import { newUserRow } from '../users/service.js';
-import { insertRegion, mapDbError as mapRegionError, mayManageUnder, requestContext } from '../org/regions/service.js';
-import { MAX_FILE_BYTES, readTable } from './parse.js';
+import { duplicateAccount, newUserRow } from '../users/service.js';
+import { directoryOf, type OrgSnapshot } from '../org/directory.js';
+import { mayManageRegionUnder } from '../org/policy.js';
+import { insertRegion, mapDbError as mapRegionError } from '../org/regions/service.js';
+import { readTable } from './parse.js';
+import { importReadScope, importRegions, importSchools, importUsers, seeImport, type Verdict } from './policy.js';
 import { COLUMNS, type ImportKind, type ImportListQuery, type UploadQuery } from './schema.js';
 import {
   checkRegions,
@@ -31,43 +31,16 @@ import {
   type Target,
 } from './validate.js';
 
-const tooLarge = () => new AppError(413, 'payload_too_large', {}, [{ field: 'file', code: 'too_big', params: { max: '5 MB' } }]);
-
-/** Reads one stream to memory, refusing more than `max` bytes (the rest is drained, not kept). */
-async function readLimited(stream: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  for await (const chunk of stream) {
-    if (over) continue;
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      over = true;
-      chunks.length = 0;
-      continue;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  if (over || stream.truncated) throw tooLarge();
-  return Buffer.concat(chunks);
+/** An uploaded file, read by the route (multipart) before the service sees it. */
+export interface Upload {
+  name: string;
+  data: Buffer;
 }
 
-/** Reads the multipart body: exactly one part, the file field `file`. */
-async function receiveFile(req: FastifyRequest): Promise<{ name: string; data: Buffer }> {
-  if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type');
-  let got: { name: string; data: Buffer } | null = null;
-  for await (const part of req.parts({ limits: { fileSize: MAX_FILE_BYTES + 1, files: 1, fields: 5 } })) {
-    if (part.type === 'field') throw badRequest([{ field: part.fieldname, code: 'unknown_field' }]);
-    const file = part as MultipartFile;
-    if (file.fieldname !== 'file' || got) {
-      file.file.resume();
-      throw badRequest([{ field: file.fieldname, code: 'unknown_field' }]);
-    }
-    got = { name: safeFileName(file.filename || 'upload'), data: await readLimited(file.file, MAX_FILE_BYTES) };
-  }
-  if (!got) throw badRequest([{ field: 'file', code: 'required' }]);
-  return got;
-}
+const verdict = (v: Verdict, what: 'region' | 'school') => {
+  if (v === 'not_found') throw notFound(what);
+  if (v === 'forbidden') throw forbidden();
+};
 
 /** Hashes with bounded parallelism (argon2 runs on the thread pool). */
 async function mapLimit<T, R>(xs: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
@@ -99,72 +72,50 @@ export class ImportService {
    * regions below a region of the bureau's scope (the platform admin: anywhere, regionId optional).
    * Unknown or unreadable → 404; readable but not the actor's to change → 403.
    */
-  private async target(actor: Actor, q: { kind: ImportKind; regionId?: string | null; schoolId?: string | null }): Promise<Target> {
+  private target(ctx: Ctx, org: OrgSnapshot, q: { kind: ImportKind; regionId?: string | null; schoolId?: string | null }): Target {
+    const { actor } = ctx;
     if (q.kind === 'regions') {
-      if (!q.regionId) {
-        if (!actor.isPlatformAdmin) throw badRequest([{ field: 'query.regionId', code: 'required' }]);
-        return { kind: 'regions', regionId: null, schoolId: null };
-      }
-      const region = await this.db.selectFrom('regions').select('id').where('id', '=', q.regionId).executeTakeFirst();
-      if (!region || !policy.readRegion(actor, region.id)) throw notFound('region');
-      if (!actor.isPlatformAdmin && !actor.bureauRegions.has(region.id)) throw forbidden();
-      return { kind: 'regions', regionId: region.id, schoolId: null };
+      if (!q.regionId && !actor.isPlatformAdmin) throw badRequest([{ field: 'query.regionId', code: 'required' }]);
+      verdict(importRegions(actor, org, q.regionId ?? null), 'region');
+      return { kind: 'regions', regionId: q.regionId ?? null, schoolId: null };
     }
     if (q.kind === 'schools') {
       if (!q.regionId) throw badRequest([{ field: 'query.regionId', code: 'required' }]);
-      const region = await this.db.selectFrom('regions').select('id').where('id', '=', q.regionId).executeTakeFirst();
-      if (!region || !policy.readRegion(actor, region.id)) throw notFound('region');
-      if (!policy.createSchool(actor, region.id)) throw forbidden();
-      return { kind: 'schools', regionId: region.id, schoolId: null };
+      verdict(importSchools(actor, org, q.regionId), 'region');
+      return { kind: 'schools', regionId: q.regionId, schoolId: null };
     }
     if (!q.schoolId) throw badRequest([{ field: 'query.schoolId', code: 'required' }]);
-    const school = await this.db.selectFrom('schools').select(['id', 'region_id']).where('id', '=', q.schoolId).executeTakeFirst();
-    if (!school) throw notFound('school');
-    const alliances = await this.db
-      .selectFrom('alliance_members')
-      .select('alliance_id')
-      .where('school_id', '=', school.id)
-      .where('status', '=', 'active')
-      .execute();
-    if (
-      !policy.readSchool(
-        actor,
-        school,
-        alliances.map((a) => a.alliance_id),
-      )
-    )
-      throw notFound('school');
-    if (!policy.manageUser(actor, { region_id: null, school_id: school.id, school_region_id: school.region_id })) throw forbidden();
-    return { kind: 'users', regionId: school.region_id, schoolId: school.id };
+    verdict(importUsers(actor, org, q.schoolId), 'school');
+    return { kind: 'users', regionId: org.school(q.schoolId)!.regionId, schoolId: q.schoolId };
   }
 
-  private async regionsUnder(regionId: string): Promise<RegionRef[]> {
-    const ids = [...(await regionDescendants(this.db, [regionId]))];
-    return this.db.selectFrom('regions').select(['id', 'code', 'name']).where('id', 'in', ids).execute();
+  private regionsUnder(org: OrgSnapshot, regionId: string): RegionRef[] {
+    return [...org.regionsUnder([regionId])].map((id) => {
+      const r = org.region(id)!;
+      return { id: r.id, code: r.code, name: r.name };
+    });
   }
 
-  private async check(db: Db, req: FastifyRequest, target: Target, raw: { row: number; values: StoredRow['values'] }[]) {
-    if (target.kind === 'schools') return checkSchools(db, target, await this.regionsUnder(target.regionId!), raw);
+  private async check(db: Db, ctx: Ctx, org: OrgSnapshot, target: Target, raw: { row: number; values: StoredRow['values'] }[]) {
+    if (target.kind === 'schools') return checkSchools(db, org, target, this.regionsUnder(org, target.regionId!), raw);
     if (target.kind === 'regions') {
-      const ctx = requestContext(req);
-      const within = target.regionId ? await regionDescendants(db, [target.regionId]) : null;
-      return checkRegions(db, raw, (parentId) => mayManageUnder(db, ctx, parentId), within);
+      const within = target.regionId ? org.regionsUnder([target.regionId]) : null;
+      const mayAddUnder = async (parentId: string | null) => mayManageRegionUnder(ctx.actor, parentId, parentId ? org.regionsAbove([parentId]) : new Set());
+      return checkRegions(org, raw, mayAddUnder, within);
     }
     return checkUsers(db, target, raw);
   }
 
-  private visible(actor: Actor, i: Pick<ImportsTable, 'created_by' | 'region_id' | 'school_id'>): boolean {
-    return (
-      actor.isPlatformAdmin ||
-      i.created_by === actor.userId ||
-      (i.region_id != null && actor.bureauRegions.has(i.region_id)) ||
-      (i.school_id != null && actor.adminSchools.has(i.school_id))
-    );
+  /** The directory as it is now (a commit checks against the latest organization, not a cached one). */
+  private async org(fresh = false): Promise<OrgSnapshot> {
+    const dir = directoryOf(this.database);
+    if (fresh) dir.invalidate();
+    return dir.current();
   }
 
-  private async load(actor: Actor, id: string): Promise<ImportsTable> {
+  private async load(ctx: Ctx, id: string): Promise<ImportsTable> {
     const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row || !this.visible(actor, row)) throw notFound('import');
+    if (!row || !seeImport(ctx.actor, row)) throw notFound('import');
     return row;
   }
 
@@ -200,31 +151,33 @@ export class ImportService {
 
   // ---- operations --------------------------------------------------------------------------------
 
-  async preview(req: FastifyRequest, actor: Actor, q: z.infer<typeof UploadQuery>) {
-    const target = await this.target(actor, q);
-    const upload = await receiveFile(req);
-    const table = await readTable(upload.data, upload.name);
+  /** Checks an uploaded file's rows and keeps them as a preview. `upload` reads the file once the target is allowed. */
+  async preview(ctx: Ctx, q: z.infer<typeof UploadQuery>, upload: () => Promise<Upload>) {
+    const org = await this.org();
+    const target = this.target(ctx, org, q);
+    const file = await upload();
+    const table = await readTable(file.data, file.name);
     const raw = mapTable(q.kind, table);
-    const { rows } = await this.check(this.db, req, target, raw);
+    const { rows } = await this.check(this.db, ctx, org, target, raw);
     const invalid = rows.filter((r) => r.errors.length > 0).length;
     const rec: ImportsTable = {
       id: newId(),
       kind: q.kind,
       status: 'previewed',
-      file_name: upload.name,
+      file_name: file.name,
       region_id: target.regionId,
       school_id: target.schoolId,
       rows: toJson(rows),
       valid_count: rows.length - invalid,
       invalid_count: invalid,
       imported_count: null,
-      created_by: actor.userId,
-      created_at: nowIso(),
+      created_by: ctx.actor.userId,
+      created_at: ctx.now.toISOString(),
       committed_at: null,
     };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('imports').values(rec).execute();
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'import.preview',
         entityType: 'import',
         entityId: rec.id,
@@ -233,19 +186,13 @@ export class ImportService {
         detail: { kind: rec.kind, fileName: rec.file_name, format: table.format, total: rows.length, invalid },
       });
     });
-    return this.out(rec, req.lang);
+    return this.out(rec, ctx.lang);
   }
 
-  async list(actor: Actor, q: z.infer<typeof ImportListQuery>) {
+  async list(ctx: Ctx, q: z.infer<typeof ImportListQuery>) {
+    const scope = importReadScope(ctx.actor);
     let qb = this.db.selectFrom('imports as i');
-    if (!actor.isPlatformAdmin) {
-      qb = qb.where((eb) => {
-        const ors = [eb('i.created_by', '=', actor.userId)];
-        if (actor.bureauRegions.size) ors.push(eb('i.region_id', 'in', [...actor.bureauRegions]));
-        if (actor.adminSchools.size) ors.push(eb('i.school_id', 'in', [...actor.adminSchools]));
-        return eb.or(ors);
-      });
-    }
+    if (!scope.all) qb = qb.where((eb) => inScope(eb, scope, { users: 'i.created_by', regions: 'i.region_id', schools: 'i.school_id' }));
     if (q.kind) qb = qb.where('i.kind', '=', q.kind);
     if (q.status) qb = qb.where('i.status', '=', q.status);
     const { total } = await qb.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
@@ -272,17 +219,17 @@ export class ImportService {
     return { items: rows.map((r) => this.summary({ ...r, rows: '[]' })), total: Number(total), page: q.page, pageSize: q.pageSize };
   }
 
-  async get(actor: Actor, id: string, lang: Lang) {
-    return this.out(await this.load(actor, id), lang);
+  async get(ctx: Ctx, id: string) {
+    return this.out(await this.load(ctx, id), ctx.lang);
   }
 
-  async discard(req: FastifyRequest, actor: Actor, id: string) {
-    const imp = await this.load(actor, id);
-    await this.target(actor, { kind: imp.kind as ImportKind, regionId: imp.region_id, schoolId: imp.school_id });
+  async discard(ctx: Ctx, id: string) {
+    const imp = await this.load(ctx, id);
+    this.target(ctx, await this.org(), { kind: imp.kind as ImportKind, regionId: imp.region_id, schoolId: imp.school_id });
     await this.db.transaction().execute(async (tx) => {
       const res = await tx.updateTable('imports').set({ status: 'discarded' }).where('id', '=', id).where('status', '=', 'previewed').executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'import_done');
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'import.discard',
         entityType: 'import',
         entityId: id,
@@ -291,24 +238,26 @@ export class ImportService {
         detail: { kind: imp.kind },
       });
     });
-    return this.get(actor, id, req.lang);
+    return this.get(ctx, id);
   }
 
   /**
    * Imports the valid rows in one transaction. Refused while any row is invalid unless `onlyValid`.
    * The rows are checked again first: the database may have changed since the preview.
    */
-  async commit(req: FastifyRequest, actor: Actor, id: string, onlyValid: boolean) {
-    const imp = await this.load(actor, id);
+  async commit(ctx: Ctx, id: string, onlyValid: boolean) {
+    const imp = await this.load(ctx, id);
     if (imp.status !== 'previewed') throw new AppError(409, 'import_done');
     const kind = imp.kind as ImportKind;
-    const target = await this.target(actor, { kind, regionId: kind === 'users' ? null : imp.region_id, schoolId: imp.school_id });
+    const org = await this.org(true);
+    const target = this.target(ctx, org, { kind, regionId: kind === 'users' ? null : imp.region_id, schoolId: imp.school_id });
     const stored = fromJson<StoredRow[]>(imp.rows, []);
-    if (imp.invalid_count > 0 && !onlyValid) throw hasInvalid(kind, stored, imp.invalid_count, req.lang);
+    if (imp.invalid_count > 0 && !onlyValid) throw hasInvalid(kind, stored, imp.invalid_count, ctx.lang);
 
     const checked = await this.check(
       this.db,
-      req,
+      ctx,
+      org,
       target,
       stored.map((r) => ({ row: r.row, values: r.values })),
     );
@@ -322,7 +271,7 @@ export class ImportService {
         .where('status', '=', 'previewed')
         .execute();
     }
-    if ((invalid > 0 && !onlyValid) || checked.valid.length === 0) throw hasInvalid(kind, checked.rows, invalid, req.lang);
+    if ((invalid > 0 && !onlyValid) || checked.valid.length === 0) throw hasInvalid(kind, checked.rows, invalid, ctx.lang);
 
     // hashing is slow: do it before the transaction
     const passwords =
@@ -333,7 +282,7 @@ export class ImportService {
           })
         : [];
 
-    const now = nowIso();
+    const now = ctx.now.toISOString();
     try {
       await this.db.transaction().execute(async (tx) => {
         const claimed = await tx
@@ -350,10 +299,10 @@ export class ImportService {
           .where('status', '=', 'previewed')
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) throw new AppError(409, 'import_done');
-        if (kind === 'schools') await this.insertSchools(tx, req, id, checked.valid as CheckedSchool[], now);
-        else if (kind === 'regions') await this.insertRegions(tx, req, id, checked.valid as CheckedRegion[], now);
-        else await this.insertUsers(tx, req, actor, id, target, checked.valid as CheckedUser[], passwords, now);
-        await audit(tx, req, {
+        if (kind === 'schools') await this.insertSchools(tx, ctx, id, checked.valid as CheckedSchool[], now);
+        else if (kind === 'regions') await this.insertRegions(tx, ctx, org, id, checked.valid as CheckedRegion[], now);
+        else await this.insertUsers(tx, ctx, id, target, checked.valid as CheckedUser[], passwords, now);
+        await audit(tx, ctx, {
           action: 'import.commit',
           entityType: 'import',
           entityId: id,
@@ -365,25 +314,20 @@ export class ImportService {
     } catch (err) {
       if (kind === 'schools') throw mapUnique(err);
       if (kind === 'regions') throw mapRegionError(err);
-      if (isUniqueViolation(err)) {
-        const m = String((err as Error).message);
-        const field = /email/.test(m) ? 'email' : /phone/.test(m) ? 'phone' : 'username';
-        throw new AppError(409, 'duplicate', { field: field === 'username' ? '用户名' : field === 'email' ? '邮箱' : '手机号' }, [
-          { field, code: 'duplicate' },
-        ]);
-      }
-      throw err;
+      throw duplicateAccount(err);
     }
-    const out = await this.get(actor, id, req.lang);
+    // schools and regions changed the organization, users added grants: this process sees them at once
+    directoryOf(this.database).invalidate();
+    const out = await this.get(ctx, id);
     return kind === 'users' ? { ...out, initialPasswords: passwords.map((p) => ({ username: p.username, password: p.password })) } : out;
   }
 
   /** The same rows and audit entries as SchoolService.create, in the import's transaction. */
-  private async insertSchools(tx: Tx, req: FastifyRequest, importId: string, valid: CheckedSchool[], now: string) {
+  private async insertSchools(tx: Tx, ctx: Ctx, importId: string, valid: CheckedSchool[], now: string) {
     const rows: SchoolsTable[] = valid.map((s) => schoolRow(newId(), s.input, now));
     for (const chunk of inChunks(rows, 200)) await tx.insertInto('schools').values(chunk).execute();
     for (const s of rows) {
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'school.create',
         entityType: 'school',
         entityId: s.id,
@@ -395,13 +339,10 @@ export class ImportService {
   }
 
   /** The same rows and audit entries as RegionService.create, parents before children, in the import's transaction. */
-  private async insertRegions(tx: Tx, req: FastifyRequest, importId: string, valid: CheckedRegion[], now: string) {
-    const ctx = requestContext(req);
-    const parents = valid.map((r) => r.parentCode).filter((c): c is string => c !== null);
+  private async insertRegions(tx: Tx, ctx: Ctx, org: OrgSnapshot, importId: string, valid: CheckedRegion[], now: string) {
+    const parents = new Set(valid.map((r) => r.parentCode).filter((c): c is string => c !== null));
     const idOf = new Map<string, string>();
-    for (const chunk of inChunks([...new Set(parents)], 500)) {
-      for (const x of await tx.selectFrom('regions').select(['id', 'code']).where('code', 'in', chunk).execute()) idOf.set(x.code, x.id);
-    }
+    for (const r of org.allRegions()) if (parents.has(r.code)) idOf.set(r.code, r.id);
     // valid is ordered province → city → county (checkRegions), so a parent of the file is inserted first
     for (const r of valid) {
       const id = newId();
@@ -418,8 +359,7 @@ export class ImportService {
   /** The same rows as UserService.create (initial password to change at first sign-in) plus the school role. */
   private async insertUsers(
     tx: Tx,
-    req: FastifyRequest,
-    actor: Actor,
+    ctx: Ctx,
     importId: string,
     target: Target,
     valid: CheckedUser[],
@@ -437,13 +377,13 @@ export class ImportService {
       scope_type: ROLE_SCOPE[u.role as Role],
       scope_id: target.schoolId,
       subject: null,
-      granted_by: actor.userId,
+      granted_by: ctx.actor.system ? null : ctx.actor.userId,
       granted_at: now,
     }));
     for (const chunk of inChunks(users, 200)) await tx.insertInto('users').values(chunk).execute();
     for (const chunk of inChunks(grants, 200)) await tx.insertInto('role_grants').values(chunk).execute();
     for (const [i, u] of users.entries()) {
-      await audit(tx, req, {
+      await audit(tx, ctx, {
         action: 'user.create',
         entityType: 'user',
         entityId: u.id,

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.js';
+import type { OrgSnapshot } from '../org/directory.js';
 import { zodIssueToField, type RawFieldError } from '../../platform/errors.js';
 import { SchoolCreate } from '../org/schools/schema.js';
 import { UserCreate } from '../users/service.js';
@@ -148,7 +149,7 @@ function duplicatesInFile(rows: StoredRow[], key: string, get: (r: StoredRow) =>
   }
 }
 
-async function existing(db: Db, table: 'schools' | 'users' | 'regions', column: string, values: string[]): Promise<Set<string>> {
+async function existing(db: Db, table: 'schools' | 'users', column: string, values: string[]): Promise<Set<string>> {
   const out = new Set<string>();
   const wanted = [...new Set(values.map((v) => v.toLowerCase()))];
   for (const chunk of inChunks(wanted)) {
@@ -157,6 +158,18 @@ async function existing(db: Db, table: 'schools' | 'users' | 'regions', column: 
     }>`select ${sql.ref(column)} as v from ${sql.table(table)} where lower(${sql.ref(column)}) in (${sql.join(chunk)})`.execute(db);
     for (const r of res.rows) out.add(String(r.v).toLowerCase());
   }
+  return out;
+}
+
+/** Every school of the directory (region by region). */
+function* schoolsOf(org: OrgSnapshot): Iterable<{ code: string }> {
+  for (const r of org.allRegions()) for (const id of org.schoolsInRegion(r.id)) yield org.school(id)!;
+}
+
+/** The codes of directory entries, lower-cased (as `existing` answers). */
+function codesIn(items: Iterable<{ code: string }>): Set<string> {
+  const out = new Set<string>();
+  for (const x of items) out.add(x.code.toLowerCase());
   return out;
 }
 
@@ -215,7 +228,7 @@ function schoolInput(values: Values, target: Target, regions: RegionRef[], error
   };
 }
 
-export async function checkSchools(db: Db, target: Target, regions: RegionRef[], raw: { row: number; values: Values }[]) {
+export async function checkSchools(db: Db, org: OrgSnapshot, target: Target, regions: RegionRef[], raw: { row: number; values: Values }[]) {
   const rows: StoredRow[] = raw.map((r) => ({ row: r.row, values: r.values, errors: [] }));
   const parsed = new Map<number, z.infer<typeof SchoolCreate>>();
   for (const r of rows) {
@@ -228,17 +241,8 @@ export async function checkSchools(db: Db, target: Target, regions: RegionRef[],
   const credit = (r: StoredRow) => text(r.values.creditCode);
   duplicatesInFile(rows, 'code', code);
   duplicatesInFile(rows, 'creditCode', credit);
-  duplicatesInDb(
-    rows,
-    'code',
-    code,
-    await existing(
-      db,
-      'schools',
-      'code',
-      rows.map(code).filter((v): v is string => !!v),
-    ),
-  );
+  // school codes from the directory; the credit code is not in it (TODO: ask the org module), read here
+  duplicatesInDb(rows, 'code', code, codesIn(schoolsOf(org)));
   duplicatesInDb(
     rows,
     'creditCode',
@@ -313,7 +317,7 @@ export interface ExistingRegion {
  * `mayAddUnder(parentId)` for an existing parent (null: a province), `within` the import's region.
  */
 export async function checkRegions(
-  db: Db,
+  org: OrgSnapshot,
   raw: { row: number; values: Values }[],
   mayAddUnder: (parentId: string | null) => Promise<boolean>,
   within: Set<string> | null,
@@ -339,38 +343,20 @@ export async function checkRegions(
       );
   }
   duplicatesInFile(rows, 'code', code);
-  duplicatesInDb(
-    rows,
-    'code',
-    code,
-    await existing(
-      db,
-      'regions',
-      'code',
-      rows.map(code).filter((v): v is string => !!v),
-    ),
-  );
+  duplicatesInDb(rows, 'code', code, codesIn(org.allRegions()));
 
-  // parents named by code: existing regions (one query) or rows of this file
-  const wanted = [...new Set(rows.map(parentOf).filter((v): v is string => !!v))];
+  // parents named by code: existing regions (the directory) or rows of this file
+  const wanted = new Set(rows.map(parentOf).filter((v): v is string => !!v));
   const known = new Map<string, ExistingRegion>();
-  for (const chunk of inChunks(wanted)) {
-    for (const x of await db.selectFrom('regions').select(['id', 'code', 'name', 'level', 'parent_id']).where('code', 'in', chunk).execute()) {
-      known.set(x.code, { ...x, level: x.level as RegionLevel });
-    }
+  for (const x of org.allRegions()) {
+    if (wanted.has(x.code)) known.set(x.code, { id: x.id, code: x.code, name: x.name, level: x.level as RegionLevel, parent_id: x.parentId });
   }
   const inFile = new Map<string, StoredRow>();
   for (const r of rows) if (code(r) && !inFile.has(code(r)!)) inFile.set(code(r)!, r);
   // sibling names already taken below the existing parents (and among provinces)
-  const parentIds = [...known.values()].map((k) => k.id);
+  const parentIds = new Set([...known.values()].map((k) => k.id));
   const taken = new Set<string>();
-  const siblings = db.selectFrom('regions').select(['parent_id', 'name']);
-  for (const x of await (parentIds.length
-    ? siblings.where((eb) => eb.or([eb('parent_id', 'in', parentIds), eb('parent_id', 'is', null)]))
-    : siblings.where('parent_id', 'is', null)
-  ).execute()) {
-    taken.add(`${x.parent_id ?? ''}/${x.name}`);
-  }
+  for (const x of org.allRegions()) if (x.parentId === null || parentIds.has(x.parentId)) taken.add(`${x.parentId ?? ''}/${x.name}`);
   const allowed = new Map<string | null, boolean>();
   const may = async (parentId: string | null) => {
     if (!allowed.has(parentId)) allowed.set(parentId, (await mayAddUnder(parentId)) && (within === null ? true : parentId !== null && within.has(parentId)));
