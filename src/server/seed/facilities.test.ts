@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localMidnightMs } from '../../common/time.js';
 import { sql } from 'kysely';
 import { makeTestEnv, type TestEnv } from '../testing.js';
 import { checkLedger } from '../modules/credits/ledger.js';
@@ -34,7 +35,7 @@ describe('demo facilities, bookings and ledger', () => {
 
   it('has past and future bookings, never two holding ones overlapping, none in a closure', async () => {
     const db = env.database.db;
-    const today = Date.parse(`${DEFAULT_TODAY}T00:00:00+08:00`);
+    const today = localMidnightMs(DEFAULT_TODAY);
     const rows = await db.selectFrom('bookings').select(['status', 'start_ms']).execute();
     const past = rows.filter((r) => Number(r.start_ms) < today);
     const future = rows.filter((r) => Number(r.start_ms) >= today);
