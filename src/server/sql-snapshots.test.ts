@@ -22,8 +22,26 @@ const ACCEPT = 'UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.t
 const DAY_MS = 86_400_000;
 const A = 'a_0001';
 
+/** Runs of white space outside quotes become one space (raw SQL written over several lines). */
+function oneLine(text: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (const c of text.trim()) {
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (/\s/.test(c)) {
+      if (!out.endsWith(' ')) out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 /** Breaks a statement before its top-level clauses (outside quotes and parentheses), for readable diffs. */
-function layout(text: string): string {
+function layout(sqlText: string): string {
+  const text = oneLine(sqlText);
   const clauses = /^ (from|where|inner join|left join|cross join|group by|having|order by|limit|offset|values|set|returning|on conflict|union all|union) /i;
   let out = '';
   let depth = 0;

@@ -2,12 +2,7 @@
 -- statements: 3
 -- recorded by src/server/sql-snapshots.test.ts (actor and directory cached); accept changes with UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.test.ts
 
-
-    with recursive sub(id) as (
-      select id from regions where id in ($1)
-      union
-      select r.id from regions r join sub on r.parent_id = sub.id
-    ) select id
+with recursive sub(id) as ( select id from regions where id in ($1) union select r.id from regions r join sub on r.parent_id = sub.id ) select id
 from sub;
 
 select count(*) as "total"
