@@ -125,6 +125,7 @@ export const EVIL_STRINGS = [
   '%',
   '_',
   '\\',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-style payload, sent as plain text on purpose
   '${jndi:x}',
   '{{7*7}}',
   'x'.repeat(41),

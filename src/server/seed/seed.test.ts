@@ -53,7 +53,10 @@ describe('seedDemo', async () => {
       expect(s.teachers).toBeGreaterThan(0);
     }
     const point = schools.filter((s) => s.type === 'teaching_point');
-    for (const s of point) expect(s.students).toBeGreaterThanOrEqual(20), expect(s.students).toBeLessThanOrEqual(80);
+    for (const s of point) {
+      expect(s.students).toBeGreaterThanOrEqual(20);
+      expect(s.students).toBeLessThanOrEqual(80);
+    }
     const regions = await db.selectFrom('regions').selectAll().execute();
     expect(regions.map((r) => r.level).sort()).toEqual(['city', 'district', 'district', 'district', 'province']);
   });
