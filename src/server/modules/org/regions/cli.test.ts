@@ -83,5 +83,5 @@ describe('xiaolian region (CLI)', () => {
     } finally {
       await database.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
