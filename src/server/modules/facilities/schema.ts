@@ -16,6 +16,11 @@ import { SUBJECTS } from '../../../common/vocab.js';
 import { Instant, rangeCheck } from '../../platform/input.js';
 import { DateStr, Id, Line, Page, paginated, Para } from '../org/schools/schema.js';
 
+/** Mobile kits of an alliance (tables.ts KitKind). */
+const KitKind = z.enum(['mobile_lab', 'mobile_sports_kit']);
+/** What an iCalendar feed follows (tables.ts CalendarFeedKind). */
+const FeedKind = z.enum(['facility', 'school', 'teacher']);
+
 export { Id, DateStr, Instant, paginated };
 export const Hm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
 
@@ -108,9 +113,9 @@ export const FacilitySummary = z.object({
   partnerId: z.string().nullable(),
   partnerName: z.string().nullable(),
   regionId: z.string(),
-  policy: z.string(),
+  policy: z.enum(BOOKING_POLICIES.codes),
   communityOpen: z.boolean(),
-  status: z.string(),
+  status: z.enum(FACILITY_STATUSES.codes),
   distanceKm: z.number().nullable(),
 });
 
@@ -121,7 +126,7 @@ export const ClosureOut = z.object({
   schoolId: z.string().nullable(),
   startDate: z.string(),
   endDate: z.string(),
-  kind: z.string(),
+  kind: z.enum(CLOSURE_KINDS.codes),
   reason: z.string().nullable(),
 });
 export const EquipmentOut = z.object({
@@ -130,8 +135,8 @@ export const EquipmentOut = z.object({
   type: z.string(),
   name: z.string(),
   quantity: z.number(),
-  status: z.string(),
-  usage: z.string(),
+  status: z.enum(EQUIPMENT_STATUSES.codes),
+  usage: z.enum(EQUIPMENT_USAGE.codes),
   note: z.string().nullable(),
 });
 export const FacilityDetail = FacilitySummary.extend({
@@ -187,7 +192,7 @@ export const TermCreate = z.strictObject({ name: Text(40).min(2), startDate: Dat
 export const TermOut = z.object({ id: z.string(), schoolId: z.string(), name: z.string(), startDate: z.string(), endDate: z.string() });
 
 export const KitCreate = z.strictObject({
-  kind: z.enum(['mobile_lab', 'mobile_sports_kit']),
+  kind: KitKind,
   name: Text(60).min(2),
   description: Para(1000).nullable().optional(),
 });
@@ -206,7 +211,7 @@ export const RotationOut = z.object({
 export const KitOut = z.object({
   id: z.string(),
   allianceId: z.string(),
-  kind: z.string(),
+  kind: KitKind,
   name: z.string(),
   description: z.string().nullable(),
   rotations: z.array(RotationOut),
@@ -358,5 +363,5 @@ export const WaitlistAccept = z.strictObject({ acceptTerms: z.boolean() });
 
 export const LoanCreate = z.strictObject({ quantity: z.number().int().min(1).max(10_000), from: Instant, to: Instant });
 
-export const CalendarTokenCreate = z.strictObject({ kind: z.enum(['facility', 'school', 'teacher']), id: Id });
-export const CalendarTokenOut = z.object({ url: z.string(), kind: z.string(), id: z.string() });
+export const CalendarTokenCreate = z.strictObject({ kind: FeedKind, id: Id });
+export const CalendarTokenOut = z.object({ url: z.string(), kind: FeedKind, id: z.string() });
