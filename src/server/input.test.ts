@@ -13,12 +13,13 @@ import { expectProblem, multipart } from './testkit.js';
 import { makePdf } from './seed/resource-files.js';
 import { DAY, localParts } from '../common/facilities.js';
 import { ALLIANCE_KINDS, ALLIANCE_PATTERNS, PARTNER_KINDS, PHASES } from '../common/vocab.js';
+import { localIso } from '../common/time.js';
 
 const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '00:00', close: '24:00' }));
 /** local date `days` from today (Asia/Shanghai) */
 const dayFrom = (days: number) => localParts(Date.now() + days * DAY).date;
 /** an instant at local wall time */
-const at = (date: string, hm: string) => new Date(Date.parse(`${date}T${hm}:00+08:00`)).toISOString();
+const at = (date: string, hm: string) => new Date(Date.parse(localIso(date, hm))).toISOString();
 
 let env: TestEnv;
 let admin: Client;
