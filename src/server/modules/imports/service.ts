@@ -10,7 +10,7 @@ import type { Ctx } from '../../platform/context.js';
 import { inScope } from '../../platform/scope.js';
 import { ROLE_SCOPE, type Role } from '../../../common/vocab.js';
 import { initialPassword } from '../auth/service.js';
-import { mapUnique, toRow as schoolRow } from '../org/schools/service.js';
+import { insertSchools, mapUnique, toRow as schoolRow } from '../org/schools/service.js';
 import { duplicateAccount, newUserRow } from '../users/service.js';
 import { directoryOf, type OrgSnapshot } from '../org/directory.js';
 import { mayManageRegionUnder } from '../org/policy.js';
@@ -325,7 +325,7 @@ export class ImportService {
   /** The same rows and audit entries as SchoolService.create, in the import's transaction. */
   private async insertSchools(tx: Tx, ctx: Ctx, importId: string, valid: CheckedSchool[], now: string) {
     const rows: SchoolsTable[] = valid.map((s) => schoolRow(newId(), s.input, now));
-    for (const chunk of inChunks(rows, 200)) await tx.insertInto('schools').values(chunk).execute();
+    await insertSchools(tx, rows);
     for (const s of rows) {
       await audit(tx, ctx, {
         action: 'school.create',

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.js';
-import type { OrgSnapshot } from '../org/directory.js';
+import type { OrgSnapshot, SchoolRef } from '../org/directory.js';
 import { zodIssueToField, type RawFieldError } from '../../platform/errors.js';
 import { SchoolCreate } from '../org/schools/schema.js';
 import { UserCreate } from '../users/service.js';
@@ -149,7 +149,7 @@ function duplicatesInFile(rows: StoredRow[], key: string, get: (r: StoredRow) =>
   }
 }
 
-async function existing(db: Db, table: 'schools' | 'users', column: string, values: string[]): Promise<Set<string>> {
+async function existing(db: Db, table: 'users', column: string, values: string[]): Promise<Set<string>> {
   const out = new Set<string>();
   const wanted = [...new Set(values.map((v) => v.toLowerCase()))];
   for (const chunk of inChunks(wanted)) {
@@ -162,7 +162,7 @@ async function existing(db: Db, table: 'schools' | 'users', column: string, valu
 }
 
 /** Every school of the directory (region by region). */
-function* schoolsOf(org: OrgSnapshot): Iterable<{ code: string }> {
+function* schoolsOf(org: OrgSnapshot): Iterable<SchoolRef> {
   for (const r of org.allRegions()) for (const id of org.schoolsInRegion(r.id)) yield org.school(id)!;
 }
 
@@ -243,17 +243,9 @@ export async function checkSchools(db: Db, org: OrgSnapshot, target: Target, reg
   duplicatesInFile(rows, 'creditCode', credit);
   // school codes from the directory; the credit code is not in it (TODO: ask the org module), read here
   duplicatesInDb(rows, 'code', code, codesIn(schoolsOf(org)));
-  duplicatesInDb(
-    rows,
-    'creditCode',
-    credit,
-    await existing(
-      db,
-      'schools',
-      'credit_code',
-      rows.map(credit).filter((v): v is string => !!v),
-    ),
-  );
+  const creditCodes = new Set<string>();
+  for (const sc of schoolsOf(org)) if (sc.creditCode) creditCodes.add(sc.creditCode.toLowerCase());
+  duplicatesInDb(rows, 'creditCode', credit, creditCodes);
   const valid: CheckedSchool[] = rows.filter((r) => r.errors.length === 0).map((r) => ({ row: r.row, input: parsed.get(r.row)! }));
   return { rows, valid };
 }

@@ -34,6 +34,8 @@ export interface SchoolRef {
   code: string;
   name: string;
   shortName: string | null;
+  /** 统一社会信用代码 (unique when set) */
+  creditCode: string | null;
   type: string;
   location: string;
   /** coordinates (facilities sort by distance from a school) */
@@ -359,7 +361,9 @@ export class Directory {
     this.stats.loads++;
     const [regions, schools, alliances, partners, members, alliancePartners] = await Promise.all([
       this.query<RegionRef>('select id, parent_id as "parentId", level, code, name from regions'),
-      this.query<SchoolRef>('select id, region_id as "regionId", code, name, short_name as "shortName", type, location, lat, lng from schools'),
+      this.query<SchoolRef>(
+        'select id, region_id as "regionId", code, name, short_name as "shortName", credit_code as "creditCode", type, location, lat, lng from schools',
+      ),
       this.query<AllianceRef>('select id, region_id as "regionId", name, kind, pattern, core_school_id as "coreSchoolId", status from alliances'),
       this.query<PartnerRef>('select id, region_id as "regionId", name, kind from partners'),
       this.query<MemberRef>(

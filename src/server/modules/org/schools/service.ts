@@ -4,7 +4,7 @@
  * (no join to regions, no recursive query): `GET /api/schools` is one count and one page.
  */
 import type { z } from 'zod';
-import type { Database, Db } from '../../../db/index.js';
+import type { Database, Db, Tx } from '../../../db/index.js';
 import { containsText, fromJson, isUniqueViolation, toJson } from '../../../db/index.js';
 import type { SchoolsTable } from '../../../db/schema.js';
 import type { Actor } from '../../../platform/actor.js';
@@ -222,10 +222,7 @@ export class SchoolService {
     const now = ctx.now.toISOString();
     try {
       await this.db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('schools')
-          .values(toRow(id, input, now))
-          .execute();
+        await insertSchools(tx, [toRow(id, input, now)]);
         await audit(tx, ctx, {
           action: 'school.create',
           entityType: 'school',
@@ -373,4 +370,13 @@ export function mapUnique(err: unknown): unknown {
   const col = /credit_code/.test(text) ? 'credit_code' : 'code';
   const field = col === 'credit_code' ? 'creditCode' : 'code';
   return new AppError(409, 'duplicate', { field: fieldLabels[col] }, [{ field, code: 'duplicate' }]);
+}
+
+/** Inserts school rows: the one writer of the schools table (the schools API and the Excel import). Callers invalidate the directory after commit. */
+export async function insertSchools(tx: Tx, rows: SchoolsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await tx
+      .insertInto('schools')
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
