@@ -13,7 +13,7 @@ import type { Database, Db, Tx } from '../../../db/index.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../../db/index.js';
 import type { RegionsTable } from '../../../db/schema.js';
 import { audit, changes } from '../../../platform/audit.js';
-import { ctxOf, type Ctx } from '../../../platform/context.js';
+import type { Ctx } from '../../../platform/context.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type RawFieldError } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import { directoryOf, type OrgSnapshot, type RegionRef } from '../directory.js';
@@ -21,26 +21,8 @@ import { mayManageRegionUnder, readableRegion } from '../policy.js';
 import { codeProblems, levelOf, type ParentRef, type RegionLevel } from './codes.js';
 import type { RegionCreate, RegionOut, RegionUpdate } from './schema.js';
 
-/** @deprecated during the move: the import still builds its context here; it is `ctxOf`. */
-export const requestContext = ctxOf;
-
 export type RegionOutT = z.infer<typeof RegionOut>;
 const CODE_PATTERN: Record<RegionLevel, string> = { province: 'PP0000', city: 'PPCC00', district: 'PPCCXX' };
-
-/**
- * Whether the actor may create, change or delete a region whose parent is `parentId` (null: a province),
- * with the parent's chain read fresh from the database (the import checks inside its own transaction,
- * where regions created a moment ago by the same file count).
- */
-export async function mayManageUnder(db: Db | Tx, ctx: Ctx, parentId: string | null): Promise<boolean> {
-  const chain = new Set<string>();
-  for (let id = parentId, guard = 0; id && guard < 8 && !chain.has(id); guard++) {
-    chain.add(id);
-    const r = await db.selectFrom('regions').select('parent_id').where('id', '=', id).executeTakeFirst();
-    id = r?.parent_id ?? null;
-  }
-  return mayManageRegionUnder(ctx.actor, parentId, chain);
-}
 
 /** The same rule over the directory's snapshot (no statement). */
 const mayManage = (org: OrgSnapshot, ctx: Ctx, parentId: string | null) =>
