@@ -20,7 +20,7 @@ import { describeDatabase, type Config } from './config.js';
 import { createDatabase, databaseAnswers, ensureSchema, isDatabaseUnavailable, RETRY_AFTER_SECONDS, type Database } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { AppError, fieldMessage, langOf, message, zodIssueToField, type RawFieldError } from './platform/errors.js';
-import { holds } from './platform/policy.js';
+import { holds } from './platform/actor.js';
 import { isUploadCutOff, LocalStorage, type Storage } from './platform/storage.js';
 import { installMetrics } from './platform/metrics.js';
 import type { AppContext } from './platform/context.js';

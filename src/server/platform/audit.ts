@@ -1,16 +1,20 @@
-import type { FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../db/index.js';
 import { nowIso, toJson } from '../db/index.js';
 import type { Ctx } from './context.js';
 
-/** Who acted and from where: a service context (preferred), or a request not yet signed in (sign-in itself). */
-export type AuditSource = Ctx | FastifyRequest | null;
+/** Where an action without a signed-in actor came from (sign-in itself): the entry names its actor. */
+export interface AnonymousSource {
+  actor?: undefined;
+  ip: string | null;
+  requestId: string;
+}
+
+/** Who acted and from where: a service context, or the address and request of a sign-in. */
+export type AuditSource = Ctx | AnonymousSource | null;
 
 function source(src: AuditSource): { actorId: string | null; actorName: string | null; ip: string | null; requestId: string | null; at: string } {
   if (!src) return { actorId: null, actorName: null, ip: null, requestId: null, at: nowIso() };
-  if ('raw' in src) {
-    return { actorId: src.actor?.userId ?? null, actorName: src.actor?.displayName ?? null, ip: src.ip ?? null, requestId: String(src.id), at: nowIso() };
-  }
+  if (!src.actor) return { actorId: null, actorName: null, ip: src.ip, requestId: src.requestId, at: nowIso() };
   const a = src.actor;
   return { actorId: a.system ? null : a.userId, actorName: a.displayName, ip: src.ip ?? null, requestId: src.requestId ?? null, at: nowIso() };
 }

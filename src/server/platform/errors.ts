@@ -2,6 +2,7 @@
  * Errors as RFC 9457 problem+json: a stable `code`, the failing fields, and a message in the user's
  * language (zh-CN by default, English when Accept-Language prefers it).
  */
+import { ZONE } from '../../common/time.js';
 export type Lang = 'zh' | 'en';
 
 export interface FieldError {
@@ -123,8 +124,8 @@ export const FIELD_MESSAGES = {
   invalid_format: { zh: '格式不正确', en: 'has an invalid format' },
   invalid_date: { zh: '应为 2000–2100 年间真实存在的日期（YYYY-MM-DD）', en: 'must be a real date YYYY-MM-DD between 2000 and 2100' },
   invalid_instant: {
-    zh: '应为 2000–2100 年间的有效时间（YYYY-MM-DDTHH:MM，带时区，如 +08:00）',
-    en: 'must be a valid time YYYY-MM-DDTHH:MM with a time zone (e.g. +08:00), years 2000–2100',
+    zh: `应为 2000–2100 年间的有效时间（YYYY-MM-DDTHH:MM，带时区，如 ${ZONE.offset}）`,
+    en: `must be a valid time YYYY-MM-DDTHH:MM with a time zone (e.g. ${ZONE.offset}), years 2000–2100`,
   },
   invalid_month: { zh: '应为 2000–2100 年间的月份（YYYY-MM）', en: 'must be a month YYYY-MM between 2000 and 2100' },
   control_characters: { zh: '不能包含控制字符、换行或文字方向控制符', en: 'must not contain control characters, line breaks or bidi marks' },

@@ -6,7 +6,8 @@ import { directoryOf } from '../org/directory.js';
 import { Line } from '../../platform/input.js';
 import type { AuthService } from './service.js';
 import { ROLES } from '../../../common/vocab.js';
-import { ssoRoutes } from './sso.js';
+import { ssoRoutes } from './sso-routes.js';
+import { attemptOf, clearSessionCookies, setSessionCookies } from './http.js';
 
 export const GrantOut = z.object({
   id: z.string(),
@@ -97,8 +98,8 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
       },
     },
     async (req, reply) => {
-      const s = await auth.login(req, req.body.username, req.body.password);
-      auth.setCookies(reply, s);
+      const s = await auth.login(attemptOf(req), req.body.username, req.body.password);
+      setSessionCookies(ctx.config, reply, s);
       const actor = await auth.actorFromToken(s.token);
       if (!actor || actor === 'expired') throw new AppError(500, 'internal');
       return meOf(ctx, actor);
@@ -113,7 +114,7 @@ export async function authRoutes(app: App, ctx: AppContext, auth: AuthService) {
     },
     async (req, reply) => {
       await auth.logout(ctxOf(req));
-      auth.clearCookies(reply);
+      clearSessionCookies(reply);
       return reply.code(204).send(null);
     },
   );

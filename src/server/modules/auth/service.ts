@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
@@ -16,8 +15,6 @@ import {
   accountKey,
   admit,
   clearKey,
-  DEVICE_COOKIE,
-  DEVICE_DAYS,
   deviceKey,
   forgiveOne,
   ipKey,
@@ -34,9 +31,9 @@ const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60
 let dummyHash: Promise<string> | null = null;
 
 /** 429 with Retry-After: the address or the account is in its back-off. */
-function tooMany(req: FastifyRequest, retryMs: number, by: 'ip' | 'account'): AppError {
+function tooMany(attempt: SignInAttempt, retryMs: number, by: 'ip' | 'account'): AppError {
   const seconds = Math.ceil(retryMs / 1000);
-  req.log.warn({ throttle: by, retryAfter: seconds }, 'sign-in throttled');
+  attempt.warn({ throttle: by, retryAfter: seconds }, 'sign-in throttled');
   return new ThrottledError(seconds);
 }
 
@@ -49,21 +46,20 @@ export class ThrottledError extends AppError {
   }
 }
 
-/**
- * Cookies carry `Secure` when the public URL is https, or when this request reached us over https
- * (directly, or through a trusted proxy that says so in X-Forwarded-Proto).
- */
-export function secureFor(config: Pick<Config, 'secureCookies'>, req: FastifyRequest): boolean {
-  return config.secureCookies || req.protocol === 'https';
-}
-
 /** Where a sign-in comes from: what a new session records (the request's address and browser). */
 export interface SignInClient {
   ip: string | null;
   userAgent: string;
 }
 
-export const clientOf = (req: FastifyRequest): SignInClient => ({ ip: req.ip ?? null, userAgent: String(req.headers['user-agent'] ?? '') });
+/** One sign-in attempt as the route sees it (auth/http.ts builds it from the request). */
+export interface SignInAttempt extends SignInClient {
+  requestId: string;
+  /** the browser's device cookie (throttle.ts), if any */
+  device: string | undefined;
+  /** a warning line in the request's log */
+  warn: (detail: Record<string, unknown>, msg: string) => void;
+}
 
 /** What a signed-in user may change about their own account. */
 export interface ProfileChange {
@@ -88,24 +84,25 @@ export class AuthService {
    * the password is checked (throttle.ts); past the free failures the answer is 429 with Retry-After until
    * the back-off has passed. Unknown, disabled-looking and wrong-password attempts look alike.
    */
-  async login(req: FastifyRequest, username: string, password: string): Promise<{ token: string; csrf: string; userId: string; device: string | null }> {
+  async login(attempt: SignInAttempt, username: string, password: string): Promise<{ token: string; csrf: string; userId: string; device: string | null }> {
     const rules = this.config.login;
-    const ipK = ipKey(req.ip);
+    const ipK = ipKey(attempt.ip ?? '');
     const account = accountKey(username);
-    const device = req.cookies[DEVICE_COOKIE];
+    const device = attempt.device;
     // on a browser the owner signed in with before, this browser's own counter stands in for the account's
-    const client = clientOf(req);
+    const client: SignInClient = { ip: attempt.ip, userAgent: attempt.userAgent };
+    const source = { ip: attempt.ip, requestId: attempt.requestId };
     const known = await deviceKey(this.db, device, account);
     const acctK = known ?? account;
     // A browser the owner signed in with is not counted against its address either: a school's teachers share
     // one NAT address, and strangers' typos there must not make the owner wait on their own device.
     const byIp: Admission = known ? { admitted: true, failures: 0, delayMs: 0 } : await admit(this.db, ipK, rules.ip);
-    if (!byIp.admitted) throw tooMany(req, byIp.retryMs, 'ip');
+    if (!byIp.admitted) throw tooMany(attempt, byIp.retryMs, 'ip');
     const byAccount = await admit(this.db, acctK, rules.account);
     if (!byAccount.admitted) {
       // a refused attempt checks nothing, so it counts for nothing
       if (!known) await forgiveOne(this.db, ipK, rules.ip);
-      throw tooMany(req, byAccount.retryMs, 'account');
+      throw tooMany(attempt, byAccount.retryMs, 'account');
     }
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const now = nowIso();
@@ -121,7 +118,7 @@ export class AuthService {
     }
     if (!user || !ok) {
       const backoff = Math.max(byAccount.delayMs, byIp.delayMs);
-      await audit(this.db, req, {
+      await audit(this.db, source, {
         action: backoff > 0 ? 'auth.backoff' : 'auth.login_failed',
         entityType: 'user',
         entityId: user?.id ?? null,
@@ -147,7 +144,7 @@ export class AuthService {
     const session = await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
       const s = await this.createSession(tx, client, user.id, 'password');
-      await audit(tx, req, {
+      await audit(tx, source, {
         action: 'auth.login',
         entityType: 'user',
         entityId: user.id,
@@ -181,26 +178,6 @@ export class AuthService {
       })
       .execute();
     return { token, csrf, userId };
-  }
-
-  setCookies(reply: FastifyReply, s: { token: string; csrf: string; device?: string | null }) {
-    const common = { path: '/', sameSite: 'lax' as const, secure: secureFor(this.config, reply.request) };
-    reply.setCookie(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
-    reply.setCookie(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });
-    // the browser the owner signed in with (throttle.ts): only ever sent back to the sign-in endpoint
-    if (s.device)
-      reply.setCookie(DEVICE_COOKIE, s.device, {
-        path: '/api/auth/login',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: common.secure,
-        maxAge: DEVICE_DAYS * 86_400,
-      });
-  }
-
-  clearCookies(reply: FastifyReply) {
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    reply.clearCookie(CSRF_COOKIE, { path: '/' });
   }
 
   /** The actor behind a session token, or a reason why there is none (cached per session, see actors.ts). */

@@ -18,17 +18,14 @@
  *   password still has to be changed before it can be used for a password sign-in).
  * - Failures on the browser routes redirect to /login?sso_error=<code> and write an audit entry.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import * as oidc from 'openid-client';
-import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { nowIso, type Db } from '../../db/index.js';
 import { audit } from '../../platform/audit.js';
-import { zapp, type App, type AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sha256 } from '../../platform/ids.js';
-import { clientOf, SESSION_COOKIE, secureFor, type AuthService } from './service.js';
+import type { AuthService, SignInClient } from './service.js';
 
 /** Cookie binding a pending flow to the browser that started it. */
 export const FLOW_COOKIE = 'xl_sso';
@@ -51,7 +48,7 @@ export const SSO_ERRORS = [
 ] as const;
 export type SsoError = (typeof SSO_ERRORS)[number];
 
-class SsoFailure extends Error {
+export class SsoFailure extends Error {
   constructor(
     readonly code: SsoError,
     readonly detail: Record<string, unknown> = {},
@@ -96,6 +93,13 @@ function isNetworkError(err: unknown): boolean {
 function normalizePhone(v: string): string {
   const d = v.replace(/[\s-]/g, '');
   return d.replace(/^\+?86(?=1\d{10}$)/, '');
+}
+
+/** The callback request as the service needs it (the route builds it): its URL, address, browser and id. */
+export interface SsoCallback extends SignInClient {
+  url: string;
+  requestId: string;
+  warn: (detail: Record<string, unknown>, msg: string) => void;
 }
 
 export class SsoService {
@@ -179,7 +183,7 @@ export class SsoService {
    * `state` is consumed in any case.
    */
   async finish(
-    req: FastifyRequest,
+    call: SsoCallback,
     query: { state?: string; code?: string; error?: string; error_description?: string },
     boundState: string | undefined,
   ): Promise<{ session: { token: string; csrf: string; userId: string }; returnTo: string }> {
@@ -205,7 +209,7 @@ export class SsoService {
     }
     // the URL the provider sent the browser to: our redirect URI plus the response parameters
     const current = new URL(this.redirectUri);
-    current.search = new URL(req.url, 'http://x').search;
+    current.search = new URL(call.url, 'http://x').search;
     let claims: Record<string, unknown>;
     let subject: string;
     try {
@@ -224,7 +228,7 @@ export class SsoService {
         claims = { ...info, ...idClaims };
       }
     } catch (err) {
-      req.log.warn({ err }, 'single sign-on: token exchange failed');
+      call.warn({ err }, 'single sign-on: token exchange failed');
       const e = err as { code?: string; error?: string; message?: string };
       throw fail(isNetworkError(err) ? 'provider_unavailable' : 'token_invalid', {
         error: String(e.error ?? e.code ?? e.message ?? err).slice(0, 300),
@@ -259,8 +263,8 @@ export class SsoService {
         .set({ last_login_at: nowIso(), ...(subjectRecorded && user.oidc_subject !== subject && { oidc_subject: subject }) })
         .where('id', '=', user.id)
         .execute();
-      const sess = await this.auth.createSession(tx, clientOf(req), user.id, 'oidc');
-      await audit(tx, req, {
+      const sess = await this.auth.createSession(tx, call, user.id, 'oidc');
+      await audit(tx, call, {
         action: 'auth.login',
         entityType: 'user',
         entityId: user.id,
@@ -273,114 +277,4 @@ export class SsoService {
     });
     return { session, returnTo };
   }
-}
-
-function loginErrorUrl(code: SsoError, returnTo?: string): string {
-  const p = new URLSearchParams({ sso_error: code });
-  if (returnTo && returnTo !== '/') p.set('next', returnTo);
-  return `/login?${p}`;
-}
-
-function wantsHtml(req: FastifyRequest): boolean {
-  return (req.headers.accept ?? '').includes('text/html');
-}
-
-export async function ssoRoutes(app: App, ctx: AppContext, auth: AuthService) {
-  const r = zapp(app);
-  const tags = ['认证 auth'];
-  const sso = new SsoService(ctx.database.db, ctx.config, auth);
-  const flowCookie = (reply: FastifyReply, value: string | null) => {
-    const opts = { path: '/api/auth/sso', httpOnly: true, sameSite: 'lax' as const, secure: secureFor(ctx.config, reply.request) };
-    if (value === null) reply.clearCookie(FLOW_COOKIE, opts);
-    else reply.setCookie(FLOW_COOKIE, value, { ...opts, maxAge: FLOW_MINUTES * 60 });
-  };
-
-  r.get(
-    '/api/auth/sso',
-    {
-      config: { permission: 'public' },
-      schema: {
-        tags,
-        summary: '统一身份认证（OpenID Connect）是否启用',
-        response: { 200: z.object({ enabled: z.boolean(), name: z.string(), label: z.string() }) },
-      },
-    },
-    async () => {
-      const s = ctx.config.oidc;
-      const name = s?.label ?? '';
-      // `label` repeats `name` for the login page, which reads that key
-      return { enabled: !!s, name, label: name };
-    },
-  );
-
-  r.get(
-    '/api/auth/sso/start',
-    {
-      config: { permission: 'public' },
-      schema: {
-        tags,
-        summary: '开始统一身份认证登录（重定向到身份提供方）',
-        querystring: z.object({ returnTo: z.string().optional() }),
-      },
-    },
-    async (req, reply) => {
-      if (!ctx.config.oidc) throw new AppError(404, 'sso_disabled');
-      const returnTo = safeReturnTo(req.query.returnTo);
-      let started: { url: URL; state: string };
-      try {
-        started = await sso.start(returnTo);
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        req.log.warn({ err }, 'single sign-on: identity provider unavailable');
-        await audit(ctx.database.db, req, { action: 'auth.sso_failed', entityType: 'user', detail: { reason: 'provider_unavailable', stage: 'start' } });
-        if (wantsHtml(req)) return reply.redirect(loginErrorUrl('provider_unavailable', returnTo), 302);
-        throw new AppError(502, 'sso_failed', { reason: req.lang === 'en' ? 'the identity provider cannot be reached' : '身份认证服务暂时无法访问' });
-      }
-      flowCookie(reply, started.state);
-      reply.header('cache-control', 'no-store');
-      return reply.redirect(started.url.toString(), 302);
-    },
-  );
-
-  r.get(
-    CALLBACK_PATH,
-    {
-      config: { permission: 'public' },
-      schema: {
-        tags,
-        summary: '统一身份认证回调（身份提供方重定向回来）',
-        querystring: z.looseObject({
-          code: z.string().max(4096).optional(),
-          state: z.string().max(512).optional(),
-          error: z.string().max(200).optional(),
-          error_description: z.string().max(2000).optional(),
-        }),
-      },
-    },
-    async (req, reply) => {
-      if (!ctx.config.oidc) throw new AppError(404, 'sso_disabled');
-      const bound = req.cookies[FLOW_COOKIE];
-      flowCookie(reply, null);
-      reply.header('cache-control', 'no-store');
-      try {
-        const { session, returnTo } = await sso.finish(req, req.query, bound);
-        // a session this browser already had is replaced, not left behind
-        const previous = req.cookies[SESSION_COOKIE];
-        if (previous) await auth.replaceSession(previous, session.token);
-        auth.setCookies(reply, session);
-        return reply.redirect(returnTo, 302);
-      } catch (err) {
-        if (!(err instanceof SsoFailure)) throw err;
-        await audit(ctx.database.db, req, {
-          action: 'auth.sso_failed',
-          entityType: 'user',
-          entityId: err.user?.id ?? null,
-          regionId: err.user?.region_id ?? null,
-          schoolId: err.user?.school_id ?? null,
-          detail: { ...err.detail, reason: err.code },
-        });
-        return reply.redirect(loginErrorUrl(err.code, (err as SsoFailure & { returnTo?: string }).returnTo), 302);
-      }
-    },
-  );
 }

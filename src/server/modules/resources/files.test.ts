@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDocx, makePdf } from '../../seed/resource-files.js';
-import { parseRange, sniffMime } from './files.js';
+import { parseRange, sniffMime } from './files-http.js';
 import { RESOURCE_KINDS, acceptedFamily } from '../../../common/resources.js';
 
 describe('HTTP Range', () => {

@@ -6,7 +6,7 @@ import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.j
 import { AppError } from '../../platform/errors.js';
 import { sendXlsx } from '../../platform/excel.js';
 import { Id } from '../org/schools/schema.js';
-import { parseRange, receiveFile } from './files.js';
+import { parseRange, receiveFile } from './files-http.js';
 import {
   AssignIn,
   Catalogue,

@@ -15,7 +15,7 @@ import { extractText, libreOfficeAvailable, officeToPdf } from '../../platform/e
 import { newId } from '../../platform/ids.js';
 import { type Deps, invalidTransition, load, type Row, retireUnused, visible } from './core.js';
 import { detail } from './detail.js';
-import { type ReceivedFile, readSmall } from './files.js';
+import { type ReceivedFile, readSmall } from './files-http.js';
 import { canDownload, canEdit, seesPublished, seesUnpublished } from './policy.js';
 import type { ResourceDetail } from './schema.js';
 

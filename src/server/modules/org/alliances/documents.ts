@@ -15,7 +15,7 @@ import { DOCUMENT_KINDS } from '../../../../common/vocab.js';
 import { orgPolicy } from '../policy.js';
 import { DocumentFields, VersionFields } from './schema.js';
 import type { AllianceService } from './service.js';
-import type { Receive, StoredFile } from './upload.js';
+import type { Receive, StoredFile } from './upload-http.js';
 
 type DocumentKind = (typeof DOCUMENT_KINDS.codes)[number];
 

@@ -24,7 +24,7 @@ import { DocumentService } from './documents.js';
 import { GovernanceService } from './governance.js';
 import { PartnerService } from './partners.js';
 import { AllianceService } from './service.js';
-import { receiverOf } from './upload.js';
+import { receiverOf } from './upload-http.js';
 
 export async function allianceRoutes(app: App, ctx: AppContext) {
   const svc = new AllianceService(ctx.database);
