@@ -1,49 +1,26 @@
 import { z } from 'zod';
-import { ctxOf, zapp, type App, type AppContext } from '../../platform/context.js';
+import { ctxOf, zapp, type App } from '../../platform/context.js';
 import { idempotencyKey } from '../../platform/idempotency.js';
 import { Line } from '../../platform/input.js';
 import {
-  AvailabilityOut,
-  AvailabilityQuery,
   BookingCreate,
   BookingCreated,
   BookingDetail,
   BookingListQuery,
   BookingOut,
   BookingPreview,
-  CalendarTokenCreate,
-  CalendarTokenOut,
-  ClosureCreate,
-  ClosureOut,
   DecideBody,
-  EquipmentCreate,
-  EquipmentOut,
-  EquipmentUpdate,
-  FacilityCreate,
-  FacilityDetail,
-  FacilityQuery,
-  FacilitySummary,
-  FacilityUpdate,
   Id,
-  KitCreate,
-  KitOut,
   LoanCreate,
   LoanOut,
-  OpenHourOut,
-  OpenHoursPut,
   paginated,
   PreviewOut,
   RejectBody,
-  RotationCreate,
-  TermCreate,
-  TermOut,
   WaitlistAccept,
   WaitlistCreate,
   WaitlistOut,
 } from './schema.js';
-import { FacilityService } from './service.js';
 import type { BookingService } from './bookings.js';
-import { CalendarService, CalendarTokenListOut, CalendarTokenParams } from './ical.js';
 
 const IdParams = z.object({ id: Id });
 const idemHeader = z.object({ 'idempotency-key': Line(200).optional() }).passthrough();

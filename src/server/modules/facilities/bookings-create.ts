@@ -29,14 +29,10 @@ export class BookingCreation extends BookingReads {
     const p = await this.plan(this.db, ctx, await this.org(), input, false);
     const free = p.occurrences.filter((o) => o.status === 'free');
     const quotes = free.map((o) => quoteBooking(p.rules, this.forCredits('preview', p.f, p.allianceId, p.bookerSchoolId, o.startMs, o.endMs)));
-    const quote: PriceQuote | null = quotes.length
-      ? quotes.reduce((prev, q) => ({
-          ...prev,
-          amount: prev.amount + q.amount,
-          hours: prev.hours + q.hours,
-          peakHours: prev.peakHours + q.peakHours,
-          free: prev.free && q.free,
-        }))
+    // the series' quote: the first occurrence's, with the amounts and hours of all of them
+    const total = (k: 'amount' | 'hours' | 'peakHours') => quotes.reduce((n, q) => n + q[k], 0);
+    const quote: PriceQuote | null = quotes[0]
+      ? { ...quotes[0], amount: total('amount'), hours: total('hours'), peakHours: total('peakHours'), free: quotes.every((q) => q.free) }
       : null;
     return {
       occurrences: p.occurrences.map((o) => this.occurrenceOut(o)),
