@@ -40,7 +40,12 @@ function sampler(pid: number) {
       /* exited */
     }
   }, 100);
-  return { stop: () => (clearInterval(t), peak) };
+  return {
+    stop: () => {
+      clearInterval(t);
+      return peak;
+    },
+  };
 }
 
 async function main() {

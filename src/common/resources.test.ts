@@ -122,12 +122,12 @@ describe('file rules per kind', () => {
 });
 
 describe('visibility and licence', () => {
-  const F = (s: Partial<ReachFacts>): ReachFacts => ({ sameSchool: false, sameAlliance: false, sameRegion: false, signedIn: true, ...s });
+  const reach = (s: Partial<ReachFacts>): ReachFacts => ({ sameSchool: false, sameAlliance: false, sameRegion: false, signedIn: true, ...s });
   const actors = {
-    ownSchool: F({ sameSchool: true, sameAlliance: true, sameRegion: true }),
-    alliance: F({ sameAlliance: true, sameRegion: true }),
-    region: F({ sameRegion: true }),
-    outsider: F({}),
+    ownSchool: reach({ sameSchool: true, sameAlliance: true, sameRegion: true }),
+    alliance: reach({ sameAlliance: true, sameRegion: true }),
+    region: reach({ sameRegion: true }),
+    outsider: reach({}),
   };
   const expected: Record<string, Record<keyof typeof actors, boolean>> = {
     school: { ownSchool: true, alliance: false, region: false, outsider: false },

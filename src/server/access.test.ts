@@ -1390,7 +1390,7 @@ describe('who may do what: the reported holes stay closed', () => {
       purpose: '研学',
       group_size: 20,
       responsible_teacher: '陈晓燕',
-      status: 'pending',
+      status: 'pending' as const,
       decided_by: null,
       decided_at: null,
       decision_reason: null,

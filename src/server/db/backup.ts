@@ -91,7 +91,7 @@ function sha256File(p: string): string {
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     let n: number;
-    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) h.update(buf.subarray(0, n));
+    for (n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
   } finally {
     fs.closeSync(fd);
   }

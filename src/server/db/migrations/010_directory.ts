@@ -14,7 +14,6 @@ import type { Dialect } from '../index.js';
 const ORG_TABLES = ['regions', 'schools', 'alliances', 'alliance_members', 'partners', 'alliance_partners'] as const;
 const USER_COLUMNS = ['status', 'school_id', 'region_id', 'partner_id', 'must_change_password', 'display_name', 'username'] as const;
 
-// biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('cache_versions')

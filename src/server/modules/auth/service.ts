@@ -10,17 +10,7 @@ import type { Ctx } from '../../platform/context.js';
 import { ActorCache, toGrant } from './actors.js';
 import { endSession, endSessions } from './sessions.js';
 import type { Directory } from '../org/directory.js';
-import {
-  type Admission,
-  accountKey,
-  admit,
-  clearKey,
-  deviceKey,
-  forgiveOne,
-  ipKey,
-  purgeThrottle,
-  rememberDevice,
-} from './throttle.js';
+import { type Admission, accountKey, admit, clearKey, deviceKey, forgiveOne, ipKey, purgeThrottle, rememberDevice } from './throttle.js';
 
 export const SESSION_COOKIE = 'xl_sid';
 export const CSRF_COOKIE = 'xl_csrf';

@@ -228,7 +228,7 @@ function schoolInput(values: Values, target: Target, regions: RegionRef[], error
   };
 }
 
-export async function checkSchools(db: Db, org: OrgSnapshot, target: Target, regions: RegionRef[], raw: { row: number; values: Values }[]) {
+export async function checkSchools(_db: Db, org: OrgSnapshot, target: Target, regions: RegionRef[], raw: { row: number; values: Values }[]) {
   const rows: StoredRow[] = raw.map((r) => ({ row: r.row, values: r.values, errors: [] }));
   const parsed = new Map<number, z.infer<typeof SchoolCreate>>();
   for (const r of rows) {
