@@ -19,6 +19,7 @@ import { localParts, localToMs, addDays } from '../src/common/facilities.js';
 import { cli, dropPgSchema, freshPgSchema, machine, memoryMiB, ROOT, TMP, writeResult } from './_lib.js';
 import { closeAgents, percentiles, Session, spawnInstance, type Instance } from './_booking-lib.js';
 import { seedBookingData, type BookingSeed } from './_booking-seed.js';
+import { countBookingStatements } from './_booking-count.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -272,6 +273,14 @@ const report = (name: string, r: Result) => {
 
 const m = machine();
 console.log(`booking benchmark — ${m.cpu} × ${m.cores}, ${m.memoryGiB} GiB, node ${m.node}, ${durationSec} s per run, ${CLIENTS} clients`);
+// statements per booking, counted in process with the statement recorder (the aim: ≤ 12 per accepted booking)
+const counts = {
+  sqlite: only && only !== 'sqlite' ? null : await countBookingStatements(''),
+  postgres: only && only !== 'postgres' ? null : await countBookingStatements(PG_URL),
+};
+for (const [db, c] of Object.entries(counts)) {
+  if (c) console.log(`${db}: ${c.statementsPerAcceptedBooking} statements per accepted booking, ${c.statementsPerConflict} per refused (conflict)`);
+}
 const sqlite = only && only !== 'sqlite' ? null : await run('sqlite');
 report('SQLite, 1 process', sqlite);
 const postgres = only && only !== 'postgres' ? null : await run('postgres');
@@ -284,6 +293,13 @@ const file = writeResult('booking', {
   warmupSec: WARMUP_SEC,
   collideShare: COLLIDE,
   ownSchoolShare: OWN_SCHOOL,
+  // the larger of the two databases' counts (PostgreSQL adds the facility row lock)
+  statements_per_accepted_booking: Math.max(counts.sqlite?.statementsPerAcceptedBooking ?? 0, counts.postgres?.statementsPerAcceptedBooking ?? 0),
+  statements_per_accepted_booking_by_database: {
+    sqlite: counts.sqlite?.statementsPerAcceptedBooking ?? null,
+    postgres: counts.postgres?.statementsPerAcceptedBooking ?? null,
+  },
+  statements_per_refused_booking: { sqlite: counts.sqlite?.statementsPerConflict ?? null, postgres: counts.postgres?.statementsPerConflict ?? null },
   sqlite,
   postgres,
 });

@@ -7,7 +7,7 @@ import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { CreditAccountsTable } from './tables.js';
 import type { Db, Tx } from '../../db/index.js';
-import { fromJson, nowIso } from '../../db/index.js';
+import { nowIso } from '../../db/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/actor.js';
 import type { Ctx } from '../../platform/context.js';
@@ -66,14 +66,10 @@ export class CreditReads extends CreditHooks {
     return { a, all: false, schools };
   }
 
-  /**
-   * The schools' tags (薄弱校, 农村校…): the one fact of a school the directory does not carry, read here by
-   * id only (names, regions and memberships come from the directory). Remove when OrgSnapshot has tags.
-   */
+  /** The schools' tags (薄弱校, 农村校…) from the directory. */
   protected async schoolTags(ids: readonly string[]): Promise<Map<string, string[]>> {
-    if (!ids.length) return new Map();
-    const rows = await this.db.selectFrom('schools').select(['id', 'tags']).where('id', 'in', ids).execute();
-    return new Map(rows.map((r) => [r.id, fromJson<string[]>(r.tags, [])]));
+    const org = await this.org();
+    return new Map(ids.map((id) => [id, org.school(id)?.tags ?? []]));
   }
 
   // ---- reading -----------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ export interface SchoolRef {
   shortName: string | null;
   /** 统一社会信用代码 (unique when set) */
   creditCode: string | null;
+  /** 薄弱校, 农村校… (SCHOOL_TAGS codes) */
+  tags: string[];
   type: string;
   location: string;
   /** coordinates (facilities sort by distance from a school) */
@@ -103,6 +105,8 @@ export class OrgSnapshot {
       if (r.parentId) push(this.children, r.parentId, r.id);
     }
     for (const s of rows.schools) {
+      // tags arrive as the column's JSON text
+      s.tags = parseTags(s.tags as unknown as string | null);
       this.schools.set(s.id, s);
       push(this.schoolsByRegion, s.regionId, s.id);
     }
@@ -246,6 +250,15 @@ export class OrgSnapshot {
   }
 }
 
+function parseTags(text: string | null): string[] {
+  try {
+    const v: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);
   if (list) list.push(v);
@@ -362,7 +375,7 @@ export class Directory {
     const [regions, schools, alliances, partners, members, alliancePartners] = await Promise.all([
       this.query<RegionRef>('select id, parent_id as "parentId", level, code, name from regions'),
       this.query<SchoolRef>(
-        'select id, region_id as "regionId", code, name, short_name as "shortName", credit_code as "creditCode", type, location, lat, lng from schools',
+        'select id, region_id as "regionId", code, name, short_name as "shortName", credit_code as "creditCode", type, location, lat, lng, tags from schools',
       ),
       this.query<AllianceRef>('select id, region_id as "regionId", name, kind, pattern, core_school_id as "coreSchoolId", status from alliances'),
       this.query<PartnerRef>('select id, region_id as "regionId", name, kind from partners'),
