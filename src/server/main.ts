@@ -153,7 +153,7 @@ async function main() {
     }
     case 'check': {
       const database = createDatabase(config);
-      const { runChecks, checkFiles } = await import('./db/check.js');
+      const { runChecks, checkFiles } = await import('./check.js');
       const problems = await runChecks(database);
       problems.push(...(await checkFiles(database, path.join(config.dataDir, 'files'))));
       for (const p of problems) console.log(`✗ ${p}`);

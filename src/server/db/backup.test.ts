@@ -15,7 +15,7 @@ import { loadConfig } from '../config.js';
 import { makeTestEnv, type TestEnv } from '../testing.js';
 import { sql } from 'kysely';
 import { backup, DatabaseInUseError, FILE_COLUMNS, restore } from './backup.js';
-import { checkFiles, runChecks } from './check.js';
+import { checkFiles, runChecks } from '../check.js';
 import { createDatabase } from './index.js';
 import { LocalStorage, TRASH_DIR } from '../platform/storage.js';
 

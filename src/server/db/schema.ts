@@ -5,9 +5,9 @@ import type { ApplicationStatus } from '../../common/vocab.js';
  * Each feature module owns its tables; the comment before each group names the owner.
  */
 import type { Generated } from 'kysely';
-import type { FacilityTables } from '../modules/facilities/tables.js';
-import type { CreditTables } from '../modules/credits/tables.js';
-import type { ResourceTables } from '../modules/resources/tables.js';
+import type { FacilityTables } from './tables/facilities.js';
+import type { CreditTables } from './tables/credits.js';
+import type { ResourceTables } from './tables/resources.js';
 import type { SearchTables } from '../platform/search-tables.js';
 
 // platform/auth ---------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ export interface ImportsTable {
   committed_at: string | null;
 }
 
-/** Every table: the foundation's below, each later feature's in its module's tables.ts. */
+/** Every table: the foundation's below, each later feature's in db/tables/<module>.ts (the module owns the rules, db/ the shapes). */
 export interface DB extends FacilityTables, CreditTables, ResourceTables, SearchTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;

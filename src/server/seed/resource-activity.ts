@@ -8,7 +8,7 @@ import type { Insertable } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { toJson } from '../db/index.js';
 import { RESOURCE_KINDS, RUBRICS, type ResourceStatus } from '../../common/resources.js';
-import type { HistoryStep } from '../modules/resources/tables.js';
+import type { HistoryStep } from '../db/tables/resources.js';
 import { addDays, type Rng } from './random.js';
 import { COMMENTS, RETURN_COMMENTS, gradeLabel, subjectLabel, weighted, type GeneratedResource } from './resource-vocab.js';
 

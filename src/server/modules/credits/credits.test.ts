@@ -628,7 +628,7 @@ describe('credits', () => {
     expect(c1.problems.some((p) => p.includes(`alliance ${A}`))).toBe(true);
     await sql`update credit_accounts set balance = balance - 7 where alliance_id = ${A} and owner_type = 'school' and owner_id = ${CORE}`.execute(db);
     await expectClean();
-    const { runChecks } = await import('../../db/check.js');
+    const { runChecks } = await import('../../check.js');
     // this suite posts booking hooks for causes that are no bookings (bk_test_*): the money-against-causes
     // check reports exactly those, and nothing else
     const problems = await runChecks(env.database);

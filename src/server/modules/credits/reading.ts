@@ -5,7 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import type { CreditAccountsTable } from './tables.js';
+import type { CreditAccountsTable } from '../../db/tables/credits.js';
 import type { Db, Tx } from '../../db/index.js';
 import { nowIso } from '../../db/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';

@@ -1,6 +1,6 @@
 /** Bookings (S3.2): the answer shapes of a booking and of an equipment loan. */
 import type { BookingStatus } from '../../../common/facilities.js';
-import type { BookingsTable } from './tables.js';
+import type { BookingsTable } from '../../db/tables/facilities.js';
 
 export type BookingRow = BookingsTable & {
   facility_name: string;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestEnv, type Client, type TestEnv } from '../../testing.js';
 import { checkLedger } from '../credits/ledger.js';
 import { checkMoneyCauses } from '../credits/causes.js';
-import { runChecks } from '../../db/check.js';
+import { runChecks } from '../../check.js';
 import { addDays, localParts, localToMs } from '../../../common/facilities.js';
 
 const ROUNDS = 30;

@@ -19,7 +19,7 @@ import { ZONE } from '../../../common/time.js';
 import { toGrant } from '../auth/actors.js';
 import type { Directory } from '../org/directory.js';
 import type { FacilityService } from './service.js';
-import type { CalendarFeedKind } from './tables.js';
+import type { CalendarFeedKind } from '../../db/tables/facilities.js';
 
 const VTIMEZONE = [
   'BEGIN:VTIMEZONE',

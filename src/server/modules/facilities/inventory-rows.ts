@@ -3,7 +3,7 @@
  * hours, closures of a facility and its school, the term holding a date, the equipment stock lent out.
  */
 import type { Db, Tx } from '../../db/index.js';
-import type { ClosuresTable, EquipmentTable } from './tables.js';
+import type { ClosuresTable, EquipmentTable } from '../../db/tables/facilities.js';
 
 export const closureOut = (c: Pick<ClosuresTable, 'id' | 'facility_id' | 'school_id' | 'start_date' | 'end_date' | 'kind' | 'reason'>) => ({
   id: c.id,

@@ -16,9 +16,9 @@ import { SUBJECTS } from '../../../common/vocab.js';
 import { Instant, rangeCheck } from '../../platform/input.js';
 import { DateStr, Id, Line, Page, paginated, Para } from '../org/schools/schema.js';
 
-/** Mobile kits of an alliance (tables.ts KitKind). */
+/** Mobile kits of an alliance (db/tables/facilities.ts KitKind). */
 const KitKind = z.enum(['mobile_lab', 'mobile_sports_kit']);
-/** What an iCalendar feed follows (tables.ts CalendarFeedKind). */
+/** What an iCalendar feed follows (db/tables/facilities.ts CalendarFeedKind). */
 const FeedKind = z.enum(['facility', 'school', 'teacher']);
 
 export { Id, DateStr, Instant, paginated };

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Database, Db, Tx } from '../../db/index.js';
 import { containsText, fromJson, toJson } from '../../db/index.js';
 import type { DB } from '../../db/schema.js';
-import type { FacilitiesTable } from './tables.js';
+import type { FacilitiesTable } from '../../db/tables/facilities.js';
 import type { Actor } from '../../platform/actor.js';
 import type { Ctx } from '../../platform/context.js';
 import { audit, changes } from '../../platform/audit.js';

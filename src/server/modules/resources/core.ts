@@ -12,7 +12,7 @@ import type { Storage } from '../../platform/storage.js';
 import { CreditService } from '../credits/service.js';
 import { directoryOf, type Directory } from '../org/directory.js';
 import { canSee } from './policy.js';
-import type { HistoryStep, NotificationKind, ResourcesTable } from './tables.js';
+import type { HistoryStep, NotificationKind, ResourcesTable } from '../../db/tables/resources.js';
 
 export type Row = ResourcesTable;
 

@@ -7,7 +7,7 @@ import type { Ctx } from '../../platform/context.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { type Deps, load, notify, type Row, today, visible } from './core.js';
-import type { CountKind } from './tables.js';
+import type { CountKind } from '../../db/tables/resources.js';
 import { canSee, mayRemoveComment, seesPublished } from './policy.js';
 
 /** Counts a view or download at most once per user, resource and day. */

@@ -20,7 +20,7 @@ import type { Role } from '../../../common/vocab.js';
 import type { DB } from '../../db/schema.js';
 import { holds, type Actor } from '../../platform/actor.js';
 import { inScope, type Scope } from '../../platform/scope.js';
-import type { ResourcesTable } from './tables.js';
+import type { ResourcesTable } from '../../db/tables/resources.js';
 
 /** The database as seen from `selectFrom('resources as r')`. */
 export type RDB = DB & { r: ResourcesTable };

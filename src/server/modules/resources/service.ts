@@ -21,7 +21,7 @@ import { create, update } from './edit.js';
 import * as fb from './feedback.js';
 import * as lists from './list.js';
 import * as wf from './review.js';
-import type { CountKind } from './tables.js';
+import type { CountKind } from '../../db/tables/resources.js';
 import { contributions, use } from './uses.js';
 import { fileFor, type Receive, removeFile, type UploadLog, upload } from './versions.js';
 import type { MineQuery, ResourceCreate, ResourceQuery, ResourceUpdate, ReviewIn, UseIn } from './schema.js';

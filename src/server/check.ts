@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { Database } from './index.js';
-import { fileRefs } from './backup.js';
-import { TRASH_DIR, validKey } from '../platform/storage.js';
+import type { Database } from './db/index.js';
+import { fileRefs } from './db/backup.js';
+import { TRASH_DIR, validKey } from './platform/storage.js';
 
 /**
  * `xiaolian check`: invariants the application relies on, recomputed from the data. Returns a list of
@@ -76,10 +76,10 @@ export async function runChecks(database: Database): Promise<string[]> {
   for (const u of undecided) problems.push(`application ${u.id} is ${u.status} without a recorded decision`);
 
   // credits (S3.3): balances recomputed from the entries, every transaction and alliance sums to zero
-  const { checkLedger } = await import('../modules/credits/ledger.js');
+  const { checkLedger } = await import('./modules/credits/ledger.js');
   problems.push(...(await checkLedger(db)).problems);
   // money against its causes: bookings charged, refunded and penalized per the rules; resource rewards single
-  const { checkMoneyCauses } = await import('../modules/credits/causes.js');
+  const { checkMoneyCauses } = await import('./modules/credits/causes.js');
   problems.push(...(await checkMoneyCauses(db)));
 
   return problems;
