@@ -4,15 +4,11 @@
 
 select count(*) as "total"
 from "alliances" as "a"
-inner join "regions" as "r" on "r"."id" = "a"."region_id"
-inner join "schools" as "c" on "c"."id" = "a"."core_school_id"
 where "a"."region_id" in ($1, $2, $3, $4);
 
-select "a".*, "r"."name" as "region_name", "c"."name" as "core_name", (select count(*) as "n" from "alliance_members" as "m" where "m"."alliance_id" = "a"."id" and "m"."status" = $1) as "member_count", (select count(*) as "n" from "alliance_partners" as "p" where "p"."alliance_id" = "a"."id") as "partner_count", (select "s"."result" from "assessments" as "s" where "s"."alliance_id" = "a"."id" order by "s"."assessed_on" desc, "s"."created_at" desc, "s"."id" desc limit $2) as "last_result"
+select "a".*, (select "s"."result" from "assessments" as "s" where "s"."alliance_id" = "a"."id" order by "s"."assessed_on" desc, "s"."created_at" desc, "s"."id" desc limit $1) as "last_result"
 from "alliances" as "a"
-inner join "regions" as "r" on "r"."id" = "a"."region_id"
-inner join "schools" as "c" on "c"."id" = "a"."core_school_id"
-where "a"."region_id" in ($3, $4, $5, $6)
+where "a"."region_id" in ($2, $3, $4, $5)
 order by "a"."region_id", "a"."name"
-limit $7
-offset $8;
+limit $6
+offset $7;

@@ -1,12 +1,7 @@
 -- GET /api/auth/me (teacher)
--- statements: 2
+-- statements: 1
 -- recorded by src/server/sql-snapshots.test.ts (actor and directory cached); accept changes with UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.test.ts
 
-select "u"."id", "u"."username", "u"."display_name", "u"."email", "u"."phone", "u"."school_id", "s"."name" as "school_name", "u"."region_id", "u"."locale"
+select "u"."id", "u"."username", "u"."display_name", "u"."email", "u"."phone", "u"."school_id", "u"."region_id", "u"."locale"
 from "users" as "u"
-left join "schools" as "s" on "s"."id" = "u"."school_id"
 where "u"."id" = ?;
-
-select "id", "name"
-from "schools"
-where "id" in (?);

@@ -1,52 +1,12 @@
 -- POST /api/bookings (teacher, auto-approve facility of another school, free slot, Idempotency-Key)
--- statements: 24
+-- statements: 11
 -- recorded by src/server/sql-snapshots.test.ts (actor and directory cached); accept changes with UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.test.ts
-
-select *
-from "idempotency_keys"
-where "user_id" = ? and "key" = ?;
 
 begin immediate;
 
-select *
-from "idempotency_keys"
-where "user_id" = ? and "key" = ?;
-
-insert into "idempotency_keys" ("key", "user_id", "route", "request_hash", "status", "response", "created_at")
-values (?, ?, ?, ?, ?, ?, ?);
-
-select *
-from "facilities"
-where "id" = ?;
-
-select "alliance_id"
-from "alliance_members"
-where "school_id" = ? and "status" = ?;
-
-select "alliance_id"
-from "alliance_members"
-where "school_id" = ? and "status" = ?;
-
-select "weekday", "open", "close"
-from "facility_open_hours"
-where "facility_id" = ?
-order by "weekday", "open";
-
-select *
-from "closures"
-where ("facility_id" = ? or "school_id" = ?) and "end_date" >= ? and "start_date" <= ?
-order by "start_date";
-
-select "id", "start_ms", "end_ms", "block_end_ms"
-from "bookings"
-where "facility_id" = ? and "status" in (?, ?) and "start_ms" < ? and "block_end_ms" > ?;
-
-insert into "bookings" ("id", "facility_id", "alliance_id", "booker_id", "booker_school_id", "series_id", "start_at", "end_at", "start_ms", "end_ms", "block_end_ms", "purpose", "group_size", "responsible_teacher", "status", "decided_by", "decided_at", "decision_reason", "checked_in_at", "cancelled_at", "cancelled_by", "charge_tx_id", "charge_amount", "created_at", "updated_at")
-values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-
-select "rules", "updated_at", "updated_by"
-from "credit_rules"
-where "alliance_id" = ?;
+select "f".*, (select coalesce(json_group_array(json_object('weekday', "agg"."weekday", 'open', "agg"."open", 'close', "agg"."close")), '[]') from (select "h"."weekday", "h"."open", "h"."close" from "facility_open_hours" as "h" where "h"."facility_id" = "f"."id" order by "h"."weekday", "h"."open") as agg) as "hours", (select coalesce(json_group_array(json_object('id', "agg"."id", 'start_date', "agg"."start_date", 'end_date', "agg"."end_date", 'kind', "agg"."kind", 'reason', "agg"."reason")), '[]') from (select "c"."id", "c"."start_date", "c"."end_date", "c"."kind", "c"."reason" from "closures" as "c" where ("c"."facility_id" = "f"."id" or "c"."school_id" = "f"."school_id") and "c"."end_date" >= ? and "c"."start_date" <= ? order by "c"."start_date") as agg) as "closures", (select coalesce(json_group_array(json_object('id', "agg"."id", 'start_ms', "agg"."start_ms", 'end_ms', "agg"."end_ms", 'block_end_ms', "agg"."block_end_ms")), '[]') from (select "b"."id", "b"."start_ms", "b"."end_ms", "b"."block_end_ms" from "bookings" as "b" where "b"."facility_id" = "f"."id" and "b"."status" in (?, ?) and "b"."start_ms" < ? and "b"."block_end_ms" > ?) as agg) as "busy", (select coalesce(json_group_array(json_object('alliance_id', "agg"."alliance_id", 'rules', "agg"."rules")), '[]') from (select "r"."alliance_id", "r"."rules" from "credit_rules" as "r" where "r"."alliance_id" in (?)) as agg) as "rules", (select coalesce(json_group_array(json_object('start_ms', "agg"."start_ms", 'end_ms', "agg"."end_ms")), '[]') from (select "k"."start_ms", "k"."end_ms" from "bookings" as "k" where "k"."facility_id" = "f"."id" and "k"."booker_school_id" = ? and "k"."status" in (?, ?, ?) and "k"."start_ms" >= ? and "k"."start_ms" < ?) as agg) as "quota"
+from "facilities" as "f"
+where "f"."id" = ?;
 
 insert into "credit_transactions" ("id", "alliance_id", "kind", "cause_type", "cause_id", "amount", "memo", "request_hash", "created_by", "created_at")
 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -70,29 +30,13 @@ returning "id";
 insert into "credit_entries" ("id", "transaction_id", "account_id", "amount")
 values (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?);
 
-select sum("amount") as "s"
-from "credit_entries"
-where "transaction_id" = ?;
+insert into "bookings" ("id", "facility_id", "alliance_id", "booker_id", "booker_school_id", "series_id", "start_at", "end_at", "start_ms", "end_ms", "block_end_ms", "purpose", "group_size", "responsible_teacher", "status", "decided_by", "decided_at", "decision_reason", "checked_in_at", "cancelled_at", "cancelled_by", "charge_tx_id", "charge_amount", "created_at", "updated_at")
+values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 insert into "audit_log" ("at", "actor_id", "actor_name", "ip", "request_id", "action", "entity_type", "entity_id", "region_id", "alliance_id", "school_id", "detail")
-values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
-update "bookings"
-set "charge_tx_id" = ?, "charge_amount" = ?
-where "id" = ?;
-
-insert into "audit_log" ("at", "actor_id", "actor_name", "ip", "request_id", "action", "entity_type", "entity_id", "region_id", "alliance_id", "school_id", "detail")
-values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-
-select "b".*, "f"."name" as "facility_name", "f"."type" as "facility_type", "f"."school_id" as "host_school_id", "f"."partner_id" as "host_partner_id", "u"."display_name" as "booker_name"
-from "bookings" as "b"
-inner join "facilities" as "f" on "f"."id" = "b"."facility_id"
-inner join "users" as "u" on "u"."id" = "b"."booker_id"
-where "b"."id" in (?)
-order by "b"."start_ms";
-
-update "idempotency_keys"
-set "response" = ?
-where "user_id" = ? and "key" = ?;
+insert into "idempotency_keys" ("key", "user_id", "route", "request_hash", "status", "response", "created_at")
+values (?, ?, ?, ?, ?, ?, ?);
 
 commit;

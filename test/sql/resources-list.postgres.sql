@@ -1,5 +1,5 @@
 -- GET /api/resources (teacher)
--- statements: 12
+-- statements: 10
 -- recorded by src/server/sql-snapshots.test.ts (actor and directory cached); accept changes with UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.test.ts
 
 select count(*) as "n"
@@ -54,14 +54,6 @@ where (("r"."current_version_id" is not null and "r"."status" not in ($1, $2)) a
 group by "r"."licence"
 order by "n" desc
 limit $12;
-
-select "id", "name"
-from "schools"
-where "id" in ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24);
-
-select "id", "name"
-from "schools"
-where "id" in ($1, $2, $3, $4, $5, $6, $7, $8);
 
 select "resource_id", "name"
 from "resource_authors"

@@ -1,5 +1,5 @@
 -- GET /api/resources (teacher)
--- statements: 12
+-- statements: 10
 -- recorded by src/server/sql-snapshots.test.ts (actor and directory cached); accept changes with UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.test.ts
 
 select count(*) as "n"
@@ -54,14 +54,6 @@ where (("r"."current_version_id" is not null and "r"."status" not in (?, ?)) and
 group by "r"."licence"
 order by "n" desc
 limit ?;
-
-select "id", "name"
-from "schools"
-where "id" in (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-
-select "id", "name"
-from "schools"
-where "id" in (?, ?, ?, ?, ?, ?, ?, ?);
 
 select "resource_id", "name"
 from "resource_authors"

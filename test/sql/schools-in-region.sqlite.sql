@@ -1,16 +1,12 @@
 -- GET /api/schools?regionId=r_0002&page=1&pageSize=20 (city bureau; as in the api benchmark)
--- statements: 3
+-- statements: 2
 -- recorded by src/server/sql-snapshots.test.ts (actor and directory cached); accept changes with UPDATE_SQL_SNAPSHOTS=1 npx vitest run src/server/sql-snapshots.test.ts
-
-with recursive sub(id) as ( select id from regions where id in (?) union select r.id from regions r join sub on r.parent_id = sub.id ) select id
-from sub;
 
 select count(*) as "total"
 from "schools" as "s"
 where "s"."region_id" in (?, ?, ?, ?);
 
-select "s"."id", "s"."code", "s"."name", "s"."type", "s"."ownership", "s"."location", "s"."tags", "s"."region_id", "s"."students", "s"."teachers", "r"."name" as "region_name"
+select "s"."id", "s"."code", "s"."name", "s"."type", "s"."ownership", "s"."location", "s"."tags", "s"."region_id", "s"."students", "s"."teachers"
 from "schools" as "s"
-inner join "regions" as "r" on "r"."id" = "s"."region_id"
 where "s"."id" in (select "s"."id" from "schools" as "s" where "s"."region_id" in (?, ?, ?, ?) order by "s"."region_id", "s"."code" limit ? offset ?)
 order by "s"."region_id", "s"."code";

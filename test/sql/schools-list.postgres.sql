@@ -6,8 +6,7 @@ select count(*) as "total"
 from "schools" as "s"
 where "s"."region_id" in ($1, $2, $3, $4);
 
-select "s"."id", "s"."code", "s"."name", "s"."type", "s"."ownership", "s"."location", "s"."tags", "s"."region_id", "s"."students", "s"."teachers", "r"."name" as "region_name"
+select "s"."id", "s"."code", "s"."name", "s"."type", "s"."ownership", "s"."location", "s"."tags", "s"."region_id", "s"."students", "s"."teachers"
 from "schools" as "s"
-inner join "regions" as "r" on "r"."id" = "s"."region_id"
 where "s"."id" in (select "s"."id" from "schools" as "s" where "s"."region_id" in ($1, $2, $3, $4) order by "s"."region_id", "s"."code" limit $5 offset $6)
 order by "s"."region_id", "s"."code";
