@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../src/server/db/index.js';
-import type { FacilitiesTable, FacilityOpenHoursTable } from '../src/server/modules/facilities/tables.js';
+import type { FacilitiesTable, FacilityOpenHoursTable } from '../src/server/db/tables/facilities.js';
 import type { RoleGrantsTable, UsersTable } from '../src/server/db/schema.js';
 import { insertBatched } from '../src/server/seed/insert.js';
 
