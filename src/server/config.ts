@@ -4,7 +4,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { ThrottleRule } from './modules/auth/throttle.js';
 
 /** Environment → typed configuration. The only place that reads process.env. */
 const Env = z.object({
@@ -85,6 +84,18 @@ const Env = z.object({
     .min(0)
     .default(50 * 1024 ** 3),
 });
+
+/** One sign-in back-off rule (modules/auth/throttle.ts applies it). */
+export interface ThrottleRule {
+  /** failures allowed before the back-off starts */
+  free: number;
+  /** first back-off; each further failure doubles it */
+  baseMs: number;
+  /** ceiling of the back-off */
+  maxMs: number;
+  /** a key without failures for this long starts again from zero */
+  decayMs: number;
+}
 
 export interface Config {
   /** NODE_ENV=production */

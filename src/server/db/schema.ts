@@ -8,7 +8,7 @@ import type { Generated } from 'kysely';
 import type { FacilityTables } from './tables/facilities.js';
 import type { CreditTables } from './tables/credits.js';
 import type { ResourceTables } from './tables/resources.js';
-import type { SearchTables } from '../platform/search-tables.js';
+import type { SearchTables } from './tables/search.js';
 
 // platform/auth ---------------------------------------------------------------------------------
 export interface UsersTable {

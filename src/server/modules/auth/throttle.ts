@@ -16,17 +16,9 @@ import net from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { randomToken, sha256 } from '../../platform/ids.js';
+import type { ThrottleRule } from '../../config.js';
 
-export interface ThrottleRule {
-  /** failures allowed before the back-off starts */
-  free: number;
-  /** first back-off; each further failure doubles it */
-  baseMs: number;
-  /** ceiling of the back-off */
-  maxMs: number;
-  /** a key without failures for this long starts again from zero */
-  decayMs: number;
-}
+export type { ThrottleRule };
 
 export interface ThrottleSettings {
   account: ThrottleRule;
