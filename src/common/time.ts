@@ -23,9 +23,15 @@ export function localDate(ms: number | Date): string {
   return new Date(t + ZONE.offsetMs).toISOString().slice(0, 10);
 }
 
-/** Epoch ms of local midnight at the start of a YYYY-MM-DD date. */
+/**
+ * Epoch ms of local midnight at the start of a YYYY-MM-DD date. Anything but a real calendar date is refused
+ * (RangeError), never turned into NaN or a neighbouring day: input reaches this only through the strict
+ * `DateStr` type, so a failure here is a bug, not a user's typo.
+ */
 export function localMidnightMs(date: string): number {
-  return Date.parse(`${date}T00:00:00.000Z`) - ZONE.offsetMs;
+  const utc = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00.000Z`) : Number.NaN;
+  if (Number.isNaN(utc) || new Date(utc).toISOString().slice(0, 10) !== date) throw new RangeError(`not a calendar date: ${JSON.stringify(date).slice(0, 40)}`);
+  return utc - ZONE.offsetMs;
 }
 
 /** ISO instant (UTC) of local midnight at the start of a date. */
