@@ -154,9 +154,7 @@ export class OrgSnapshot {
     }
     return chain;
   }
-  childRegions(id: string): readonly string[] {
-    return this.children.get(id) ?? EMPTY;
-  }
+
   allRegions(): IterableIterator<RegionRef> {
     return this.regions.values();
   }
@@ -280,7 +278,6 @@ export class Directory {
   private checkedAt = 0;
   /** statements run by the directory itself (version checks and loads), for benchmarks and the SQL snapshot test */
   readonly stats = { checks: 0, loads: 0 };
-  private readonly listeners = new Set<(v: Versions) => void>();
   checkMs: number;
 
   constructor(
@@ -320,12 +317,6 @@ export class Directory {
     this.checkedAt = 0;
   }
 
-  /** Called with the new versions whenever a check finds a change (the actor cache listens). */
-  onChange(fn: (v: Versions) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
   /**
    * SQLite: the directory reads on the connection Kysely's transactions use. While one of this process's
    * write transactions is open, that connection shows its uncommitted rows (and its uncommitted version
@@ -359,10 +350,8 @@ export class Directory {
     const rows = await this.query<{ name: string; version: number }>('select name, version from cache_versions');
     const v: Versions = { org: 0, access: 0 };
     for (const r of rows) if (r.name === 'org' || r.name === 'access') v[r.name] = Number(r.version);
-    const changed = v.org !== this.known.org || v.access !== this.known.access;
     this.known = v;
     this.checkedAt = started;
-    if (changed) for (const fn of this.listeners) fn(v);
     return v;
   }
 
